@@ -1,0 +1,1031 @@
+/**
+ * L1 structural IR for one Python file, from a tree-sitter parse.
+ *
+ * One pre-order walk (explicit stack, so deeply nested expressions cannot overflow the JS stack) builds scopes,
+ * binds names and records reads, writes, calls, bases and decorators. Resolution runs after the walk, when every
+ * binding of the file is known, so forward references (`def a(): b()` before `def b`) resolve like Python does.
+ * Only what this file alone decides is resolved; everything else keeps its textual callee and, where imports tell
+ * us, the FQN it most likely names, for L4 to finish.
+ */
+import type { Diagnostic, EdgeKind, FileIr, IrEdge, IrNode, NodeKind, Span } from '../../ir/model';
+import { visibilityOf } from '../../ir/model';
+import { hashString } from '../../util/hash';
+import { decodePythonSource } from './decode';
+import { PY_BUILTINS } from './builtins';
+import { inferLiteralType } from './literal-types';
+import { parsePython, type SyntaxNode } from './parser';
+import { isTestDecorator, isTestPath } from './tests';
+
+type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
+
+type Binding =
+  | { t: 'def'; node: IrNode; scope: Scope }
+  | { t: 'import'; node: IrNode; fqn: string }
+  | { t: 'var'; node: IrNode; lambda?: IrNode; instance?: Deferred }
+  | { t: 'param'; node: IrNode }
+  | { t: 'comp' };
+
+/** A call whose value is assigned (`x = C()`), resolved after the walk to give `x` an instance type. */
+interface Deferred {
+  scope: Scope;
+  chain: string[];
+  cls?: Scope;
+  fqn?: string;
+}
+
+interface Scope {
+  kind: ScopeKind;
+  /** The IR node of this scope; comprehensions borrow their owner's. */
+  node: IrNode;
+  parent?: Scope;
+  fqn: string;
+  bindings: Map<string, Binding>;
+  globals?: Set<string>;
+  nonlocals?: Set<string>;
+  /** Class scopes: `self.x = ...` attributes and the base classes resolved in this file. */
+  instanceAttrs?: Map<string, IrNode>;
+  baseScopes?: Scope[];
+  /** Method scopes: the name of the first parameter bound to the instance/class, and the class. */
+  selfName?: string;
+  cls?: Scope;
+}
+
+interface CallSite {
+  scope: Scope;
+  chain: string[] | null;
+  text: string;
+  span: Span;
+  superMethod?: string;
+}
+
+interface ExprRef {
+  scope: Scope;
+  chain: string[] | null;
+  text: string;
+  span: Span;
+}
+
+const MAX_TEXT = 200;
+const MAX_DOC = 2000;
+const MAX_SYNTAX_DIAGNOSTICS = 20;
+
+function spanOf(n: SyntaxNode): Span {
+  const s = n.startPosition;
+  const e = n.endPosition;
+  return [s.row, s.column, e.row, e.column];
+}
+
+function clip(s: string, max = MAX_TEXT): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
+}
+
+/** `a.b.c` → ['a','b','c']; anything that is not a pure identifier/attribute chain → null. */
+function dottedChain(n: SyntaxNode): string[] | null {
+  const parts: string[] = [];
+  let cur: SyntaxNode | null = n;
+  while (cur && cur.type === 'attribute') {
+    const attr = cur.childForFieldName('attribute');
+    if (!attr) return null;
+    parts.push(attr.text);
+    cur = cur.childForFieldName('object');
+  }
+  if (!cur || cur.type !== 'identifier') return null;
+  parts.push(cur.text);
+  return parts.reverse();
+}
+
+function docstringOf(body: SyntaxNode | null): string | undefined {
+  const first = body?.firstNamedChild;
+  if (!first || first.type !== 'expression_statement') return undefined;
+  const str = first.firstNamedChild;
+  if (!str || str.type !== 'string') return undefined;
+  let out = '';
+  for (const c of str.namedChildren) if (c && c.type === 'string_content') out += c.text;
+  return clip(out, MAX_DOC);
+}
+
+export function extractPython(file: string, module: string, bytes: Uint8Array): FileIr {
+  const decoded = decodePythonSource(bytes);
+  const tree = parsePython(decoded.text);
+  try {
+    return new Extractor(file, module, decoded.text).run(tree.rootNode, decoded.encoding, decoded.diagnostics);
+  } finally {
+    tree.delete();
+  }
+}
+
+class Extractor {
+  private nodes: IrNode[] = [];
+  private edges: IrEdge[] = [];
+  private usedFqns = new Map<string, number>();
+  private edgeOrdinals = new Map<string, number>();
+  /** READS/WRITES are one edge per (scope, symbol) with a count, not one per occurrence. */
+  private accessEdges = new Map<string, IrEdge>();
+  private calls: CallSite[] = [];
+  private reads: ExprRef[] = [];
+  private selfReads: { scope: Scope; attr: string; span: Span }[] = [];
+  private bases: { cls: Scope; ref: ExprRef }[] = [];
+  private decorators: { target: IrNode; ref: ExprRef }[] = [];
+  private deferredInstances: { binding: Binding & { t: 'var' }; d: Deferred }[] = [];
+  private readonly testFile: boolean;
+  private moduleScope!: Scope;
+
+  constructor(
+    private readonly file: string,
+    private readonly module: string,
+    private readonly text: string,
+  ) {
+    this.testFile = isTestPath(file);
+  }
+
+  run(root: SyntaxNode, encoding: string, diagnostics: Diagnostic[]): FileIr {
+    const span = spanOf(root);
+    const loc = countLines(this.text);
+    const fileNode = this.addNode('File', this.file.split('/').pop()!, this.file, span, undefined, {
+      encoding,
+      loc,
+      is_test: this.testFile,
+    });
+    const moduleName = this.module || this.file.replace(/\.py$/, '').split('/').pop()!;
+    const modNode = this.addNode('Module', moduleName.split('.').pop()!, moduleName, span, fileNode, {
+      is_package: this.file.endsWith('__init__.py'),
+      is_test: this.testFile,
+    });
+    const doc = docstringOf(root);
+    if (doc !== undefined) modNode.attrs!.docstring = doc;
+    this.moduleScope = { kind: 'module', node: modNode, fqn: moduleName, bindings: new Map() };
+
+    this.walk(root, this.moduleScope);
+    this.resolve();
+
+    let syntaxErrors = 0;
+    if (root.hasError) syntaxErrors = this.collectSyntaxErrors(root, diagnostics);
+    fileNode.attrs!.syntax_errors = syntaxErrors;
+    return {
+      file: this.file,
+      module: moduleName,
+      nodes: this.nodes,
+      edges: this.edges,
+      diagnostics,
+      loc,
+      syntaxErrors,
+    };
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private addNode(kind: NodeKind, name: string, fqnBase: string, span: Span, parent: IrNode | undefined, attrs: Record<string, unknown> = {}): IrNode {
+    // Redefinitions (property setters, conditional defs) get `#2`, `#3`...: ids stay unique and stable.
+    const seen = this.usedFqns.get(fqnBase) ?? 0;
+    this.usedFqns.set(fqnBase, seen + 1);
+    const fqn = seen === 0 ? fqnBase : `${fqnBase}#${seen + 1}`;
+    const node: IrNode = { node: kind, id: hashString(this.file + '\0' + fqn), name, fqn, file: this.file, span };
+    if (parent) node.parent = parent.id;
+    node.attrs = attrs;
+    this.nodes.push(node);
+    if (parent) this.addEdge('CONTAINS', parent, { dst: node.id, target: fqn });
+    return node;
+  }
+
+  private addEdge(kind: EdgeKind, src: IrNode, e: Omit<IrEdge, 'edge' | 'id' | 'src'>): IrEdge {
+    const key = `${src.id}\0${kind}\0${e.dst ?? e.target ?? e.callee ?? ''}`;
+    const ord = this.edgeOrdinals.get(key) ?? 0;
+    this.edgeOrdinals.set(key, ord + 1);
+    const edge: IrEdge = { edge: kind, id: hashString(`${key}\0${ord}`), src: src.id, ...e };
+    this.edges.push(edge);
+    return edge;
+  }
+
+  private access(kind: 'READS' | 'WRITES', src: IrNode, dst: IrNode, span: Span): void {
+    const key = `${kind}\0${src.id}\0${dst.id}`;
+    const existing = this.accessEdges.get(key);
+    if (existing) {
+      (existing.attrs as { count: number }).count++;
+      return;
+    }
+    this.accessEdges.set(key, this.addEdge(kind, src, { dst: dst.id, target: dst.fqn, span, attrs: { count: 1 } }));
+  }
+
+  private newScope(kind: ScopeKind, node: IrNode, parent: Scope): Scope {
+    return { kind, node, parent, fqn: node.fqn, bindings: new Map() };
+  }
+
+  // ---------------------------------------------------------------- walk
+
+  private walk(root: SyntaxNode, scope: Scope): void {
+    const stackN: SyntaxNode[] = [];
+    const stackS: Scope[] = [];
+    const pushChildren = (n: SyntaxNode, s: Scope) => {
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) {
+          stackN.push(c);
+          stackS.push(s);
+        }
+      }
+    };
+    const push = (n: SyntaxNode | null, s: Scope) => {
+      if (n) {
+        stackN.push(n);
+        stackS.push(s);
+      }
+    };
+    pushChildren(root, scope);
+    while (stackN.length) {
+      const n = stackN.pop()!;
+      const s = stackS.pop()!;
+      switch (n.type) {
+        case 'decorated_definition': {
+          const decos: SyntaxNode[] = [];
+          for (const c of n.namedChildren) if (c?.type === 'decorator') decos.push(c);
+          const def = n.childForFieldName('definition');
+          if (def?.type === 'function_definition') this.onFunction(def, s, decos, push);
+          else if (def?.type === 'class_definition') this.onClass(def, s, decos, push);
+          else pushChildren(n, s);
+          break;
+        }
+        case 'function_definition':
+          this.onFunction(n, s, [], push);
+          break;
+        case 'class_definition':
+          this.onClass(n, s, [], push);
+          break;
+        case 'lambda':
+          this.onLambda(n, s, push);
+          break;
+        case 'import_statement':
+        case 'import_from_statement':
+        case 'future_import_statement':
+          this.onImport(n, s);
+          break;
+        case 'assignment':
+          this.onAssignment(n, s, push);
+          break;
+        case 'augmented_assignment': {
+          const left = n.childForFieldName('left');
+          if (left?.type === 'identifier') this.reads.push({ scope: s, chain: [left.text], text: left.text, span: spanOf(left) });
+          if (left) this.bindTarget(left, s, undefined, undefined, push);
+          push(n.childForFieldName('right'), s);
+          break;
+        }
+        case 'named_expression': {
+          const name = n.childForFieldName('name');
+          const value = n.childForFieldName('value');
+          if (name) this.writeName(s, name.text, spanOf(name), this.valueInfo(value, s), undefined);
+          push(value, s);
+          break;
+        }
+        case 'for_statement': {
+          const left = n.childForFieldName('left');
+          push(n.childForFieldName('alternative'), s);
+          push(n.childForFieldName('body'), s);
+          push(n.childForFieldName('right'), s);
+          if (left) this.bindTarget(left, s, undefined, undefined, push);
+          break;
+        }
+        case 'as_pattern': {
+          // with-items, except clauses and match cases: `value as target`.
+          const alias = n.childForFieldName('alias');
+          const target = alias?.firstNamedChild;
+          if (target) this.bindTarget(target, s, undefined, undefined, push);
+          const value = n.namedChild(0);
+          if (value && value.id !== alias?.id) push(value, s);
+          break;
+        }
+        case 'list_comprehension':
+        case 'set_comprehension':
+        case 'dictionary_comprehension':
+        case 'generator_expression':
+          this.onComprehension(n, s, push);
+          break;
+        case 'global_statement':
+        case 'nonlocal_statement': {
+          const set = n.type === 'global_statement' ? (s.globals ??= new Set()) : (s.nonlocals ??= new Set());
+          for (const c of n.namedChildren) if (c?.type === 'identifier') set.add(c.text);
+          break;
+        }
+        case 'call':
+          this.onCall(n, s, push);
+          break;
+        case 'attribute':
+          this.onAttributeRead(n, s, push);
+          break;
+        case 'identifier':
+          this.reads.push({ scope: s, chain: [n.text], text: n.text, span: spanOf(n) });
+          break;
+        case 'keyword_argument':
+          push(n.childForFieldName('value'), s);
+          break;
+        case 'yield':
+          if (s.kind === 'function') s.node.attrs!.is_generator = true;
+          pushChildren(n, s);
+          break;
+        case 'string':
+          // Only interpolations hold code; plain string content is skipped cheaply.
+          for (const c of n.namedChildren) if (c?.type === 'interpolation') pushChildren(c, s);
+          break;
+        case 'comment':
+        case 'integer':
+        case 'float':
+        case 'true':
+        case 'false':
+        case 'none':
+        case 'escape_sequence':
+          break;
+        default:
+          pushChildren(n, s);
+      }
+    }
+  }
+
+  private onFunction(n: SyntaxNode, s: Scope, decos: SyntaxNode[], push: (n: SyntaxNode | null, s: Scope) => void): void {
+    const nameNode = n.childForFieldName('name');
+    const name = nameNode?.text ?? '<anonymous>';
+    const isMethod = s.kind === 'class';
+    const decoTexts = decos.map((d) => clip(d.text.replace(/^@\s*/, '')));
+    const body = n.childForFieldName('body');
+    const returns = n.childForFieldName('return_type');
+    const attrs: Record<string, unknown> = {
+      visibility: visibilityOf(name),
+      is_async: n.child(0)?.type === 'async',
+      decorators: decoTexts,
+      parameters: [] as string[],
+    };
+    if (returns) attrs.returns = clip(returns.text);
+    const doc = docstringOf(body);
+    if (doc !== undefined) attrs.docstring = doc;
+    const inTestClass = s.kind === 'class' && s.node.attrs!.is_test === true;
+    attrs.is_test =
+      this.testFile ||
+      decoTexts.some(isTestDecorator) ||
+      (name.startsWith('test') && (s.kind === 'module' || inTestClass));
+    const fn = this.addNode(isMethod ? 'Method' : 'Function', name, `${s.fqn}.${name}`, spanOf(n), s.node, attrs);
+    const fs = this.newScope('function', fn, s);
+    this.bind(s, name, { t: 'def', node: fn, scope: fs });
+    if (isMethod) {
+      fs.cls = s;
+      if (decoTexts.includes('staticmethod')) attrs.method_kind = 'static';
+      else if (decoTexts.includes('classmethod')) attrs.method_kind = 'class';
+      else if (decoTexts.includes('property') || decoTexts.some((d) => /\.(setter|getter|deleter)$/.test(d))) attrs.method_kind = 'property';
+      else attrs.method_kind = 'instance';
+    }
+    const params = n.childForFieldName('parameters');
+    if (params) this.onParameters(params, fn, fs, s, push, isMethod && attrs.method_kind !== 'static');
+    for (const d of decos) this.onDecorator(d, fn, s, push);
+    push(body, fs);
+    push(returns, s);
+  }
+
+  private onParameters(
+    params: SyntaxNode,
+    fn: IrNode,
+    fs: Scope,
+    outer: Scope,
+    push: (n: SyntaxNode | null, s: Scope) => void,
+    bindsSelf: boolean,
+  ): void {
+    let index = 0;
+    let kind = 'positional';
+    const names = fn.attrs!.parameters as string[];
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      let nameNode: SyntaxNode | null = null;
+      let pkind = kind;
+      let annotation: SyntaxNode | null = null;
+      let dflt: SyntaxNode | null = null;
+      switch (p.type) {
+        case 'identifier':
+          nameNode = p;
+          break;
+        case 'typed_parameter': {
+          const inner = p.namedChild(0);
+          annotation = p.childForFieldName('type');
+          if (inner?.type === 'list_splat_pattern') {
+            nameNode = inner.namedChild(0);
+            pkind = 'vararg';
+            kind = 'keyword_only';
+          } else if (inner?.type === 'dictionary_splat_pattern') {
+            nameNode = inner.namedChild(0);
+            pkind = 'kwarg';
+          } else nameNode = inner;
+          break;
+        }
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          nameNode = p.childForFieldName('name');
+          annotation = p.childForFieldName('type');
+          dflt = p.childForFieldName('value');
+          break;
+        case 'list_splat_pattern':
+          nameNode = p.namedChild(0);
+          pkind = 'vararg';
+          kind = 'keyword_only';
+          break;
+        case 'dictionary_splat_pattern':
+          nameNode = p.namedChild(0);
+          pkind = 'kwarg';
+          break;
+        case 'keyword_separator':
+          kind = 'keyword_only';
+          continue;
+        case 'positional_separator':
+          // Everything before `/` was positional-only.
+          for (const b of fs.bindings.values()) if (b.t === 'param') b.node.attrs!.kind = 'positional_only';
+          continue;
+        default:
+          continue;
+      }
+      if (!nameNode || nameNode.type !== 'identifier') continue;
+      const pname = nameNode.text;
+      const attrs: Record<string, unknown> = { index, kind: pkind };
+      if (annotation) attrs.annotation = clip(annotation.text);
+      if (dflt) {
+        attrs.default = clip(dflt.text);
+        const t = inferLiteralType(dflt);
+        if (t) attrs.type = t;
+      }
+      const pn = this.addNode('Parameter', pname, `${fn.fqn}.${pname}`, spanOf(nameNode), fn, attrs);
+      fs.bindings.set(pname, { t: 'param', node: pn });
+      if (index === 0 && bindsSelf) fs.selfName = pname;
+      names.push(pkind === 'vararg' ? '*' + pname : pkind === 'kwarg' ? '**' + pname : pname);
+      index++;
+      // Defaults and annotations are evaluated in the enclosing scope.
+      push(dflt, outer);
+      push(annotation, outer);
+    }
+  }
+
+  private onClass(n: SyntaxNode, s: Scope, decos: SyntaxNode[], push: (n: SyntaxNode | null, s: Scope) => void): void {
+    const name = n.childForFieldName('name')?.text ?? '<anonymous>';
+    const body = n.childForFieldName('body');
+    const sup = n.childForFieldName('superclasses');
+    const decoTexts = decos.map((d) => clip(d.text.replace(/^@\s*/, '')));
+    const baseTexts: string[] = [];
+    const attrs: Record<string, unknown> = { visibility: visibilityOf(name), decorators: decoTexts, bases: baseTexts };
+    const doc = docstringOf(body);
+    if (doc !== undefined) attrs.docstring = doc;
+    const cls = this.addNode('Class', name, `${s.fqn}.${name}`, spanOf(n), s.node, attrs);
+    const cs = this.newScope('class', cls, s);
+    cs.instanceAttrs = new Map();
+    cs.baseScopes = [];
+    this.bind(s, name, { t: 'def', node: cls, scope: cs });
+    if (sup) {
+      for (const b of sup.namedChildren) {
+        if (!b) continue;
+        if (b.type === 'keyword_argument') {
+          const k = b.childForFieldName('name')?.text;
+          const v = b.childForFieldName('value');
+          if (k === 'metaclass' && v) attrs.metaclass = clip(v.text);
+          push(v, s);
+          continue;
+        }
+        const expr = b.type === 'subscript' ? b.childForFieldName('value') ?? b : b;
+        baseTexts.push(clip(b.text));
+        this.bases.push({ cls: cs, ref: { scope: s, chain: dottedChain(expr), text: clip(b.text), span: spanOf(b) } });
+        push(b, s);
+      }
+    }
+    attrs.is_test =
+      this.testFile || /^Test/.test(name) || baseTexts.some((b) => /TestCase$/.test(b)) || decoTexts.some(isTestDecorator);
+    for (const d of decos) this.onDecorator(d, cls, s, push);
+    push(body, cs);
+  }
+
+  private onDecorator(d: SyntaxNode, target: IrNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
+    const expr = d.firstNamedChild;
+    if (!expr) return;
+    const callee = expr.type === 'call' ? expr.childForFieldName('function') ?? expr : expr;
+    this.decorators.push({ target, ref: { scope: s, chain: dottedChain(callee), text: clip(callee.text), span: spanOf(callee) } });
+    // A decorator factory call (`@app.route("/")`) is a real call made by the enclosing scope; a bare
+    // decorator name is a read of that name.
+    push(expr, s);
+  }
+
+  private onLambda(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): IrNode {
+    const lam = this.addNode('Lambda', '<lambda>', `${s.fqn}.<lambda>`, spanOf(n), s.node, { parameters: [] as string[] });
+    const ls = this.newScope('lambda', lam, s);
+    const params = n.childForFieldName('parameters');
+    if (params) this.onParameters(params, lam, ls, s, push, false);
+    push(n.childForFieldName('body'), ls);
+    return lam;
+  }
+
+  private onComprehension(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
+    // Comprehensions have their own scope in Python 3: their loop variables do not leak and must not resolve
+    // to same-named outer variables. Edges made inside are attributed to the enclosing definition.
+    const cs: Scope = { kind: 'comprehension', node: s.node, parent: s, fqn: s.fqn, bindings: new Map() };
+    const children = n.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (!c) continue;
+      if (c.type === 'for_in_clause') {
+        push(c.childForFieldName('right'), cs);
+        const left = c.childForFieldName('left');
+        if (left) this.bindCompTargets(left, cs);
+      } else push(c, cs);
+    }
+  }
+
+  private bindCompTargets(t: SyntaxNode, cs: Scope): void {
+    if (t.type === 'identifier') cs.bindings.set(t.text, { t: 'comp' });
+    else for (const c of t.namedChildren) if (c) this.bindCompTargets(c, cs);
+  }
+
+  private onImport(n: SyntaxNode, s: Scope): void {
+    const span = spanOf(n);
+    if (n.type === 'import_statement') {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        let modName: string;
+        let bound: string;
+        let fqn: string;
+        let alias: string | undefined;
+        if (c.type === 'aliased_import') {
+          modName = c.childForFieldName('name')?.text ?? '';
+          alias = c.childForFieldName('alias')?.text;
+          bound = alias ?? modName;
+          fqn = modName;
+        } else {
+          modName = c.text;
+          bound = modName.split('.')[0]!;
+          // `import a.b` binds `a`, and makes `a.b` reachable through it.
+          fqn = bound;
+        }
+        if (!modName) continue;
+        this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0 }, spanOf(c), span);
+      }
+      return;
+    }
+    if (n.type === 'future_import_statement') {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
+        if (name) this.addImport(s, undefined, `__future__.${name}`, `__future__.${name}`, { module: '__future__', name, level: 0 }, spanOf(c), span);
+      }
+      return;
+    }
+    // from X import a, b as c, *
+    const modNode = n.childForFieldName('module_name');
+    let level = 0;
+    let rel = '';
+    if (modNode?.type === 'relative_import') {
+      for (const c of modNode.children) {
+        if (c?.type === 'import_prefix') level = c.text.length;
+        else if (c?.type === 'dotted_name') rel = c.text;
+      }
+    } else rel = modNode?.text ?? '';
+    const abs = level > 0 ? this.resolveRelative(level, rel) : rel;
+    const base = { module: abs ?? rel, level, ...(abs === undefined ? { unresolved_relative: '.'.repeat(level) + rel } : {}) };
+    for (const c of n.namedChildren) {
+      if (!c || (modNode && c.id === modNode.id)) continue;
+      if (c.type === 'wildcard_import') {
+        const mod = this.moduleScope.node;
+        ((mod.attrs!.star_imports ??= []) as string[]).push(base.module);
+        this.addImport(s, undefined, base.module, base.module, { ...base, star: true }, spanOf(c), span, '*');
+        continue;
+      }
+      let name: string;
+      let alias: string | undefined;
+      if (c.type === 'aliased_import') {
+        name = c.childForFieldName('name')?.text ?? '';
+        alias = c.childForFieldName('alias')?.text;
+      } else if (c.type === 'dotted_name') name = c.text;
+      else continue;
+      const fqn = base.module ? `${base.module}.${name}` : name;
+      this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias }, spanOf(c), span);
+    }
+  }
+
+  /** PEP 328: `.` is the current package, each further dot one level up. */
+  private resolveRelative(level: number, rel: string): string | undefined {
+    const parts = this.module ? this.module.split('.') : [];
+    const isPkg = this.file.endsWith('__init__.py');
+    let pkg = isPkg ? parts : parts.slice(0, -1);
+    if (level - 1 > pkg.length) return undefined;
+    pkg = pkg.slice(0, pkg.length - (level - 1));
+    const joined = [...pkg, ...(rel ? [rel] : [])].join('.');
+    return joined || undefined;
+  }
+
+  private addImport(
+    s: Scope,
+    bound: string | undefined,
+    fqn: string,
+    target: string,
+    attrs: Record<string, unknown>,
+    span: Span,
+    stmtSpan: Span,
+    nodeName?: string,
+  ): void {
+    for (const k of Object.keys(attrs)) if (attrs[k] === undefined) delete attrs[k];
+    const name = nodeName ?? bound ?? target;
+    const imp = this.addNode('Import', name, `${s.fqn}.${name}`, span, s.node, { ...attrs, statement: stmtSpan });
+    this.addEdge('IMPORTS', imp, { target, span });
+    if (bound) this.bind(s, bound, { t: 'import', node: imp, fqn });
+  }
+
+  private onAssignment(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
+    // `a = b = value` nests: collect every target, then the single value.
+    const targets: SyntaxNode[] = [];
+    let annotation: SyntaxNode | null = null;
+    let cur: SyntaxNode | null = n;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      if (left) targets.push(left);
+      annotation ??= cur.childForFieldName('type');
+      cur = cur.childForFieldName('right');
+    }
+    const value = cur;
+    let lambda: IrNode | undefined;
+    if (value?.type === 'lambda') lambda = this.onLambda(value, s, push);
+    else push(value, s);
+    push(annotation, s);
+    const info = this.valueInfo(value, s);
+    if (lambda) info.lambda = lambda;
+    for (const t of targets) this.bindTarget(t, s, info, annotation ? clip(annotation.text) : undefined, push);
+    // `__all__` drives `*` imports and re-exports in L4; keep it when it is a literal list of strings.
+    if (s.kind === 'module' && targets.length === 1 && targets[0]!.type === 'identifier' && targets[0]!.text === '__all__' && value) {
+      const names = stringList(value);
+      if (names) this.moduleScope.node.attrs!.all = names;
+    }
+  }
+
+  private valueInfo(value: SyntaxNode | null, s: Scope): ValueInfo {
+    if (!value) return {};
+    const type = inferLiteralType(value);
+    if (type) return { type };
+    if (value.type === 'call') {
+      const fn = value.childForFieldName('function');
+      const chain = fn ? dottedChain(fn) : null;
+      if (chain) return { instance: { scope: s, chain } };
+    }
+    return {};
+  }
+
+  private bindTarget(
+    t: SyntaxNode,
+    s: Scope,
+    info: ValueInfo | undefined,
+    annotation: string | undefined,
+    push: (n: SyntaxNode | null, s: Scope) => void,
+  ): void {
+    switch (t.type) {
+      case 'identifier':
+        this.writeName(s, t.text, spanOf(t), info ?? {}, annotation);
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'parenthesized_expression':
+      case 'expression_list':
+        for (const c of t.namedChildren) if (c) this.bindTarget(c, s, undefined, undefined, push);
+        return;
+      case 'list_splat_pattern':
+      case 'list_splat': {
+        const c = t.firstNamedChild;
+        if (c) this.bindTarget(c, s, undefined, undefined, push);
+        return;
+      }
+      case 'attribute': {
+        const obj = t.childForFieldName('object');
+        const attr = t.childForFieldName('attribute');
+        const m = this.methodScope(s);
+        if (obj?.type === 'identifier' && attr && m && obj.text === m.selfName && this.lookup(s, obj.text)?.t === 'param') {
+          this.writeSelfAttr(s, m.cls!, attr.text, spanOf(t), info ?? {}, annotation);
+        } else push(obj, s);
+        return;
+      }
+      default:
+        // Subscripts and other targets read their container and index.
+        push(t, s);
+    }
+  }
+
+  private methodScope(s: Scope): Scope | undefined {
+    let cur: Scope | undefined = s;
+    while (cur && cur.kind === 'comprehension') cur = cur.parent;
+    return cur && cur.kind === 'function' && cur.cls && cur.selfName ? cur : undefined;
+  }
+
+  private writeName(s: Scope, name: string, span: Span, info: ValueInfo, annotation: string | undefined): void {
+    let target = s;
+    while (target.kind === 'comprehension' && target.parent) target = target.parent; // walrus binds outside
+    if (target.globals?.has(name)) target = this.moduleScope;
+    else if (target.nonlocals?.has(name)) {
+      let p = target.parent;
+      while (p && !(p.kind === 'function' && p.bindings.has(name))) p = p.parent;
+      target = p ?? target;
+    }
+    let b = target.bindings.get(name);
+    if (!b || b.t === 'comp') {
+      const attrs: Record<string, unknown> = { visibility: visibilityOf(name) };
+      if (target.kind === 'class') attrs.class_attribute = true;
+      const v = this.addNode('Variable', name, `${target.fqn}.${name}`, span, target.node, attrs);
+      b = { t: 'var', node: v };
+      target.bindings.set(name, b);
+    }
+    this.recordWrite(s.node, b, info, annotation, span);
+  }
+
+  private writeSelfAttr(s: Scope, cls: Scope, attr: string, span: Span, info: ValueInfo, annotation: string | undefined): void {
+    let node = cls.instanceAttrs!.get(attr);
+    if (!node) {
+      const cb = cls.bindings.get(attr);
+      if (cb && cb.t === 'var') node = cb.node;
+      else {
+        node = this.addNode('Variable', attr, `${cls.fqn}.${attr}`, span, cls.node, { visibility: visibilityOf(attr), instance_attribute: true });
+      }
+      cls.instanceAttrs!.set(attr, node);
+    }
+    this.recordWrite(s.node, { t: 'var', node }, info, annotation, span);
+  }
+
+  private recordWrite(writer: IrNode, b: Binding, info: ValueInfo, annotation: string | undefined, span: Span): void {
+    if (b.t === 'comp') return;
+    const node = b.node;
+    if (b.t === 'var') {
+      const attrs = node.attrs!;
+      if (annotation && attrs.annotation === undefined) attrs.annotation = annotation;
+      if (info.type) addType(attrs, info.type);
+      if (info.lambda) b.lambda ??= info.lambda;
+      if (info.instance && !b.instance) {
+        b.instance = info.instance;
+        this.deferredInstances.push({ binding: b, d: info.instance });
+      }
+    }
+    this.access('WRITES', writer, node, span);
+  }
+
+  private onCall(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments');
+    push(args, s);
+    if (!fn) return;
+    if (fn.type === 'attribute') {
+      const obj = fn.childForFieldName('object');
+      const attr = fn.childForFieldName('attribute');
+      if (obj?.type === 'call' && obj.childForFieldName('function')?.text === 'super' && attr) {
+        this.calls.push({ scope: s, chain: null, text: clip(fn.text), span: spanOf(attr), superMethod: attr.text });
+        push(obj.childForFieldName('arguments'), s);
+        return;
+      }
+    }
+    const chain = dottedChain(fn);
+    const calleeSpan = spanOf(fn.type === 'attribute' ? fn.childForFieldName('attribute') ?? fn : fn);
+    this.calls.push({ scope: s, chain, text: clip(fn.text), span: calleeSpan });
+    if (chain) {
+      // The call reads the root of its callee (`obj` in `obj.m()`), except the name called itself.
+      if (chain.length > 1) this.readChainRoot(fn, s);
+    } else push(fn, s);
+  }
+
+  private onAttributeRead(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
+    const chain = dottedChain(n);
+    if (!chain) {
+      push(n.childForFieldName('object'), s);
+      return;
+    }
+    const m = this.methodScope(s);
+    if (m && chain.length >= 2 && chain[0] === m.selfName) {
+      this.selfReads.push({ scope: s, attr: chain[1]!, span: spanOf(n) });
+    }
+    this.readChainRoot(n, s);
+  }
+
+  private readChainRoot(n: SyntaxNode, s: Scope): void {
+    let cur: SyntaxNode | null = n;
+    while (cur && cur.type === 'attribute') cur = cur.childForFieldName('object');
+    if (cur?.type === 'identifier') this.reads.push({ scope: s, chain: [cur.text], text: cur.text, span: spanOf(cur) });
+  }
+
+  private bind(s: Scope, name: string, b: Binding): void {
+    const prev = s.bindings.get(name);
+    // A definition wins over a plain variable of the same name (e.g. `f = wraps(f)` after `def f`).
+    if (prev && prev.t === 'def' && b.t !== 'def') return;
+    s.bindings.set(name, b);
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  /** LEGB lookup: enclosing class bodies are skipped, as in Python. */
+  private lookup(s: Scope, name: string): Binding | undefined {
+    let cur: Scope | undefined = s;
+    let first = true;
+    while (cur) {
+      if (cur.globals?.has(name)) return this.moduleScope.bindings.get(name);
+      if (first || cur.kind !== 'class') {
+        const b = cur.bindings.get(name);
+        if (b) return b;
+      }
+      first = false;
+      cur = cur.parent;
+    }
+    return undefined;
+  }
+
+  /** Finds a member in a class and its bases defined in this file (depth-first, left to right). */
+  private findMember(cls: Scope, name: string, skipSelf = false, seen = new Set<Scope>()): Binding | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    if (!skipSelf) {
+      const b = cls.bindings.get(name);
+      if (b && b.t !== 'comp') return b;
+      const ia = cls.instanceAttrs?.get(name);
+      if (ia) return { t: 'var', node: ia };
+    }
+    for (const base of cls.baseScopes ?? []) {
+      const r = this.findMember(base, name, false, seen);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private resolve(): void {
+    for (const { cls, ref } of this.bases) this.resolveBase(cls, ref);
+    for (const { binding, d } of this.deferredInstances) this.resolveInstance(binding, d);
+    for (const c of this.calls) this.resolveCall(c);
+    for (const { target, ref } of this.decorators) this.resolveRef('DECORATES', target, ref);
+    for (const r of this.reads) {
+      const b = this.lookup(r.scope, r.chain![0]!);
+      if (b && b.t !== 'comp') this.access('READS', r.scope.node, b.node, r.span);
+    }
+    for (const r of this.selfReads) {
+      const m = this.methodScope(r.scope)!;
+      const b = this.findMember(m.cls!, r.attr);
+      if (b && b.t !== 'comp') this.access('READS', r.scope.node, b.node, r.span);
+    }
+  }
+
+  private resolveBase(cls: Scope, ref: ExprRef): void {
+    const r = this.resolveChain(ref.scope, ref.chain);
+    if (r.scope && r.node?.node === 'Class') cls.baseScopes!.push(r.scope);
+    this.emitRef('INHERITS', cls.node, ref, r);
+  }
+
+  private resolveInstance(binding: Binding & { t: 'var' }, d: Deferred): void {
+    const r = this.resolveChain(d.scope, d.chain);
+    const attrs = binding.node.attrs!;
+    if (r.node?.node === 'Class') {
+      d.cls = r.scope;
+      d.fqn = r.node.fqn;
+      addType(attrs, r.node.fqn);
+    } else if (r.fqn && !r.node && /^[A-Z]/.test(d.chain[d.chain.length - 1]!)) {
+      // An imported CapWords callable is most likely a class; L4 confirms against the real definition.
+      d.fqn = r.fqn;
+      attrs.instance_of = r.fqn;
+    }
+  }
+
+  private resolveRef(kind: EdgeKind, src: IrNode, ref: ExprRef): void {
+    this.emitRef(kind, src, ref, this.resolveChain(ref.scope, ref.chain));
+  }
+
+  private emitRef(kind: EdgeKind, src: IrNode, ref: ExprRef, r: Resolved): void {
+    if (r.node) this.addEdge(kind, src, { dst: r.node.id, target: r.node.fqn, callee: ref.text, span: ref.span });
+    else this.addEdge(kind, src, { ...(r.fqn ? { target: r.fqn } : {}), callee: ref.text, span: ref.span, attrs: { resolution: r.how } });
+  }
+
+  /** Resolves a dotted name in a scope to a node of this file, or to the FQN it names through an import. */
+  private resolveChain(s: Scope, chain: string[] | null): Resolved {
+    if (!chain) return { how: 'dynamic' };
+    const root = chain[0]!;
+    const b = this.lookup(s, root);
+    const rest = chain.slice(1);
+    if (!b) {
+      if (rest.length === 0 && PY_BUILTINS.has(root)) return { fqn: `builtins.${root}`, how: 'builtin' };
+      return { how: 'unresolved' };
+    }
+    switch (b.t) {
+      case 'def': {
+        if (rest.length === 0) return { node: b.node, scope: b.scope };
+        if (b.node.node === 'Class' && rest.length === 1) {
+          const m = this.findMember(b.scope, rest[0]!);
+          if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };
+          return { fqn: `${b.node.fqn}.${rest[0]}`, how: 'member' };
+        }
+        return { how: 'dynamic' };
+      }
+      case 'import':
+        return { fqn: [b.fqn, ...rest].join('.'), how: 'import' };
+      case 'var': {
+        if (rest.length === 0) return b.lambda ? { node: b.lambda } : { how: 'dynamic' };
+        const inst = b.instance;
+        if (inst?.cls && rest.length === 1) {
+          const m = this.findMember(inst.cls, rest[0]!);
+          if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };
+        }
+        if (inst?.fqn && rest.length === 1) return { fqn: `${inst.fqn}.${rest[0]}`, how: 'instance' };
+        return { how: 'dynamic' };
+      }
+      case 'param': {
+        const m = this.methodScope(s);
+        if (m && root === m.selfName && rest.length === 1 && this.lookup(s, root) === m.bindings.get(root)) {
+          const found = this.findMember(m.cls!, rest[0]!);
+          if (found && found.t !== 'comp') return { node: found.node, scope: found.t === 'def' ? found.scope : undefined };
+          // Defined in a base class from another file, most likely: L4 walks the MRO.
+          return { fqn: `${m.cls!.fqn}.${rest[0]}`, how: 'self' };
+        }
+        return { how: 'dynamic' };
+      }
+      default:
+        return { how: 'dynamic' };
+    }
+  }
+
+  private resolveCall(c: CallSite): void {
+    const src = c.scope.node;
+    const ref: ExprRef = { scope: c.scope, chain: c.chain, text: c.text, span: c.span };
+    if (c.superMethod !== undefined) {
+      const m = this.methodScope(c.scope);
+      const found = m ? this.findMember(m.cls!, c.superMethod, true) : undefined;
+      if (found && found.t !== 'comp') this.emitRef('CALLS', src, ref, { node: found.node });
+      else this.emitRef('CALLS', src, ref, { how: 'super' });
+      return;
+    }
+    const r = this.resolveChain(c.scope, c.chain);
+    if (r.node?.node === 'Class' && r.scope) {
+      this.emitRef('INSTANTIATES', src, ref, r);
+      const init = this.findMember(r.scope, '__init__');
+      if (init && init.t === 'def') this.emitRef('CALLS', src, ref, { node: init.node });
+      return;
+    }
+    this.emitRef('CALLS', src, ref, r);
+  }
+
+  private collectSyntaxErrors(root: SyntaxNode, diagnostics: Diagnostic[]): number {
+    let count = 0;
+    const cursor = root.walk();
+    try {
+      let reached = true;
+      while (reached) {
+        const n = cursor.currentNode;
+        const isErr = n.type === 'ERROR' || n.isMissing;
+        if (isErr) {
+          count++;
+          if (count <= MAX_SYNTAX_DIAGNOSTICS) {
+            diagnostics.push({
+              severity: 'error',
+              code: 'syntax-error',
+              message: n.isMissing ? `missing ${n.type}` : `syntax error near '${clip(n.text, 40)}'`,
+              span: spanOf(n),
+            });
+          }
+        }
+        // Descend only into subtrees that contain an error.
+        if (!isErr && n.hasError && cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) {
+            reached = false;
+            break;
+          }
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+    return count;
+  }
+}
+
+interface ValueInfo {
+  type?: string;
+  lambda?: IrNode;
+  instance?: Deferred;
+}
+
+interface Resolved {
+  node?: IrNode;
+  scope?: Scope;
+  fqn?: string;
+  how?: string;
+}
+
+function addType(attrs: Record<string, unknown>, t: string): void {
+  if (attrs.type === undefined) attrs.type = t;
+  else if (attrs.type !== t) {
+    const types = (attrs.types ??= [attrs.type]) as string[];
+    if (!types.includes(t)) types.push(t);
+  }
+}
+
+function stringList(n: SyntaxNode): string[] | undefined {
+  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
+  const out: string[] = [];
+  for (const c of n.namedChildren) {
+    if (!c || c.type !== 'string') return undefined;
+    let s = '';
+    for (const p of c.namedChildren) if (p?.type === 'string_content') s += p.text;
+    out.push(s);
+  }
+  return out;
+}
+
+export function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 0;
+  let i = -1;
+  while ((i = text.indexOf('\n', i + 1)) !== -1) n++;
+  return text.endsWith('\n') ? n : n + 1;
+}

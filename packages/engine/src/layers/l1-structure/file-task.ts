@@ -1,0 +1,123 @@
+/**
+ * The per-file unit of L1 work, run on a worker thread (or in-process for a handful of files): read the bytes,
+ * hash them, extract the IR, write it as a content-addressed JSON-lines shard. Only a small summary goes back to
+ * the main thread, so no per-node objects cross threads.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { countKinds, type Diagnostic, type EdgeCounts, type FileIr, type NodeCounts } from '../../ir/model';
+import { extractPython } from '../../lang/python/extract';
+import { initPythonParser } from '../../lang/python/parser';
+import { writeFileAtomicSync } from '../../util/atomic';
+import { hashBytes, hashString, initHash } from '../../util/hash';
+
+export interface FileTask {
+  abs: string;
+  file: string;
+  module: string;
+  /** Engine fingerprint + options: part of every key. */
+  keyPrefix: string;
+  irDir: string;
+  maxFileBytes: number;
+}
+
+export interface FileResult {
+  file: string;
+  module: string;
+  hash?: string;
+  key?: string;
+  loc: number;
+  syntaxErrors: number;
+  nodes: NodeCounts;
+  edges: EdgeCounts;
+  diagnostics: Diagnostic[];
+  /** Set when the file could not be indexed at all (not for syntax errors, which still yield IR). */
+  error?: string;
+  vanished?: boolean;
+}
+
+/** First line of every shard: what the file is and counts, so a shard can be reused without re-reading it. */
+export interface ShardHeader {
+  ir: 'file';
+  schema: number;
+  file: string;
+  module: string;
+  key: string;
+  loc: number;
+  syntax_errors: number;
+  nodes: NodeCounts;
+  edges: EdgeCounts;
+  diagnostics: Diagnostic[];
+  /** xxh64 of everything after the header line; readers verify it and rebuild on mismatch. */
+  checksum: string;
+}
+
+const MAX_DIAGNOSTICS = 50;
+
+export function fileKey(prefix: string, file: string, module: string, contentHash: string): string {
+  return hashString(`${prefix}\0${file}\0${module}\0${contentHash}`);
+}
+
+export function shardPath(irDir: string, key: string): string {
+  return path.join(irDir, `${key}.jsonl`);
+}
+
+export async function initFileWork(): Promise<void> {
+  await initHash();
+  await initPythonParser();
+}
+
+export function serializeShard(ir: FileIr, key: string): { text: string; header: ShardHeader } {
+  const lines: string[] = [];
+  for (const n of ir.nodes) lines.push(JSON.stringify(n));
+  for (const e of ir.edges) lines.push(JSON.stringify(e));
+  const body = lines.join('\n') + '\n';
+  const header: ShardHeader = {
+    ir: 'file',
+    schema: 1,
+    file: ir.file,
+    module: ir.module,
+    key,
+    loc: ir.loc,
+    syntax_errors: ir.syntaxErrors,
+    nodes: countKinds(ir.nodes, 'node'),
+    edges: countKinds(ir.edges, 'edge'),
+    diagnostics: ir.diagnostics.slice(0, MAX_DIAGNOSTICS),
+    checksum: hashString(body),
+  };
+  return { text: JSON.stringify(header) + '\n' + body, header };
+}
+
+export function processFile(t: FileTask): FileResult {
+  const base: FileResult = { file: t.file, module: t.module, loc: 0, syntaxErrors: 0, nodes: {}, edges: {}, diagnostics: [] };
+  let bytes: Buffer;
+  try {
+    const st = fs.statSync(t.abs);
+    if (st.size > t.maxFileBytes) {
+      return { ...base, error: `file too large (${st.size} bytes > ${t.maxFileBytes})` };
+    }
+    bytes = fs.readFileSync(t.abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ...base, vanished: code === 'ENOENT', error: (err as Error).message };
+  }
+  const hash = hashBytes(bytes);
+  const key = fileKey(t.keyPrefix, t.file, t.module, hash);
+  try {
+    const ir = extractPython(t.file, t.module, bytes);
+    const { text, header } = serializeShard(ir, key);
+    writeFileAtomicSync(shardPath(t.irDir, key), text);
+    return {
+      ...base,
+      hash,
+      key,
+      loc: ir.loc,
+      syntaxErrors: ir.syntaxErrors,
+      nodes: header.nodes,
+      edges: header.edges,
+      diagnostics: header.diagnostics,
+    };
+  } catch (err) {
+    return { ...base, hash, key, error: `extraction failed: ${(err as Error).message}` };
+  }
+}

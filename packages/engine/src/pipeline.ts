@@ -1,0 +1,25 @@
+/**
+ * Composition of the layers for one project, as both the CLI and build-tool adapters run them. Each layer is also
+ * callable on its own (the Nx plugin runs them as separate cacheable targets).
+ */
+import * as path from 'node:path';
+import { runL0 } from './layers/l0-fastpath/inventory';
+import { runL1 } from './layers/l1-structure/run';
+import { summarizeProject, type Summary } from './layers/summary/summary';
+
+export interface IndexDirectoryOptions {
+  dir: string;
+  outDir: string;
+  /** Root that paths and ids are relative to; defaults to `dir`. */
+  root?: string;
+  workers?: number;
+  maxFileBytes?: number;
+  excludeDirs?: readonly string[];
+}
+
+export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary> {
+  const root = o.root ?? o.dir;
+  const inventory = await runL0({ root, projectDir: o.dir, outDir: o.outDir, excludeDirs: o.excludeDirs });
+  await runL1({ root, projectDir: o.dir, outDir: o.outDir, inventory, workers: o.workers, maxFileBytes: o.maxFileBytes });
+  return summarizeProject(path.basename(o.dir) || o.dir, o.outDir);
+}

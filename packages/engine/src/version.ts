@@ -1,0 +1,52 @@
+/**
+ * The engine's identity for cache keys. Every per-file key and every Nx task hash includes the fingerprint, so a
+ * new engine (or grammar) never reuses IR produced by an old one, even between releases during development.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hashString } from './util/hash';
+
+const pkgDir = path.join(__dirname, '..');
+
+export const ENGINE_VERSION: string = (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Bump when the shape of the IR on disk changes. */
+export const IR_SCHEMA = 1;
+
+function listJs(dir: string, out: string[]): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) listJs(p, out);
+    else if (e.name.endsWith('.js')) out.push(p);
+  }
+}
+
+/** Version of an installed package, found from its entry point (some packages do not export package.json). */
+function packageVersion(dep: string): string {
+  let dir = path.dirname(require.resolve(dep));
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      const j = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string; version?: string };
+      if (j.name === dep) return j.version ?? '0';
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return '0';
+    dir = up;
+  }
+}
+
+let fingerprint: string | undefined;
+
+/** Hash of the engine's compiled code and the versions of its parser and grammar. Requires initHash(). */
+export function engineFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const files: string[] = [];
+  listJs(__dirname, files);
+  files.sort();
+  let acc = `${ENGINE_VERSION}\0${IR_SCHEMA}`;
+  for (const f of files) acc += '\0' + hashString(fs.readFileSync(f, 'utf8'));
+  for (const dep of ['web-tree-sitter', 'tree-sitter-python']) acc += `\0${dep}@${packageVersion(dep)}`;
+  fingerprint = hashString(acc);
+  return fingerprint;
+}
