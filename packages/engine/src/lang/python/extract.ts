@@ -13,7 +13,7 @@ import { hashString } from '../../util/hash';
 import { decodePythonSource } from './decode';
 import { PY_BUILTINS } from './builtins';
 import { inferLiteralType } from './literal-types';
-import { parsePython, type SyntaxNode } from './parser';
+import { parsePython, type SyntaxNode, type TreeCursor } from './parser';
 import { isTestDecorator, isTestPath } from './tests';
 
 type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
@@ -65,6 +65,29 @@ interface ExprRef {
   span: Span;
 }
 
+/** A read of a name; `span` is null when only the offset is known yet (see Extractor.spanAt). */
+interface NameRead {
+  scope: Scope;
+  chain: null;
+  text: string;
+  span: Span | null;
+  start: number;
+}
+
+/** Node types the walk has a handler for; everything else is scanned through. Keep in step with walk(). */
+const HANDLED = new Set([
+  'decorated_definition', 'function_definition', 'class_definition', 'lambda', 'import_statement',
+  'import_from_statement', 'future_import_statement', 'assignment', 'augmented_assignment', 'named_expression',
+  'for_statement', 'as_pattern', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension',
+  'generator_expression', 'global_statement', 'nonlocal_statement', 'call', 'attribute', 'keyword_argument',
+  'yield',
+]);
+/** Named nodes with nothing inside worth visiting. */
+const LEAVES = new Set([
+  'comment', 'integer', 'float', 'true', 'false', 'none', 'escape_sequence', 'ellipsis', 'type_conversion',
+  'string_start', 'string_content', 'string_end',
+]);
+
 const MAX_TEXT = 200;
 const MAX_DOC = 2000;
 const MAX_SYNTAX_DIAGNOSTICS = 20;
@@ -79,8 +102,12 @@ function clip(s: string, max = MAX_TEXT): string {
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
+/** A dotted name written without spaces, comments or line breaks: the common case, split without tree walks. */
+const SIMPLE_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** `a.b.c` → ['a','b','c']; anything that is not a pure identifier/attribute chain → null. */
-function dottedChain(n: SyntaxNode): string[] | null {
+function dottedChain(n: SyntaxNode, text?: string): string[] | null {
+  if (text !== undefined && SIMPLE_CHAIN.test(text)) return text.split('.');
   const parts: string[] = [];
   let cur: SyntaxNode | null = n;
   while (cur && cur.type === 'attribute') {
@@ -122,13 +149,15 @@ class Extractor {
   /** READS/WRITES are one edge per (scope, symbol) with a count, not one per occurrence. */
   private accessEdges = new Map<string, IrEdge>();
   private calls: CallSite[] = [];
-  private reads: ExprRef[] = [];
+  private reads: NameRead[] = [];
+  private lineStarts: number[] | undefined;
   private selfReads: { scope: Scope; attr: string; span: Span }[] = [];
   private bases: { cls: Scope; ref: ExprRef }[] = [];
   private decorators: { target: IrNode; ref: ExprRef }[] = [];
   private deferredInstances: { binding: Binding & { t: 'var' }; d: Deferred }[] = [];
   private readonly testFile: boolean;
   private moduleScope!: Scope;
+  private cursor: TreeCursor | undefined;
 
   constructor(
     private readonly file: string,
@@ -155,7 +184,11 @@ class Extractor {
     if (doc !== undefined) modNode.attrs!.docstring = doc;
     this.moduleScope = { kind: 'module', node: modNode, fqn: moduleName, bindings: new Map() };
 
-    this.walk(root, this.moduleScope);
+    try {
+      this.walk(root, this.moduleScope);
+    } finally {
+      this.cursor?.delete();
+    }
     this.resolve();
 
     let syntaxErrors = 0;
@@ -189,14 +222,20 @@ class Extractor {
 
   private addEdge(kind: EdgeKind, src: IrNode, e: Omit<IrEdge, 'edge' | 'id' | 'src'>): IrEdge {
     const key = `${src.id}\0${kind}\0${e.dst ?? e.target ?? e.callee ?? ''}`;
-    const ord = this.edgeOrdinals.get(key) ?? 0;
-    this.edgeOrdinals.set(key, ord + 1);
-    const edge: IrEdge = { edge: kind, id: hashString(`${key}\0${ord}`), src: src.id, ...e };
+    const ord = this.edgeOrdinals.get(key);
+    this.edgeOrdinals.set(key, (ord ?? 0) + 1);
+    // Fixed field order keeps JSON lines uniform and objects monomorphic.
+    const edge: IrEdge = { edge: kind, id: hashString(ord ? `${key}\0${ord}` : key), src: src.id };
+    if (e.dst !== undefined) edge.dst = e.dst;
+    if (e.target !== undefined) edge.target = e.target;
+    if (e.callee !== undefined) edge.callee = e.callee;
+    if (e.span !== undefined) edge.span = e.span;
+    if (e.attrs !== undefined) edge.attrs = e.attrs;
     this.edges.push(edge);
     return edge;
   }
 
-  private access(kind: 'READS' | 'WRITES', src: IrNode, dst: IrNode, span: Span): void {
+  private access(kind: 'READS' | 'WRITES', src: IrNode, dst: IrNode, span: Span, _r?: NameRead): void {
     const key = `${kind}\0${src.id}\0${dst.id}`;
     const existing = this.accessEdges.get(key);
     if (existing) {
@@ -204,6 +243,52 @@ class Extractor {
       return;
     }
     this.accessEdges.set(key, this.addEdge(kind, src, { dst: dst.id, target: dst.fqn, span, attrs: { count: 1 } }));
+  }
+
+  /** Position of a UTF-16 offset on a single line (identifiers never span lines). */
+  private spanAt(start: number, length: number): Span {
+    const ls = (this.lineStarts ??= lineStartsOf(this.text));
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ls[mid]! <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    const col = start - ls[lo]!;
+    return [lo, col, lo, col + length];
+  }
+
+  /**
+   * Records a simple attribute read or a call with a simple callee from the cursor position, without making node
+   * objects. Returns false when the form is not simple (the caller falls back to the handler).
+   */
+  private scanSimple(c: TreeCursor, type: string, s: Scope): boolean {
+    let start: number;
+    let text: string;
+    if (type === 'attribute') {
+      start = c.startIndex;
+      text = this.text.slice(start, c.endIndex);
+      if (!SIMPLE_CHAIN.test(text)) return false;
+    } else {
+      if (!c.gotoFirstChild()) return false;
+      const ft = c.nodeType;
+      start = c.startIndex;
+      text = this.text.slice(start, c.endIndex);
+      c.gotoParent();
+      if ((ft !== 'identifier' && ft !== 'attribute') || !SIMPLE_CHAIN.test(text)) return false;
+    }
+    const chain = text.split('.');
+    const root = chain[0]!;
+    if (chain.length > 1) this.reads.push({ scope: s, chain: null, text: root, span: null, start });
+    if (type === 'attribute') {
+      const m = chain.length >= 2 ? this.methodScope(s) : undefined;
+      if (m && root === m.selfName) this.selfReads.push({ scope: s, attr: chain[1]!, span: this.spanAt(start, root.length + 1 + chain[1]!.length) });
+    } else {
+      const last = chain[chain.length - 1]!;
+      this.calls.push({ scope: s, chain, text: clip(text), span: this.spanAt(start + text.length - last.length, last.length) });
+    }
+    return true;
   }
 
   private newScope(kind: ScopeKind, node: IrNode, parent: Scope): Scope {
@@ -263,7 +348,7 @@ class Extractor {
           break;
         case 'augmented_assignment': {
           const left = n.childForFieldName('left');
-          if (left?.type === 'identifier') this.reads.push({ scope: s, chain: [left.text], text: left.text, span: spanOf(left) });
+          if (left?.type === 'identifier') this.reads.push({ scope: s, chain: null, text: left.text, span: spanOf(left), start: 0 });
           if (left) this.bindTarget(left, s, undefined, undefined, push);
           push(n.childForFieldName('right'), s);
           break;
@@ -311,7 +396,7 @@ class Extractor {
           this.onAttributeRead(n, s, push);
           break;
         case 'identifier':
-          this.reads.push({ scope: s, chain: [n.text], text: n.text, span: spanOf(n) });
+          this.reads.push({ scope: s, chain: null, text: n.text, span: spanOf(n), start: 0 });
           break;
         case 'keyword_argument':
           push(n.childForFieldName('value'), s);
@@ -324,16 +409,58 @@ class Extractor {
           // Only interpolations hold code; plain string content is skipped cheaply.
           for (const c of n.namedChildren) if (c?.type === 'interpolation') pushChildren(c, s);
           break;
-        case 'comment':
-        case 'integer':
-        case 'float':
-        case 'true':
-        case 'false':
-        case 'none':
-        case 'escape_sequence':
-          break;
         default:
-          pushChildren(n, s);
+          this.scan(n, s, stackN, stackS);
+      }
+    }
+  }
+
+  /**
+   * Walks the inside of an uninteresting node (expressions, blocks, operators) with one reusable tree cursor, so no
+   * JS node object is made for it: only identifiers (reads) are recorded and nodes that need a handler are queued.
+   * Half the cost of extraction was node objects before this.
+   */
+  private scan(n: SyntaxNode, s: Scope, stackN: SyntaxNode[], stackS: Scope[]): void {
+    const c = (this.cursor ??= n.walk());
+    c.reset(n);
+    if (!c.gotoFirstChild()) return;
+    const found: SyntaxNode[] = [];
+    let depth = 1;
+    for (;;) {
+      let descend = false;
+      if (c.nodeIsNamed) {
+        const type = c.nodeType;
+        if (type === 'identifier') {
+          // Offsets only: the position is computed later, and only for the reads that become edges.
+          const start = c.startIndex;
+          const text = this.text.slice(start, c.endIndex);
+          this.reads.push({ scope: s, chain: null, text, span: null, start });
+        } else if (type === 'attribute' || type === 'call') {
+          // The common forms (`a.b.c`, `f(...)`, `a.b(...)`) are read straight off the cursor; others get a handler.
+          if (this.scanSimple(c, type, s)) {
+            if (type === 'call' && c.gotoFirstChild()) {
+              depth++; // continue at the callee; the arguments (its next sibling) are scanned as usual
+            }
+          } else found.push(c.currentNode);
+        } else if (type === 'keyword_argument') {
+          // Skip the keyword (not a read of that name); scan the value.
+          if (c.gotoFirstChild()) depth++;
+        } else if (HANDLED.has(type)) found.push(c.currentNode);
+        else if (!LEAVES.has(type)) descend = true;
+      }
+      if (descend && c.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        if (--depth === 0 || !c.gotoParent()) {
+          // Queue in reverse so they are handled in source order (global statements before the writes they govern).
+          for (let i = found.length - 1; i >= 0; i--) {
+            stackN.push(found[i]!);
+            stackS.push(s);
+          }
+          return;
+        }
       }
     }
   }
@@ -656,7 +783,7 @@ class Extractor {
     if (type) return { type };
     if (value.type === 'call') {
       const fn = value.childForFieldName('function');
-      const chain = fn ? dottedChain(fn) : null;
+      const chain = fn ? dottedChain(fn, fn.text) : null;
       if (chain) return { instance: { scope: s, chain } };
     }
     return {};
@@ -772,32 +899,46 @@ class Extractor {
         return;
       }
     }
-    const chain = dottedChain(fn);
-    const calleeSpan = spanOf(fn.type === 'attribute' ? fn.childForFieldName('attribute') ?? fn : fn);
-    this.calls.push({ scope: s, chain, text: clip(fn.text), span: calleeSpan });
-    if (chain) {
+    const text = fn.text;
+    const chain = dottedChain(fn, text);
+    let calleeSpan: Span;
+    if (chain && SIMPLE_CHAIN.test(text)) {
+      // One line, no spaces: the spans of the callee's last name and root follow from the start position.
+      const p = fn.startPosition;
+      const last = chain[chain.length - 1]!;
+      calleeSpan = [p.row, p.column + text.length - last.length, p.row, p.column + text.length];
+      if (chain.length > 1) this.reads.push({ scope: s, chain: null, text: chain[0]!, span: [p.row, p.column, p.row, p.column + chain[0]!.length], start: 0 });
+    } else {
+      calleeSpan = spanOf(fn.type === 'attribute' ? fn.childForFieldName('attribute') ?? fn : fn);
       // The call reads the root of its callee (`obj` in `obj.m()`), except the name called itself.
-      if (chain.length > 1) this.readChainRoot(fn, s);
-    } else push(fn, s);
+      if (chain && chain.length > 1) this.readChainRoot(fn, s);
+    }
+    this.calls.push({ scope: s, chain, text: clip(text), span: calleeSpan });
+    if (!chain) push(fn, s);
   }
 
   private onAttributeRead(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
-    const chain = dottedChain(n);
+    const text = n.text;
+    const chain = dottedChain(n, text);
     if (!chain) {
       push(n.childForFieldName('object'), s);
       return;
     }
+    const simple = SIMPLE_CHAIN.test(text);
+    const p = n.startPosition;
     const m = this.methodScope(s);
     if (m && chain.length >= 2 && chain[0] === m.selfName) {
-      this.selfReads.push({ scope: s, attr: chain[1]!, span: spanOf(n) });
+      const len = chain[0].length + 1 + chain[1]!.length;
+      this.selfReads.push({ scope: s, attr: chain[1]!, span: simple ? [p.row, p.column, p.row, p.column + len] : spanOf(n) });
     }
-    this.readChainRoot(n, s);
+    if (simple) this.reads.push({ scope: s, chain: null, text: chain[0]!, span: [p.row, p.column, p.row, p.column + chain[0]!.length], start: 0 });
+    else this.readChainRoot(n, s);
   }
 
   private readChainRoot(n: SyntaxNode, s: Scope): void {
     let cur: SyntaxNode | null = n;
     while (cur && cur.type === 'attribute') cur = cur.childForFieldName('object');
-    if (cur?.type === 'identifier') this.reads.push({ scope: s, chain: [cur.text], text: cur.text, span: spanOf(cur) });
+    if (cur?.type === 'identifier') this.reads.push({ scope: s, chain: null, text: cur.text, span: spanOf(cur), start: 0 });
   }
 
   private bind(s: Scope, name: string, b: Binding): void {
@@ -848,8 +989,8 @@ class Extractor {
     for (const c of this.calls) this.resolveCall(c);
     for (const { target, ref } of this.decorators) this.resolveRef('DECORATES', target, ref);
     for (const r of this.reads) {
-      const b = this.lookup(r.scope, r.chain![0]!);
-      if (b && b.t !== 'comp') this.access('READS', r.scope.node, b.node, r.span);
+      const b = this.lookup(r.scope, r.text);
+      if (b && b.t !== 'comp') this.access('READS', r.scope.node, b.node, r.span ?? this.spanAt(r.start, r.text.length), r);
     }
     for (const r of this.selfReads) {
       const m = this.methodScope(r.scope)!;
@@ -1019,6 +1160,13 @@ function stringList(n: SyntaxNode): string[] | undefined {
     for (const p of c.namedChildren) if (p?.type === 'string_content') s += p.text;
     out.push(s);
   }
+  return out;
+}
+
+function lineStartsOf(text: string): number[] {
+  const out = [0];
+  let i = -1;
+  while ((i = text.indexOf('\n', i + 1)) !== -1) out.push(i + 1);
   return out;
 }
 

@@ -34,4 +34,4 @@ export function parsePython(text: string): Tree {
   return tree;
 }
 
-export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+export type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';

@@ -106,7 +106,7 @@ export function processFile(t: FileTask): FileResult {
   try {
     const ir = extractPython(t.file, t.module, bytes);
     const { text, header } = serializeShard(ir, key);
-    writeFileAtomicSync(shardPath(t.irDir, key), text);
+    writeFileAtomicSync(shardPath(t.irDir, key), text, { fsync: false });
     return {
       ...base,
       hash,
