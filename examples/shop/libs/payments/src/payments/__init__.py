@@ -1,0 +1,2 @@
+from .gateway import CardGateway, Gateway, charge
+from .errors import PaymentError

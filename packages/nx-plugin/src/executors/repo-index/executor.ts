@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { formatSummary, mergeSummaries, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, type Summary } from '@codegraph/engine';
+import { projectOutDir, repoOutDir } from '../../utils/options';
+
+export interface RepoIndexOptions {
+  outputDir?: string;
+  /** The Python projects to aggregate (filled in by the plugin). */
+  projects?: string[];
+}
+
+/** `repo:codegraph-index`: merges every project's index into the repo summary. */
+export default async function repoIndexExecutor(options: RepoIndexOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const outputDir = options.outputDir ?? '.codegraph';
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const parts: Summary[] = [];
+  const listed: { name: string; root: string; out: string }[] = [];
+  for (const name of options.projects ?? []) {
+    const root = projects[name]?.root;
+    if (root === undefined) continue;
+    const out = projectOutDir(context.root, outputDir, root);
+    const s = readJsonOrUndefined<Summary>(summaryPath(out));
+    if (!s) {
+      console.error(`codegraph: project ${name} has no index summary (${summaryPath(out)})`);
+      return { success: false };
+    }
+    parts.push(s);
+    listed.push({ name, root, out: path.relative(context.root, out) });
+  }
+  const repo = mergeSummaries(context.projectName ?? 'repo', parts);
+  const dir = repoOutDir(context.root, outputDir);
+  writeJsonAtomicSync(path.join(dir, 'projects.json'), listed);
+  writeJsonAtomicSync(path.join(dir, 'summary.json'), repo);
+  console.log(formatSummary(repo));
+  for (const p of parts) console.log(`  - ${p.name}: ${p.files} files, ${p.loc} LOC, ${p.nodes} nodes, ${p.edges} edges`);
+  return { success: true };
+}

@@ -1,0 +1,4 @@
+export interface Schema {
+  skipFormat?: boolean;
+  outputDir?: string;
+}

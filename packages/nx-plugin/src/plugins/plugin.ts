@@ -1,0 +1,158 @@
+/**
+ * Project inference for codegraph, in the style of Nx's own plugins (`@nx/jest/plugin`).
+ *
+ * Every directory holding `pyproject.toml`, `setup.cfg` or `setup.py` becomes a Python project with one cacheable
+ * target per layer (`codegraph-l0`, `codegraph-l1`, …) plus `codegraph-index` aggregating them, and a root
+ * project (`repo`) whose `codegraph-index` depends on every project's index and writes the repo summary.
+ *
+ * This file only describes targets; all indexing work happens in the executors, which call the engine.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
+import { resolveOptions, type CodegraphPluginOptions, type ResolvedOptions } from '../utils/options';
+
+export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
+/** Which config file names a project when several sit in one directory. */
+const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
+const PYTHON_TAG = 'codegraph:python';
+
+function projectNameFor(workspaceRoot: string, dir: string): string {
+  const abs = path.join(workspaceRoot, dir);
+  try {
+    const text = fs.readFileSync(path.join(abs, 'pyproject.toml'), 'utf8');
+    // Just the name: a full TOML parse is not worth it on every graph computation.
+    const m = /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"']+)["']/ms.exec(text);
+    if (m) return m[1]!;
+  } catch {
+    /* no pyproject */
+  }
+  try {
+    const m = /^\[metadata\][^[]*?^name\s*=\s*(\S+)/ms.exec(fs.readFileSync(path.join(abs, 'setup.cfg'), 'utf8'));
+    if (m) return m[1]!;
+  } catch {
+    /* no setup.cfg */
+  }
+  return path.basename(dir);
+}
+
+function pythonInputs(projectRoot: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
+  return [
+    `{projectRoot}/**/*.py`,
+    `{projectRoot}/pyproject.toml`,
+    `{projectRoot}/setup.cfg`,
+    `{projectRoot}/setup.py`,
+    // Nested projects are indexed on their own: their files must not invalidate this one.
+    ...nested.map((n) => `!{workspaceRoot}/${n}/**/*`),
+    fingerprintInput(fp),
+  ];
+}
+
+function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: string): Record<string, TargetConfiguration> {
+  const p = o.targetPrefix;
+  const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
+  const inputs = pythonInputs(root, nested, fp);
+  const common = { outputDir: o.outputDir, excludeDirs: nested };
+  return {
+    [`${p}-l0`]: {
+      executor: '@codegraph/nx:l0',
+      cache: true,
+      inputs,
+      outputs: [`${out}/l0`],
+      options: common,
+      metadata: {
+        technologies: ['python'],
+        description: 'codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)',
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
+    [`${p}-l1`]: {
+      executor: '@codegraph/nx:l1',
+      cache: true,
+      dependsOn: [`${p}-l0`],
+      inputs,
+      outputs: [`${out}/l1`],
+      options: common,
+      metadata: {
+        technologies: ['python'],
+        description: 'codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed',
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
+    [`${p}-index`]: {
+      executor: '@codegraph/nx:index',
+      cache: true,
+      dependsOn: [`${p}-l1`],
+      inputs: [...inputs!],
+      outputs: [`${out}/summary.json`],
+      options: { outputDir: o.outputDir },
+      metadata: {
+        technologies: ['python'],
+        description: "codegraph: this project's index (all layers) and its summary",
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
+  };
+}
+
+export const createNodes: CreateNodes<CodegraphPluginOptions> = [
+  PYTHON_PROJECT_FILES,
+  async (configFiles, rawOptions, context: CreateNodesContext) => {
+    const o = resolveOptions(rawOptions);
+    const fp = await codegraphFingerprint();
+    // One project per directory, named by its highest-priority config file.
+    const byDir = new Map<string, string>();
+    for (const f of configFiles) {
+      const dir = path.posix.dirname(f);
+      if (dir === '.' || f.split('/').includes('node_modules')) continue; // the root is the repo project
+      const cur = byDir.get(dir);
+      if (!cur || PRIORITY.indexOf(path.posix.basename(f)) < PRIORITY.indexOf(path.posix.basename(cur))) byDir.set(dir, f);
+    }
+    const dirs = [...byDir.keys()].sort();
+    const results: Array<readonly [string, CreateNodesResult]> = [];
+    const names: string[] = [];
+    for (const dir of dirs) {
+      const nested = dirs.filter((d) => d.startsWith(dir + '/'));
+      const name = projectNameFor(context.workspaceRoot, dir);
+      names.push(name);
+      results.push([
+        byDir.get(dir)!,
+        {
+          projects: {
+            [dir]: {
+              name,
+              root: dir,
+              projectType: 'library',
+              tags: [PYTHON_TAG],
+              targets: projectTargets(o, dir, nested, fp),
+            },
+          },
+        },
+      ]);
+    }
+    if (dirs.length > 0) {
+      const repoTarget: TargetConfiguration = {
+        executor: '@codegraph/nx:repo-index',
+        cache: true,
+        dependsOn: [{ projects: names, target: `${o.targetPrefix}-index` }],
+        inputs: [{ dependentTasksOutputFiles: '**/summary.json', transitive: true }, fingerprintInput(fp)],
+        outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
+        options: { outputDir: o.outputDir, projects: names },
+        metadata: {
+          technologies: ['python'],
+          description: "codegraph: index every Python project of the workspace and write the repo summary",
+          help: { command: 'npx codegraph --help', example: {} },
+        },
+      };
+      results.push([
+        byDir.get(dirs[0]!)!,
+        { projects: { '.': { name: o.repoProjectName, root: '.', targets: { [`${o.targetPrefix}-index`]: repoTarget } } } },
+      ]);
+    }
+    return results;
+  },
+];
+
+/** Nx ≤ 21 looked for `createNodesV2`; Nx 22+ reads `createNodes` with the same signature. */
+export const createNodesV2 = createNodes;
