@@ -6,6 +6,7 @@
  * C++ build at install time: the native `tree-sitter` binding's linux prebuild does not load on Debian 12 and only
  * works when npm runs its node-gyp build. Wasm trees are freed explicitly with delete(), so memory stays flat.
  */
+import * as fs from 'node:fs';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
 let parser: Parser | undefined;
@@ -13,7 +14,9 @@ let loading: Promise<Parser> | undefined;
 
 async function load(): Promise<Parser> {
   await Parser.init();
-  const wasm = require.resolve('tree-sitter-python/tree-sitter-python.wasm');
+  // Bytes rather than a path: loading by path makes web-tree-sitter use a dynamic import(), which some hosts
+  // (jest's VM, bundlers) do not allow.
+  const wasm = fs.readFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
   const lang = await Language.load(wasm);
   const p = new Parser();
   p.setLanguage(lang);

@@ -108,7 +108,9 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   const prevFiles = prev?.engine === engine ? prev.files : {};
   const now = Date.now();
   const failed: Record<string, FailedEntry> = {};
-  for (const [k, f] of Object.entries(prev?.failed ?? {})) if (f.expires > now) failed[k] = f;
+  // The TTL is applied when reading, so a shorter TTL takes effect at once on earlier entries.
+  const ttl = opts.failedTtlMs ?? DAY_MS;
+  for (const [k, f] of Object.entries(prev?.failed ?? {})) if (now - f.at < ttl) failed[k] = f;
 
   const files: Record<string, ManifestEntry> = {};
   const todo: FileTask[] = [];
@@ -147,6 +149,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   }
 
   const results = await processAll(todo, opts);
+  const inventoryHash = new Map(inventory.files.map((e) => [e.path, e.hash]));
   const diagnostics: { file: string; diagnostics: Diagnostic[] }[] = [];
   let processed = 0;
   let newlyFailed = 0;
@@ -154,8 +157,9 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
     if (r.vanished) continue; // deleted mid-run: it is simply not part of this index
     if (r.error || !r.key || !r.hash) {
       newlyFailed++;
-      const key = r.key ?? fileKey(keyPrefix, r.file, r.module, 'unread');
-      failed[key] = { file: r.file, error: r.error ?? 'unknown error', at: now, expires: now + (opts.failedTtlMs ?? DAY_MS) };
+      // Files rejected before reading (too large) are keyed on the inventory's hash, as the lookup above is.
+      const key = r.key ?? fileKey(keyPrefix, r.file, r.module, inventoryHash.get(r.file) ?? 'unread');
+      failed[key] = { file: r.file, error: r.error ?? 'unknown error', at: now, expires: now + ttl };
       continue;
     }
     processed++;
