@@ -13,7 +13,7 @@ import { hashString } from '../../util/hash';
 import { decodePythonSource } from './decode';
 import { PY_BUILTINS } from './builtins';
 import { inferLiteralType } from './literal-types';
-import { parsePython, type SyntaxNode, type TreeCursor } from './parser';
+import { parsePython, type Language, type SyntaxNode, type TreeCursor } from './parser';
 import { isTestDecorator, isTestPath } from './tests';
 
 type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
@@ -87,6 +87,29 @@ const LEAVES = new Set([
   'comment', 'integer', 'float', 'true', 'false', 'none', 'escape_sequence', 'ellipsis', 'type_conversion',
   'string_start', 'string_content', 'string_end',
 ]);
+
+const F_NAMED = 1;
+const F_HANDLED = 2;
+const F_LEAF = 4;
+const F_IDENTIFIER = 8;
+const typeFlagCache = new WeakMap<Language, Uint8Array>();
+
+/** Per-grammar table: node type id → flags, so the scan asks the parser one question per node, not three. */
+function typeFlags(lang: Language): Uint8Array {
+  let t = typeFlagCache.get(lang);
+  if (t) return t;
+  t = new Uint8Array(lang.types.length + 1);
+  for (let id = 0; id < lang.types.length; id++) {
+    const name = lang.types[id]!;
+    let f = lang.nodeTypeIsNamed(id) ? F_NAMED : 0;
+    if (HANDLED.has(name)) f |= F_HANDLED;
+    if (LEAVES.has(name)) f |= F_LEAF;
+    if (name === 'identifier') f |= F_IDENTIFIER;
+    t[id] = f;
+  }
+  typeFlagCache.set(lang, t);
+  return t;
+}
 
 const MAX_TEXT = 200;
 const MAX_DOC = 2000;
@@ -425,12 +448,17 @@ class Extractor {
     c.reset(n);
     if (!c.gotoFirstChild()) return;
     const found: SyntaxNode[] = [];
+    const flags = typeFlags(n.tree.language);
     let depth = 1;
     for (;;) {
       let descend = false;
-      if (c.nodeIsNamed) {
+      // One boundary crossing per node: the type id indexes a table of what we need to know about the type.
+      const typeId = c.nodeTypeId;
+      // ERROR (id 65535) is outside the table: treat it as a named node to scan through (partial IR).
+      const f = typeId < flags.length ? flags[typeId]! : F_NAMED;
+      if (f & F_NAMED) {
         const type = c.nodeType;
-        if (type === 'identifier') {
+        if (f & F_IDENTIFIER) {
           // Offsets only: the position is computed later, and only for the reads that become edges.
           const start = c.startIndex;
           const text = this.text.slice(start, c.endIndex);
@@ -445,8 +473,8 @@ class Extractor {
         } else if (type === 'keyword_argument') {
           // Skip the keyword (not a read of that name); scan the value.
           if (c.gotoFirstChild()) depth++;
-        } else if (HANDLED.has(type)) found.push(c.currentNode);
-        else if (!LEAVES.has(type)) descend = true;
+        } else if (f & F_HANDLED) found.push(c.currentNode);
+        else if (!(f & F_LEAF)) descend = true;
       }
       if (descend && c.gotoFirstChild()) {
         depth++;

@@ -37,4 +37,4 @@ export function parsePython(text: string): Tree {
   return tree;
 }
 
-export type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
+export type { Language, Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
