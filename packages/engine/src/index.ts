@@ -12,6 +12,6 @@ export { discoverFiles, DEFAULT_EXCLUDED_DIRS } from './project/discover';
 export { runL0, inventoryPath, type Inventory, type InventoryEntry, type LayerStats, type L0Options } from './layers/l0-fastpath/inventory';
 export { runL1, manifestPath, l1Dir, type L1Manifest, type L1Options, type ManifestEntry } from './layers/l1-structure/run';
 export { shardPath, type ShardHeader } from './layers/l1-structure/file-task';
-export { readShard, type ShardRecords } from './layers/l1-structure/read';
+export { readShard, verifyShard, type ShardRecords } from './layers/l1-structure/read';
 export { summarizeProject, mergeSummaries, formatSummary, summaryPath, type Summary } from './layers/summary/summary';
 export { indexDirectory, type IndexDirectoryOptions } from './pipeline';

@@ -163,14 +163,18 @@ describe('bad input never crashes a run and never loses a file', () => {
     expect(fs.readdirSync(path.join(out, 'l1', 'ir')).some((n) => n.includes('.tmp-'))).toBe(false);
   });
 
-  it('detects a corrupt shard by its checksum', async () => {
+  it('detects a corrupt shard by its checksum and rebuilds it', async () => {
     seed();
     const m = await index();
     const file = shardPath(path.join(tmp, 'out/l1/ir'), m.files['src/demo/core.py']!.key);
     const ok = readShard(file);
     expect(ok.nodes.find((n) => n.fqn === 'demo.core.helper')?.node).toBe('Function');
+    // Same size, different bytes: only the checksum can tell.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('helper', 'hacker'));
     expect(() => readShard(file)).toThrow(/checksum/);
+    const rerun = await index();
+    expect(rerun.stats).toMatchObject({ processed: 1, reused: 2 });
+    expect(readShard(file).nodes.find((n) => n.fqn === 'demo.core.helper')?.node).toBe('Function');
   });
 });
 

@@ -34,6 +34,8 @@ export interface FileResult {
   /** Set when the file could not be indexed at all (not for syntax errors, which still yield IR). */
   error?: string;
   vanished?: boolean;
+  /** Size in bytes of the shard written. */
+  bytes?: number;
 }
 
 /** First line of every shard: what the file is and counts, so a shard can be reused without re-reading it. */
@@ -106,7 +108,8 @@ export function processFile(t: FileTask): FileResult {
   try {
     const ir = extractPython(t.file, t.module, bytes);
     const { text, header } = serializeShard(ir, key);
-    writeFileAtomicSync(shardPath(t.irDir, key), text, { fsync: false });
+    const data = Buffer.from(text, 'utf8');
+    writeFileAtomicSync(shardPath(t.irDir, key), data, { fsync: false });
     return {
       ...base,
       hash,
@@ -116,6 +119,7 @@ export function processFile(t: FileTask): FileResult {
       nodes: header.nodes,
       edges: header.edges,
       diagnostics: header.diagnostics,
+      bytes: data.length,
     };
   } catch (err) {
     return { ...base, hash, key, error: `extraction failed: ${(err as Error).message}` };

@@ -15,6 +15,7 @@ import { hashString, initHash } from '../../util/hash';
 import { engineFingerprint } from '../../version';
 import { inventoryPath, runL0, type Inventory, type LayerStats } from '../l0-fastpath/inventory';
 import { fileKey, initFileWork, processFile, shardPath, type FileResult, type FileTask, type ShardHeader } from './file-task';
+import { verifyShard } from './read';
 
 export interface L1Options {
   root: string;
@@ -40,6 +41,8 @@ export interface ManifestEntry {
   nodes: NodeCounts;
   edges: EdgeCounts;
   diagnostics: number;
+  /** Size of the shard as written; a mismatch means the shard must be verified before reuse. */
+  bytes: number;
 }
 
 export interface FailedEntry {
@@ -71,20 +74,20 @@ export function manifestPath(outDir: string): string {
   return path.join(l1Dir(outDir), 'manifest.json');
 }
 
-function readShardHeader(file: string): ShardHeader | undefined {
-  let fd: number | undefined;
+/** A shard's header after verifying the whole shard's checksum: a torn or corrupt shard is never reused. */
+function verifiedShardHeader(file: string): ShardHeader | undefined {
   try {
-    fd = fs.openSync(file, 'r');
-    const buf = Buffer.alloc(16384);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const nl = buf.subarray(0, n).indexOf(0x0a);
-    if (nl < 0) return undefined;
-    const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as ShardHeader;
-    return h.ir === 'file' ? h : undefined;
+    return verifyShard(file).header;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return -1;
   }
 }
 
@@ -120,7 +123,11 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
     const key = fileKey(keyPrefix, e.path, e.module, e.hash);
     const old = prevFiles[e.path];
     const shard = shardPath(irDir, key);
-    if (old?.key === key && fs.existsSync(shard)) {
+    const size = fileSize(shard);
+    // Every reused shard is verified against its checksum (reading it costs far less than parsing the file);
+    // a corrupt or torn shard is rebuilt, never trusted.
+    const h = size >= 0 ? verifiedShardHeader(shard) : undefined;
+    if (old?.key === key && h?.key === key && size === old.bytes) {
       files[e.path] = old;
       reused++;
       continue;
@@ -130,7 +137,6 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       continue;
     }
     // A shard from an interrupted run, or a revert to earlier content: reuse it from its header.
-    const h = fs.existsSync(shard) ? readShardHeader(shard) : undefined;
     if (h && h.key === key) {
       files[e.path] = {
         module: h.module,
@@ -141,6 +147,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
         nodes: h.nodes,
         edges: h.edges,
         diagnostics: h.diagnostics.length,
+        bytes: size,
       };
       reused++;
       continue;
@@ -172,6 +179,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       nodes: r.nodes,
       edges: r.edges,
       diagnostics: r.diagnostics.length,
+      bytes: r.bytes ?? -1,
     };
     if (r.diagnostics.length) diagnostics.push({ file: r.file, diagnostics: r.diagnostics });
   }
