@@ -86,6 +86,16 @@ describe('codegraph in a real Nx workspace', () => {
     expect(core.targets['codegraph-l1'].metadata.description).toMatch(/L1/);
   });
 
+  it('derives the project graph from Python imports and declared dependencies', () => {
+    const graphFile = path.join(path.dirname(ws), 'graph.json');
+    nx(ws, env, ['graph', `--file=${graphFile}`]);
+    const deps = JSON.parse(fs.readFileSync(graphFile, 'utf8')).graph.dependencies as Record<string, { target: string }[]>;
+    const targets = (p: string) => [...new Set(deps[p]!.map((d) => d.target))].sort();
+    expect(targets('shop-api')).toEqual(['shop-core', 'shop-payments']);
+    expect(targets('shop-payments')).toEqual(['shop-core']);
+    expect(targets('shop-core')).toEqual([]);
+  });
+
   it('indexes the workspace, then serves a rerun entirely from cache, then re-runs only what an edit touches', () => {
     const first = nx(ws, env, ['run', 'repo:codegraph-index']);
     expect(first).toMatch(/codegraph: repo — 3 projects, 10 files/);
@@ -129,11 +139,11 @@ describe('codegraph in a real Nx workspace', () => {
     fs.appendFileSync(corePy, '\n\ndef cents(m: Money) -> int:\n    return m.cents\n');
     git(ws, ['add', '-A']);
     git(ws, ['commit', '-qm', 'add cents helper']);
+    // A change in core affects core and every project that imports it...
     const affected = JSON.parse(nx(ws, env, ['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']));
-    expect(affected).toContain('shop-core');
-    expect(affected).not.toContain('shop-payments');
+    expect(affected.filter((p: string) => p !== 'repo').sort()).toEqual(['shop-api', 'shop-core', 'shop-payments']);
+    // ...a change in payments affects payments and the api that imports it, not core.
     const previous = JSON.parse(nx(ws, env, ['show', 'projects', '--affected', '--base=HEAD~2', '--head=HEAD~1', '--json']));
-    expect(previous).toContain('shop-payments');
-    expect(previous).not.toContain('shop-core');
+    expect(previous.filter((p: string) => p !== 'repo').sort()).toEqual(['shop-api', 'shop-payments']);
   });
 });

@@ -12,11 +12,13 @@ import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
 import { resolveOptions, type CodegraphPluginOptions, type ResolvedOptions } from '../utils/options';
+import { PYTHON_TAG } from './dependencies';
+
+export { createDependencies } from './dependencies';
 
 export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
-const PYTHON_TAG = 'codegraph:python';
 
 function projectNameFor(workspaceRoot: string, dir: string): string {
   const abs = path.join(workspaceRoot, dir);
