@@ -2,7 +2,7 @@
 export * from './ir/model';
 export { initHash, hashString, hashBytes } from './util/hash';
 export { writeFileAtomicSync, writeJsonAtomicSync, readJsonOrUndefined } from './util/atomic';
-export { ENGINE_VERSION, IR_SCHEMA, engineFingerprint } from './version';
+export { ENGINE_VERSION, IR_SCHEMA, engineFingerprint, listFiles } from './version';
 export type { LanguageFrontEnd, ExtractInput } from './lang/language';
 export { extractPython, countLines } from './lang/python/extract';
 export { initPythonParser } from './lang/python/parser';

@@ -13,12 +13,18 @@ export const ENGINE_VERSION: string = (JSON.parse(fs.readFileSync(path.join(pkgD
 /** Bump when the shape of the IR on disk changes. */
 export const IR_SCHEMA = 1;
 
-function listJs(dir: string, out: string[]): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) listJs(p, out);
-    else if (e.name.endsWith('.js')) out.push(p);
-  }
+/** Files under `dir` (recursively) whose names end with one of `exts`, sorted. */
+export function listFiles(dir: string, exts: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (exts.some((x) => e.name.endsWith(x))) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
 }
 
 /** Version of an installed package, found from its entry point (some packages do not export package.json). */
@@ -41,9 +47,7 @@ let fingerprint: string | undefined;
 /** Hash of the engine's compiled code and the versions of its parser and grammar. Requires initHash(). */
 export function engineFingerprint(): string {
   if (fingerprint) return fingerprint;
-  const files: string[] = [];
-  listJs(__dirname, files);
-  files.sort();
+  const files = listFiles(__dirname, ['.js']);
   let acc = `${ENGINE_VERSION}\0${IR_SCHEMA}`;
   for (const f of files) acc += '\0' + hashString(fs.readFileSync(f, 'utf8'));
   for (const dep of ['web-tree-sitter', 'tree-sitter-python']) acc += `\0${dep}@${packageVersion(dep)}`;

@@ -47,14 +47,23 @@ export function declaredDistributions(pyproject: string): string[] {
   return names;
 }
 
-function distributionName(abs: string): string | undefined {
+/** The distribution name a Python project declares (pyproject PEP 621 or Poetry, else setup.cfg), as written. */
+export function declaredName(abs: string): string | undefined {
   try {
     const text = fs.readFileSync(path.join(abs, 'pyproject.toml'), 'utf8');
+    // Just the name: a full TOML parse is not worth it on every graph computation.
     const m = /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"']+)["']/ms.exec(text);
-    return m ? normalizeDist(m[1]!) : undefined;
+    if (m) return m[1]!;
   } catch {
-    return undefined;
+    /* no pyproject */
   }
+  try {
+    const m = /^\[metadata\][^[]*?^name\s*=\s*(\S+)/ms.exec(fs.readFileSync(path.join(abs, 'setup.cfg'), 'utf8'));
+    if (m) return m[1]!;
+  } catch {
+    /* no setup.cfg */
+  }
+  return undefined;
 }
 
 /** Which project provides each top-level module (names provided by several projects are dropped). */
@@ -96,8 +105,8 @@ export const createDependencies: CreateDependencies<CodegraphPluginOptions> = (_
   const owners = moduleOwners(ctx, pyProjects);
   const byDist = new Map<string, string>();
   for (const [name, root] of pyProjects) {
-    const dist = distributionName(path.join(ctx.workspaceRoot, root));
-    if (dist) byDist.set(dist, name);
+    const dist = declaredName(path.join(ctx.workspaceRoot, root));
+    if (dist) byDist.set(normalizeDist(dist), name);
   }
   const isPython = new Set(pyProjects.map(([n]) => n));
   const deps: RawProjectGraphDependency[] = [];

@@ -7,12 +7,11 @@
  *
  * This file only describes targets; all indexing work happens in the executors, which call the engine.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
 import { resolveOptions, type CodegraphPluginOptions, type ResolvedOptions } from '../utils/options';
-import { PYTHON_TAG } from './dependencies';
+import { declaredName, PYTHON_TAG } from './dependencies';
 
 export { createDependencies } from './dependencies';
 
@@ -21,22 +20,7 @@ export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
 function projectNameFor(workspaceRoot: string, dir: string): string {
-  const abs = path.join(workspaceRoot, dir);
-  try {
-    const text = fs.readFileSync(path.join(abs, 'pyproject.toml'), 'utf8');
-    // Just the name: a full TOML parse is not worth it on every graph computation.
-    const m = /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"']+)["']/ms.exec(text);
-    if (m) return m[1]!;
-  } catch {
-    /* no pyproject */
-  }
-  try {
-    const m = /^\[metadata\][^[]*?^name\s*=\s*(\S+)/ms.exec(fs.readFileSync(path.join(abs, 'setup.cfg'), 'utf8'));
-    if (m) return m[1]!;
-  } catch {
-    /* no setup.cfg */
-  }
-  return path.basename(dir);
+  return declaredName(path.join(workspaceRoot, dir)) ?? path.basename(dir);
 }
 
 function pythonInputs(projectRoot: string, nested: string[], fp: string): TargetConfiguration['inputs'] {

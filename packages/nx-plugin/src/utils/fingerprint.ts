@@ -5,24 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineFingerprint, hashString, initHash } from '@codegraph/engine';
+import { engineFingerprint, hashString, initHash, listFiles } from '@codegraph/engine';
 
 let cached: string | undefined;
-
-function listJs(dir: string, out: string[]): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) listJs(p, out);
-    else if (e.name.endsWith('.js') || e.name.endsWith('.json')) out.push(p);
-  }
-}
 
 export async function codegraphFingerprint(): Promise<string> {
   if (cached) return cached;
   await initHash();
-  const files: string[] = [];
-  listJs(path.join(__dirname, '..'), files);
-  files.sort();
+  const files = listFiles(path.join(__dirname, '..'), ['.js', '.json']);
   let acc = engineFingerprint();
   for (const f of files) acc += '\0' + hashString(fs.readFileSync(f, 'utf8'));
   cached = hashString(acc);
