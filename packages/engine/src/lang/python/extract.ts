@@ -715,7 +715,7 @@ class Extractor {
       for (const c of n.namedChildren) {
         if (!c) continue;
         const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
-        if (name) this.addImport(s, undefined, `__future__.${name}`, `__future__.${name}`, { module: '__future__', name, level: 0 }, spanOf(c), span);
+        if (name) this.addImport(s, undefined, `__future__.${name}`, `__future__.${name}`, { module: '__future__', name, level: 0 }, spanOf(c), span, name);
       }
       return;
     }

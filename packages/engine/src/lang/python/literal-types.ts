@@ -4,7 +4,11 @@
  */
 import type { SyntaxNode } from './parser';
 
-export function inferLiteralType(n: SyntaxNode): string | undefined {
+/** Beyond this nesting the type is simply unknown: inference must never exhaust the stack on generated code. */
+const MAX_DEPTH = 100;
+
+export function inferLiteralType(n: SyntaxNode, depth = 0): string | undefined {
+  if (depth > MAX_DEPTH) return undefined;
   switch (n.type) {
     case 'string': {
       const start = n.firstChild;
@@ -13,7 +17,7 @@ export function inferLiteralType(n: SyntaxNode): string | undefined {
     }
     case 'concatenated_string': {
       const first = n.firstNamedChild;
-      return first ? inferLiteralType(first) : 'str';
+      return first ? inferLiteralType(first, depth + 1) : 'str';
     }
     case 'integer':
       return /[jJ]$/.test(n.text) ? 'complex' : 'int';
@@ -44,23 +48,31 @@ export function inferLiteralType(n: SyntaxNode): string | undefined {
       return 'bool';
     case 'parenthesized_expression': {
       const inner = n.firstNamedChild;
-      return inner ? inferLiteralType(inner) : undefined;
+      return inner ? inferLiteralType(inner, depth + 1) : undefined;
     }
     case 'unary_operator': {
       const arg = n.childForFieldName('argument');
-      const t = arg ? inferLiteralType(arg) : undefined;
+      const t = arg ? inferLiteralType(arg, depth + 1) : undefined;
       return t === 'int' || t === 'float' || t === 'complex' || t === 'bool' ? (t === 'bool' ? 'int' : t) : undefined;
     }
     case 'binary_operator': {
-      // Same-typed literal operands keep their type for + and * on str/list/tuple and arithmetic on numbers.
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      const lt = l ? inferLiteralType(l) : undefined;
-      const rt = r ? inferLiteralType(r) : undefined;
-      const op = n.childForFieldName('operator')?.type;
-      if (lt === 'str' && op === '%') return 'str';
-      if (lt && lt === rt && (op === '+' || op === '-' || op === '*') && lt !== 'None' && lt !== 'bool') return lt;
-      return undefined;
+      // Same-typed literal operands keep their type for + - * (str/list/tuple concatenation, arithmetic), and
+      // `str % x` is a str. Chains like `1 + 2 + ... + n` nest on the left: walk that spine with a loop.
+      let cur: SyntaxNode = n;
+      let rightType: string | undefined;
+      for (;;) {
+        const op = cur.childForFieldName('operator')?.type;
+        const l = cur.childForFieldName('left');
+        const r = cur.childForFieldName('right');
+        if (!l || !r) return undefined;
+        if (op === '%' && l.type !== 'binary_operator') return inferLiteralType(l, depth + 1) === 'str' ? 'str' : undefined;
+        if (op !== '+' && op !== '-' && op !== '*') return undefined;
+        const rt = inferLiteralType(r, depth + 1);
+        if (!rt || rt === 'None' || rt === 'bool' || (rightType !== undefined && rt !== rightType)) return undefined;
+        rightType = rt;
+        if (l.type !== 'binary_operator') return inferLiteralType(l, depth + 1) === rt ? rt : undefined;
+        cur = l;
+      }
     }
     default:
       return undefined;
