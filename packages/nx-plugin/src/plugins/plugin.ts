@@ -133,7 +133,13 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       };
       results.push([
         byDir.get(dirs[0]!)!,
-        { projects: { '.': { name: o.repoProjectName, root: '.', targets: { [`${o.targetPrefix}-index`]: repoTarget } } } },
+        {
+          projects: {
+            // implicitDependencies: the repo index merges every project, so `nx affected` must include it whenever
+            // any of them changes (task dependencies alone do not make a project affected).
+            '.': { name: o.repoProjectName, root: '.', implicitDependencies: names, targets: { [`${o.targetPrefix}-index`]: repoTarget } },
+          },
+        },
       ]);
     }
     return results;
