@@ -15,3 +15,4 @@ export { shardPath, type ShardHeader } from './layers/l1-structure/file-task';
 export { readShard, verifyShard, type ShardRecords } from './layers/l1-structure/read';
 export { summarizeProject, mergeSummaries, formatSummary, summaryPath, type Summary } from './layers/summary/summary';
 export { indexDirectory, type IndexDirectoryOptions } from './pipeline';
+export * from './cross-file';

@@ -1,0 +1,205 @@
+/**
+ * Name resolution over the global symbol table, the way Python's import system and attribute lookup would do it
+ * at run time, statically:
+ *
+ * - `a.b.c` is resolved one attribute at a time from the top-level module; every prefix result is memoised, so
+ *   the thousands of edges that name `os.path.join` or `core.models.Order` cost one lookup each.
+ * - An attribute of a module is, in order: a definition in it, a name it imports (a re-export, followed
+ *   transitively), a name made available by one of its `*` imports (following the source's `__all__` when it has
+ *   one, else its public names), a submodule.
+ * - An attribute of a class is looked up along its MRO (depth-first, left to right, duplicates skipped; bases
+ *   resolved through imports and re-exports, across files and projects).
+ * - A top-level name that is not a module of the corpus is external (`os`, `requests`), and stays so for every
+ *   attribute under it.
+ *
+ * Cycles (re-export loops, circular `*` imports, `class A(B)` / `class B(A)`) end as unresolved: a name being
+ * resolved is marked in progress in the memo before its parts are, and an explicit depth cap bounds the recursion
+ * whatever the input.
+ */
+import type { Binding, DefRec, SymbolTable } from './symbols';
+
+export const VIA_REEXPORT = 1;
+export const VIA_STAR = 2;
+export const VIA_MRO = 4;
+
+export type ResKind = 'def' | 'module' | 'external' | 'unresolved';
+
+export interface Res {
+  k: ResKind;
+  /** Canonical FQN of the definition or module. */
+  fqn: string;
+  /** Node id (definitions and modules with a file; namespace packages have none). */
+  id?: string;
+  /** Node kind: Class, Function, Method, Variable, Module. */
+  kind?: string;
+  /** Index into SymbolTable.files. */
+  file?: number;
+  /** Top-level module name of an external name. */
+  ext?: string;
+  /** VIA_* bits: how the name was reached. */
+  flags: number;
+}
+
+const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
+const MAX_DEPTH = 200;
+
+export class Resolver {
+  private memo = new Map<string, Res>();
+  private mros = new Map<string, string[]>();
+  private externals = new Map<string, Res>();
+  private depth = 0;
+
+  constructor(readonly table: SymbolTable) {}
+
+  /** Resolves a dotted name as an attribute path (`from`-import targets, call targets, bases...). */
+  resolve(fqn: string): Res {
+    const d = this.table.defs.get(fqn);
+    if (d) return defRes(fqn, d, 0);
+    const m = this.memo.get(fqn);
+    if (m) return m;
+    if (this.depth >= MAX_DEPTH) return UNRESOLVED;
+    this.memo.set(fqn, UNRESOLVED); // in progress: a cycle back to this name ends unresolved
+    this.depth++;
+    let r: Res;
+    try {
+      const dot = fqn.lastIndexOf('.');
+      r = dot < 0 ? this.top(fqn) : this.attr(this.resolve(fqn.slice(0, dot)), fqn.slice(0, dot), fqn.slice(dot + 1));
+    } finally {
+      this.depth--;
+    }
+    this.memo.set(fqn, r);
+    return r;
+  }
+
+  /**
+   * Resolves a dotted name as `import a.b.c` does: modules first (a package attribute shadowing a submodule of
+   * the same name does not change what `import pkg.x` imports), then as an attribute path (`import os.path`).
+   */
+  resolveModule(name: string): Res {
+    const m = this.table.modules.get(name);
+    if (m) return { k: 'module', fqn: name, id: m.id, kind: 'Module', file: m.file, flags: 0 };
+    if (this.table.isNamespace(name)) return { k: 'module', fqn: name, kind: 'Module', flags: 0 };
+    return this.resolve(name);
+  }
+
+  /** What an import binding refers to: `from m import n` tries n as an attribute of m, then as submodule m.n. */
+  resolveBinding(b: Binding): Res {
+    const mod = this.resolveModule(b.m);
+    if (b.n === undefined || mod.k !== 'module') return mod.k === 'external' || b.n === undefined ? mod : UNRESOLVED;
+    const r = this.resolve(`${mod.fqn}.${b.n}`);
+    if (r.k !== 'unresolved') return withFlags(r, mod.flags);
+    return withFlags(this.resolveModule(`${mod.fqn}.${b.n}`), mod.flags);
+  }
+
+  /** Canonical FQNs of a class and its bases in lookup order (the class first). */
+  mro(cls: string): string[] {
+    const cached = this.mros.get(cls);
+    if (cached) return cached;
+    const order: string[] = [];
+    this.mros.set(cls, order); // a base cycle sees the partial order, never loops
+    const seen = new Set<string>();
+    const stack = [cls];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      order.push(c);
+      const bases = this.table.bases.get(c);
+      if (!bases) continue;
+      for (let i = bases.length - 1; i >= 0; i--) {
+        const b = this.resolve(bases[i]!);
+        if (b.k === 'def' && b.kind === 'Class' && !seen.has(b.fqn)) stack.push(b.fqn);
+      }
+    }
+    return order;
+  }
+
+  /** A member of a class through its MRO; VIA_MRO when it is inherited. */
+  member(cls: string, name: string, skipSelf = false): Res {
+    const order = this.mro(cls);
+    for (let i = skipSelf ? 1 : 0; i < order.length; i++) {
+      const fqn = `${order[i]}.${name}`;
+      const d = this.table.defs.get(fqn);
+      if (d) return defRes(fqn, d, i > 0 ? VIA_MRO : 0);
+    }
+    return UNRESOLVED;
+  }
+
+  private top(name: string): Res {
+    const m = this.table.modules.get(name);
+    if (m) return { k: 'module', fqn: name, id: m.id, kind: 'Module', file: m.file, flags: 0 };
+    if (this.table.namespaces.has(name)) return { k: 'module', fqn: name, kind: 'Module', flags: 0 };
+    return this.external(name);
+  }
+
+  private external(top: string): Res {
+    let r = this.externals.get(top);
+    if (!r) this.externals.set(top, (r = { k: 'external', fqn: top, ext: top, flags: 0 }));
+    return r;
+  }
+
+  /** `name` as an attribute of `p`, where `p` was resolved from the text `prefix`. */
+  private attr(p: Res, prefix: string, name: string): Res {
+    switch (p.k) {
+      case 'external':
+      case 'unresolved':
+        return p;
+      case 'module':
+        // Reached through a re-export: continue from the canonical module so its own lookups are shared.
+        if (p.fqn !== prefix) return withFlags(this.resolve(`${p.fqn}.${name}`), p.flags);
+        return this.moduleMember(p.fqn, name);
+      case 'def':
+        if (p.kind !== 'Class') return UNRESOLVED; // attributes of functions and variables are dynamic
+        return withFlags(this.member(p.fqn, name), p.flags);
+    }
+  }
+
+  private moduleMember(mod: string, name: string): Res {
+    const rec = this.table.modules.get(mod);
+    // (A definition `mod.name` was found by resolve() before getting here.)
+    const b = rec?.binds?.get(name);
+    if (b) {
+      const r = this.resolveBinding(b);
+      // `from . import sub` in a package binds the submodule itself: that is not a re-export.
+      if (r.k !== 'unresolved') return r.k === 'module' && r.fqn === `${mod}.${name}` ? r : withFlags(r, VIA_REEXPORT);
+    }
+    let externalStar: Res | undefined;
+    if (rec?.stars) {
+      for (const s of rec.stars) {
+        const src = this.resolveModule(s);
+        if (src.k === 'external') externalStar ??= src;
+        if (src.k !== 'module' || !this.exports(src.fqn, name)) continue;
+        const r = this.resolve(`${src.fqn}.${name}`);
+        if (r.k !== 'unresolved') return withFlags(r, VIA_STAR);
+      }
+    }
+    const sub = `${mod}.${name}`;
+    if (this.table.modules.has(sub) || this.table.namespaces.has(sub)) return this.resolveModule(sub);
+    // Not found, but the module re-exports everything of a module outside the corpus (`from _struct import *`):
+    // the name most likely comes from there.
+    return externalStar ?? UNRESOLVED;
+  }
+
+  /** Whether `from mod import *` makes `name` available: `__all__` when literal, else the public names. */
+  private exports(mod: string, name: string): boolean {
+    const all = this.table.modules.get(mod)?.all;
+    return all ? all.includes(name) : !name.startsWith('_');
+  }
+}
+
+function defRes(fqn: string, d: DefRec, flags: number): Res {
+  return { k: 'def', fqn, id: d.id, kind: d.kind, file: d.file, flags };
+}
+
+function withFlags(r: Res, flags: number): Res {
+  if (!flags || r.k === 'unresolved' || r.k === 'external' || (r.flags & flags) === flags) return r;
+  return { ...r, flags: r.flags | flags };
+}
+
+/** The `via` label of a resolution: how the name was reached, else the kind of L1 hint it started from. */
+export function viaOf(r: Res, base: string): string {
+  if (r.flags & VIA_STAR) return 'star';
+  if (r.flags & VIA_MRO) return 'mro';
+  if (r.flags & VIA_REEXPORT) return 'reexport';
+  return base;
+}
