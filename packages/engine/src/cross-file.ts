@@ -6,3 +6,4 @@ export { tarjanScc, kahnOrder } from './layers/l4-resolve/graph';
 export type { DepsJson } from './layers/l4-resolve/deps';
 export type { ProjectOut } from './layers/l4-resolve/shards';
 export { resolutionStats, type ResolutionStats, type RateStats } from './layers/l4-resolve/stats';
+export { mergeRepo, repoGraphPath, repoDepsPath, repoResolutionPath, type RepoMergeOptions, type RepoMergeStats } from './layers/repo/merge';

@@ -41,6 +41,8 @@ const FILES: Record<string, string> = {
     'class Item:',
     '    pass',
     '',
+    'default_order = Order()',
+    '',
   ].join('\n'),
   'core-proj/core/util.py': "__all__ = ['fmt']\n\ndef fmt(x):\n    return x\n\ndef _hidden():\n    pass\n\ndef not_in_all():\n    pass\n",
   'core-proj/core/sub/__init__.py': '',
@@ -62,6 +64,7 @@ const FILES: Record<string, string> = {
     'from . import helpers',
     'from .helpers import helper as h',
     'from .missing import thing',
+    'from core.models import default_order',
     '',
     'class Special(Order):',
     '    def go(self):',
@@ -80,6 +83,7 @@ const FILES: Record<string, string> = {
     "    requests.get('u')",
     '    s = Special()',
     '    s.save()',
+    '    default_order.total()',
     '    return _hidden, x',
     '',
   ].join('\n'),
@@ -158,6 +162,7 @@ describe('L4 import resolution', () => {
         'IMPORTS app.main.helpers: helpers -> app.helpers (import)',
         'IMPORTS app.main.h: helper -> app.helpers.helper (import)',
         'IMPORTS app.main.thing: thing -> unresolved',
+        'IMPORTS app.main.default_order: default_order -> core.models.default_order (import)',
       ].sort(),
     );
   });
@@ -172,6 +177,8 @@ describe('L4 completes what L1 left open', () => {
       'CALLS app.main.Special.go: super().total -> core.models.Order.total (super)',
       'CALLS app.main.run: Order [init] -> core.models.Order.__init__ (init)',
       'CALLS app.main.run: core.sub.deep.f -> core.sub.deep.f (import)',
+      // A module-level instance in another project: its methods are its class's.
+      'CALLS app.main.run: default_order.total -> core.models.Order.total (instance)',
       'CALLS app.main.run: fmt -> core.util.fmt (star)',
       'CALLS app.main.run: h -> app.helpers.helper (import)',
       'CALLS app.main.run: helpers.helper -> app.helpers.helper (import)',
@@ -191,6 +198,7 @@ describe('L4 completes what L1 left open', () => {
     expect(rendered().filter((l) => l.startsWith('READS ')).sort()).toEqual([
       'READS app.main.run: app.main._hidden -> core.util._hidden (import)',
       'READS app.main.run: app.main.core -> core (import)',
+      'READS app.main.run: app.main.default_order -> core.models.default_order (import)',
       'READS app.main.run: app.main.helpers -> app.helpers (import)',
       'READS app.main.run: app.main.m -> core.models (import)',
       'READS app.main.run: app.main.os -> external:os',
@@ -208,7 +216,6 @@ describe('L4 file dependency graph', () => {
     const d = deps('app-proj');
     expect(d.files['app-proj/src/app/main.py']).toEqual({
       imports: [
-        'app-proj/src/app/__init__.py', // `from . import helpers` runs the package first
         'app-proj/src/app/helpers.py',
         'core-proj/core/__init__.py',
         'core-proj/core/models.py',
@@ -245,8 +252,8 @@ describe('L4 file dependency graph', () => {
   it('measures the resolution rate from the outputs on disk', async () => {
     const r = await resolutionStats(out('app-proj'));
     expect(r.files).toBe(3);
-    // 13 call sites in app.main; os.path.join and requests.get are external, everything else resolves.
-    expect(r.calls).toMatchObject({ total: 13, resolved: 11, external: 2 });
+    // 14 call sites in app.main; os.path.join and requests.get are external, everything else resolves.
+    expect(r.calls).toMatchObject({ total: 14, resolved: 12, external: 2 });
     expect(r.calls.fractionInternal).toBe(1);
   });
 });

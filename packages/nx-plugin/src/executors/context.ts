@@ -1,6 +1,7 @@
 /** What every codegraph executor needs from Nx's context: the workspace root and the project's directory. */
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { PYTHON_TAG } from '../plugins/dependencies';
 import { projectOutDir } from '../utils/options';
 
 export interface LayerExecutorOptions {
@@ -32,4 +33,34 @@ export function projectPaths(options: LayerExecutorOptions, context: ExecutorCon
     outDir: projectOutDir(root, options.outputDir ?? '.codegraph', project.root),
     excludeDirs: (options.excludeDirs ?? []).map((d) => path.join(root, d)),
   };
+}
+
+/** A Python project as the cross-file layers see it: its name and where its layer outputs are. */
+export interface ProjectOutRef {
+  name: string;
+  outDir: string;
+}
+
+/**
+ * The Python projects this one depends on, transitively, in the project graph Nx built from Python imports and
+ * declared dependencies (createDependencies): a name re-exported through B from C needs C's symbols too.
+ */
+export function pythonDependencies(options: LayerExecutorOptions, context: ExecutorContext): ProjectOutRef[] {
+  const graph = context.projectGraph;
+  const start = context.projectName;
+  if (!graph || !start) return [];
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  const out: ProjectOutRef[] = [];
+  while (queue.length) {
+    for (const d of graph.dependencies[queue.shift()!] ?? []) {
+      if (seen.has(d.target)) continue;
+      seen.add(d.target);
+      const node = graph.nodes[d.target];
+      if (!node || !node.data.tags?.includes(PYTHON_TAG)) continue;
+      queue.push(d.target);
+      out.push({ name: d.target, outDir: projectOutDir(context.root, options.outputDir ?? '.codegraph', node.data.root) });
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

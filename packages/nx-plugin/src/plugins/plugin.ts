@@ -66,10 +66,27 @@ function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: 
         help: { command: 'npx codegraph --help', example: {} },
       },
     },
+    [`${p}-l4`]: {
+      executor: '@codegraph/nx:l4',
+      cache: true,
+      // Its own L1 and the L1 of every Python project it depends on; `^l4` pulls in the transitive ones (a name
+      // re-exported through B from C needs C's symbols) without making any L1 depend on another project.
+      dependsOn: [`${p}-l1`, `^${p}-l1`, `^${p}-l4`],
+      // Only L1 manifests matter (they hold every file's content key): an edit in a dependency re-runs this L4,
+      // nothing else of this project.
+      inputs: [{ dependentTasksOutputFiles: '**/l1/manifest.json', transitive: true }, fingerprintInput(fp)],
+      outputs: [`${out}/l4`],
+      options: common,
+      metadata: {
+        technologies: ['python'],
+        description: 'codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles',
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
     [`${p}-index`]: {
       executor: '@codegraph/nx:index',
       cache: true,
-      dependsOn: [`${p}-l1`],
+      dependsOn: [`${p}-l1`, `${p}-l4`],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { outputDir: o.outputDir },
@@ -122,7 +139,13 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
         executor: '@codegraph/nx:repo-index',
         cache: true,
         dependsOn: [{ projects: names, target: `${o.targetPrefix}-index` }],
-        inputs: [{ dependentTasksOutputFiles: '**/summary.json', transitive: true }, fingerprintInput(fp)],
+        inputs: [
+          // Everything it merges: the summaries, every project's IR (named by the L1 manifests) and L4 resolutions.
+          { dependentTasksOutputFiles: '**/summary.json', transitive: true },
+          { dependentTasksOutputFiles: '**/l1/manifest.json', transitive: true },
+          { dependentTasksOutputFiles: '**/l4/*', transitive: true },
+          fingerprintInput(fp),
+        ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
         options: { outputDir: o.outputDir, projects: names },
         metadata: {

@@ -22,7 +22,11 @@ export class AtomicLineWriter {
   }
 
   write(record: unknown): void {
-    const s = JSON.stringify(record);
+    this.writeRaw(JSON.stringify(record));
+  }
+
+  /** Appends a line that is already JSON (passed through from another output without a parse). */
+  writeRaw(s: string): void {
     this.buf.push(s);
     this.size += s.length + 1;
     this.lines++;

@@ -21,6 +21,7 @@ import type { Binding, DefRec, SymbolTable } from './symbols';
 export const VIA_REEXPORT = 1;
 export const VIA_STAR = 2;
 export const VIA_MRO = 4;
+export const VIA_INSTANCE = 8;
 
 export type ResKind = 'def' | 'module' | 'external' | 'unresolved';
 
@@ -148,9 +149,14 @@ export class Resolver {
         // Reached through a re-export: continue from the canonical module so its own lookups are shared.
         if (p.fqn !== prefix) return withFlags(this.resolve(`${p.fqn}.${name}`), p.flags);
         return this.moduleMember(p.fqn, name);
-      case 'def':
-        if (p.kind !== 'Class') return UNRESOLVED; // attributes of functions and variables are dynamic
-        return withFlags(this.member(p.fqn, name), p.flags);
+      case 'def': {
+        if (p.kind === 'Class') return withFlags(this.member(p.fqn, name), p.flags);
+        // A variable holding an instance (`router = Router()` at module level): its attributes are the class's.
+        const t = p.kind === 'Variable' ? this.table.varTypes.get(p.fqn) : undefined;
+        if (t === undefined) return UNRESOLVED; // other attributes of functions and variables are dynamic
+        const cls = this.resolve(t);
+        return cls.k === 'def' && cls.kind === 'Class' ? withFlags(this.member(cls.fqn, name), p.flags | VIA_INSTANCE) : UNRESOLVED;
+      }
     }
   }
 
@@ -200,6 +206,7 @@ function withFlags(r: Res, flags: number): Res {
 export function viaOf(r: Res, base: string): string {
   if (r.flags & VIA_STAR) return 'star';
   if (r.flags & VIA_MRO) return 'mro';
+  if (r.flags & VIA_INSTANCE) return 'instance';
   if (r.flags & VIA_REEXPORT) return 'reexport';
   return base;
 }

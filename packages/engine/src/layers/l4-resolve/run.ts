@@ -56,7 +56,7 @@ export type L4Line =
       via: string;
       /** Kind of the destination node (Class, Function, Method, Variable, Module). */
       kind: string;
-      /** IMPORTS only: the file defining what is imported. */
+      /** The file defining the destination, when it is another file than the source's. */
       file?: string;
       /** The L1 kind when L4 changed it (a CALLS of a class becomes INSTANTIATES). */
       was?: string;
@@ -188,11 +188,13 @@ class FileResolver {
     // `from m import x` runs m (its `__init__.py` for a package) whatever x turns out to be: the file depends on
     // m's file as well as on the file defining x — a change to m's re-exports changes what x is.
     const a = (n.attrs ?? {}) as ImportAttrs;
-    if (a.name !== undefined && a.module && a.unresolved_relative === undefined) {
+    const r = this.resolveImport(n);
+    // (Not when x is a submodule of m: `from . import errors` is `import pkg.errors`, which is no dependency on
+    // the package's `__init__` — else every package importing its own submodules would be an import cycle.)
+    if (a.name !== undefined && a.module && a.unresolved_relative === undefined && !(r.k === 'module' && r.fqn === `${a.module}.${a.name}`)) {
       const m = this.r.resolveModule(a.module);
       if (m.k === 'module') this.addDep(m.file);
     }
-    const r = this.resolveImport(n);
     if (r.k === 'def' || r.k === 'module') {
       this.stats.importsResolved++;
       this.addDep(r.file);
@@ -262,14 +264,20 @@ class FileResolver {
     this.stats.edgesResolved++;
     const via = base === 'super' ? 'super' : viaOf(r, base);
     if (e.edge === 'CALLS' && r.kind === 'Class') {
-      this.out.write({ edge: 'INSTANTIATES', id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, was: 'CALLS' });
+      this.out.write({ edge: 'INSTANTIATES', id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, was: 'CALLS', ...this.fileOf(r) });
       const init = this.r.member(r.fqn, '__init__');
       if (init.k === 'def') {
-        this.out.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__`), src: e.src, dst: init.id, target: init.fqn, via: 'init', kind: init.kind, of: e.id });
+        this.out.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__`), src: e.src, dst: init.id, target: init.fqn, via: 'init', kind: init.kind, of: e.id, ...this.fileOf(init) });
       }
       return;
     }
-    this.out.write({ edge: e.edge, id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind });
+    this.out.write({ edge: e.edge, id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, ...this.fileOf(r) });
+  }
+
+  /** `{file}` of a destination in another file: consumers jump to it, the repo merge counts cross-project edges. */
+  private fileOf(r: Res): { file?: string } {
+    const f = r.file === undefined ? undefined : this.r.table.files[r.file]!.path;
+    return f !== undefined && f !== this.file ? { file: f } : {};
   }
 
   private unresolved(e: IrEdge, r: Res): void {

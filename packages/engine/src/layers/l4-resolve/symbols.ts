@@ -79,6 +79,8 @@ export class SymbolTable {
   readonly defs = new Map<string, DefRec>();
   /** Class FQN → base expressions as FQNs (L1 INHERITS targets; may still need resolving, e.g. re-exports). */
   readonly bases = new Map<string, string[]>();
+  /** Module-level and class-level variable FQN → the class it holds an instance of (`router = Router()`). */
+  readonly varTypes = new Map<string, string>();
   readonly unreadable: string[] = [];
   private projects = new Set<string>();
 
@@ -141,6 +143,11 @@ export class SymbolTable {
         } else if (DEF_KINDS.has(kind) && n.parent !== undefined && containers.has(n.parent)) {
           if (!this.defs.has(n.fqn)) this.defs.set(n.fqn, { id: n.id, kind, file: fileIdx });
           if (kind === 'Class') containers.set(n.id, n.fqn);
+          else if (kind === 'Variable') {
+            // L1 writes an in-file class's FQN as the type (`type`), an imported one as `instance_of`.
+            const t = n.attrs?.instance_of ?? n.attrs?.type;
+            if (typeof t === 'string' && t.includes('.') && !this.varTypes.has(n.fqn)) this.varTypes.set(n.fqn, t);
+          }
         }
       } else if (lineKind(line) === 'INHERITS') {
         const e = JSON.parse(line) as IrEdge;
