@@ -2,62 +2,13 @@
  * End to end: a real Nx workspace (a copy of examples/shop in a temp dir, its own git repo and its own Nx cache)
  * with the @codegraph/nx plugin, driven through the real `nx` CLI.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { git, nx, setup, tasks } from './support';
 
-const repoRoot = path.resolve(__dirname, '..');
-const nxBin = path.join(repoRoot, 'node_modules', '.bin', 'nx');
-
-interface TaskLine {
-  task: string;
-  cached: boolean;
-}
-
-function setup(): { ws: string; env: NodeJS.ProcessEnv } {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-e2e-'));
-  const ws = path.join(base, 'ws');
-  fs.cpSync(path.join(repoRoot, 'examples', 'shop'), ws, {
-    recursive: true,
-    filter: (src) => !/[/\\](\.codegraph|\.nx|node_modules)([/\\]|$)/.test(src),
-  });
-  // The plugin is resolved from node_modules exactly as an installed package would be.
-  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(ws, 'node_modules'), 'dir');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_ISOLATE_PLUGINS: 'false',
-    NX_CACHE_DIRECTORY: path.join(base, 'nx-cache'), // Nx 24 otherwise shares ~/.nx between clones
-    NX_WORKSPACE_DATA_DIRECTORY: path.join(base, 'nx-data'),
-    NX_TUI: 'false',
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-    CI: 'true',
-  };
-  git(ws, ['init', '-q', '-b', 'main']);
-  git(ws, ['add', '-A']);
-  git(ws, ['commit', '-qm', 'initial']);
-  return { ws, env };
-}
-
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=e2e@codegraph.local', '-c', 'user.name=e2e', ...args], { cwd, encoding: 'utf8' });
-}
-
-function nx(ws: string, env: NodeJS.ProcessEnv, args: string[]): string {
-  return execFileSync(nxBin, args, { cwd: ws, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function tasks(output: string): TaskLine[] {
-  const out: TaskLine[] = [];
-  for (const line of output.split('\n')) {
-    const m = /nx run (\S+:\S+)(.*)$/.exec(line);
-    if (m) out.push({ task: m[1]!, cached: /\[(local|remote) cache\]/.test(m[2]!) });
-  }
-  return out;
-}
+/** The inferred per-project targets; with the repo's own index, every full run has 3 × this + 1 tasks. */
+const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l4'];
+const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
 
 function manifest(ws: string, projectRoot: string): { stats: { processed: number; reused: number; files: number } } {
   return JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'projects', projectRoot, 'l1', 'manifest.json'), 'utf8'));
@@ -79,7 +30,7 @@ describe('codegraph in a real Nx workspace', () => {
     const projects = nx(ws, env, ['show', 'projects', '--json']);
     expect(JSON.parse(projects).sort()).toEqual(['repo', 'shop-api', 'shop-core', 'shop-payments']);
     const core = JSON.parse(nx(ws, env, ['show', 'project', 'shop-core', '--json']));
-    expect(Object.keys(core.targets).sort()).toEqual(['codegraph-index', 'codegraph-l0', 'codegraph-l1']);
+    expect(Object.keys(core.targets).sort()).toEqual(PROJECT_TARGETS);
     expect(core.targets['codegraph-l1'].cache).toBe(true);
     expect(core.targets['codegraph-l1'].dependsOn).toEqual(['codegraph-l0']);
     expect(core.targets['codegraph-l1'].outputs).toEqual(['{workspaceRoot}/.codegraph/projects/{projectRoot}/l1']);
@@ -100,16 +51,16 @@ describe('codegraph in a real Nx workspace', () => {
     const first = nx(ws, env, ['run', 'repo:codegraph-index']);
     expect(first).toMatch(/codegraph: repo — 3 projects, 10 files/);
     const firstTasks = tasks(first);
-    expect(firstTasks).toHaveLength(10);
+    expect(firstTasks).toHaveLength(ALL_TASKS);
     expect(firstTasks.every((t) => !t.cached)).toBe(true);
     expect(manifest(ws, 'libs/payments').stats).toMatchObject({ files: 3, processed: 3, reused: 0 });
 
     const second = tasks(nx(ws, env, ['run', 'repo:codegraph-index']));
-    expect(second).toHaveLength(10);
+    expect(second).toHaveLength(ALL_TASKS);
     expect(second.filter((t) => !t.cached)).toEqual([]);
 
-    // Edit one file of one project: only that project's tasks (and the repo aggregate) run, and only the
-    // edited file is parsed again.
+    // Edit one file of one project: only that project's tasks, the L4 of the project importing it and the repo
+    // aggregate run, and only the edited file is parsed again.
     const errorsPy = path.join(ws, 'libs/payments/src/payments/errors.py');
     fs.appendFileSync(errorsPy, '\n\nclass RefundError(PaymentError):\n    pass\n');
     const third = nx(ws, env, ['run', 'repo:codegraph-index']);
@@ -117,12 +68,7 @@ describe('codegraph in a real Nx workspace', () => {
       .filter((t) => !t.cached)
       .map((t) => t.task)
       .sort();
-    expect(ran).toEqual([
-      'repo:codegraph-index',
-      'shop-payments:codegraph-index',
-      'shop-payments:codegraph-l0',
-      'shop-payments:codegraph-l1',
-    ]);
+    expect(ran).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)]);
     expect(manifest(ws, 'libs/payments').stats).toMatchObject({ files: 3, processed: 1, reused: 2 });
     const shard = fs
       .readdirSync(path.join(ws, '.codegraph/projects/libs/payments/l1/ir'))

@@ -1,0 +1,79 @@
+/**
+ * Cross-project incrementality through the real `nx` CLI: an edit in one project re-runs that project's layers,
+ * the L4 of the projects importing it and the repo merge — nothing else — and a rename shows up in every
+ * cross-project reference of the repo graph.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { git, nx, ran, setup } from './support';
+
+interface Rec {
+  node?: string;
+  edge?: string;
+  id: string;
+  fqn?: string;
+  file?: string;
+  src?: string;
+  dst?: string;
+  target?: string;
+  callee?: string;
+}
+
+function repoGraph(ws: string): Rec[] {
+  return fs
+    .readFileSync(path.join(ws, '.codegraph', 'repo', 'graph.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Rec);
+}
+
+/** Resolved edges into a definition, as "KIND <src file> -> <dst fqn>", sorted. */
+function referencesTo(graph: Rec[], fqn: string): string[] {
+  const nodes = new Map(graph.filter((r) => r.node).map((r) => [r.id, r]));
+  const def = graph.find((r) => r.node && r.fqn === fqn);
+  if (!def) return [];
+  return graph
+    .filter((r) => r.edge && r.edge !== 'CONTAINS' && r.dst === def.id)
+    .map((r) => `${r.edge} ${nodes.get(r.src!)!.file} -> ${r.target}`)
+    .sort();
+}
+
+describe('cross-project incrementality', () => {
+  let ws: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    ({ ws, env } = setup());
+    nx(ws, env, ['run', 'repo:codegraph-index']);
+  });
+
+  afterAll(() => fs.rmSync(path.dirname(ws), { recursive: true, force: true }));
+
+  it("an edit in payments re-runs payments' layers, the L4 of its importers and the repo merge only", () => {
+    fs.appendFileSync(path.join(ws, 'libs/payments/src/payments/errors.py'), '\n\nclass RefundError(PaymentError):\n    pass\n');
+    const out = nx(ws, env, ['run', 'repo:codegraph-index']);
+    const payments = ran(out).filter((t) => t.startsWith('shop-payments:'));
+    expect(payments.length).toBeGreaterThanOrEqual(4); // every layer of payments
+    expect(ran(out).filter((t) => !t.startsWith('shop-payments:'))).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4']);
+  });
+
+  it('a rename updates every cross-project reference in the repo graph', () => {
+    const before = referencesTo(repoGraph(ws), 'core.money.format_money');
+    expect(before).toEqual([
+      'CALLS apps/api/api/app.py -> core.money.format_money',
+      'CALLS libs/payments/src/payments/gateway.py -> core.money.format_money',
+      'IMPORTS apps/api/api/app.py -> core.money.format_money',
+      'IMPORTS libs/core/core/__init__.py -> core.money.format_money',
+      'IMPORTS libs/payments/src/payments/gateway.py -> core.money.format_money',
+    ]);
+    for (const f of ['libs/core/core/money.py', 'libs/core/core/__init__.py', 'libs/payments/src/payments/gateway.py', 'apps/api/api/app.py']) {
+      const p = path.join(ws, f);
+      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replaceAll('format_money', 'render_money'));
+    }
+    git(ws, ['commit', '-qam', 'rename format_money']);
+    nx(ws, env, ['run', 'repo:codegraph-index']);
+    const graph = repoGraph(ws);
+    expect(graph.some((r) => r.target?.includes('format_money') || r.fqn?.includes('format_money'))).toBe(false);
+    expect(referencesTo(graph, 'core.money.render_money')).toEqual(before.map((l) => l.replace('format_money', 'render_money')));
+  });
+});
