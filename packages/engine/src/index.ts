@@ -16,3 +16,4 @@ export { readShard, verifyShard, type ShardRecords } from './layers/l1-structure
 export { summarizeProject, mergeSummaries, formatSummary, summaryPath, type Summary } from './layers/summary/summary';
 export { indexDirectory, type IndexDirectoryOptions } from './pipeline';
 export * from './cross-file';
+export * from './layers/l2-occurrences';

@@ -262,7 +262,10 @@ class Extractor {
     const key = `${kind}\0${src.id}\0${dst.id}`;
     const existing = this.accessEdges.get(key);
     if (existing) {
-      (existing.attrs as { count: number }).count++;
+      const a = existing.attrs as { count: number; at?: number[] };
+      a.count++;
+      // The further occurrences' start positions, flat (L2 makes one occurrence of each; same width as `span`).
+      (a.at ??= []).push(span[0], span[1]);
       return;
     }
     this.accessEdges.set(key, this.addEdge(kind, src, { dst: dst.id, target: dst.fqn, span, attrs: { count: 1 } }));
@@ -514,6 +517,7 @@ class Extractor {
       this.testFile ||
       decoTexts.some(isTestDecorator) ||
       (name.startsWith('test') && (s.kind === 'module' || inTestClass));
+    if (nameNode) attrs.name_span = spanOf(nameNode);
     const fn = this.addNode(isMethod ? 'Method' : 'Function', name, `${s.fqn}.${name}`, spanOf(n), s.node, attrs);
     const fs = this.newScope('function', fn, s);
     this.bind(s, name, { t: 'def', node: fn, scope: fs });
@@ -611,12 +615,14 @@ class Extractor {
   }
 
   private onClass(n: SyntaxNode, s: Scope, decos: SyntaxNode[], push: (n: SyntaxNode | null, s: Scope) => void): void {
-    const name = n.childForFieldName('name')?.text ?? '<anonymous>';
+    const nameNode = n.childForFieldName('name');
+    const name = nameNode?.text ?? '<anonymous>';
     const body = n.childForFieldName('body');
     const sup = n.childForFieldName('superclasses');
     const decoTexts = decos.map((d) => clip(d.text.replace(/^@\s*/, '')));
     const baseTexts: string[] = [];
     const attrs: Record<string, unknown> = { visibility: visibilityOf(name), decorators: decoTexts, bases: baseTexts };
+    if (nameNode) attrs.name_span = spanOf(nameNode);
     const doc = docstringOf(body);
     if (doc !== undefined) attrs.docstring = doc;
     const cls = this.addNode('Class', name, `${s.fqn}.${name}`, spanOf(n), s.node, attrs);
@@ -695,11 +701,15 @@ class Extractor {
         let bound: string;
         let fqn: string;
         let alias: string | undefined;
+        let spans: Record<string, unknown> | undefined;
         if (c.type === 'aliased_import') {
-          modName = c.childForFieldName('name')?.text ?? '';
-          alias = c.childForFieldName('alias')?.text;
+          const nn = c.childForFieldName('name');
+          const an = c.childForFieldName('alias');
+          modName = nn?.text ?? '';
+          alias = an?.text;
           bound = alias ?? modName;
           fqn = modName;
+          spans = aliasSpans(nn, an);
         } else {
           modName = c.text;
           bound = modName.split('.')[0]!;
@@ -707,7 +717,7 @@ class Extractor {
           fqn = bound;
         }
         if (!modName) continue;
-        this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0 }, spanOf(c), span);
+        this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0, ...spans }, spanOf(c), span);
       }
       return;
     }
@@ -741,13 +751,17 @@ class Extractor {
       }
       let name: string;
       let alias: string | undefined;
+      let spans: Record<string, unknown> | undefined;
       if (c.type === 'aliased_import') {
-        name = c.childForFieldName('name')?.text ?? '';
-        alias = c.childForFieldName('alias')?.text;
+        const nn = c.childForFieldName('name');
+        const an = c.childForFieldName('alias');
+        name = nn?.text ?? '';
+        alias = an?.text;
+        spans = aliasSpans(nn, an);
       } else if (c.type === 'dotted_name') name = c.text;
       else continue;
       const fqn = base.module ? `${base.module}.${name}` : name;
-      this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias }, spanOf(c), span);
+      this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias, ...spans }, spanOf(c), span);
     }
   }
 
@@ -890,7 +904,9 @@ class Extractor {
       const cb = cls.bindings.get(attr);
       if (cb && cb.t === 'var') node = cb.node;
       else {
-        node = this.addNode('Variable', attr, `${cls.fqn}.${attr}`, span, cls.node, { visibility: visibilityOf(attr), instance_attribute: true });
+        // `span` is `self.x`; the attribute name ends it.
+        const nameSpan: Span = [span[2], span[3] - attr.length, span[2], span[3]];
+        node = this.addNode('Variable', attr, `${cls.fqn}.${attr}`, span, cls.node, { visibility: visibilityOf(attr), instance_attribute: true, name_span: nameSpan });
       }
       cls.instanceAttrs!.set(attr, node);
     }
@@ -1169,6 +1185,12 @@ interface Resolved {
   scope?: Scope;
   fqn?: string;
   how?: string;
+}
+
+/** `a as b`: the spans of the imported name and of the alias, for L2's occurrences. */
+function aliasSpans(name: SyntaxNode | null, alias: SyntaxNode | null): Record<string, unknown> | undefined {
+  if (!name || !alias) return undefined;
+  return { name_span: spanOf(name), alias_span: spanOf(alias) };
 }
 
 function addType(attrs: Record<string, unknown>, t: string): void {
