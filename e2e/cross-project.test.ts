@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { deserializeSCIP } from '@c4312/scip';
 import { git, nx, ran, setup } from './support';
 
 interface Rec {
@@ -75,5 +76,19 @@ describe('cross-project incrementality', () => {
     const graph = repoGraph(ws);
     expect(graph.some((r) => r.target?.includes('format_money') || r.fqn?.includes('format_money'))).toBe(false);
     expect(referencesTo(graph, 'core.money.render_money')).toEqual(before.map((l) => l.replace('format_money', 'render_money')));
+    // The repo's index.scip: every file using the function refers to the very symbol its definition has.
+    const scip = deserializeSCIP(fs.readFileSync(path.join(ws, '.codegraph', 'repo', 'index.scip')));
+    const sym = 'scip-python python shop-core 0.1.0 `core.money`/render_money().';
+    const uses = scip.documents
+      .filter((d) => d.occurrences.some((o) => o.symbol === sym))
+      .map((d) => `${d.relativePath}${d.occurrences.some((o) => o.symbol === sym && o.symbolRoles & 1) ? ' (definition)' : ''}`)
+      .sort();
+    expect(uses).toEqual([
+      'apps/api/api/app.py',
+      'libs/core/core/__init__.py',
+      'libs/core/core/money.py (definition)',
+      'libs/payments/src/payments/gateway.py',
+    ]);
+    expect(scip.documents.some((d) => d.occurrences.some((o) => o.symbol.includes('format_money')))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { git, nx, setup, tasks } from './support';
 
 /** The inferred per-project targets; with the repo's own index, every full run has 3 × this + 1 tasks. */
-const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l4'];
+const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4'];
 const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
 
 function manifest(ws: string, projectRoot: string): { stats: { processed: number; reused: number; files: number } } {

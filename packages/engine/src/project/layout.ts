@@ -16,6 +16,8 @@ export interface ProjectLayout {
   sourceRoots: string[];
   /** Distribution name from pyproject/setup.cfg when declared. */
   name?: string;
+  /** Version from pyproject/setup.cfg when declared literally (SCIP symbols carry it). */
+  version?: string;
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
@@ -79,11 +81,14 @@ export function detectLayout(indexRoot: string, projectDirAbs: string): ProjectL
   const dir = toPosix(path.relative(indexRoot, projectDirAbs));
   const roots: string[] = [];
   let name: string | undefined;
+  let version: string | undefined;
   const pyproject = readText(path.join(projectDirAbs, 'pyproject.toml'));
   if (pyproject !== undefined) {
     try {
       const toml = parseToml(pyproject) as Toml;
       name = (obj(toml.project)?.name ?? obj(obj(toml.tool)?.poetry)?.name) as string | undefined;
+      const v = obj(toml.project)?.version ?? obj(obj(toml.tool)?.poetry)?.version;
+      if (typeof v === 'string') version = v;
       roots.push(...pyprojectRoots(toml));
     } catch {
       // A broken pyproject must not stop indexing; the layout falls back to conventions.
@@ -93,12 +98,14 @@ export function detectLayout(indexRoot: string, projectDirAbs: string): ProjectL
   if (setupCfg !== undefined) {
     roots.push(...setupCfgRoots(setupCfg));
     name ??= /^\s*name\s*=\s*(\S+)/m.exec(setupCfg)?.[1];
+    const v = /^\s*version\s*=\s*([0-9][^\s;]*)\s*$/m.exec(setupCfg)?.[1]; // not `attr:` / `file:` indirections
+    if (v && version === undefined) version = v;
   }
   if (roots.length === 0 && looksLikeSourceDir(path.join(projectDirAbs, 'src'))) roots.push('src');
   const all = new Set(roots.map((r) => joinRel(dir, r.replace(/^\.\//, ''))));
   all.add(dir);
   const sourceRoots = [...all].sort((a, b) => b.length - a.length);
-  return { dir, sourceRoots, ...(name ? { name } : {}) };
+  return { dir, sourceRoots, ...(name ? { name } : {}), ...(version ? { version } : {}) };
 }
 
 /** `pkg/mod.py` → `pkg.mod`, `pkg/__init__.py` → `pkg`, relative to the most specific source root. */

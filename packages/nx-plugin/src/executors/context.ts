@@ -1,6 +1,7 @@
 /** What every codegraph executor needs from Nx's context: the workspace root and the project's directory. */
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { detectLayout } from '@codegraph/engine';
 import { PYTHON_TAG } from '../plugins/dependencies';
 import { projectOutDir } from '../utils/options';
 
@@ -63,4 +64,10 @@ export function pythonDependencies(options: LayerExecutorOptions, context: Execu
     }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The SCIP package of a project: its declared distribution name and version (else the Nx name and `.`). */
+export function scipPackage(p: { root: string; projectDir: string; projectName: string }): { name: string; version: string } {
+  const layout = detectLayout(p.root, p.projectDir);
+  return { name: layout.name ?? p.projectName, version: layout.version ?? '.' };
 }

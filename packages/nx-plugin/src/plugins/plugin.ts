@@ -66,6 +66,25 @@ function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: 
         help: { command: 'npx codegraph --help', example: {} },
       },
     },
+    [`${p}-l2`]: {
+      executor: '@codegraph/nx:l2',
+      cache: true,
+      dependsOn: [`${p}-l1`],
+      // Its own L1 output (named by the manifest) and the packaging files that name its SCIP package.
+      inputs: [
+        { dependentTasksOutputFiles: '**/l1/manifest.json' },
+        `{projectRoot}/pyproject.toml`,
+        `{projectRoot}/setup.cfg`,
+        fingerprintInput(fp),
+      ],
+      outputs: [`${out}/l2`],
+      options: common,
+      metadata: {
+        technologies: ['python'],
+        description: "codegraph L2: SCIP definition/reference occurrences and the project's index.scip",
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
     [`${p}-l4`]: {
       executor: '@codegraph/nx:l4',
       cache: true,
@@ -86,7 +105,7 @@ function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: 
     [`${p}-index`]: {
       executor: '@codegraph/nx:index',
       cache: true,
-      dependsOn: [`${p}-l1`, `${p}-l4`],
+      dependsOn: [`${p}-l1`, `${p}-l2`, `${p}-l4`],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { outputDir: o.outputDir },
@@ -144,6 +163,8 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           { dependentTasksOutputFiles: '**/summary.json', transitive: true },
           { dependentTasksOutputFiles: '**/l1/manifest.json', transitive: true },
           { dependentTasksOutputFiles: '**/l4/*', transitive: true },
+          { dependentTasksOutputFiles: '**/l2/index.scip', transitive: true },
+          { dependentTasksOutputFiles: '**/l2/defs.json', transitive: true },
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],

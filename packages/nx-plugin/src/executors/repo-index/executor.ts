@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatSummary, mergeRepo, mergeSummaries, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, type Summary } from '@codegraph/engine';
+import { formatSummary, mergeRepo, mergeSummaries, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoScip, type Summary } from '@codegraph/engine';
+import { scipPackage } from '../context';
 import { projectOutDir, repoOutDir } from '../../utils/options';
 
 export interface RepoIndexOptions {
@@ -15,7 +16,7 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
   const projects = context.projectsConfigurations?.projects ?? {};
   const parts: Summary[] = [];
   const listed: { name: string; root: string; out: string }[] = [];
-  const outs: { name: string; outDir: string }[] = [];
+  const outs: { name: string; outDir: string; package: { name: string; version: string } }[] = [];
   for (const name of options.projects ?? []) {
     const root = projects[name]?.root;
     if (root === undefined) continue;
@@ -27,13 +28,14 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
     }
     parts.push(s);
     listed.push({ name, root, out: path.relative(context.root, out) });
-    outs.push({ name, outDir: out });
+    outs.push({ name, outDir: out, package: scipPackage({ root: context.root, projectDir: path.join(context.root, root), projectName: name }) });
   }
   const repo = mergeSummaries(context.projectName ?? 'repo', parts);
   const dir = repoOutDir(context.root, outputDir);
   writeJsonAtomicSync(path.join(dir, 'projects.json'), listed);
   writeJsonAtomicSync(path.join(dir, 'summary.json'), repo);
   const merged = await mergeRepo({ projects: outs, outDir: dir });
+  const scip = await writeRepoScip({ root: context.root, projects: outs, out: path.join(dir, 'index.scip') });
   console.log(formatSummary(repo));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const { calls, references } = merged.resolution;
@@ -43,6 +45,7 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
       `${merged.cycles} import cycles`,
   );
   console.log(`  repo graph: ${path.relative(context.root, dir)}/graph.jsonl (${merged.nodes} nodes, ${merged.edges} edges)`);
+  console.log(`  repo SCIP: ${path.relative(context.root, dir)}/index.scip (${scip.documents} documents, ${scip.occurrences} occurrences, ${scip.externalSymbols} external symbols)`);
   for (const p of parts) console.log(`  - ${p.name}: ${p.files} files, ${p.loc} LOC, ${p.nodes} nodes, ${p.edges} edges`);
   return { success: true };
 }
