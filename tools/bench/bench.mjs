@@ -55,6 +55,10 @@ async function phase(name, args) {
     const s = performance.now();
     const summary = await engine.indexDirectory({ dir: args.dir, outDir: args.out, workers: Number(args.workers) });
     out = { ms: performance.now() - s, summary };
+  } else if (name === 'l2') {
+    const s = performance.now();
+    const stats = await engine.runL2({ root: args.dir, project: { name: 'corpus', outDir: args.out }, package: { name: 'corpus', version: '.' } });
+    out = { ms: performance.now() - s, stats };
   } else if (name === 'l4') {
     const s = performance.now();
     const stats = await engine.runL4({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
@@ -149,6 +153,8 @@ async function main() {
     console.log(`  L1 cold, ${workers} workers:         ${fmt(coldRate)} LOC/s   peak RSS ${cold.maxRssMb} MB   ratio to parse-only ${(coldRate / parseRate).toFixed(2)}`);
     console.log(`  L1 warm (no change):         ${(warm.ms / 1000).toFixed(3)} s in-engine, ${(warm.totalMs / 1000).toFixed(3)} s incl. load   peak RSS ${warm.maxRssMb} MB`);
     console.log(`  warm/cold time ratio:        ${(warm.ms / cold.ms).toFixed(4)}`);
+    const l2 = runPhase('l2', { dir: c.dir, out });
+    console.log(`  L2 occurrences, 1 core:      ${fmt((loc / l2.ms) * 1000)} LOC/s   peak RSS ${l2.maxRssMb} MB   (${fmt(l2.stats.occurrences)} occurrences, index.scip ${fmt(l2.stats.bytes / 1e6)} MB)`);
     const l4 = runPhase('l4', { dir: c.dir, out });
     const pct = (x) => `${(100 * x).toFixed(1)}%`;
     const { calls, references } = l4.resolution;

@@ -5,11 +5,16 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { indexDirectory } from '../pipeline';
 import { formatSummary } from '../layers/summary/summary';
+import { runL2 } from '../layers/l2-occurrences/run';
+import { runL4 } from '../layers/l4-resolve/run';
+import { resolutionStats } from '../layers/l4-resolve/stats';
+import { detectLayout } from '../project/layout';
 
 const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--json]
 
-Indexes every Python file under <dir> (L0 fast path + L1 structural IR) into <out> (default: ./.codegraph/index).
-Re-running reuses every unchanged file. Outputs are described in docs/ir.md.`;
+Indexes every Python file under <dir> as one project into <out> (default: ./.codegraph/index): L0 fast path, L1
+structural IR, L2 SCIP occurrences (<out>/l2/index.scip), L4 cross-file resolution. Re-running reuses every
+unchanged file. Outputs are described in docs/ir.md.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -44,8 +49,22 @@ export async function main(argv: string[]): Promise<number> {
     workers: values.workers ? Number(values.workers) : undefined,
     maxFileBytes: values['max-file-bytes'] ? Number(values['max-file-bytes']) : undefined,
   });
+  const layout = detectLayout(dir, dir);
+  const project = { name: layout.name ?? path.basename(dir), outDir: out };
+  const l2 = await runL2({ root: dir, project, package: { name: project.name, version: layout.version ?? '.' } });
+  const l4 = await runL4({ root: dir, project });
+  const resolution = await resolutionStats(out);
   const ms = performance.now() - t0;
-  if (values.json) console.log(JSON.stringify({ ...summary, ms: Math.round(ms), out }, null, 2));
-  else console.log(formatSummary(summary, ms) + `\n  output: ${out}`);
+  if (values.json) console.log(JSON.stringify({ ...summary, l2, l4, resolution, ms: Math.round(ms), out }, null, 2));
+  else {
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    console.log(formatSummary(summary, ms));
+    console.log(`  l2: ${l2.occurrences} occurrences in ${l2.files} documents (${l2.computed} computed, ${l2.reused} reused), ${l2.ms} ms`);
+    console.log(
+      `  l4: imports ${l4.importsResolved}/${l4.imports} resolved (${l4.importsExternal} external), ${l4.edgesResolved} edges completed, ${l4.ms} ms; ` +
+        `call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
+    );
+    console.log(`  output: ${out}`);
+  }
   return 0;
 }
