@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { git, nx, setup, tasks } from './support';
 
 /** The inferred per-project targets; with the repo's own index, every full run has 3 × this + 1 tasks. */
-const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4'];
+const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l9'];
 const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
 
 function manifest(ws: string, projectRoot: string): { stats: { processed: number; reused: number; files: number } } {
@@ -54,6 +54,15 @@ describe('codegraph in a real Nx workspace', () => {
     expect(firstTasks).toHaveLength(ALL_TASKS);
     expect(firstTasks.every((t) => !t.cached)).toBe(true);
     expect(manifest(ws, 'libs/payments').stats).toMatchObject({ files: 3, processed: 3, reused: 0 });
+    // L9: api declares both workspace libraries and imports them by their module names; pytest is used by its
+    // tests without being declared.
+    const l9 = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph/projects/apps/api/l9/packages.json'), 'utf8'));
+    expect(l9.mapping).toEqual([
+      { dist: 'shop-core', imports: ['core'], rule: 'workspace' },
+      { dist: 'shop-payments', imports: ['payments'], rule: 'workspace' },
+    ]);
+    expect(l9.undeclared).toEqual([{ name: 'pytest', files: ['apps/api/tests/test_app.py'], testOnly: true, candidates: ['pytest'] }]);
+    expect(l9.unused).toEqual([]);
 
     const second = tasks(nx(ws, env, ['run', 'repo:codegraph-index']));
     expect(second).toHaveLength(ALL_TASKS);

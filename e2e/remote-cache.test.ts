@@ -14,7 +14,7 @@ const repoRoot = path.resolve(__dirname, '..');
 const nxBin = path.join(repoRoot, 'node_modules', '.bin', 'nx');
 const RW = 'rw-e2e-secret';
 const RO = 'ro-e2e-secret';
-const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4'];
+const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l9'];
 const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
 
 function git(cwd: string, args: string[]): string {

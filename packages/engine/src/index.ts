@@ -17,3 +17,4 @@ export { summarizeProject, mergeSummaries, formatSummary, summaryPath, type Summ
 export { indexDirectory, type IndexDirectoryOptions } from './pipeline';
 export * from './cross-file';
 export * from './layers/l2-occurrences';
+export * from './layers/l9-packages';

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
-import { detectLayout } from '@codegraph/engine';
+import { detectLayout, normalizeDist } from '@codegraph/engine';
 import type { CodegraphPluginOptions } from '../utils/options';
 
 export const PYTHON_TAG = 'codegraph:python';
@@ -18,10 +18,8 @@ const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[
 /** Names too generic to say which project they come from. */
 const AMBIGUOUS = new Set(['tests', 'test', 'testing', 'docs', 'scripts', 'examples', 'setup', 'conftest', 'src']);
 
-/** PEP 503 name normalisation. */
-export function normalizeDist(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+/** PEP 503 name normalisation: the engine's, so the project graph and L9 compare names alike. */
+export { normalizeDist };
 
 /** Top-level module names that appear in the import statements of a Python source. */
 export function importedTopLevels(source: string): Set<string> {

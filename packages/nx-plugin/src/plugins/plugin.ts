@@ -16,6 +16,8 @@ import { declaredName, PYTHON_TAG } from './dependencies';
 export { createDependencies } from './dependencies';
 
 export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
+/** Named input of every Python project: the files that decide which modules it provides (used by dependents' L9). */
+const MODULES_INPUT = 'codegraph-modules';
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
@@ -102,10 +104,25 @@ function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: 
         help: { command: 'npx codegraph --help', example: {} },
       },
     },
+    [`${p}-l9`]: {
+      executor: '@codegraph/nx:l9',
+      cache: true,
+      dependsOn: [`${p}-l1`, `^${p}-l1`],
+      // Its own sources and packaging files, and of its Python dependencies only what decides which import names
+      // they provide (packaging files, package `__init__.py`s): a body edit there does not re-run it.
+      inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, `^${MODULES_INPUT}`],
+      outputs: [`${out}/l9`],
+      options: common,
+      metadata: {
+        technologies: ['python'],
+        description: 'codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies',
+        help: { command: 'npx codegraph --help', example: {} },
+      },
+    },
     [`${p}-index`]: {
       executor: '@codegraph/nx:index',
       cache: true,
-      dependsOn: [`${p}-l1`, `${p}-l2`, `${p}-l4`],
+      dependsOn: [`${p}-l1`, `${p}-l2`, `${p}-l4`, `${p}-l9`],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { outputDir: o.outputDir },
@@ -147,6 +164,9 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
               root: dir,
               projectType: 'library',
               tags: [PYTHON_TAG],
+              namedInputs: {
+                [MODULES_INPUT]: ['{projectRoot}/**/__init__.py', '{projectRoot}/pyproject.toml', '{projectRoot}/setup.cfg', '{projectRoot}/setup.py'],
+              },
               targets: projectTargets(o, dir, nested, fp),
             },
           },

@@ -1,0 +1,5 @@
+export interface Schema {
+  outputDir?: string;
+  excludeDirs?: string[];
+  workers?: number;
+}
