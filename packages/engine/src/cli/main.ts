@@ -8,12 +8,13 @@ import { formatSummary } from '../layers/summary/summary';
 import { runL2 } from '../layers/l2-occurrences/run';
 import { runL4 } from '../layers/l4-resolve/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
+import { runL9 } from '../layers/l9-packages/run';
 import { detectLayout } from '../project/layout';
 
 const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--json]
 
 Indexes every Python file under <dir> as one project into <out> (default: ./.codegraph/index): L0 fast path, L1
-structural IR, L2 SCIP occurrences (<out>/l2/index.scip), L4 cross-file resolution. Re-running reuses every
+structural IR, L2 SCIP occurrences (<out>/l2/index.scip), L4 cross-file resolution, L9 declared vs imported packages. Re-running reuses every
 unchanged file. Outputs are described in docs/ir.md.`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -54,8 +55,9 @@ export async function main(argv: string[]): Promise<number> {
   const l2 = await runL2({ root: dir, project, package: { name: project.name, version: layout.version ?? '.' } });
   const l4 = await runL4({ root: dir, project });
   const resolution = await resolutionStats(out);
+  const l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
   const ms = performance.now() - t0;
-  if (values.json) console.log(JSON.stringify({ ...summary, l2, l4, resolution, ms: Math.round(ms), out }, null, 2));
+  if (values.json) console.log(JSON.stringify({ ...summary, l2, l4, resolution, l9: { undeclared: l9.undeclared, unused: l9.unused }, ms: Math.round(ms), out }, null, 2));
   else {
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(formatSummary(summary, ms));
@@ -63,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
       `  l4: imports ${l4.importsResolved}/${l4.imports} resolved (${l4.importsExternal} external), ${l4.edgesResolved} edges completed, ${l4.ms} ms; ` +
         `call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
+    );
+    console.log(
+      `  l9: ${l9.declared.length} declared, ${l9.imported.length} third-party imported; undeclared: ${l9.undeclared.map((u) => u.name).join(', ') || 'none'}; ` +
+        `unused: ${l9.unused.map((u) => u.dist).join(', ') || 'none'}`,
     );
     console.log(`  output: ${out}`);
   }
