@@ -1,6 +1,6 @@
 /**
- * Crash safety: `codegraph index` killed with SIGKILL at several points of a run leaves a store from which the next
- * run produces exactly what a clean run produces. The corpus is real code: a slice of this machine's Python stdlib.
+ * Crash safety: `codegraph index` (L0, L1, L2, L4, L9) killed with SIGKILL at several points of a run leaves a store
+ * from which the next run produces exactly what a clean run produces. The corpus is real code: a slice of this machine's Python stdlib.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,36 +25,58 @@ function index(corpus: string, out: string): string {
   return execFileSync(process.execPath, [bin, 'index', corpus, '--out', out, '--json', '--workers', '2'], { encoding: 'utf8' });
 }
 
-/** Starts an index run and SIGKILLs it once `shards` IR shards exist (0 = as soon as the process has started). */
-async function killedRun(corpus: string, out: string, shards: number): Promise<void> {
+const count = (dir: string, ext: string): number => {
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith(ext)).length;
+  } catch {
+    return 0; // not created yet
+  }
+};
+
+/** Kill points: after n L1 shards exist, after n L2 documents exist, once L4 has started writing. */
+type KillPoint = { l1: number } | { l2: number } | { l4: true };
+
+const reached = (out: string, at: KillPoint): boolean =>
+  'l1' in at
+    ? count(path.join(out, 'l1', 'ir'), '.jsonl') >= at.l1
+    : 'l2' in at
+      ? count(path.join(out, 'l2', 'docs'), '.json') >= at.l2
+      : fs.existsSync(path.join(out, 'l4'));
+
+/** Starts an index run (L0, L1, L2, L4, L9) and SIGKILLs it at a kill point. */
+async function killedRun(corpus: string, out: string, at: KillPoint): Promise<void> {
   const child = spawn(process.execPath, [bin, 'index', corpus, '--out', out, '--workers', '2'], { stdio: 'ignore' });
-  const irDir = path.join(out, 'l1', 'ir');
   const started = Date.now();
   await new Promise<void>((resolve) => {
     const tick = () => {
-      let n = 0;
-      try {
-        n = fs.readdirSync(irDir).filter((f) => f.endsWith('.jsonl')).length;
-      } catch {
-        /* not created yet */
-      }
-      if (n >= shards || Date.now() - started > 30000 || child.exitCode !== null) {
+      if (reached(out, at) || Date.now() - started > 30000 || child.exitCode !== null) {
         child.kill('SIGKILL');
         resolve();
-      } else setTimeout(tick, 5);
+      } else setTimeout(tick, 2);
     };
     tick();
   });
   await new Promise((r) => child.once('exit', r).once('error', r));
 }
 
-function snapshot(out: string): { totals: unknown; files: Record<string, string> } {
+interface Snapshot {
+  totals: unknown;
+  files: Record<string, string>;
+  /** Every later layer's outputs, byte for byte. */
+  layers: Record<string, string>;
+}
+
+function snapshot(out: string): Snapshot {
   const m = JSON.parse(fs.readFileSync(path.join(out, 'l1', 'manifest.json'), 'utf8'));
   const files: Record<string, string> = {};
   for (const [f, e] of Object.entries<{ key: string }>(m.files)) {
     files[f] = fs.readFileSync(path.join(out, 'l1', 'ir', `${e.key}.jsonl`), 'utf8');
   }
-  return { totals: m.totals, files };
+  const layers: Record<string, string> = {};
+  for (const f of ['l2/index.scip', 'l2/defs.json', 'l4/resolved.jsonl', 'l4/deps.json', 'l4/symbols.json', 'l9/packages.json']) {
+    layers[f] = fs.readFileSync(path.join(out, f)).toString('base64');
+  }
+  return { totals: m.totals, files, layers };
 }
 
 describe('crash safety', () => {
@@ -72,14 +94,22 @@ describe('crash safety', () => {
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it.each([0, 1, 40, 150])('a run killed after %i shards is finished correctly by the next run', async (shards) => {
-    const out = path.join(tmp, `killed-${shards}`);
-    await killedRun(corpus, out, shards);
+  it.each<[string, KillPoint]>([
+    ['at start', { l1: 0 }],
+    ['after 1 shard', { l1: 1 }],
+    ['after 40 shards', { l1: 40 }],
+    ['after 150 shards', { l1: 150 }],
+    ['during L2', { l2: 60 }],
+    ['during L4', { l4: true }],
+  ])('a run killed %s is finished correctly by the next run', async (_label, at) => {
+    const out = path.join(tmp, `killed-${JSON.stringify(at).replace(/\W/g, '')}`);
+    await killedRun(corpus, out, at);
     const summary = JSON.parse(index(corpus, out));
     expect(summary.files).toBe(Object.keys(clean.files).length);
     const after = snapshot(out);
     expect(after.totals).toEqual(clean.totals);
     expect(after.files).toEqual(clean.files);
+    expect(after.layers).toEqual(clean.layers);
     // Nothing half-written is left behind.
     expect(fs.readdirSync(path.join(out, 'l1', 'ir')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

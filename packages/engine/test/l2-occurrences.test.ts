@@ -240,4 +240,17 @@ describe('L2 occurrences', () => {
     // Symbols defined in the repo are not external.
     expect(idx.externalSymbols.filter((s) => s.symbol.startsWith(CORE))).toEqual([]);
   });
+
+  it('detects a damaged cached document by checksum and recomputes it', async () => {
+    await runL2(coreOpts());
+    const good = fs.readFileSync(scipPath(out('core')));
+    const docsDir = path.join(out('core'), 'l2', 'docs');
+    const victim = path.join(docsDir, fs.readdirSync(docsDir).sort()[0]!);
+    const text = fs.readFileSync(victim, 'utf8');
+    // A plausible single-byte change that still parses as JSON: only the checksum can tell.
+    fs.writeFileSync(victim, text.replace(/"occ":\[\[(\d)/, (_m, d: string) => `"occ":[[${(Number(d) + 1) % 10}`));
+    expect(fs.readFileSync(victim, 'utf8')).not.toBe(text);
+    expect(await runL2(coreOpts())).toMatchObject({ computed: 1, reused: 1 });
+    expect(fs.readFileSync(scipPath(out('core'))).equals(good)).toBe(true);
+  });
 });

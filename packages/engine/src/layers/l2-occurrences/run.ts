@@ -48,6 +48,28 @@ export const scipPath = (outDir: string) => path.join(outDir, 'l2', 'index.scip'
 export const defsPath = (outDir: string) => path.join(outDir, 'l2', 'defs.json');
 export const l2StatsPath = (outDir: string) => path.join(outDir, 'l2', 'stats.json');
 
+/**
+ * A cached document, or undefined when absent or corrupt. Line 1 is the xxh64 of the rest: a document torn by a
+ * crash (written without fsync) or damaged on disk is recomputed, never trusted.
+ */
+function readDoc(file: string): L2Doc | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const nl = text.indexOf('\n');
+  if (nl !== 16) return undefined;
+  const body = text.slice(nl + 1);
+  if (hashString(body) !== text.slice(0, nl)) return undefined;
+  try {
+    return JSON.parse(body) as L2Doc;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every file's document: the cached one when its L1 shard is unchanged, else computed (and cached if `write`). */
 function documentsOf(outDir: string, write: boolean): { docs: L2Doc[]; computed: number; reused: number; missing: number } {
   const docsDir = path.join(l2Dir(outDir), 'docs');
@@ -64,7 +86,7 @@ function documentsOf(outDir: string, write: boolean): { docs: L2Doc[]; computed:
     const l1Key = path.basename(ref.shard, '.jsonl');
     const name = `${hashString(`${L2_FORMAT}\0${l1Key}`)}.json`;
     const docFile = path.join(docsDir, name);
-    let doc = readJsonOrUndefined<L2Doc>(docFile);
+    let doc = readDoc(docFile);
     if (doc && doc.format === L2_FORMAT && doc.file === ref.file) reused++;
     else {
       const lines = shardLines(ref.shard);
@@ -73,7 +95,10 @@ function documentsOf(outDir: string, write: boolean): { docs: L2Doc[]; computed:
         continue;
       }
       doc = buildDocument(ref.file, ref.module, lines);
-      if (write) writeFileAtomicSync(docFile, JSON.stringify(doc), { fsync: false });
+      if (write) {
+        const body = JSON.stringify(doc);
+        writeFileAtomicSync(docFile, `${hashString(body)}\n${body}`, { fsync: false });
+      }
       computed++;
     }
     keep.add(name);
