@@ -15,6 +15,7 @@ import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAt
 import { hashString, initHash } from '../../util/hash';
 import { ENGINE_VERSION } from '../../version';
 import { manifestPath, type L1Manifest } from '../l1-structure/run';
+import { AtomicLineWriter } from '../l4-resolve/line-writer';
 import { projectShards, shardLines } from '../l4-resolve/shards';
 import { buildDocument, L2_FORMAT, type L2Doc } from './document';
 import { encodeDocument, encodeExternalSymbol, encodeMetadata, type OccurrenceIn, type SymbolInfoIn } from './scip';
@@ -70,14 +71,20 @@ function readDoc(file: string): L2Doc | undefined {
   }
 }
 
-/** Every file's document: the cached one when its L1 shard is unchanged, else computed (and cached if `write`). */
-function documentsOf(outDir: string, write: boolean): { docs: L2Doc[]; computed: number; reused: number; missing: number } {
+/** A file's document: where it is cached, or the document itself when it was computed but not cached. */
+type DocRef = { file: string } | { doc: L2Doc };
+
+/**
+ * Every file's document, as references: the cached one when its L1 shard is unchanged, else computed (and cached
+ * if `write`). Documents are re-read when needed rather than held: a project's occurrences can be millions.
+ */
+function documentsOf(outDir: string, write: boolean): { refs: DocRef[]; computed: number; reused: number; missing: number } {
   const docsDir = path.join(l2Dir(outDir), 'docs');
   if (write) {
     fs.mkdirSync(docsDir, { recursive: true });
     removeStaleTemps(docsDir);
   }
-  const docs: L2Doc[] = [];
+  const refs: DocRef[] = [];
   const keep = new Set<string>();
   let computed = 0;
   let reused = 0;
@@ -86,37 +93,50 @@ function documentsOf(outDir: string, write: boolean): { docs: L2Doc[]; computed:
     const l1Key = path.basename(ref.shard, '.jsonl');
     const name = `${hashString(`${L2_FORMAT}\0${l1Key}`)}.json`;
     const docFile = path.join(docsDir, name);
-    let doc = readDoc(docFile);
-    if (doc && doc.format === L2_FORMAT && doc.file === ref.file) reused++;
-    else {
+    const cached = readDoc(docFile);
+    if (cached && cached.format === L2_FORMAT && cached.file === ref.file) {
+      reused++;
+      refs.push({ file: docFile });
+    } else {
       const lines = shardLines(ref.shard);
       if (!lines) {
         missing++;
         continue;
       }
-      doc = buildDocument(ref.file, ref.module, lines);
+      const doc = buildDocument(ref.file, ref.module, lines);
+      computed++;
       if (write) {
         const body = JSON.stringify(doc);
         writeFileAtomicSync(docFile, `${hashString(body)}\n${body}`, { fsync: false });
-      }
-      computed++;
+        refs.push({ file: docFile });
+      } else refs.push({ doc });
     }
     keep.add(name);
-    docs.push(doc);
   }
   if (write) for (const n of fs.readdirSync(docsDir)) if (!keep.has(n)) fs.rmSync(path.join(docsDir, n), { force: true });
-  return { docs, computed, reused, missing };
+  return { refs, computed, reused, missing };
 }
 
-/** The SCIP Documents of a project's files, with references resolved against its own and the owners' definitions. */
-function encodeDocuments(resolver: Resolver, docs: L2Doc[], chunks: Uint8Array[]): { occurrences: number; symbols: number } {
+function* loadDocs(refs: readonly DocRef[]): Generator<L2Doc> {
+  for (const r of refs) {
+    if ('doc' in r) yield r.doc;
+    else {
+      const doc = readDoc(r.file);
+      if (!doc) throw new Error(`codegraph: L2 document ${r.file} vanished or changed during the run`);
+      yield doc;
+    }
+  }
+}
+
+/** Appends the SCIP Documents of a project's files, references resolved against its own and the owners' definitions. */
+function encodeDocuments(resolver: Resolver, refs: readonly DocRef[], out: AtomicLineWriter): { occurrences: number; symbols: number } {
   let occurrences = 0;
   let symbols = 0;
-  for (const doc of docs) {
+  for (const doc of loadDocs(refs)) {
     const { occ, info } = resolver.document(doc);
     occurrences += occ.length;
     symbols += info.length;
-    chunks.push(encodeDocument(doc.file, occ, info));
+    out.writeBytes(encodeDocument(doc.file, occ, info));
   }
   return { occurrences, symbols };
 }
@@ -126,30 +146,38 @@ const bySymbol = (a: SymbolInfoIn, b: SymbolInfoIn) => (a.symbol < b.symbol ? -1
 export async function runL2(opts: L2Options): Promise<L2Stats> {
   const t0 = Date.now();
   await initHash();
-  const out = l2Dir(opts.project.outDir);
-  fs.mkdirSync(out, { recursive: true });
-  removeStaleTemps(out);
-  const { docs, computed, reused, missing } = documentsOf(opts.project.outDir, true);
+  const dir = l2Dir(opts.project.outDir);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(dir);
+  const { refs, computed, reused, missing } = documentsOf(opts.project.outDir, true);
 
-  const resolver = new Resolver(opts, docs);
+  const resolver = new Resolver(opts, loadDocs(refs));
   writeJsonAtomicSync(defsPath(opts.project.outDir), resolver.ownDefs);
 
-  const chunks: Uint8Array[] = [encodeMetadata(ENGINE_VERSION, opts.root)];
-  const { occurrences, symbols } = encodeDocuments(resolver, docs, chunks);
-  const externals = [...resolver.external.values()].sort(bySymbol);
-  for (const s of externals) chunks.push(encodeExternalSymbol(s));
-  const bytes = Buffer.concat(chunks);
-  writeFileAtomicSync(scipPath(opts.project.outDir), bytes);
+  // Streamed to disk document by document: the index of a large project is hundreds of MB.
+  const out = new AtomicLineWriter(scipPath(opts.project.outDir));
+  let counts: { occurrences: number; symbols: number };
+  let externals: SymbolInfoIn[];
+  try {
+    out.writeBytes(encodeMetadata(ENGINE_VERSION, opts.root));
+    counts = encodeDocuments(resolver, refs, out);
+    externals = [...resolver.external.values()].sort(bySymbol);
+    for (const s of externals) out.writeBytes(encodeExternalSymbol(s));
+    out.commit();
+  } catch (err) {
+    out.abort();
+    throw err;
+  }
 
   const stats: L2Stats = {
-    files: docs.length,
+    files: refs.length,
     computed,
     reused,
     missing,
-    occurrences,
-    symbols,
+    occurrences: counts.occurrences,
+    symbols: counts.symbols,
     externalSymbols: externals.length,
-    bytes: bytes.length,
+    bytes: out.bytes,
     ms: Date.now() - t0,
   };
   writeJsonAtomicSync(l2StatsPath(opts.project.outDir), stats);
@@ -171,23 +199,28 @@ export interface RepoScipOptions {
  */
 export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: number; occurrences: number; externalSymbols: number; bytes: number }> {
   await initHash();
-  const chunks: Uint8Array[] = [encodeMetadata(ENGINE_VERSION, o.root)];
   const prefixes = o.projects.map((p) => d.packagePrefix(p.package));
   const external = new Map<string, SymbolInfoIn>();
   let documents = 0;
   let occurrences = 0;
-  for (const p of o.projects) {
-    const { docs } = documentsOf(p.outDir, false);
-    const owners = o.projects.filter((q) => q !== p).map((q) => ({ package: q.package, outDir: q.outDir }));
-    const resolver = new Resolver({ root: o.root, project: { name: p.name, outDir: p.outDir }, package: p.package, owners }, docs);
-    occurrences += encodeDocuments(resolver, docs, chunks).occurrences;
-    documents += docs.length;
-    for (const [sym, info] of resolver.external) if (!external.has(sym) && !prefixes.some((x) => sym.startsWith(x))) external.set(sym, info);
+  const out = new AtomicLineWriter(o.out);
+  try {
+    out.writeBytes(encodeMetadata(ENGINE_VERSION, o.root));
+    for (const p of o.projects) {
+      const { refs } = documentsOf(p.outDir, false);
+      const owners = o.projects.filter((q) => q !== p).map((q) => ({ package: q.package, outDir: q.outDir }));
+      const resolver = new Resolver({ root: o.root, project: { name: p.name, outDir: p.outDir }, package: p.package, owners }, loadDocs(refs));
+      occurrences += encodeDocuments(resolver, refs, out).occurrences;
+      documents += refs.length;
+      for (const [sym, info] of resolver.external) if (!external.has(sym) && !prefixes.some((x) => sym.startsWith(x))) external.set(sym, info);
+    }
+    for (const s of [...external.values()].sort(bySymbol)) out.writeBytes(encodeExternalSymbol(s));
+    out.commit();
+  } catch (err) {
+    out.abort();
+    throw err;
   }
-  for (const s of [...external.values()].sort(bySymbol)) chunks.push(encodeExternalSymbol(s));
-  const bytes = Buffer.concat(chunks);
-  writeFileAtomicSync(o.out, bytes);
-  return { documents, occurrences, externalSymbols: external.size, bytes: bytes.length };
+  return { documents, occurrences, externalSymbols: external.size, bytes: out.bytes };
 }
 
 interface Table {
@@ -206,9 +239,11 @@ class Resolver {
   private hintModules = new Set<string>();
   private cache = new Map<string, string>();
 
-  constructor(opts: L2Options, docs: L2Doc[]) {
+  constructor(opts: L2Options, docs: Iterable<L2Doc>) {
     this.own = d.packagePrefix(opts.package);
+    const ownModules: string[] = [];
     for (const doc of docs) {
+      ownModules.push(doc.module);
       for (const [k, v] of Object.entries(doc.defs)) {
         const prev = this.ownDefs[k];
         if (prev === undefined || (prev.startsWith('=') && !v.startsWith('='))) this.ownDefs[k] = v;
@@ -224,7 +259,7 @@ class Resolver {
       const defs = readJsonOrUndefined<Record<string, string>>(path.join(l2Dir(o.outDir), 'defs.json'));
       if (defs) ownerTables.push({ prefix, defs });
     }
-    for (const doc of docs) this.modules.set(doc.module, this.own);
+    for (const m of ownModules) this.modules.set(m, this.own);
     this.tables.push(...ownerTables);
   }
 

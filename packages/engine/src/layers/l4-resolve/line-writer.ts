@@ -1,5 +1,5 @@
 /**
- * A JSON-lines output written incrementally yet atomically: lines are buffered and appended to a sibling temp
+ * An output (JSON lines, or raw bytes) written incrementally yet atomically: lines are buffered and appended to a sibling temp
  * file, which is fsynced and renamed over the target at the end (the same guarantees as writeFileAtomicSync), so
  * an output proportional to a whole project's edges never has to be one string in memory.
  */
@@ -14,6 +14,8 @@ export class AtomicLineWriter {
   private buf: string[] = [];
   private size = 0;
   lines = 0;
+  /** Bytes written by writeBytes. */
+  bytes = 0;
 
   constructor(private readonly target: string) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -31,6 +33,13 @@ export class AtomicLineWriter {
     this.size += s.length + 1;
     this.lines++;
     if (this.size >= FLUSH_AT) this.flush();
+  }
+
+  /** Appends raw bytes (a binary output such as a protobuf stream), after any buffered lines. */
+  writeBytes(b: Uint8Array): void {
+    this.flush();
+    fs.writeSync(this.fd, b);
+    this.bytes += b.length;
   }
 
   private flush(): void {
