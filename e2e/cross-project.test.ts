@@ -92,3 +92,33 @@ describe('cross-project incrementality', () => {
     expect(scip.documents.some((d) => d.occurrences.some((o) => o.symbol.includes('format_money')))).toBe(false);
   });
 });
+
+describe('projects that import each other', () => {
+  it('index without a task cycle; the import cycle across projects is reported; an edit re-runs the L4 of every project depending on it, transitively', () => {
+    const { ws, env } = setup({
+      'a/pyproject.toml': '[project]\nname = "a"\nversion = "1.0"\n',
+      'a/a/__init__.py': '',
+      'a/a/mod.py': 'from b.mod import g\n\ndef f():\n    return g()\n',
+      'b/pyproject.toml': '[project]\nname = "b"\nversion = "1.0"\n',
+      'b/b/__init__.py': '',
+      'b/b/mod.py': 'from a.mod import f\nfrom c.util import k\n\ndef g():\n    return k()\n\ndef h():\n    return f()\n',
+      'c/pyproject.toml': '[project]\nname = "c"\nversion = "1.0"\n',
+      'c/c/__init__.py': '',
+      'c/c/util.py': 'def k():\n    return 2\n',
+    });
+    try {
+      nx(ws, env, ['run', 'repo:codegraph-index']);
+      const deps = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'repo', 'deps.json'), 'utf8'));
+      expect(deps.cycles).toEqual([['a/a/mod.py', 'b/b/mod.py']]);
+      expect(deps.order.indexOf('c/c/util.py')).toBeLessThan(deps.order.indexOf('b/b/mod.py'));
+      const g = repoGraph(ws).find((r) => r.edge === 'CALLS' && r.callee === 'k');
+      expect(g?.target).toBe('c.util.k');
+      // a does not import c, but b (which a imports) does: a's L4 depends on c too.
+      fs.appendFileSync(path.join(ws, 'c/c/util.py'), '\ndef k2():\n    return 3\n');
+      const out = nx(ws, env, ['run', 'repo:codegraph-index']);
+      expect(ran(out).filter((t) => !t.startsWith('c:'))).toEqual(['a:codegraph-l4', 'b:codegraph-l4', 'repo:codegraph-index']);
+    } finally {
+      fs.rmSync(path.dirname(ws), { recursive: true, force: true });
+    }
+  });
+});

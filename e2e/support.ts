@@ -12,13 +12,26 @@ export interface TaskLine {
   cached: boolean;
 }
 
-export function setup(): { ws: string; env: NodeJS.ProcessEnv } {
+/**
+ * A workspace in a temp dir, its own git repo with one commit: a copy of examples/shop, or — given `files` — the
+ * example's nx.json plus those files.
+ */
+export function setup(files?: Record<string, string>): { ws: string; env: NodeJS.ProcessEnv } {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-e2e-'));
   const ws = path.join(base, 'ws');
-  fs.cpSync(path.join(repoRoot, 'examples', 'shop'), ws, {
-    recursive: true,
-    filter: (src) => !/[/\\](\.codegraph|\.nx|node_modules)([/\\]|$)/.test(src),
-  });
+  if (files) {
+    fs.mkdirSync(ws);
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'shop', 'nx.json'), path.join(ws, 'nx.json'));
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+      fs.writeFileSync(path.join(ws, rel), text);
+    }
+  } else {
+    fs.cpSync(path.join(repoRoot, 'examples', 'shop'), ws, {
+      recursive: true,
+      filter: (src) => !/[/\\](\.codegraph|\.nx|node_modules)([/\\]|$)/.test(src),
+    });
+  }
   // The plugin is resolved from node_modules exactly as an installed package would be.
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(ws, 'node_modules'), 'dir');
   const env: NodeJS.ProcessEnv = {

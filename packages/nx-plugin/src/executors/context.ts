@@ -43,10 +43,10 @@ export interface ProjectOutRef {
 }
 
 /**
- * The Python projects this one depends on, transitively, in the project graph Nx built from Python imports and
+ * The Python projects this one depends on (transitively unless told otherwise) in the project graph Nx built from Python imports and
  * declared dependencies (createDependencies): a name re-exported through B from C needs C's symbols too.
  */
-export function pythonDependencies(options: LayerExecutorOptions, context: ExecutorContext): ProjectOutRef[] {
+export function pythonDependencies(options: LayerExecutorOptions, context: ExecutorContext, transitive = true): ProjectOutRef[] {
   const graph = context.projectGraph;
   const start = context.projectName;
   if (!graph || !start) return [];
@@ -59,7 +59,7 @@ export function pythonDependencies(options: LayerExecutorOptions, context: Execu
       seen.add(d.target);
       const node = graph.nodes[d.target];
       if (!node || !node.data.tags?.includes(PYTHON_TAG)) continue;
-      queue.push(d.target);
+      if (transitive) queue.push(d.target);
       out.push({ name: d.target, outDir: projectOutDir(context.root, options.outputDir ?? '.codegraph', node.data.root) });
     }
   }

@@ -18,6 +18,8 @@ export { createDependencies } from './dependencies';
 export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
 /** Named input of every Python project: the files that decide which modules it provides (used by dependents' L9). */
 const MODULES_INPUT = 'codegraph-modules';
+/** Named input of every Python project: everything its L1 is computed from (used by dependents' L4, transitively). */
+const SOURCES_INPUT = 'codegraph-sources';
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
@@ -25,7 +27,7 @@ function projectNameFor(workspaceRoot: string, dir: string): string {
   return declaredName(path.join(workspaceRoot, dir)) ?? path.basename(dir);
 }
 
-function pythonInputs(projectRoot: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
+function sourceFiles(nested: string[]): string[] {
   return [
     `{projectRoot}/**/*.py`,
     `{projectRoot}/pyproject.toml`,
@@ -33,14 +35,17 @@ function pythonInputs(projectRoot: string, nested: string[], fp: string): Target
     `{projectRoot}/setup.py`,
     // Nested projects are indexed on their own: their files must not invalidate this one.
     ...nested.map((n) => `!{workspaceRoot}/${n}/**/*`),
-    fingerprintInput(fp),
   ];
 }
 
-function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: string): Record<string, TargetConfiguration> {
+function pythonInputs(nested: string[], fp: string): TargetConfiguration['inputs'] {
+  return [...sourceFiles(nested), fingerprintInput(fp)];
+}
+
+function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
   const p = o.targetPrefix;
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
-  const inputs = pythonInputs(root, nested, fp);
+  const inputs = pythonInputs(nested, fp);
   const common = { outputDir: o.outputDir, excludeDirs: nested };
   return {
     [`${p}-l0`]: {
@@ -90,12 +95,13 @@ function projectTargets(o: ResolvedOptions, root: string, nested: string[], fp: 
     [`${p}-l4`]: {
       executor: '@codegraph/nx:l4',
       cache: true,
-      // Its own L1 and the L1 of every Python project it depends on; `^l4` pulls in the transitive ones (a name
-      // re-exported through B from C needs C's symbols) without making any L1 depend on another project.
-      dependsOn: [`${p}-l1`, `^${p}-l1`, `^${p}-l4`],
-      // Only L1 manifests matter (they hold every file's content key): an edit in a dependency re-runs this L4,
-      // nothing else of this project.
-      inputs: [{ dependentTasksOutputFiles: '**/l1/manifest.json', transitive: true }, fingerprintInput(fp)],
+      // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
+      // through B from C needs C's symbols). Project graphs can have cycles, so no `^` chain may order that: every
+      // project's L1 runs first (cheap, and cached), and the hash covers exactly the transitive dependencies' sources
+      // (`^` named inputs are hashed over the whole dependency closure, cycles included) — an edit in a project
+      // re-runs the L4 of the projects depending on it, nothing else.
+      dependsOn: [`${p}-l1`, { projects: allProjects, target: `${p}-l1` }],
+      inputs: [...inputs!, `^${SOURCES_INPUT}`],
       outputs: [`${out}/l4`],
       options: common,
       metadata: {
@@ -151,6 +157,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     const dirs = [...byDir.keys()].sort();
     const results: Array<readonly [string, CreateNodesResult]> = [];
     const names: string[] = [];
+    const allNames = dirs.map((d) => projectNameFor(context.workspaceRoot, d));
     for (const dir of dirs) {
       const nested = dirs.filter((d) => d.startsWith(dir + '/'));
       const name = projectNameFor(context.workspaceRoot, dir);
@@ -166,8 +173,9 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
               tags: [PYTHON_TAG],
               namedInputs: {
                 [MODULES_INPUT]: ['{projectRoot}/**/__init__.py', '{projectRoot}/pyproject.toml', '{projectRoot}/setup.cfg', '{projectRoot}/setup.py'],
+                [SOURCES_INPUT]: sourceFiles(nested),
               },
-              targets: projectTargets(o, dir, nested, fp),
+              targets: projectTargets(o, nested, fp, allNames),
             },
           },
         },

@@ -3,12 +3,13 @@ import { runL9 } from '@codegraph/engine';
 import { projectPaths, pythonDependencies, type LayerExecutorOptions } from '../context';
 
 /**
- * `codegraph-l9`: declared vs imported packages. The workspace projects it depends on tell which import names
- * their distributions provide (`acme-core` → `core`).
+ * `codegraph-l9`: declared vs imported packages. The workspace projects it depends on directly (declaring a
+ * workspace distribution makes it a project-graph dependency) tell which import names they provide
+ * (`acme-core` → `core`); their L1 ran first (`dependsOn: ^l1`).
  */
 export default async function l9Executor(options: LayerExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const p = projectPaths(options, context);
-  const r = await runL9({ root: p.root, projectDir: p.projectDir, outDir: p.outDir, name: p.projectName, workspace: pythonDependencies(options, context) });
+  const r = await runL9({ root: p.root, projectDir: p.projectDir, outDir: p.outDir, name: p.projectName, workspace: pythonDependencies(options, context, false) });
   console.log(
     `codegraph l9 ${p.projectName}: ${r.declared.length} declared, ${r.imported.length} third-party imported, ` +
       `${r.undeclared.length} undeclared, ${r.unused.length} unused`,
