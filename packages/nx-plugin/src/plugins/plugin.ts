@@ -193,6 +193,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           { dependentTasksOutputFiles: '**/l4/*', transitive: true },
           { dependentTasksOutputFiles: '**/l2/index.scip', transitive: true },
           { dependentTasksOutputFiles: '**/l2/defs.json', transitive: true },
+          { dependentTasksOutputFiles: '**/l9/packages.json', transitive: true },
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatSummary, mergeRepo, mergeSummaries, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoScip, type Summary } from '@codegraph/engine';
+import { formatSummary, mergeRepo, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoScip, type Summary } from '@codegraph/engine';
+import type { PackagesReport } from '@codegraph/engine';
 import { scipPackage } from '../context';
 import { projectOutDir, repoOutDir } from '../../utils/options';
 
@@ -47,5 +48,13 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
   console.log(`  repo graph: ${path.relative(context.root, dir)}/graph.jsonl (${merged.nodes} nodes, ${merged.edges} edges)`);
   console.log(`  repo SCIP: ${path.relative(context.root, dir)}/index.scip (${scip.documents} documents, ${scip.occurrences} occurrences, ${scip.externalSymbols} external symbols)`);
   for (const p of parts) console.log(`  - ${p.name}: ${p.files} files, ${p.loc} LOC, ${p.nodes} nodes, ${p.edges} edges`);
+  // L9 findings, one line per project that has any.
+  for (const o of outs) {
+    const r = readJsonOrUndefined<PackagesReport>(packagesPath(o.outDir));
+    if (!r || (r.undeclared.length === 0 && r.unused.length === 0)) continue;
+    const undeclared = r.undeclared.map((u) => (u.testOnly ? `${u.name} (tests)` : u.name)).join(', ');
+    const unused = r.unused.map((u) => u.dist).join(', ');
+    console.log(`  packages ${o.name}: ${undeclared ? `imported but undeclared: ${undeclared}` : ''}${undeclared && unused ? '; ' : ''}${unused ? `declared but unused: ${unused}` : ''}`);
+  }
   return { success: true };
 }
