@@ -21,7 +21,7 @@ import { buildDeps, type DepsJson } from './deps';
 import { AtomicLineWriter } from './line-writer';
 import { Resolver, viaOf, type Res } from './resolver';
 import { isNodeLine, lineKind, projectShards, shardLines, type ProjectOut } from './shards';
-import { importBinding, SymbolTable, type ImportAttrs } from './symbols';
+import { importBinding, SIMPLE_NAME, SymbolTable, type ImportAttrs } from './symbols';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -111,8 +111,6 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
 
 const RESOLVABLE = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
-/** A dotted name as L1 writes callees that are plain names (`a`, `a.b.c`). */
-const SIMPLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
 
 /** Value of a string field in a raw JSON line (ids and kinds are plain hex/ASCII, never escaped). */
 function field(line: string, key: string): string | undefined {

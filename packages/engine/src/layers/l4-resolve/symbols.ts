@@ -70,6 +70,8 @@ function parentOf(line: string): string | undefined {
 }
 
 const DEF_KINDS = new Set(['Class', 'Function', 'Method', 'Variable']);
+/** A dotted name as L1 writes callees that are plain names (`a`, `a.b.c`). */
+export const SIMPLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
 
 export class SymbolTable {
   readonly files: FileRec[] = [];
@@ -152,10 +154,12 @@ export class SymbolTable {
       } else if (lineKind(line) === 'INHERITS') {
         const e = JSON.parse(line) as IrEdge;
         const cls = e.src === modId ? undefined : containers.get(e.src);
-        if (!cls || e.target === undefined) continue;
+        // A base L1 found bound nowhere in the file can only come from a `*` import: look it up in the module.
+        const base = e.target ?? (e.callee !== undefined && SIMPLE_NAME.test(e.callee) ? `${modFqn}.${e.callee}` : undefined);
+        if (!cls || base === undefined) continue;
         let list = this.bases.get(cls);
         if (!list) this.bases.set(cls, (list = []));
-        list.push(e.target);
+        list.push(base);
       }
     }
     if (mod) this.addNamespaces(modFqn);
