@@ -66,7 +66,7 @@ export function createCacheServer(o: CacheServerOptions): CacheServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed', { Allow: 'GET' });
-      const body = JSON.stringify({ status: 'ok', ...storage.stats(), uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+      const body = JSON.stringify({ status: 'ok', ...storage.stats(), uploading: storage.uploading(), uptimeSeconds: Math.round((Date.now() - started) / 1000) });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       return void res.end(body);
     }

@@ -65,6 +65,11 @@ export class FsStorage {
     return { entries: this.index.size, bytes: this.total };
   }
 
+  /** Uploads in progress (their hashes answer 409 until they end, stored or discarded). */
+  uploading(): number {
+    return this.writing.size;
+  }
+
   has(hash: string): boolean {
     return this.index.has(hash) || this.writing.has(hash);
   }

@@ -137,15 +137,17 @@ describe('Nx remote cache contract', () => {
   });
 
   it('never stores a body shorter than its Content-Length', async () => {
-    const { url, dir, server } = await start();
+    const { url, dir, server, logs } = await start();
     const reply = await raw(
       url,
       `PUT /v1/cache/short HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${RW}\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(400)}`,
       { closeAfterWrite: true },
     );
     expect(reply).not.toMatch(/^HTTP\/1\.1 200/);
-    // The upload is abandoned asynchronously: wait for the temp file to go.
-    for (let i = 0; i < 50 && fs.readdirSync(path.join(dir, 'tmp')).length; i++) await new Promise((r) => setTimeout(r, 20));
+    // The upload is abandoned asynchronously: wait until the server has seen the request and given up on it.
+    const settled = () => logs.some((l) => l.method === 'PUT' && l.path === '/v1/cache/short') && server.storage.uploading() === 0;
+    for (let i = 0; i < 250 && !settled(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(settled()).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
     expect(entryFiles(dir)).toEqual([]);
     expect((await get(url, 'short')).status).toBe(404);

@@ -247,6 +247,52 @@ from __future__ import annotations
     const v = py('from ...far import x\n', 'mod.py', 'mod');
     expect(v.node('mod.x').attrs).toMatchObject({ unresolved_relative: '...far' });
   });
+
+  it('marks imports guarded by try/except ImportError or TYPE_CHECKING', () => {
+    const v = py(
+      [
+        'from typing import TYPE_CHECKING',
+        'try:',
+        '    import ujson as json',
+        'except ImportError:',
+        '    import json',
+        'try:',
+        '    from yaml import CSafeLoader',
+        'except (ImportError, AttributeError):',
+        '    CSafeLoader = None',
+        'try:',
+        '    import numpy',
+        'except:',
+        '    numpy = None',
+        'try:',
+        '    import strict',
+        'except ValueError:',
+        '    pass',
+        'if TYPE_CHECKING:',
+        '    from pandas import DataFrame',
+        'def f():',
+        '    try:',
+        '        import lazy',
+        '    except ModuleNotFoundError:',
+        '        return None',
+        '',
+      ].join('\n'),
+    );
+    const guard = (fqn: string) => {
+      const a = v.ir.nodes.find((n) => n.node === 'Import' && n.fqn === fqn)!.attrs!;
+      return a.optional ? 'optional' : a.type_checking ? 'type_checking' : 'required';
+    };
+    expect(v.ir.nodes.filter((n) => n.node === 'Import').map((n) => `${n.fqn}: ${guard(n.fqn)}`)).toEqual([
+      'pkg.mod.TYPE_CHECKING: required',
+      'pkg.mod.json: optional', // ujson as json, in the try body
+      'pkg.mod.json#2: required', // the fallback in the handler always works
+      'pkg.mod.CSafeLoader: optional',
+      'pkg.mod.numpy: optional',
+      'pkg.mod.strict: required', // ValueError says nothing about the module being absent
+      'pkg.mod.DataFrame: type_checking',
+      'pkg.mod.f.lazy: optional',
+    ]);
+  });
 });
 
 describe('reads, writes and literal types', () => {

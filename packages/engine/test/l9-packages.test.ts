@@ -67,7 +67,7 @@ const FILES: Record<string, string> = {
     'import app.util',
     '',
   ].join('\n'),
-  'app/src/app/util.py': 'import dateutil.parser\n\ndef helper():\n    import json\n    return json\n',
+  'app/src/app/util.py': 'import dateutil.parser\n\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n\ndef helper():\n    return json\n',
   'app/tests/test_app.py': 'import pytest\nimport hypothesis\nimport yaml\nfrom app import util\n',
 
   // Poetry: main (python excluded), optional via extras, legacy dev, groups; case-insensitive default mapping.
@@ -213,15 +213,17 @@ describe('PEP 621 + requirement files + workspace project (app)', () => {
     const src = 'app/src/app/__init__.py';
     const t = 'app/tests/test_app.py';
     expect(r.imported).toEqual([
-      { name: 'PIL', files: [src], testOnly: false, providedBy: ['pillow'] },
-      { name: 'attr', files: [src], testOnly: false, providedBy: ['attrs'] },
-      { name: 'click', files: [src], testOnly: false, providedBy: ['click'] },
-      { name: 'core', files: [src], testOnly: false, providedBy: ['acme-core'] },
-      { name: 'dateutil', files: ['app/src/app/util.py'], testOnly: false, providedBy: ['python-dateutil'] },
-      { name: 'hypothesis', files: [t], testOnly: true, providedBy: [] },
-      { name: 'pytest', files: [t], testOnly: true, providedBy: ['pytest'] },
-      { name: 'requests', files: [src], testOnly: false, providedBy: [] },
-      { name: 'yaml', files: [src, t], testOnly: false, providedBy: ['pyyaml'] },
+      { name: 'PIL', files: [src], testOnly: false, optional: false, providedBy: ['pillow'] },
+      { name: 'attr', files: [src], testOnly: false, optional: false, providedBy: ['attrs'] },
+      { name: 'click', files: [src], testOnly: false, optional: false, providedBy: ['click'] },
+      { name: 'core', files: [src], testOnly: false, optional: false, providedBy: ['acme-core'] },
+      { name: 'dateutil', files: ['app/src/app/util.py'], testOnly: false, optional: false, providedBy: ['python-dateutil'] },
+      { name: 'hypothesis', files: [t], testOnly: true, optional: false, providedBy: [] },
+      { name: 'pytest', files: [t], testOnly: true, optional: false, providedBy: ['pytest'] },
+      { name: 'requests', files: [src], testOnly: false, optional: false, providedBy: [] },
+      // `try: import ujson as json / except ImportError: import json`: the code runs without it.
+      { name: 'ujson', files: ['app/src/app/util.py'], testOnly: false, optional: true, providedBy: [] },
+      { name: 'yaml', files: [src, t], testOnly: false, optional: false, providedBy: ['pyyaml'] },
     ]);
   });
 
@@ -230,6 +232,8 @@ describe('PEP 621 + requirement files + workspace project (app)', () => {
       { name: 'hypothesis', files: ['app/tests/test_app.py'], testOnly: true, candidates: ['hypothesis'] },
       { name: 'requests', files: ['app/src/app/__init__.py'], testOnly: false, candidates: ['requests'] },
     ]);
+    // Guarded imports are optional integrations, reported apart from missing dependencies.
+    expect(r.optionalUndeclared).toEqual([{ name: 'ujson', files: ['app/src/app/util.py'], testOnly: false, candidates: ['ujson'] }]);
     expect(r.unused).toEqual([
       { dist: 'mylib', imports: ['mylib'], groups: ['main'] },
       { dist: 'pytest-cov', imports: ['pytest_cov'], groups: ['dev'] },

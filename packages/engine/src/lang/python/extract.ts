@@ -692,8 +692,32 @@ class Extractor {
     else for (const c of t.namedChildren) if (c) this.bindCompTargets(c, cs);
   }
 
+  /**
+   * Whether an import statement only runs conditionally in a way that says the module may be absent: inside a `try`
+   * whose handlers catch ImportError (or anything), or under `if TYPE_CHECKING:`. L9 does not call such an import an
+   * undeclared dependency. Walks up to the enclosing definition only (imports are few; this is off the hot path).
+   */
+  private importGuard(n: SyntaxNode): { optional?: true; type_checking?: true } {
+    let child = n;
+    for (let cur = n.parent; cur; child = cur, cur = cur.parent) {
+      const t = cur.type;
+      if (t === 'module' || t === 'function_definition' || t === 'class_definition') break;
+      if (t === 'try_statement' && cur.childForFieldName('body')?.id === child.id) {
+        for (const h of cur.namedChildren) {
+          if (h?.type !== 'except_clause' && h?.type !== 'except_group_clause') continue;
+          const caught = h.namedChildren.filter((c) => c && c.type !== 'block').map((c) => c!.text).join(' ');
+          if (caught === '' || /\b(ImportError|ModuleNotFoundError|Exception|BaseException)\b/.test(caught)) return { optional: true };
+        }
+      } else if (t === 'if_statement' && cur.childForFieldName('consequence')?.id === child.id) {
+        if (/\bTYPE_CHECKING\b/.test(cur.childForFieldName('condition')?.text ?? '')) return { type_checking: true };
+      }
+    }
+    return {};
+  }
+
   private onImport(n: SyntaxNode, s: Scope): void {
     const span = spanOf(n);
+    const guard = this.importGuard(n);
     if (n.type === 'import_statement') {
       for (const c of n.namedChildren) {
         if (!c) continue;
@@ -717,7 +741,7 @@ class Extractor {
           fqn = bound;
         }
         if (!modName) continue;
-        this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0, ...spans }, spanOf(c), span);
+        this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0, ...spans, ...guard }, spanOf(c), span);
       }
       return;
     }
@@ -746,7 +770,7 @@ class Extractor {
       if (c.type === 'wildcard_import') {
         const mod = this.moduleScope.node;
         ((mod.attrs!.star_imports ??= []) as string[]).push(base.module);
-        this.addImport(s, undefined, base.module, base.module, { ...base, star: true }, spanOf(c), span, '*');
+        this.addImport(s, undefined, base.module, base.module, { ...base, star: true, ...guard }, spanOf(c), span, '*');
         continue;
       }
       let name: string;
@@ -761,7 +785,7 @@ class Extractor {
       } else if (c.type === 'dotted_name') name = c.text;
       else continue;
       const fqn = base.module ? `${base.module}.${name}` : name;
-      this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias, ...spans }, spanOf(c), span);
+      this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias, ...spans, ...guard }, spanOf(c), span);
     }
   }
 

@@ -12,6 +12,11 @@ export interface ImportUse {
   files: Set<string>;
   /** Of those, the non-test ones: empty means test-only. */
   nonTest: Set<string>;
+  /**
+   * Files importing it unconditionally: empty means every import is guarded (`try: … except ImportError`, or
+   * `if TYPE_CHECKING:`), i.e. the code runs without it.
+   */
+  required: Set<string>;
 }
 
 export interface ProjectImports {
@@ -23,7 +28,7 @@ export interface ProjectImports {
 }
 
 interface ImportLine {
-  attrs?: { module?: unknown; level?: unknown };
+  attrs?: { module?: unknown; level?: unknown; optional?: unknown; type_checking?: unknown };
 }
 interface FileLine {
   attrs?: { is_test?: unknown };
@@ -53,9 +58,10 @@ export function projectImports(outDir: string): ProjectImports {
       const top = topLevel(a.module);
       if (!top || own.has(top)) continue;
       let use = imported.get(top);
-      if (!use) imported.set(top, (use = { files: new Set(), nonTest: new Set() }));
+      if (!use) imported.set(top, (use = { files: new Set(), nonTest: new Set(), required: new Set() }));
       use.files.add(s.file);
       if (!isTest) use.nonTest.add(s.file);
+      if (a.optional !== true && a.type_checking !== true) use.required.add(s.file);
     }
   }
   return { own, imported, diagnostics };

@@ -57,13 +57,15 @@ export async function runL9(opts: L9Options): Promise<PackagesReport> {
 
   const imported: ImportedName[] = [];
   const undeclared: UndeclaredImport[] = [];
+  const optionalUndeclared: UndeclaredImport[] = [];
   for (const name of [...importedNames].sort(cmp)) {
     if (PY_STDLIB_MODULES.has(name)) continue;
     const use = scan.imported.get(name)!;
     const base = { name, files: [...use.files].sort(cmp), testOnly: use.nonTest.size === 0 };
     const providedBy = (providers.get(name) ?? []).sort(cmp);
-    imported.push({ ...base, providedBy });
-    if (providedBy.length === 0) undeclared.push({ ...base, candidates: candidates(name, workspace) });
+    const optional = use.required.size === 0;
+    imported.push({ ...base, optional, providedBy });
+    if (providedBy.length === 0) (optional ? optionalUndeclared : undeclared).push({ ...base, candidates: candidates(name, workspace) });
   }
   const unused: UnusedDep[] = [];
   for (const m of mapping) {
@@ -80,6 +82,7 @@ export async function runL9(opts: L9Options): Promise<PackagesReport> {
     imported,
     mapping,
     undeclared,
+    optionalUndeclared,
     unused,
     diagnostics: diagnostics.sort((a, b) => cmp(a.file, b.file) || cmp(a.message, b.message)),
   };

@@ -5,6 +5,8 @@
  * platform-specific (`winreg`, `msvcrt`) modules, which is what we want: importing them is never a dependency.
  */
 export const PY_STDLIB_MODULES: ReadonlySet<string> = new Set([
+  // Not in stdlib_module_names, but always importable and never a distribution: the running script itself.
+  '__main__',
   '__future__', '_abc', '_aix_support', '_ast', '_asyncio', '_bisect', '_blake2', '_bootsubprocess', '_bz2',
   '_codecs', '_codecs_cn', '_codecs_hk', '_codecs_iso2022', '_codecs_jp', '_codecs_kr', '_codecs_tw',
   '_collections', '_collections_abc', '_compat_pickle', '_compression', '_contextvars', '_crypt', '_csv', '_ctypes',

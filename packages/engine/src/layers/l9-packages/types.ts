@@ -46,6 +46,8 @@ export interface ImportedName {
   files: string[];
   /** Every importing file is a test file: a dev/test dependency is enough. */
   testOnly: boolean;
+  /** Every import of it is guarded (`try: … except ImportError`, `if TYPE_CHECKING:`): the code runs without it. */
+  optional: boolean;
   /** Declared distributions that provide this name, sorted. */
   providedBy: string[];
 }
@@ -72,7 +74,10 @@ export interface PackagesReport {
   declared: DeclaredDep[];
   imported: ImportedName[];
   mapping: DistMapping[];
+  /** Imported unconditionally somewhere, provided by no declared distribution. */
   undeclared: UndeclaredImport[];
+  /** Imported only under guards and not declared: optional integrations, not missing dependencies. */
+  optionalUndeclared: UndeclaredImport[];
   unused: UnusedDep[];
   diagnostics: PackageDiagnostic[];
 }

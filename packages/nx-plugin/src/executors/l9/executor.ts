@@ -12,7 +12,7 @@ export default async function l9Executor(options: LayerExecutorOptions, context:
   const r = await runL9({ root: p.root, projectDir: p.projectDir, outDir: p.outDir, name: p.projectName, workspace: pythonDependencies(options, context, false) });
   console.log(
     `codegraph l9 ${p.projectName}: ${r.declared.length} declared, ${r.imported.length} third-party imported, ` +
-      `${r.undeclared.length} undeclared, ${r.unused.length} unused`,
+      `${r.undeclared.length} undeclared, ${r.optionalUndeclared.length} optional (guarded) and undeclared, ${r.unused.length} unused`,
   );
   for (const u of r.undeclared) console.log(`  undeclared: ${u.name} (${u.files.length} files${u.testOnly ? ', tests only' : ''})`);
   for (const u of r.unused) console.log(`  unused: ${u.dist} [${u.groups.join(', ')}]`);
