@@ -152,9 +152,10 @@ export class FsStorage {
       this.evict();
       return 'stored';
     } finally {
-      this.writing.delete(hash);
+      // The hash is released only once its temp file is gone, so "no upload in progress" means a clean tmp/.
       if (fh) await fh.close().catch(() => undefined);
-      await fsp.rm(tmp, { force: true });
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      this.writing.delete(hash);
     }
   }
 
