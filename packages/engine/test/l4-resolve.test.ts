@@ -71,6 +71,12 @@ const FILES: Record<string, string> = {
     '        self.save()',
     '        return super().total()',
     '',
+    'class Holder:',
+    '    def __init__(self):',
+    '        self.order = Order()',
+    '    def use(self):',
+    '        return self.order.total()',
+    '',
     'def run():',
     '    o = Order()',
     '    o.total()',
@@ -173,6 +179,9 @@ describe('L4 completes what L1 left open', () => {
 
   it('resolves calls, instantiations and bases through imports, re-exports, stars, MRO, super and instances', () => {
     expect(others().sort()).toEqual([
+      'CALLS app.main.Holder.__init__: Order [init] -> core.models.Order.__init__ (init)',
+      // `self.order = Order()` in __init__: the attribute's class is known, its methods resolve.
+      'CALLS app.main.Holder.use: self.order.total -> core.models.Order.total (instance)',
       'CALLS app.main.Special.go: self.save -> core.models.Base.save (mro)',
       'CALLS app.main.Special.go: super().total -> core.models.Order.total (super)',
       'CALLS app.main.run: Order [init] -> core.models.Order.__init__ (init)',
@@ -189,6 +198,7 @@ describe('L4 completes what L1 left open', () => {
       // `s = Special()` (in-file class) whose `save` is inherited from another project's base.
       'CALLS app.main.run: s.save -> core.models.Base.save (mro)',
       'INHERITS app.main.Special: Order -> core.models.Order (reexport)',
+      'INSTANTIATES app.main.Holder.__init__: Order -> core.models.Order (reexport)',
       'INSTANTIATES app.main.run: Order -> core.models.Order (reexport)',
       'INSTANTIATES app.main.run: m.Item -> core.models.Item (import)',
     ]);
@@ -252,8 +262,8 @@ describe('L4 file dependency graph', () => {
   it('measures the resolution rate from the outputs on disk', async () => {
     const r = await resolutionStats(out('app-proj'));
     expect(r.files).toBe(3);
-    // 14 call sites in app.main; os.path.join and requests.get are external, everything else resolves.
-    expect(r.calls).toMatchObject({ total: 14, resolved: 12, external: 2 });
+    // 16 call sites in app.main; os.path.join and requests.get are external, everything else resolves.
+    expect(r.calls).toMatchObject({ total: 16, resolved: 14, external: 2 });
     expect(r.calls.fractionInternal).toBe(1);
   });
 });

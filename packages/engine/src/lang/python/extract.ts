@@ -1130,11 +1130,21 @@ class Extractor {
       }
       case 'param': {
         const m = this.methodScope(s);
-        if (m && root === m.selfName && rest.length === 1 && this.lookup(s, root) === m.bindings.get(root)) {
-          const found = this.findMember(m.cls!, rest[0]!);
-          if (found && found.t !== 'comp') return { node: found.node, scope: found.t === 'def' ? found.scope : undefined };
-          // Defined in a base class from another file, most likely: L4 walks the MRO.
-          return { fqn: `${m.cls!.fqn}.${rest[0]}`, how: 'self' };
+        if (m && root === m.selfName && this.lookup(s, root) === m.bindings.get(root)) {
+          if (rest.length === 1) {
+            const found = this.findMember(m.cls!, rest[0]!);
+            if (found && found.t !== 'comp') return { node: found.node, scope: found.t === 'def' ? found.scope : undefined };
+            // Defined in a base class from another file, most likely: L4 walks the MRO.
+            return { fqn: `${m.cls!.fqn}.${rest[0]}`, how: 'self' };
+          }
+          if (rest.length === 2) {
+            // `self.x.m()` where `self.x = C()`: the attribute's class is known (`type` / `instance_of`), in this file
+            // or another; L4 follows the attribute to its class and the class's MRO.
+            const attr = this.findMember(m.cls!, rest[0]!);
+            const v = attr?.t === 'var' ? attr.node : undefined;
+            const cls = (v?.attrs?.instance_of ?? v?.attrs?.type) as string | undefined;
+            if (v && cls !== undefined && cls.includes('.')) return { fqn: `${v.fqn}.${rest[1]}`, how: 'self' };
+          }
         }
         return { how: 'dynamic' };
       }
