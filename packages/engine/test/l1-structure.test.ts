@@ -208,6 +208,50 @@ def f():
     expect(w.node('pkg.mod.f.cart').attrs).toMatchObject({ type: 'pkg.mod.Cart' });
     expect(w.node('pkg.mod.f.order').attrs).toMatchObject({ instance_of: 'lib.models.Order' });
   });
+
+  it('resolves methods through annotations and through attributes set to instances in __init__', () => {
+    const w = py(`
+from typing import Optional
+from lib.models import Order
+import lib.money as money
+
+class Cart:
+    def total(self):
+        return 0
+
+class Shop:
+    def __init__(self):
+        self.cart = Cart()
+        self.order = Order()
+
+    def checkout(self, other: "Cart", maybe: Optional[Order], m: money.Money | None, n: int, o):
+        self.cart.total()
+        self.order.pay()
+        other.total()
+        maybe.pay()
+        m.add()
+        n.bit_length()
+        o.total()
+
+def g(c: Cart):
+    kept: Order = make()
+    c.total()
+    kept.pay()
+`);
+    const calls = w.edges('CALLS').filter((e) => e.startsWith('pkg.mod.Shop.checkout') || e.startsWith('pkg.mod.g '));
+    expect(calls).toEqual([
+      'pkg.mod.Shop.checkout => lib.models.Order.pay', // Optional[Order]
+      'pkg.mod.Shop.checkout => lib.money.Money.add', // money.Money | None
+      'pkg.mod.Shop.checkout => pkg.mod.Shop.cart.total', // L4 follows Shop.cart to Cart
+      'pkg.mod.Shop.checkout => pkg.mod.Shop.order.pay', // L4 follows Shop.order to lib.models.Order
+      'pkg.mod.Shop.checkout ?> n.bit_length', // builtins say nothing
+      'pkg.mod.Shop.checkout ?> o.total', // no annotation, no guess
+      'pkg.mod.Shop.checkout -> pkg.mod.Cart.total',
+      'pkg.mod.g => lib.models.Order.pay', // an annotated variable
+      'pkg.mod.g -> pkg.mod.Cart.total',
+      'pkg.mod.g ?> make',
+    ].sort());
+  });
 });
 
 describe('imports', () => {

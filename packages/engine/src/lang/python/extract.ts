@@ -1126,6 +1126,7 @@ class Extractor {
           if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };
         }
         if (inst?.fqn && rest.length === 1) return { fqn: `${inst.fqn}.${rest[0]}`, how: 'instance' };
+        if (rest.length === 1) return this.annotatedMember(s, b.node, rest[0]!);
         return { how: 'dynamic' };
       }
       case 'param': {
@@ -1145,12 +1146,31 @@ class Extractor {
             const cls = (v?.attrs?.instance_of ?? v?.attrs?.type) as string | undefined;
             if (v && cls !== undefined && cls.includes('.')) return { fqn: `${v.fqn}.${rest[1]}`, how: 'self' };
           }
+          return { how: 'dynamic' };
         }
+        if (rest.length === 1) return this.annotatedMember(s, b.node, rest[0]!);
         return { how: 'dynamic' };
       }
       default:
         return { how: 'dynamic' };
     }
+  }
+
+  /**
+   * `p.m()` where `p: C` (a parameter or variable annotated with a class, `Optional[C]`, `C | None` or `"C"`): the
+   * member of C — in this file, or named through an import for L4 to finish.
+   */
+  private annotatedMember(s: Scope, holder: IrNode, member: string): Resolved {
+    const cls = annotatedClass(holder.attrs?.annotation);
+    if (!cls) return { how: 'dynamic' };
+    const r = this.resolveChain(s, cls.split('.'));
+    if (r.node?.node === 'Class' && r.scope) {
+      const m = this.findMember(r.scope, member);
+      if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };
+      return { fqn: `${r.node.fqn}.${member}`, how: 'instance' };
+    }
+    if (r.fqn && !r.node && r.how === 'import') return { fqn: `${r.fqn}.${member}`, how: 'instance' };
+    return { how: 'dynamic' };
   }
 
   private resolveCall(c: CallSite): void {
@@ -1252,6 +1272,21 @@ function lineStartsOf(text: string): number[] {
   let i = -1;
   while ((i = text.indexOf('\n', i + 1)) !== -1) out.push(i + 1);
   return out;
+}
+
+const ANNOTATED_CLASS = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The class an annotation names, if it is that simple: `C`, `m.C`, `"C"`, `Optional[C]`, `C | None`. */
+function annotatedClass(annotation: unknown): string | undefined {
+  if (typeof annotation !== 'string') return undefined;
+  let t = annotation.trim();
+  const quoted = /^(["'])(.*)\1$/.exec(t);
+  if (quoted) t = quoted[2]!.trim();
+  const opt = /^(?:typing\.)?Optional\[\s*(.+?)\s*\]$/.exec(t) ?? /^(.+?)\s*\|\s*None$/.exec(t) ?? /^None\s*\|\s*(.+)$/.exec(t);
+  if (opt) t = opt[1]!;
+  // Builtins and typing names say nothing about a class of the corpus.
+  if (!ANNOTATED_CLASS.test(t) || PY_BUILTINS.has(t) || t === 'Any' || t === 'object') return undefined;
+  return t;
 }
 
 export function countLines(text: string): number {
