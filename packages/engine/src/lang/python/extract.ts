@@ -92,6 +92,10 @@ const F_NAMED = 1;
 const F_HANDLED = 2;
 const F_LEAF = 4;
 const F_IDENTIFIER = 8;
+// The scan's other special cases, by id too: asking the cursor for the type name would cross into wasm again.
+const F_ATTRIBUTE = 16;
+const F_CALL = 32;
+const F_KEYWORD_ARGUMENT = 64;
 const typeFlagCache = new WeakMap<Language, Uint8Array>();
 
 /** Per-grammar table: node type id → flags, so the scan asks the parser one question per node, not three. */
@@ -105,6 +109,9 @@ function typeFlags(lang: Language): Uint8Array {
     if (HANDLED.has(name)) f |= F_HANDLED;
     if (LEAVES.has(name)) f |= F_LEAF;
     if (name === 'identifier') f |= F_IDENTIFIER;
+    else if (name === 'attribute') f |= F_ATTRIBUTE;
+    else if (name === 'call') f |= F_CALL;
+    else if (name === 'keyword_argument') f |= F_KEYWORD_ARGUMENT;
     t[id] = f;
   }
   typeFlagCache.set(lang, t);
@@ -181,6 +188,8 @@ class Extractor {
   private readonly testFile: boolean;
   private moduleScope!: Scope;
   private cursor: TreeCursor | undefined;
+  /** Whether the tree holds ERROR or MISSING nodes (see identifierEnd). */
+  private hasErrors = true;
 
   constructor(
     private readonly file: string,
@@ -207,6 +216,7 @@ class Extractor {
     if (doc !== undefined) modNode.attrs!.docstring = doc;
     this.moduleScope = { kind: 'module', node: modNode, fqn: moduleName, bindings: new Map() };
 
+    this.hasErrors = root.hasError;
     try {
       this.walk(root, this.moduleScope);
     } finally {
@@ -215,7 +225,7 @@ class Extractor {
     this.resolve();
 
     let syntaxErrors = 0;
-    if (root.hasError) syntaxErrors = this.collectSyntaxErrors(root, diagnostics);
+    if (this.hasErrors) syntaxErrors = this.collectSyntaxErrors(root, diagnostics);
     fileNode.attrs!.syntax_errors = syntaxErrors;
     return {
       file: this.file,
@@ -271,6 +281,26 @@ class Extractor {
     this.accessEdges.set(key, this.addEdge(kind, src, { dst: dst.id, target: dst.fqn, span, attrs: { count: 1 } }));
   }
 
+  /**
+   * End offset of the identifier that starts at `start`. In a tree without errors an identifier is exactly the
+   * token its regex matched, so a run of ASCII name characters that stops at an ASCII character is the whole name:
+   * that spares one call into wasm per identifier. Non-ASCII names, and trees with errors (which may hold zero-width
+   * MISSING identifiers), ask the cursor.
+   */
+  private identifierEnd(c: TreeCursor, start: number): number {
+    if (this.hasErrors) return c.endIndex;
+    const t = this.text;
+    const n = t.length;
+    let i = start;
+    while (i < n) {
+      const ch = t.charCodeAt(i);
+      if ((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95) i++;
+      else if (ch >= 128) return c.endIndex;
+      else break;
+    }
+    return i > start ? i : c.endIndex;
+  }
+
   /** Position of a UTF-16 offset on a single line (identifiers never span lines). */
   private spanAt(start: number, length: number): Span {
     const ls = (this.lineStarts ??= lineStartsOf(this.text));
@@ -289,25 +319,26 @@ class Extractor {
    * Records a simple attribute read or a call with a simple callee from the cursor position, without making node
    * objects. Returns false when the form is not simple (the caller falls back to the handler).
    */
-  private scanSimple(c: TreeCursor, type: string, s: Scope): boolean {
+  private scanSimple(c: TreeCursor, isCall: boolean, s: Scope, flags: Uint8Array): boolean {
     let start: number;
     let text: string;
-    if (type === 'attribute') {
+    if (!isCall) {
       start = c.startIndex;
       text = this.text.slice(start, c.endIndex);
       if (!SIMPLE_CHAIN.test(text)) return false;
     } else {
       if (!c.gotoFirstChild()) return false;
-      const ft = c.nodeType;
+      const ftId = c.nodeTypeId;
+      const ff = ftId < flags.length ? flags[ftId]! : 0;
       start = c.startIndex;
       text = this.text.slice(start, c.endIndex);
       c.gotoParent();
-      if ((ft !== 'identifier' && ft !== 'attribute') || !SIMPLE_CHAIN.test(text)) return false;
+      if (!(ff & (F_IDENTIFIER | F_ATTRIBUTE)) || !SIMPLE_CHAIN.test(text)) return false;
     }
     const chain = text.split('.');
     const root = chain[0]!;
     if (chain.length > 1) this.reads.push({ scope: s, chain: null, text: root, span: null, start });
-    if (type === 'attribute') {
+    if (!isCall) {
       const m = chain.length >= 2 ? this.methodScope(s) : undefined;
       if (m && root === m.selfName) this.selfReads.push({ scope: s, attr: chain[1]!, span: this.spanAt(start, root.length + 1 + chain[1]!.length) });
     } else {
@@ -460,20 +491,20 @@ class Extractor {
       // ERROR (id 65535) is outside the table: treat it as a named node to scan through (partial IR).
       const f = typeId < flags.length ? flags[typeId]! : F_NAMED;
       if (f & F_NAMED) {
-        const type = c.nodeType;
         if (f & F_IDENTIFIER) {
           // Offsets only: the position is computed later, and only for the reads that become edges.
           const start = c.startIndex;
-          const text = this.text.slice(start, c.endIndex);
+          const text = this.text.slice(start, this.identifierEnd(c, start));
           this.reads.push({ scope: s, chain: null, text, span: null, start });
-        } else if (type === 'attribute' || type === 'call') {
+        } else if (f & (F_ATTRIBUTE | F_CALL)) {
           // The common forms (`a.b.c`, `f(...)`, `a.b(...)`) are read straight off the cursor; others get a handler.
-          if (this.scanSimple(c, type, s)) {
-            if (type === 'call' && c.gotoFirstChild()) {
+          const isCall = (f & F_CALL) !== 0;
+          if (this.scanSimple(c, isCall, s, flags)) {
+            if (isCall && c.gotoFirstChild()) {
               depth++; // continue at the callee; the arguments (its next sibling) are scanned as usual
             }
           } else found.push(c.currentNode);
-        } else if (type === 'keyword_argument') {
+        } else if (f & F_KEYWORD_ARGUMENT) {
           // Skip the keyword (not a read of that name); scan the value.
           if (c.gotoFirstChild()) depth++;
         } else if (f & F_HANDLED) found.push(c.currentNode);

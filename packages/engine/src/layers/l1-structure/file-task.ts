@@ -70,11 +70,28 @@ export async function initFileWork(): Promise<void> {
 }
 
 export function serializeShard(ir: FileIr, key: string): { text: string; header: ShardHeader } {
+  const body = shardBody(ir);
+  const header = shardHeader(ir, key, hashString(body));
+  return { text: JSON.stringify(header) + '\n' + body, header };
+}
+
+/** The shard as the bytes written: the body is UTF-8-encoded once, and its checksum is taken over those bytes. */
+export function encodeShard(ir: FileIr, key: string): { data: Buffer; header: ShardHeader } {
+  const body = Buffer.from(shardBody(ir), 'utf8');
+  // hashBytes of the UTF-8 bytes is the same xxh64 that hashString(body) computes (it encodes to UTF-8 too).
+  const header = shardHeader(ir, key, hashBytes(body));
+  return { data: Buffer.concat([Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body]), header };
+}
+
+function shardBody(ir: FileIr): string {
   const lines: string[] = [];
   for (const n of ir.nodes) lines.push(JSON.stringify(n));
   for (const e of ir.edges) lines.push(JSON.stringify(e));
-  const body = lines.join('\n') + '\n';
-  const header: ShardHeader = {
+  return lines.join('\n') + '\n';
+}
+
+function shardHeader(ir: FileIr, key: string, checksum: string): ShardHeader {
+  return {
     ir: 'file',
     schema: 1,
     file: ir.file,
@@ -85,9 +102,8 @@ export function serializeShard(ir: FileIr, key: string): { text: string; header:
     nodes: countKinds(ir.nodes, 'node'),
     edges: countKinds(ir.edges, 'edge'),
     diagnostics: ir.diagnostics.slice(0, MAX_DIAGNOSTICS),
-    checksum: hashString(body),
+    checksum,
   };
-  return { text: JSON.stringify(header) + '\n' + body, header };
 }
 
 export function processFile(t: FileTask): FileResult {
@@ -107,8 +123,7 @@ export function processFile(t: FileTask): FileResult {
   const key = fileKey(t.keyPrefix, t.file, t.module, hash);
   try {
     const ir = extractPython(t.file, t.module, bytes);
-    const { text, header } = serializeShard(ir, key);
-    const data = Buffer.from(text, 'utf8');
+    const { data, header } = encodeShard(ir, key);
     writeFileAtomicSync(shardPath(t.irDir, key), data, { fsync: false });
     return {
       ...base,
