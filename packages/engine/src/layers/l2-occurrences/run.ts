@@ -204,12 +204,13 @@ export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: nu
   let documents = 0;
   let occurrences = 0;
   const out = new AtomicLineWriter(o.out);
+  const ownerCache = new Map<string, OwnerData>();
   try {
     out.writeBytes(encodeMetadata(ENGINE_VERSION, o.root));
     for (const p of o.projects) {
       const { refs } = documentsOf(p.outDir, false);
       const owners = o.projects.filter((q) => q !== p).map((q) => ({ package: q.package, outDir: q.outDir }));
-      const resolver = new Resolver({ root: o.root, project: { name: p.name, outDir: p.outDir }, package: p.package, owners }, loadDocs(refs));
+      const resolver = new Resolver({ root: o.root, project: { name: p.name, outDir: p.outDir }, package: p.package, owners }, loadDocs(refs), ownerCache);
       occurrences += encodeDocuments(resolver, refs, out).occurrences;
       documents += refs.length;
       for (const [sym, info] of resolver.external) if (!external.has(sym) && !prefixes.some((x) => sym.startsWith(x))) external.set(sym, info);
@@ -221,6 +222,25 @@ export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: nu
     throw err;
   }
   return { documents, occurrences, externalSymbols: external.size, bytes: out.bytes };
+}
+
+/** What a resolver needs from another project: its module names and its definitions table. */
+interface OwnerData {
+  modules: string[];
+  defs?: Record<string, string>;
+}
+
+/** Reads an owner project's data once per cache (the repo index resolves every project against all the others). */
+function loadOwner(outDir: string, cache: Map<string, OwnerData> | undefined): OwnerData {
+  const hit = cache?.get(outDir);
+  if (hit) return hit;
+  const m = readJsonOrUndefined<L1Manifest>(manifestPath(outDir));
+  const data: OwnerData = {
+    modules: Object.values(m?.files ?? {}).map((e) => e.module),
+    defs: readJsonOrUndefined<Record<string, string>>(path.join(l2Dir(outDir), 'defs.json')),
+  };
+  cache?.set(outDir, data);
+  return data;
 }
 
 interface Table {
@@ -239,7 +259,7 @@ class Resolver {
   private hintModules = new Set<string>();
   private cache = new Map<string, string>();
 
-  constructor(opts: L2Options, docs: Iterable<L2Doc>) {
+  constructor(opts: L2Options, docs: Iterable<L2Doc>, ownerCache?: Map<string, OwnerData>) {
     this.own = d.packagePrefix(opts.package);
     const ownModules: string[] = [];
     for (const doc of docs) {
@@ -254,9 +274,8 @@ class Resolver {
     const ownerTables: Table[] = [];
     for (const o of opts.owners ?? []) {
       const prefix = d.packagePrefix(o.package);
-      const m = readJsonOrUndefined<L1Manifest>(manifestPath(o.outDir));
-      for (const e of Object.values(m?.files ?? {})) if (!this.modules.has(e.module)) this.modules.set(e.module, prefix);
-      const defs = readJsonOrUndefined<Record<string, string>>(path.join(l2Dir(o.outDir), 'defs.json'));
+      const { modules, defs } = loadOwner(o.outDir, ownerCache);
+      for (const m of modules) if (!this.modules.has(m)) this.modules.set(m, prefix);
       if (defs) ownerTables.push({ prefix, defs });
     }
     for (const m of ownModules) this.modules.set(m, this.own);
