@@ -5,24 +5,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fg from 'fast-glob';
 import { declare, readText, relPath, type Parsed } from './sources';
 import type { DepGroup } from './types';
 
 /** Requirement files of a project directory, sorted so the output does not depend on readdir order. */
 export function requirementFiles(projectDir: string): string[] {
-  const out: string[] = [];
-  const list = (dir: string, match: (n: string) => boolean) => {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const n of names) if (match(n) && fs.statSync(path.join(dir, n), { throwIfNoEntry: false })?.isFile()) out.push(path.join(dir, n));
-  };
-  list(projectDir, (n) => /^requirements.*\.txt$/.test(n) || /^[\w.-]*-requirements\.txt$/.test(n));
-  list(path.join(projectDir, 'requirements'), (n) => n.endsWith('.txt'));
-  return out.sort();
+  // Case-sensitive like pip's conventions; symlinks to files count, directories never match.
+  return fg
+    .sync(['requirements*.txt', '*-requirements.txt', 'requirements/*.txt'], { cwd: projectDir, absolute: true, onlyFiles: true, dot: false })
+    .map((f) => path.normalize(f))
+    .sort();
 }
 
 const MAIN_STEMS = new Set(['', 'base', 'main', 'prod', 'production', 'common', 'runtime', 'install', 'core']);
