@@ -94,7 +94,7 @@ describe('cross-project incrementality', () => {
 });
 
 describe('projects that import each other', () => {
-  it('index without a task cycle; the import cycle across projects is reported; an edit re-runs the L4 of every project depending on it, transitively', () => {
+  it('index without a task cycle (and with a non-Python dependency); the import cycle across projects is reported; an edit re-runs the L4 of every project depending on it, transitively', () => {
     const { ws, env } = setup({
       'a/pyproject.toml': '[project]\nname = "a"\nversion = "1.0"\n',
       'a/a/__init__.py': '',
@@ -105,6 +105,9 @@ describe('projects that import each other', () => {
       'c/pyproject.toml': '[project]\nname = "c"\nversion = "1.0"\n',
       'c/c/__init__.py': '',
       'c/c/util.py': 'def k():\n    return 2\n',
+      // A project of another language that a Python project depends on: it knows nothing of codegraph.
+      'web/project.json': '{ "name": "web", "targets": {} }',
+      'a/project.json': '{ "name": "a", "implicitDependencies": ["web"] }',
     });
     try {
       nx(ws, env, ['run', 'repo:codegraph-index']);

@@ -16,10 +16,15 @@ import { declaredName, PYTHON_TAG } from './dependencies';
 export { createDependencies } from './dependencies';
 
 export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
-/** Named input of every Python project: the files that decide which modules it provides (used by dependents' L9). */
-const MODULES_INPUT = 'codegraph-modules';
-/** Named input of every Python project: everything its L1 is computed from (used by dependents' L4, transitively). */
-const SOURCES_INPUT = 'codegraph-sources';
+/**
+ * Dependency filesets (`^{projectRoot}/…`), hashed over the whole dependency closure. Filesets rather than named
+ * inputs: a named input must exist on every dependency, and a Python project may depend on a project of another
+ * language that never heard of codegraph.
+ */
+/** What a dependency's L1 is computed from (dependents' L4 read its IR). */
+const DEPENDENCY_SOURCES = ['^{projectRoot}/**/*.py', '^{projectRoot}/pyproject.toml', '^{projectRoot}/setup.cfg', '^{projectRoot}/setup.py'];
+/** What decides which modules a dependency provides (dependents' L9 map distributions to them). */
+const DEPENDENCY_MODULES = ['^{projectRoot}/**/__init__.py', '^{projectRoot}/pyproject.toml', '^{projectRoot}/setup.cfg', '^{projectRoot}/setup.py'];
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
@@ -98,10 +103,10 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
       // through B from C needs C's symbols). Project graphs can have cycles, so no `^` chain may order that: every
       // project's L1 runs first (cheap, and cached), and the hash covers exactly the transitive dependencies' sources
-      // (`^` named inputs are hashed over the whole dependency closure, cycles included) — an edit in a project
+      // (`^` filesets are hashed over the whole dependency closure, cycles included) — an edit in a project
       // re-runs the L4 of the projects depending on it, nothing else.
       dependsOn: [`${p}-l1`, { projects: allProjects, target: `${p}-l1` }],
-      inputs: [...inputs!, `^${SOURCES_INPUT}`],
+      inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
       options: common,
       metadata: {
@@ -116,7 +121,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       dependsOn: [`${p}-l1`, `^${p}-l1`],
       // Its own sources and packaging files, and of its Python dependencies only what decides which import names
       // they provide (packaging files, package `__init__.py`s): a body edit there does not re-run it.
-      inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, `^${MODULES_INPUT}`],
+      inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, ...DEPENDENCY_MODULES],
       outputs: [`${out}/l9`],
       options: common,
       metadata: {
@@ -171,10 +176,6 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
               root: dir,
               projectType: 'library',
               tags: [PYTHON_TAG],
-              namedInputs: {
-                [MODULES_INPUT]: ['{projectRoot}/**/__init__.py', '{projectRoot}/pyproject.toml', '{projectRoot}/setup.cfg', '{projectRoot}/setup.py'],
-                [SOURCES_INPUT]: sourceFiles(nested),
-              },
               targets: projectTargets(o, nested, fp, allNames),
             },
           },
