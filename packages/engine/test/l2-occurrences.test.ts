@@ -253,4 +253,46 @@ describe('L2 occurrences', () => {
     expect(await runL2(coreOpts())).toMatchObject({ computed: 1, reused: 1 });
     expect(fs.readFileSync(scipPath(out('core'))).equals(good)).toBe(true);
   });
+
+  it('gives every definition one SymbolInformation, redefinitions included', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-l2-redef-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'p'));
+      fs.writeFileSync(
+        path.join(dir, 'p', 'm.py'),
+        [
+          'from io import FileIO', // an import first: the class below is `p.m.FileIO#2`, same symbol
+          'try:',
+          '    Unsupported = ValueError',
+          'except AttributeError:',
+          '    class Unsupported(Exception):',
+          '        pass',
+          'class FileIO:',
+          '    pass',
+          'def outer(flag):',
+          '    if flag:',
+          '        def inner():',
+          '            return 1',
+          '    else:',
+          '        def inner():',
+          '            return 2',
+          '    return inner',
+          '',
+        ].join('\n'),
+      );
+      const o = path.join(dir, 'out');
+      await indexDirectory({ dir, outDir: o, workers: 1 });
+      await runL2({ root: dir, project: { name: 'p', outDir: o }, package: { name: 'p', version: '1' } });
+      const doc = decode(scipPath(o)).documents[0]!;
+      const infos = doc.symbols.map((x) => x.symbol);
+      expect(new Set(infos).size).toBe(infos.length);
+      const defs = [...new Set(doc.occurrences.filter((x) => x.symbolRoles & 1).map((x) => x.symbol))];
+      expect(defs.filter((x) => !infos.includes(x))).toEqual([]);
+      expect(doc.symbols.find((x) => x.symbol.endsWith('`p.m`/FileIO#'))).toMatchObject({ kind: 7 });
+      // The two `inner`s are two locals, each with its own information.
+      expect(doc.symbols.filter((x) => x.displayName === 'inner')).toHaveLength(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { isNodeLine, lineKind } from '../l4-resolve/shards';
 import * as d from './symbols';
 
 /** Bump when the document shape or the occurrence rules change: cached documents are then recomputed. */
-export const L2_FORMAT = 1;
+export const L2_FORMAT = 2;
 
 /** SCIP SymbolRole bits. */
 export const ROLE = { Definition: 1, Import: 2, WriteAccess: 4, ReadAccess: 8 } as const;
@@ -80,6 +80,8 @@ class DocBuilder {
   private descs = new Map<string, string | null>();
   private nodeSym = new Map<string, number>();
   private locals = 0;
+  /** Symbols that already have their SymbolInformation. */
+  private infoFor = new Set<number>();
 
   constructor(
     private readonly file: string,
@@ -200,7 +202,10 @@ class DocBuilder {
         // `as g`: the local alias is a definition of its own.
         const s = this.defSym(n);
         this.push(aliasSpan, s, ROLE.Definition, a.statement as Span | undefined);
-        this.info.push([s, KIND.Variable, n.name, this.enclosing(n)]);
+        if (!this.infoFor.has(s)) {
+          this.infoFor.add(s);
+          this.info.push([s, KIND.Variable, n.name, this.enclosing(n)]);
+        }
       }
       return;
     }
@@ -236,8 +241,10 @@ class DocBuilder {
         kind = p?.node === 'Class' ? KIND.Field : KIND.Variable;
       }
     }
-    // Redefinitions (`#2`) share their symbol: one SymbolInformation is enough.
-    if (!n.fqn.includes('#')) {
+    // Redefinitions (`#2`) of a global share its symbol: one SymbolInformation per symbol, from its first definition
+    // (a redefined local gets a symbol, and an info, of its own).
+    if (!this.infoFor.has(s)) {
+      this.infoFor.add(s);
       const info: Info = [s, kind, n.name, this.enclosing(n)];
       if (typeof a.docstring === 'string' && a.docstring) info.push(a.docstring);
       this.info.push(info);
