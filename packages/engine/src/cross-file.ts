@@ -4,6 +4,6 @@ export { SymbolTable, importBinding, type Binding, type DefRec, type ModRec, typ
 export { Resolver, viaOf, type Res } from './layers/l4-resolve/resolver';
 export { tarjanScc, kahnOrder } from './layers/l4-resolve/graph';
 export type { DepsJson } from './layers/l4-resolve/deps';
-export type { ProjectOut } from './layers/l4-resolve/shards';
+export type { ProjectOut } from './layers/l1-structure/stream';
 export { resolutionStats, type ResolutionStats, type RateStats } from './layers/l4-resolve/stats';
 export { mergeRepo, repoGraphPath, repoDepsPath, repoResolutionPath, type RepoMergeOptions, type RepoMergeStats } from './layers/repo/merge';

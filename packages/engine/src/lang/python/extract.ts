@@ -132,8 +132,11 @@ function clip(s: string, max = MAX_TEXT): string {
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
-/** A dotted name written without spaces, comments or line breaks: the common case, split without tree walks. */
-const SIMPLE_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/**
+ * A dotted name written without spaces, comments or line breaks: the common case, split without tree walks (L2
+ * recognises callees with it too).
+ */
+export const SIMPLE_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** `a.b.c` → ['a','b','c']; anything that is not a pure identifier/attribute chain → null. */
 function dottedChain(n: SyntaxNode, text?: string): string[] | null {
@@ -1305,8 +1308,6 @@ function lineStartsOf(text: string): number[] {
   return out;
 }
 
-const ANNOTATED_CLASS = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
 /** The class an annotation names, if it is that simple: `C`, `m.C`, `"C"`, `Optional[C]`, `C | None`. */
 function annotatedClass(annotation: unknown): string | undefined {
   if (typeof annotation !== 'string') return undefined;
@@ -1316,7 +1317,7 @@ function annotatedClass(annotation: unknown): string | undefined {
   const opt = /^(?:typing\.)?Optional\[\s*(.+?)\s*\]$/.exec(t) ?? /^(.+?)\s*\|\s*None$/.exec(t) ?? /^None\s*\|\s*(.+)$/.exec(t);
   if (opt) t = opt[1]!;
   // Builtins and typing names say nothing about a class of the corpus.
-  if (!ANNOTATED_CLASS.test(t) || PY_BUILTINS.has(t) || t === 'Any' || t === 'object') return undefined;
+  if (!SIMPLE_CHAIN.test(t) || PY_BUILTINS.has(t) || t === 'Any' || t === 'object') return undefined;
   return t;
 }
 

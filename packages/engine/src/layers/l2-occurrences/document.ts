@@ -7,7 +7,8 @@
  * document.
  */
 import type { IrEdge, IrNode, Span } from '../../ir/model';
-import { isNodeLine, lineKind } from '../l4-resolve/shards';
+import { SIMPLE_CHAIN } from '../../lang/python/extract';
+import { isNodeLine, lineKind } from '../l1-structure/stream';
 import * as d from './symbols';
 
 /** Bump when the document shape or the occurrence rules change: cached documents are then recomputed. */
@@ -48,7 +49,6 @@ export interface L2Doc {
 }
 
 const IDENT_AT_END = /([A-Za-z_][A-Za-z0-9_]*)$/;
-const SIMPLE_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const REF_EDGES = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 
 /** FQN without the `#2` redefinition suffixes L1 adds. */

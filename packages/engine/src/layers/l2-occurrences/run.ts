@@ -15,8 +15,8 @@ import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAt
 import { hashString, initHash } from '../../util/hash';
 import { ENGINE_VERSION } from '../../version';
 import { manifestPath, type L1Manifest } from '../l1-structure/run';
-import { AtomicLineWriter } from '../l4-resolve/line-writer';
-import { projectShards, shardLines } from '../l4-resolve/shards';
+import { AtomicLineWriter } from '../../util/line-writer';
+import { projectShards, shardLines } from '../l1-structure/stream';
 import { buildDocument, L2_FORMAT, type L2Doc } from './document';
 import { encodeDocument, encodeExternalSymbol, encodeMetadata, type OccurrenceIn, type SymbolInfoIn } from './scip';
 import * as d from './symbols';

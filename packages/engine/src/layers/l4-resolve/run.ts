@@ -18,9 +18,9 @@ import type { IrEdge, IrNode } from '../../ir/model';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from './deps';
-import { AtomicLineWriter } from './line-writer';
+import { AtomicLineWriter } from '../../util/line-writer';
 import { Resolver, viaOf, type Res } from './resolver';
-import { isNodeLine, lineKind, projectShards, shardLines, type ProjectOut } from './shards';
+import { isNodeLine, lineKind, projectShards, rawField, shardLines, type ProjectOut } from '../l1-structure/stream';
 import { importBinding, SIMPLE_NAME, SymbolTable, type ImportAttrs } from './symbols';
 
 export interface L4Options {
@@ -112,13 +112,6 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
 const RESOLVABLE = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 
-/** Value of a string field in a raw JSON line (ids and kinds are plain hex/ASCII, never escaped). */
-function field(line: string, key: string): string | undefined {
-  const i = line.indexOf(key);
-  if (i < 0) return undefined;
-  const start = i + key.length;
-  return line.slice(start, line.indexOf('"', start));
-}
 
 /** Resolution of one file's edges against the table; accumulates the dependency graph and the counters. */
 class FileResolver {
@@ -158,13 +151,13 @@ class FileResolver {
         if (kind === 'Import') {
           const n = JSON.parse(line) as IrNode;
           this.imports.set(n.id, n);
-        } else if (kind === 'Class' || kind === 'Method') this.scopes.set(field(line, '"id":"')!, line);
+        } else if (kind === 'Class' || kind === 'Method') this.scopes.set(rawField(line, 'id')!, line);
         continue;
       }
       if (kind === 'IMPORTS') this.onImport(JSON.parse(line) as IrEdge);
       else if (kind === 'READS') {
         // Only reads of a name bound by an import need L4; the rest are resolved in the file.
-        const dst = field(line, '"dst":"');
+        const dst = rawField(line, 'dst');
         const imp = dst === undefined ? undefined : this.imports.get(dst);
         if (imp) this.onImportRead(JSON.parse(line) as IrEdge, imp);
       } else if (RESOLVABLE.has(kind) && !line.includes('"dst":"')) this.onEdge(JSON.parse(line) as IrEdge);

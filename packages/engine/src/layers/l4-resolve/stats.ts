@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import type { IrEdge } from '../../ir/model';
 import { initHash } from '../../util/hash';
 import { resolvedPath } from './run';
-import { isNodeLine, lineKind, projectShards, shardLines } from './shards';
+import { isNodeLine, lineKind, projectShards, rawField, shardLines } from '../l1-structure/stream';
 
 export interface RateStats {
   total: number;
@@ -79,7 +79,7 @@ export async function resolutionStats(outDirs: string | readonly string[]): Prom
       for (const line of lines) {
         const kind = lineKind(line);
         if (isNodeLine(line)) {
-          if (kind === 'Import') imports.add(line.slice(line.indexOf('"id":"') + 6, line.indexOf('"id":"') + 22));
+          if (kind === 'Import') imports.add(rawField(line, 'id')!);
           continue;
         }
         if (kind === 'CALLS' || kind === 'INSTANTIATES') {

@@ -8,7 +8,7 @@
  * other than INHERITS are skipped without being parsed.
  */
 import type { IrEdge, IrNode } from '../../ir/model';
-import { isNodeLine, lineKind, projectShards, shardLines, type ProjectOut } from './shards';
+import { isNodeLine, lineKind, projectShards, rawField, shardLines, type ProjectOut } from '../l1-structure/stream';
 
 /** What a name bound by an import refers to: a module (`import a.b as m` → {m:'a.b'}) or a name in one. */
 export interface Binding {
@@ -63,11 +63,6 @@ export function importBinding(node: IrNode): { name: string; b: Binding } | unde
   return { name: top, b: { m: top } };
 }
 
-/** The `parent` id of a raw node line (ids are hex, never escaped; `parent` follows `span`, no string before it can hold it). */
-function parentOf(line: string): string | undefined {
-  const i = line.indexOf('"parent":"');
-  return i < 0 ? undefined : line.slice(i + 10, line.indexOf('"', i + 10));
-}
 
 const DEF_KINDS = new Set(['Class', 'Function', 'Method', 'Variable']);
 /** A dotted name as L1 writes callees that are plain names (`a`, `a.b.c`). */
@@ -117,7 +112,7 @@ export class SymbolTable {
         if (kind === 'Parameter' || kind === 'Lambda' || kind === 'File') continue;
         if (kind !== 'Module') {
           // Locals of functions (most Variables) are not addressable: skip them before paying for JSON.parse.
-          const parent = parentOf(line);
+          const parent = rawField(line, 'parent');
           if (parent === undefined || !containers.has(parent) || (kind === 'Import' && parent !== modId)) continue;
         }
         const n = JSON.parse(line) as IrNode;

@@ -3,7 +3,7 @@
  * (`level` 0) can name another distribution: relative ones always stay inside the project.
  */
 import { readJsonOrUndefined } from '../../util/atomic';
-import { isNodeLine, lineKind, projectShards, shardLines } from '../l4-resolve/shards';
+import { isNodeLine, lineKind, projectShards, shardLines } from '../l1-structure/stream';
 import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import type { PackageDiagnostic } from './types';
 

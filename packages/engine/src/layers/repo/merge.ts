@@ -17,9 +17,9 @@ import type { IrEdge } from '../../ir/model';
 import { writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from '../l4-resolve/deps';
-import { AtomicLineWriter } from '../l4-resolve/line-writer';
+import { AtomicLineWriter } from '../../util/line-writer';
 import { depsPath, resolvedPath, type L4Line } from '../l4-resolve/run';
-import { isNodeLine, projectShards, shardLines, type ProjectOut } from '../l4-resolve/shards';
+import { isNodeLine, projectShards, shardLines, type ProjectOut } from '../l1-structure/stream';
 import { resolutionStats, type ResolutionStats } from '../l4-resolve/stats';
 
 export interface RepoMergeOptions {

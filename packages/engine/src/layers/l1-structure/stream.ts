@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { readJsonOrUndefined } from '../../util/atomic';
-import { manifestPath, type L1Manifest } from '../l1-structure/run';
-import { verifyShard } from '../l1-structure/read';
+import { verifyShard } from './read';
+import { manifestPath, type L1Manifest } from './run';
 
 /** A project as the cross-file layers see it: a name and the output directory its L1 was written to. */
 export interface ProjectOut {
@@ -53,4 +53,17 @@ export function lineKind(line: string): string {
 /** True for node lines (`{"node":...`), false for edge lines (`{"edge":...`). */
 export function isNodeLine(line: string): boolean {
   return line.charCodeAt(2) === 110; // 'n'
+}
+
+/**
+ * A string field of a raw record line without parsing it: `rawField(line, 'parent')`. Only for fields whose values
+ * are never escaped (ids, kinds) and that no earlier string in the line can contain (`id`, `parent` follow `node`/
+ * `edge` and precede any free text).
+ */
+export function rawField(line: string, key: string): string | undefined {
+  const tag = `"${key}":"`;
+  const i = line.indexOf(tag);
+  if (i < 0) return undefined;
+  const start = i + tag.length;
+  return line.slice(start, line.indexOf('"', start));
 }
