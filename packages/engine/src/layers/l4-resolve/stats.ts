@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import type { IrEdge } from '../../ir/model';
 import { initHash } from '../../util/hash';
-import { resolvedPath } from './run';
+import { resolvedPath, type L4Line } from './run';
 import { isNodeLine, lineKind, projectShards, rawField, shardLines } from '../l1-structure/stream';
 
 export interface RateStats {
@@ -44,7 +44,12 @@ function finish(r: RateStats): RateStats {
   return r;
 }
 
-/** 1 = resolved by L4, 2 = external, 0 = unresolved. */
+/** What L4 made of an edge: 1 = resolved, 2 = external, 0 = unresolved or not touched. */
+export function l4State(r: L4Line | undefined): number {
+  if (r === undefined) return 0;
+  return 'unresolved' in r ? (r.external !== undefined ? 2 : 0) : 1;
+}
+
 function readL4(outDir: string): Map<string, number> {
   const m = new Map<string, number>();
   let text: string;
@@ -55,60 +60,90 @@ function readL4(outDir: string): Map<string, number> {
   }
   for (const line of text.split('\n')) {
     if (!line) continue;
-    const r = JSON.parse(line) as { id: string; unresolved?: boolean; external?: string; of?: string };
-    if (r.of !== undefined) continue; // a derived `__init__` call: its site is counted through `of`
-    m.set(r.id, r.unresolved ? (r.external ? 2 : 0) : 1);
+    const r = JSON.parse(line) as L4Line;
+    if ('of' in r && r.of !== undefined) continue; // a derived `__init__` call: its site is counted through `of`
+    m.set(r.id, l4State(r));
   }
   return m;
 }
 
+/**
+ * Counts call sites and references as a file's records stream by: `beginFile`, then every node line and every L1
+ * edge (before any L4 completion is applied to it) with what L4 made of it. Shared by `resolutionStats` and the
+ * repo merge, which streams the same records anyway.
+ */
+export class ResolutionCounter {
+  private files = 0;
+  private readonly calls = rate();
+  private readonly refs = rate();
+  private imports = new Set<string>();
+  /** Call site (caller, span) → best state seen: 3 resolved in L1, else an l4State. */
+  private sites = new Map<string, number>();
+
+  beginFile(): void {
+    this.flushSites();
+    this.files++;
+    this.imports.clear();
+  }
+
+  node(line: string): void {
+    if (lineKind(line) === 'Import') this.imports.add(rawField(line, 'id')!);
+  }
+
+  edge(e: IrEdge, l4: number): void {
+    if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') {
+      const state = e.dst !== undefined ? 3 : l4;
+      const key = `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
+      const prev = this.sites.get(key);
+      if (prev === undefined || rank(state) > rank(prev)) this.sites.set(key, state);
+    } else if (e.edge === 'READS') {
+      this.refs.total++;
+      if (e.dst !== undefined && !this.imports.has(e.dst)) {
+        this.refs.resolved++;
+        this.refs.resolvedL1++;
+      } else count(this.refs, l4);
+    }
+  }
+
+  result(): ResolutionStats {
+    this.flushSites();
+    return { files: this.files, calls: finish({ ...this.calls }), references: finish({ ...this.refs }) };
+  }
+
+  private flushSites(): void {
+    for (const state of this.sites.values()) {
+      this.calls.total++;
+      if (state === 3) {
+        this.calls.resolved++;
+        this.calls.resolvedL1++;
+      } else count(this.calls, state);
+    }
+    this.sites.clear();
+  }
+}
+
 export async function resolutionStats(outDirs: string | readonly string[]): Promise<ResolutionStats> {
   await initHash();
-  const calls = rate();
-  const refs = rate();
-  let files = 0;
+  const counter = new ResolutionCounter();
   for (const outDir of typeof outDirs === 'string' ? [outDirs] : outDirs) {
     const l4 = readL4(outDir);
     for (const s of projectShards(outDir)) {
       const lines = shardLines(s.shard);
       if (!lines) continue;
-      files++;
-      const imports = new Set<string>();
-      // Call site → best state seen: 3 resolved in L1, 1 resolved in L4, 2 external, 0 unresolved.
-      const sites = new Map<string, number>();
+      counter.beginFile();
       for (const line of lines) {
-        const kind = lineKind(line);
-        if (isNodeLine(line)) {
-          if (kind === 'Import') imports.add(rawField(line, 'id')!);
-          continue;
-        }
-        if (kind === 'CALLS' || kind === 'INSTANTIATES') {
-          const e = JSON.parse(line) as IrEdge;
-          const state = e.dst !== undefined ? 3 : (l4.get(e.id) ?? 0);
-          const key = `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
-          const prev = sites.get(key);
-          if (prev === undefined || rank(state) > rank(prev)) sites.set(key, state);
-        } else if (kind === 'READS') {
-          const e = JSON.parse(line) as IrEdge;
-          refs.total++;
-          if (e.dst !== undefined && !imports.has(e.dst)) {
-            refs.resolved++;
-            refs.resolvedL1++;
-            continue;
+        if (isNodeLine(line)) counter.node(line);
+        else {
+          const kind = lineKind(line);
+          if (kind === 'CALLS' || kind === 'INSTANTIATES' || kind === 'READS') {
+            const e = JSON.parse(line) as IrEdge;
+            counter.edge(e, l4.get(e.id) ?? 0);
           }
-          count(refs, l4.get(e.id) ?? 0);
         }
-      }
-      for (const state of sites.values()) {
-        calls.total++;
-        if (state === 3) {
-          calls.resolved++;
-          calls.resolvedL1++;
-        } else count(calls, state);
       }
     }
   }
-  return { files, calls: finish(calls), references: finish(refs) };
+  return counter.result();
 }
 
 function rank(state: number): number {

@@ -9,7 +9,8 @@
  * - `deps.json`: the file dependency graph over all projects (same shape as a project's `l4/deps.json`).
  * - `resolution.json`: how many call sites and references resolve to a definition in the repo.
  *
- * Streaming: one project's L4 lines and one shard in memory at a time.
+ * Streaming: one project's L4 lines and one shard in memory at a time; the resolution rates are counted in the same
+ * pass.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ import { buildDeps, type DepsJson } from '../l4-resolve/deps';
 import { AtomicLineWriter } from '../../util/line-writer';
 import { depsPath, resolvedPath, type L4Line } from '../l4-resolve/run';
 import { isNodeLine, projectShards, shardLines, type ProjectOut } from '../l1-structure/stream';
-import { resolutionStats, type ResolutionStats } from '../l4-resolve/stats';
+import { l4State, ResolutionCounter, type ResolutionStats } from '../l4-resolve/stats';
 
 export interface RepoMergeOptions {
   projects: readonly ProjectOut[];
@@ -74,6 +75,7 @@ export async function mergeRepo(o: RepoMergeOptions): Promise<RepoMergeStats> {
   const stats = { projects: o.projects.length, files: 0, nodes: 0, edges: 0, edgesResolvedByL4: 0, crossProjectEdges: 0 };
   const fileProject = new Map<string, string>();
   const fileDeps = new Map<string, Set<string>>();
+  const counter = new ResolutionCounter();
   const fileExternals = new Map<string, Set<string>>();
   try {
     for (const p of o.projects) {
@@ -90,14 +92,17 @@ export async function mergeRepo(o: RepoMergeOptions): Promise<RepoMergeStats> {
         const lines = shardLines(s.shard);
         if (!lines) continue; // L4 reported it as unreadable; the rest of the repo is still merged
         stats.files++;
+        counter.beginFile();
         for (const line of lines) {
           if (isNodeLine(line)) {
             out.writeRaw(line);
+            counter.node(line);
             stats.nodes++;
             continue;
           }
           const e = JSON.parse(line) as IrEdge;
           const r = byId.get(e.id);
+          counter.edge(e, l4State(r)); // the L1 edge as L1 wrote it, before L4's completion is applied
           if (r) {
             if ('unresolved' in r) {
               if (r.external !== undefined) (e.attrs ??= {}).external = r.external;
@@ -131,7 +136,7 @@ export async function mergeRepo(o: RepoMergeOptions): Promise<RepoMergeStats> {
   }
   const deps = buildDeps('repo', fileDeps, fileExternals, (f) => fileProject.get(f));
   writeJsonAtomicSync(repoDepsPath(o.outDir), deps);
-  const resolution = await resolutionStats(o.projects.map((p) => p.outDir));
+  const resolution = counter.result();
   writeJsonAtomicSync(repoResolutionPath(o.outDir), resolution);
   return { ...stats, cycles: deps.cycles.length, resolution, ms: Math.round(performance.now() - t0) };
 }
