@@ -50,10 +50,10 @@ export const defsPath = (outDir: string) => path.join(outDir, 'l2', 'defs.json')
 export const l2StatsPath = (outDir: string) => path.join(outDir, 'l2', 'stats.json');
 
 /**
- * A cached document, or undefined when absent or corrupt. Line 1 is the xxh64 of the rest: a document torn by a
- * crash (written without fsync) or damaged on disk is recomputed, never trusted.
+ * The JSON of a cached document, or undefined when absent or corrupt. Line 1 is the xxh64 of the rest: a document
+ * torn by a crash (written without fsync) or damaged on disk is recomputed, never trusted.
  */
-function readDoc(file: string): L2Doc | undefined {
+function intactBody(file: string): string | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -63,7 +63,12 @@ function readDoc(file: string): L2Doc | undefined {
   const nl = text.indexOf('\n');
   if (nl !== 16) return undefined;
   const body = text.slice(nl + 1);
-  if (hashString(body) !== text.slice(0, nl)) return undefined;
+  return hashString(body) === text.slice(0, nl) ? body : undefined;
+}
+
+function readDoc(file: string): L2Doc | undefined {
+  const body = intactBody(file);
+  if (body === undefined) return undefined;
   try {
     return JSON.parse(body) as L2Doc;
   } catch {
@@ -93,8 +98,9 @@ function documentsOf(outDir: string, write: boolean): { refs: DocRef[]; computed
     const l1Key = path.basename(ref.shard, '.jsonl');
     const name = `${hashString(`${L2_FORMAT}\0${l1Key}`)}.json`;
     const docFile = path.join(docsDir, name);
-    const cached = readDoc(docFile);
-    if (cached && cached.format === L2_FORMAT && cached.file === ref.file) {
+    // Only the checksum is checked here (the documents are parsed when used): the name already covers the L2
+    // format and the L1 key, which covers the file's path and content.
+    if (intactBody(docFile) !== undefined) {
       reused++;
       refs.push({ file: docFile });
     } else {
