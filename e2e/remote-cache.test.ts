@@ -3,56 +3,17 @@
  * its own local Nx cache), clone A indexing and uploading with a read-write token, clone B restoring everything from
  * the remote cache with a read-only token, then affected-only indexing after a commit.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCacheServer } from '@codegraph/cache-server';
+import { ALL_TASKS, git, nxAsync as nx, nxEnv, PROJECT_TARGETS, repoRoot, tasks } from './support';
 
-const repoRoot = path.resolve(__dirname, '..');
-const nxBin = path.join(repoRoot, 'node_modules', '.bin', 'nx');
 const RW = 'rw-e2e-secret';
 const RO = 'ro-e2e-secret';
-const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l9'];
-const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
-
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=e2e@codegraph.local', '-c', 'user.name=e2e', ...args], { cwd, encoding: 'utf8' });
-}
 
 function cloneEnv(base: string, name: string, url: string, token: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_ISOLATE_PLUGINS: 'false',
-    NX_TUI: 'false',
-    NX_CACHE_DIRECTORY: path.join(base, `${name}-nx-cache`),
-    NX_WORKSPACE_DATA_DIRECTORY: path.join(base, `${name}-nx-data`),
-    NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
-    NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token,
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-    CI: 'true',
-  };
-}
-
-const execFileAsync = promisify(execFile);
-
-/** Nx runs asynchronously: the cache server lives in this process and must keep answering meanwhile. */
-async function nx(ws: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(nxBin, args, { cwd: ws, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 240_000 });
-  return stdout;
-}
-
-function tasks(output: string): { task: string; from: 'run' | 'local' | 'remote' }[] {
-  const out: { task: string; from: 'run' | 'local' | 'remote' }[] = [];
-  for (const line of output.split('\n')) {
-    const m = /nx run (\S+:\S+)(.*)$/.exec(line);
-    if (m) out.push({ task: m[1]!, from: /\[remote cache\]/.test(m[2]!) ? 'remote' : /\[local cache\]/.test(m[2]!) ? 'local' : 'run' });
-  }
-  return out;
+  return nxEnv(base, name, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token });
 }
 
 /** Every file under .codegraph, path → content, for comparing two clones' outputs. */
