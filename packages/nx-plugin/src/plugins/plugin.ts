@@ -32,6 +32,11 @@ function projectNameFor(workspaceRoot: string, dir: string): string {
   return declaredName(path.join(workspaceRoot, dir)) ?? path.basename(dir);
 }
 
+/** Target metadata as Nx's own plugins give it: shown by `nx show project` and Nx Console. */
+function metadata(description: string): TargetConfiguration['metadata'] {
+  return { technologies: ['python'], description, help: { command: 'npx codegraph --help', example: {} } };
+}
+
 function sourceFiles(nested: string[]): string[] {
   return [
     `{projectRoot}/**/*.py`,
@@ -59,11 +64,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       inputs,
       outputs: [`${out}/l0`],
       options: common,
-      metadata: {
-        technologies: ['python'],
-        description: 'codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)',
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata('codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)'),
     },
     [`${p}-l1`]: {
       executor: '@codegraph/nx:l1',
@@ -72,11 +73,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       inputs,
       outputs: [`${out}/l1`],
       options: common,
-      metadata: {
-        technologies: ['python'],
-        description: 'codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed',
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata('codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed'),
     },
     [`${p}-l2`]: {
       executor: '@codegraph/nx:l2',
@@ -91,11 +88,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       ],
       outputs: [`${out}/l2`],
       options: common,
-      metadata: {
-        technologies: ['python'],
-        description: "codegraph L2: SCIP definition/reference occurrences and the project's index.scip",
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata("codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
     },
     [`${p}-l4`]: {
       executor: '@codegraph/nx:l4',
@@ -109,11 +102,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
       options: common,
-      metadata: {
-        technologies: ['python'],
-        description: 'codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles',
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata('codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
     },
     [`${p}-l9`]: {
       executor: '@codegraph/nx:l9',
@@ -124,11 +113,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, ...DEPENDENCY_MODULES],
       outputs: [`${out}/l9`],
       options: common,
-      metadata: {
-        technologies: ['python'],
-        description: 'codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies',
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata('codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
     },
     [`${p}-index`]: {
       executor: '@codegraph/nx:index',
@@ -137,11 +122,7 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { outputDir: o.outputDir },
-      metadata: {
-        technologies: ['python'],
-        description: "codegraph: this project's index (all layers) and its summary",
-        help: { command: 'npx codegraph --help', example: {} },
-      },
+      metadata: metadata("codegraph: this project's index (all layers) and its summary"),
     },
   };
 }
@@ -199,11 +180,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
         options: { outputDir: o.outputDir, projects: names },
-        metadata: {
-          technologies: ['python'],
-          description: "codegraph: index every Python project of the workspace and write the repo summary",
-          help: { command: 'npx codegraph --help', example: {} },
-        },
+        metadata: metadata("codegraph: index every Python project of the workspace and write the repo summary"),
       };
       results.push([
         byDir.get(dirs[0]!)!,
