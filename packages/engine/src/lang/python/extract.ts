@@ -755,26 +755,12 @@ class Extractor {
     if (n.type === 'import_statement') {
       for (const c of n.namedChildren) {
         if (!c) continue;
-        let modName: string;
-        let bound: string;
-        let fqn: string;
-        let alias: string | undefined;
-        let spans: Record<string, unknown> | undefined;
-        if (c.type === 'aliased_import') {
-          const nn = c.childForFieldName('name');
-          const an = c.childForFieldName('alias');
-          modName = nn?.text ?? '';
-          alias = an?.text;
-          bound = alias ?? modName;
-          fqn = modName;
-          spans = aliasSpans(nn, an);
-        } else {
-          modName = c.text;
-          bound = modName.split('.')[0]!;
-          // `import a.b` binds `a`, and makes `a.b` reachable through it.
-          fqn = bound;
-        }
+        const { name: modName, alias, spans } = importedName(c);
         if (!modName) continue;
+        // `import a.b` binds `a`, and makes `a.b` reachable through it; `import a.b as m` binds `m` to `a.b`.
+        const aliased = c.type === 'aliased_import';
+        const bound = aliased ? (alias ?? modName) : modName.split('.')[0]!;
+        const fqn = aliased ? modName : bound;
         this.addImport(s, bound, fqn, modName, { module: modName, alias, level: 0, ...spans, ...guard }, spanOf(c), span);
       }
       return;
@@ -782,7 +768,7 @@ class Extractor {
     if (n.type === 'future_import_statement') {
       for (const c of n.namedChildren) {
         if (!c) continue;
-        const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
+        const { name } = importedName(c);
         if (name) this.addImport(s, undefined, `__future__.${name}`, `__future__.${name}`, { module: '__future__', name, level: 0 }, spanOf(c), span, name);
       }
       return;
@@ -807,17 +793,8 @@ class Extractor {
         this.addImport(s, undefined, base.module, base.module, { ...base, star: true, ...guard }, spanOf(c), span, '*');
         continue;
       }
-      let name: string;
-      let alias: string | undefined;
-      let spans: Record<string, unknown> | undefined;
-      if (c.type === 'aliased_import') {
-        const nn = c.childForFieldName('name');
-        const an = c.childForFieldName('alias');
-        name = nn?.text ?? '';
-        alias = an?.text;
-        spans = aliasSpans(nn, an);
-      } else if (c.type === 'dotted_name') name = c.text;
-      else continue;
+      if (c.type !== 'aliased_import' && c.type !== 'dotted_name') continue;
+      const { name, alias, spans } = importedName(c);
       const fqn = base.module ? `${base.module}.${name}` : name;
       this.addImport(s, alias ?? name, fqn, fqn, { ...base, name, alias, ...spans, ...guard }, spanOf(c), span);
     }
@@ -1273,6 +1250,14 @@ interface Resolved {
   scope?: Scope;
   fqn?: string;
   how?: string;
+}
+
+/** One name of an import statement: `a.b`, or `a.b as c` with its alias and their spans (for L2's occurrences). */
+function importedName(c: SyntaxNode): { name: string; alias?: string; spans?: Record<string, unknown> } {
+  if (c.type !== 'aliased_import') return { name: c.text };
+  const nn = c.childForFieldName('name');
+  const an = c.childForFieldName('alias');
+  return { name: nn?.text ?? '', alias: an?.text, spans: aliasSpans(nn, an) };
 }
 
 /** `a as b`: the spans of the imported name and of the alias, for L2's occurrences. */
