@@ -21,7 +21,7 @@ import { buildDeps, type DepsJson } from './deps';
 import { AtomicLineWriter } from '../../util/line-writer';
 import { Resolver, viaOf, type Res } from './resolver';
 import { isNodeLine, lineKind, projectShards, rawField, shardLines, type ProjectOut } from '../l1-structure/stream';
-import { importBinding, SIMPLE_NAME, SymbolTable, type ImportAttrs } from './symbols';
+import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -228,10 +228,11 @@ class FileResolver {
     const how = (e.attrs?.resolution as string | undefined) ?? '';
     if (e.target !== undefined) this.complete(e, this.r.resolve(e.target), how || 'import');
     else if (how === 'super') this.complete(e, this.resolveSuper(e), 'super');
-    else if (how === 'unresolved' && e.callee !== undefined && SIMPLE_NAME.test(e.callee)) {
-      // A name bound nowhere in the file: the module's `*` imports are the only place left it can come from.
-      this.complete(e, this.r.resolve(`${this.module}.${e.callee}`), 'star');
-    } else this.unresolved(e, UNRESOLVED);
+    else {
+      const name = how === 'unresolved' ? unboundName(this.module, e.callee) : undefined;
+      if (name !== undefined) this.complete(e, this.r.resolve(name), 'star');
+      else this.unresolved(e, UNRESOLVED);
+    }
   }
 
   /** `super().m()` in a method: m along the MRO of the method's class, after the class itself. */

@@ -66,7 +66,16 @@ export function importBinding(node: IrNode): { name: string; b: Binding } | unde
 
 const DEF_KINDS = new Set(['Class', 'Function', 'Method', 'Variable']);
 /** A dotted name as L1 writes callees that are plain names (`a`, `a.b.c`). */
-export const SIMPLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+const SIMPLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+/**
+ * Where a name L1 found bound nowhere in its file can still come from: the module's `*` imports, i.e. the name as
+ * an attribute of the module itself (`mod.name`, which the resolver looks up through the stars). Undefined for
+ * callees that are not plain dotted names.
+ */
+export function unboundName(module: string, callee: string | undefined): string | undefined {
+  return callee !== undefined && SIMPLE_NAME.test(callee) ? `${module}.${callee}` : undefined;
+}
 
 export class SymbolTable {
   readonly files: FileRec[] = [];
@@ -149,8 +158,7 @@ export class SymbolTable {
       } else if (lineKind(line) === 'INHERITS') {
         const e = JSON.parse(line) as IrEdge;
         const cls = e.src === modId ? undefined : containers.get(e.src);
-        // A base L1 found bound nowhere in the file can only come from a `*` import: look it up in the module.
-        const base = e.target ?? (e.callee !== undefined && SIMPLE_NAME.test(e.callee) ? `${modFqn}.${e.callee}` : undefined);
+        const base = e.target ?? unboundName(modFqn, e.callee);
         if (!cls || base === undefined) continue;
         let list = this.bases.get(cls);
         if (!list) this.bases.set(cls, (list = []));
