@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const bin = path.resolve(__dirname, '..', 'packages', 'engine', 'bin', 'codegraph.js');
+const engine = require('../packages/engine/dist/index.js') as typeof import('@codegraph/engine');
 
 function stdlib(): string {
   return execFileSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
@@ -25,22 +26,27 @@ function index(corpus: string, out: string): string {
   return execFileSync(process.execPath, [bin, 'index', corpus, '--out', out, '--json', '--workers', '2'], { encoding: 'utf8' });
 }
 
-const count = (dir: string, ext: string): number => {
+/** Files in `dir` whose name starts with `prefix` (a layer's temp pack while it is being written). */
+const temps = (dir: string, prefix: string): string[] => {
   try {
-    return fs.readdirSync(dir).filter((f) => f.endsWith(ext)).length;
+    return fs.readdirSync(dir).filter((f) => f.startsWith(prefix));
   } catch {
-    return 0; // not created yet
+    return []; // not created yet
   }
 };
 
-/** Kill points: after n L1 shards exist, after n L2 documents exist, once L4 has started writing. */
-type KillPoint = { l1: number } | { l2: number } | { l4: true };
+/** Records L1 has journaled so far (its temp pack, read as the next run would salvage it). */
+const journaled = (out: string): number =>
+  temps(path.join(out, 'l1'), 'ir.pack.tmp-').reduce((n, f) => n + engine.salvagePack(path.join(out, 'l1', f)).size, 0);
+
+/** Kill points: after n L1 records are journaled, while L2 writes its pack, once L4 has started writing. */
+type KillPoint = { l1: number } | { l2: true } | { l4: true };
 
 const reached = (out: string, at: KillPoint): boolean =>
   'l1' in at
-    ? count(path.join(out, 'l1', 'ir'), '.jsonl') >= at.l1
+    ? at.l1 === 0 || journaled(out) >= at.l1
     : 'l2' in at
-      ? count(path.join(out, 'l2', 'docs'), '.json') >= at.l2
+      ? temps(path.join(out, 'l2'), 'docs.pack.tmp-').length > 0
       : fs.existsSync(path.join(out, 'l4'));
 
 /** Starts an index run (L0, L1, L2, L4, L9) and SIGKILLs it at a kill point. */
@@ -69,11 +75,10 @@ interface Snapshot {
 function snapshot(out: string): Snapshot {
   const m = JSON.parse(fs.readFileSync(path.join(out, 'l1', 'manifest.json'), 'utf8'));
   const files: Record<string, string> = {};
-  for (const [f, e] of Object.entries<{ key: string }>(m.files)) {
-    files[f] = fs.readFileSync(path.join(out, 'l1', 'ir', `${e.key}.jsonl`), 'utf8');
-  }
+  for (const f of Object.keys(m.files)) files[f] = JSON.stringify(engine.readFileIr(out, f));
   const layers: Record<string, string> = {};
-  for (const f of ['l2/index.scip', 'l2/defs.json', 'l4/resolved.jsonl', 'l4/deps.json', 'l4/symbols.json', 'l9/packages.json']) {
+  // Packs are written in path order, so the same content gives the same bytes: compared byte for byte.
+  for (const f of ['l1/ir.pack', 'l1/facts.pack', 'l2/docs.pack', 'l2/manifest.json', 'l4/resolved.pack', 'l4/manifest.json', 'l4/deps.json', 'l9/packages.json']) {
     layers[f] = fs.readFileSync(path.join(out, f)).toString('base64');
   }
   return { totals: m.totals, files, layers };
@@ -84,7 +89,8 @@ describe('crash safety', () => {
   let corpus: string;
   let clean: ReturnType<typeof snapshot>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await engine.initHash();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-crash-'));
     corpus = path.join(tmp, 'corpus');
     makeCorpus(corpus);
@@ -96,10 +102,10 @@ describe('crash safety', () => {
 
   it.each<[string, KillPoint]>([
     ['at start', { l1: 0 }],
-    ['after 1 shard', { l1: 1 }],
-    ['after 40 shards', { l1: 40 }],
-    ['after 150 shards', { l1: 150 }],
-    ['during L2', { l2: 60 }],
+    ['after 1 record', { l1: 1 }],
+    ['after 40 records', { l1: 40 }],
+    ['after 150 records', { l1: 150 }],
+    ['during L2', { l2: true }],
     ['during L4', { l4: true }],
   ])('a run killed %s is finished correctly by the next run', async (_label, at) => {
     const out = path.join(tmp, `killed-${JSON.stringify(at).replace(/\W/g, '')}`);
@@ -111,17 +117,34 @@ describe('crash safety', () => {
     expect(after.files).toEqual(clean.files);
     expect(after.layers).toEqual(clean.layers);
     // Nothing half-written is left behind.
-    expect(fs.readdirSync(path.join(out, 'l1', 'ir')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    for (const layer of ['l1', 'l2', 'l4']) expect(fs.readdirSync(path.join(out, layer)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it('a torn shard (a killed write that left truncated bytes in place) is rebuilt, never trusted', () => {
+  it('a run killed after journaling records reuses them instead of parsing those files again', async () => {
+    const out = path.join(tmp, 'journal');
+    await killedRun(corpus, out, { l1: 150 });
+    const salvaged = journaled(out);
+    expect(salvaged).toBeGreaterThanOrEqual(150);
+    const summary = JSON.parse(index(corpus, out));
+    const l1 = summary.layers.find((l: { layer: string }) => l.layer === 'l1');
+    expect(l1.reused).toBeGreaterThanOrEqual(salvaged);
+    expect(l1.processed + l1.reused).toBe(Object.keys(clean.files).length);
+    expect(snapshot(out).layers).toEqual(clean.layers);
+  });
+
+  it('a damaged record (bytes changed in place) is rebuilt, never trusted', () => {
     const out = path.join(tmp, 'torn');
     index(corpus, out);
     const m = JSON.parse(fs.readFileSync(path.join(out, 'l1', 'manifest.json'), 'utf8'));
     const [file, entry] = Object.entries<{ key: string }>(m.files)[7]!;
-    const shard = path.join(out, 'l1', 'ir', `${entry.key}.jsonl`);
-    const bytes = fs.readFileSync(shard);
-    fs.writeFileSync(shard, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const pack = path.join(out, 'l1', 'ir.pack');
+    const reader = engine.PackReader.open(pack)!;
+    const stored = Buffer.from(reader.stored(entry.key)!.stored);
+    reader.close();
+    const bytes = fs.readFileSync(pack);
+    const at = bytes.indexOf(stored);
+    bytes.fill(0, at + 4, at + Math.floor(stored.length / 2));
+    fs.writeFileSync(pack, bytes);
     const summary = JSON.parse(index(corpus, out));
     expect(summary.layers.find((l: { layer: string }) => l.layer === 'l1')).toMatchObject({ processed: 1 });
     expect(snapshot(out).files[file]).toBe(clean.files[file]);

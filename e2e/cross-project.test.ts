@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deserializeSCIP } from '@c4312/scip';
-import { git, nx, ran, setup } from './support';
+import { codegraph, git, nx, ran, setup } from './support';
 
 interface Rec {
   node?: string;
@@ -20,9 +20,12 @@ interface Rec {
   callee?: string;
 }
 
+/** The repo graph, exported from the federation as a user would (`codegraph export --format jsonl`). */
 function repoGraph(ws: string): Rec[] {
+  const file = path.join(path.dirname(ws), 'graph.jsonl');
+  codegraph(ws, ['export', '.codegraph/repo', '--format', 'jsonl', '--out', file]);
   return fs
-    .readFileSync(path.join(ws, '.codegraph', 'repo', 'graph.jsonl'), 'utf8')
+    .readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Rec);
@@ -77,7 +80,9 @@ describe('cross-project incrementality', () => {
     expect(graph.some((r) => r.target?.includes('format_money') || r.fqn?.includes('format_money'))).toBe(false);
     expect(referencesTo(graph, 'core.money.render_money')).toEqual(before.map((l) => l.replace('format_money', 'render_money')));
     // The repo's index.scip: every file using the function refers to the very symbol its definition has.
-    const scip = deserializeSCIP(fs.readFileSync(path.join(ws, '.codegraph', 'repo', 'index.scip')));
+    const scipFile = path.join(path.dirname(ws), 'index.scip');
+    codegraph(ws, ['export', '.codegraph/repo', '--format', 'scip', '--out', scipFile]);
+    const scip = deserializeSCIP(fs.readFileSync(scipFile));
     const sym = 'scip-python python shop-core 0.1.0 `core.money`/render_money().';
     const uses = scip.documents
       .filter((d) => d.occurrences.some((o) => o.symbol === sym))

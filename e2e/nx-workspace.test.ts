@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_TASKS, git, nx, PROJECT_TARGETS, ran, setup, tasks } from './support';
+import { ALL_TASKS, codegraph, git, nx, PROJECT_TARGETS, ran, setup, tasks } from './support';
 
 function manifest(ws: string, projectRoot: string): { stats: { processed: number; reused: number; files: number } } {
   return JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'projects', projectRoot, 'l1', 'manifest.json'), 'utf8'));
@@ -71,11 +71,11 @@ describe('codegraph in a real Nx workspace', () => {
     const third = nx(ws, env, ['run', 'repo:codegraph-index']);
     expect(ran(third)).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)]);
     expect(manifest(ws, 'libs/payments').stats).toMatchObject({ files: 3, processed: 1, reused: 2 });
-    const shard = fs
-      .readdirSync(path.join(ws, '.codegraph/projects/libs/payments/l1/ir'))
-      .map((f) => fs.readFileSync(path.join(ws, '.codegraph/projects/libs/payments/l1/ir', f), 'utf8'))
-      .find((t) => t.includes('"file":"libs/payments/src/payments/errors.py"'));
+    // The edited file's IR, read back through `codegraph dump` (the documented JSON lines).
+    const shard = codegraph(ws, ['dump', '.codegraph/projects/libs/payments', '--layer', 'l1', '--file', 'libs/payments/src/payments/errors.py']);
     expect(shard).toContain('"fqn":"payments.errors.RefundError"');
+    // A project's layer outputs are a handful of files, not one per source file.
+    expect(fs.readdirSync(path.join(ws, '.codegraph/projects/libs/payments/l1')).sort()).toEqual(['facts.pack', 'ir.pack', 'manifest.json']);
     expect(third).toMatch(/codegraph: repo — 3 projects, 10 files/);
   });
 

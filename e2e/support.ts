@@ -71,6 +71,16 @@ export function git(cwd: string, args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=e2e@codegraph.local', '-c', 'user.name=e2e', ...args], { cwd, encoding: 'utf8' });
 }
 
+/** The `codegraph` CLI as the workspace has it (from its node_modules), run in `ws`. */
+export function codegraph(ws: string, args: string[]): string {
+  return execFileSync(process.execPath, [path.join(ws, 'node_modules', '@codegraph', 'engine', 'bin', 'codegraph.js'), ...args], {
+    cwd: ws,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 << 20,
+  });
+}
+
 export function nx(ws: string, env: NodeJS.ProcessEnv, args: string[]): string {
   return execFileSync(nxBin, args, { cwd: ws, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }

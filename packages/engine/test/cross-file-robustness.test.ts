@@ -1,7 +1,7 @@
 /**
  * The cross-file layers (L2, L4, L9) and the repo merge on hostile input written to disk: syntax errors, bytes that
  * are not UTF-8, very deep nesting, a 3,000-class inheritance chain across files, 1,000-segment dotted names, a
- * broken pyproject and a corrupt L1 shard. Every layer finishes, writes its outputs, and reports what it skipped.
+ * broken pyproject and a damaged L1 record. Every layer finishes, writes its outputs, and reports what it skipped.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,18 +9,31 @@ import * as path from 'node:path';
 import { deserializeSCIP } from '@c4312/scip';
 import {
   depsPath,
+  exportGraph,
+  factsPackPath,
   indexDirectory,
   initHash,
-  mergeRepo,
-  resolvedPath,
+  irPackPath,
+  PackReader,
+  readResolved,
   runL2,
   runL4,
   runL9,
-  scipPath,
+  writeProjectScip,
   type DepsJson,
   type L1Manifest,
-  type L4Line,
 } from '@codegraph/engine';
+
+/** Flips a byte inside a record of a pack, as a bad disk or a stray write would: same size, different bytes. */
+function damageRecord(pack: string, key: string): void {
+  const r = PackReader.open(pack)!;
+  const stored = Buffer.from(r.stored(key)!.stored);
+  r.close();
+  const bytes = fs.readFileSync(pack);
+  const at = bytes.indexOf(stored) + Math.floor(stored.length / 2);
+  bytes[at] = bytes[at]! ^ 0xff;
+  fs.writeFileSync(pack, bytes);
+}
 
 const CHAIN = 3000;
 
@@ -54,10 +67,10 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(root, rel), data);
   }
   await indexDirectory({ dir: proj(), outDir: out(), root, workers: 1 });
-  // A shard damaged after L1 wrote it: the later layers must notice, not trust it.
+  // A file's records damaged after L1 wrote them: the later layers must notice, not trust them.
   const m = JSON.parse(fs.readFileSync(path.join(out(), 'l1', 'manifest.json'), 'utf8')) as L1Manifest;
-  const shard = path.join(out(), 'l1', 'ir', `${m.files['proj/pkg/gone.py']!.key}.jsonl`);
-  fs.writeFileSync(shard, fs.readFileSync(shard).subarray(0, 40));
+  damageRecord(irPackPath(out()), m.files['proj/pkg/gone.py']!.key);
+  damageRecord(factsPackPath(out()), m.files['proj/pkg/gone.py']!.key);
 });
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -66,11 +79,7 @@ describe('cross-file layers on hostile input', () => {
   it('L4 resolves through a 3,000-class chain split over two files that import each other', async () => {
     const stats = await runL4({ root, project: { name: 'hostile', outDir: out() } });
     expect(stats.files).toBe(8);
-    const lines = fs
-      .readFileSync(resolvedPath(out()), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as L4Line);
+    const lines = readResolved(out());
     // `x = C2999(); x.root()` is C0.root, 2,999 bases up the MRO.
     expect(lines.some((l) => l.edge === 'CALLS' && 'target' in l && l.target === 'pkg.chain.C0.root')).toBe(true);
     const deps = JSON.parse(fs.readFileSync(depsPath(out()), 'utf8')) as DepsJson;
@@ -81,9 +90,11 @@ describe('cross-file layers on hostile input', () => {
   });
 
   it('L2 writes a decodable index without the unreadable file, and L9 reports the broken pyproject', async () => {
-    const l2 = await runL2({ root, project: { name: 'hostile', outDir: out() }, package: { name: 'hostile', version: '.' } });
+    const l2 = await runL2({ root, project: { name: 'hostile', outDir: out() } });
     expect(l2).toMatchObject({ files: 7, missing: 1 });
-    const idx = deserializeSCIP(fs.readFileSync(scipPath(out())));
+    const scip = path.join(root, 'export', 'index.scip');
+    await writeProjectScip({ root, project: { name: 'hostile', outDir: out() }, package: { name: 'hostile', version: '.' }, out: scip });
+    const idx = deserializeSCIP(fs.readFileSync(scip));
     expect(idx.documents.map((d) => d.relativePath).sort()).toEqual(
       ['__init__', 'broken', 'chain', 'chain2', 'deep', 'latin', 'use'].map((f) => `proj/pkg/${f}.py`),
     );
@@ -93,8 +104,8 @@ describe('cross-file layers on hostile input', () => {
     expect(l9.diagnostics.some((d) => d.file === 'proj/pyproject.toml')).toBe(true);
   });
 
-  it('the repo merge carries on past the unreadable shard', async () => {
-    const r = await mergeRepo({ projects: [{ name: 'hostile', outDir: out() }], outDir: path.join(root, 'repo') });
+  it('the graph export carries on past the unreadable file', async () => {
+    const r = await exportGraph({ projects: [{ name: 'hostile', outDir: out() }], out: path.join(root, 'export', 'graph.jsonl') });
     expect(r.files).toBe(7);
     expect(r.edgesResolvedByL4).toBeGreaterThan(0);
   });

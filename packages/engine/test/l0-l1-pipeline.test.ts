@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initHash, readShard, runL0, runL1, shardPath, l1Dir, type L1Manifest } from '@codegraph/engine';
+import { initHash, irPackPath, PackReader, readFileIr, runL0, runL1, type L1Manifest } from '@codegraph/engine';
 
 let tmp: string;
 beforeAll(async () => {
@@ -71,19 +71,19 @@ describe('L0 + L1 incremental indexing', () => {
     expect(edited.files['src/demo/core.py']!.nodes.Function).toBe(3);
   });
 
-  it('drops deleted files and their shards, and keeps only referenced shards', async () => {
+  it('drops deleted files and their records, and keeps only referenced records', async () => {
     seed();
     const first = await index();
     const oldKey = first.files['tests/test_core.py']!.key;
     fs.rmSync(path.join(tmp, 'proj/tests/test_core.py'));
     const after = await index();
     expect(Object.keys(after.files)).toEqual(['src/demo/__init__.py', 'src/demo/core.py']);
-    expect(fs.existsSync(shardPath(path.join(l1Dir(path.join(tmp, 'out')), 'ir'), oldKey))).toBe(false);
-    expect(fs.readdirSync(path.join(l1Dir(path.join(tmp, 'out')), 'ir')).sort()).toEqual(
-      Object.values(after.files)
-        .map((f) => `${f.key}.jsonl`)
-        .sort(),
-    );
+    const pack = PackReader.open(irPackPath(path.join(tmp, 'out')))!;
+    expect(pack.has(oldKey)).toBe(false);
+    expect(pack.keys().sort()).toEqual(Object.values(after.files).map((f) => f.key).sort());
+    pack.close();
+    // Outputs are a handful of files per project, whatever the number of source files.
+    expect(fs.readdirSync(path.join(tmp, 'out', 'l1')).sort()).toEqual(['facts.pack', 'ir.pack', 'manifest.json']);
   });
 
   it('remembers files that failed (negative cache) until the entry expires', async () => {
@@ -118,11 +118,11 @@ describe('L0 + L1 incremental indexing', () => {
     const inproc = await runL1({ root, projectDir: root, outDir: path.join(tmp, 'b'), workers: 1 });
     expect(pooled.stats.processed).toBe(40);
     expect(pooled.totals).toEqual(inproc.totals);
-    for (const [file, e] of Object.entries(pooled.files)) {
-      const a = fs.readFileSync(shardPath(path.join(tmp, 'a/l1/ir'), e.key), 'utf8');
-      const b = fs.readFileSync(shardPath(path.join(tmp, 'b/l1/ir'), inproc.files[file]!.key), 'utf8');
-      expect(a).toBe(b);
+    for (const file of Object.keys(pooled.files)) {
+      expect(readFileIr(path.join(tmp, 'a'), file)).toEqual(readFileIr(path.join(tmp, 'b'), file));
     }
+    // Same inputs, same bytes: records are written in path order whatever order the workers finished in.
+    expect(fs.readFileSync(irPackPath(path.join(tmp, 'a'))).equals(fs.readFileSync(irPackPath(path.join(tmp, 'b'))))).toBe(true);
   });
 });
 
@@ -150,31 +150,47 @@ describe('bad input never crashes a run and never loses a file', () => {
     expect(m.totals.syntaxErrorFiles).toBe(1);
   });
 
-  it('recovers from an interrupted run: stray temp files are removed, finished shards are reused', async () => {
+  it('recovers from an interrupted run: records journaled by the killed run are salvaged, torn ones dropped', async () => {
     seed();
     const first = await index();
     const out = path.join(tmp, 'out');
-    // A run killed after writing shards but before its manifest: no manifest, a half-written temp file.
-    fs.rmSync(path.join(out, 'l1', 'manifest.json'));
-    fs.writeFileSync(path.join(out, 'l1', 'ir', 'deadbeef.jsonl.tmp-1-0-x'), '{"ir":"fi');
+    // A run killed after journaling its records but before its packs and manifest: only temp packs are left,
+    // the last one torn mid-record.
+    const l1 = path.join(out, 'l1');
+    const before = readFileIr(out, 'src/demo/core.py');
+    fs.rmSync(path.join(l1, 'manifest.json'));
+    const ir = fs.readFileSync(path.join(l1, 'ir.pack'));
+    const facts = fs.readFileSync(path.join(l1, 'facts.pack'));
+    fs.rmSync(path.join(l1, 'ir.pack'));
+    fs.rmSync(path.join(l1, 'facts.pack'));
+    fs.writeFileSync(path.join(l1, 'ir.pack.tmp-1-x'), ir);
+    fs.writeFileSync(path.join(l1, 'facts.pack.tmp-1-x'), facts);
+    fs.writeFileSync(path.join(l1, 'ir.pack.tmp-2-y'), ir.subarray(0, 40));
     const second = await index();
     expect(second.stats).toMatchObject({ processed: 0, reused: 3 });
     expect(second.totals).toEqual(first.totals);
-    expect(fs.readdirSync(path.join(out, 'l1', 'ir')).some((n) => n.includes('.tmp-'))).toBe(false);
+    expect(fs.readdirSync(l1).some((n) => n.includes('.tmp-'))).toBe(false);
+    expect(readFileIr(out, 'src/demo/core.py')).toEqual(before);
   });
 
-  it('detects a corrupt shard by its checksum and rebuilds it', async () => {
+  it('detects a corrupt record by its checksum and rebuilds it', async () => {
     seed();
     const m = await index();
-    const file = shardPath(path.join(tmp, 'out/l1/ir'), m.files['src/demo/core.py']!.key);
-    const ok = readShard(file);
+    const out = path.join(tmp, 'out');
+    const ok = readFileIr(out, 'src/demo/core.py');
     expect(ok.nodes.find((n) => n.fqn === 'demo.core.helper')?.node).toBe('Function');
-    // Same size, different bytes: only the checksum can tell.
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('helper', 'hacker'));
-    expect(() => readShard(file)).toThrow(/checksum/);
+    // Flip one byte inside core.py's record: same size, different bytes — only the checksum can tell.
+    const pack = PackReader.open(irPackPath(out))!;
+    const stored = pack.stored(m.files['src/demo/core.py']!.key)!;
+    pack.close();
+    const bytes = fs.readFileSync(irPackPath(out));
+    const at = bytes.indexOf(Buffer.from(stored.stored)) + 10;
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(irPackPath(out), bytes);
+    expect(() => readFileIr(out, 'src/demo/core.py')).toThrow(/checksum/);
     const rerun = await index();
     expect(rerun.stats).toMatchObject({ processed: 1, reused: 2 });
-    expect(readShard(file).nodes.find((n) => n.fqn === 'demo.core.helper')?.node).toBe('Function');
+    expect(readFileIr(out, 'src/demo/core.py').nodes.find((n) => n.fqn === 'demo.core.helper')?.node).toBe('Function');
   });
 });
 

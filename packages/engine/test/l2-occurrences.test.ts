@@ -7,7 +7,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserializeSCIP, type Index } from '@c4312/scip';
 import { indexDirectory, initHash } from '@codegraph/engine';
-import { mergeScip, runL2, scipPath, writeRepoScip, type L2Options } from '../dist/layers/l2-occurrences';
+import { docsPackPath, mergeScip, runL2 as runL2Layer, writeProjectScip, writeRepoScip, PackReader, type ProjectScipOptions } from '../dist/index';
+
+type L2Options = Omit<ProjectScipOptions, 'out'>;
+/** Where a test's project SCIP export goes (an export now, not an L2 output). */
+const scipPath = (outDir: string) => path.join(outDir, 'export', 'index.scip');
+/** Runs the L2 layer, then exports the project's index.scip as `codegraph export --format scip` does. */
+async function runL2(o: L2Options) {
+  const stats = await runL2Layer({ root: o.root, project: o.project });
+  await writeProjectScip({ ...o, out: scipPath(o.project.outDir) });
+  return stats;
+}
 
 const CORE = 'scip-python python shop-core 0.1.0 ';
 const WEB = 'scip-python python shop-web 0.1.0 ';
@@ -188,7 +198,9 @@ describe('L2 occurrences', () => {
       `[21,7,11] ${CORE}\`core.models\`/RATE. 8`,
     ]);
     // Only the current documents stay cached.
-    expect(fs.readdirSync(path.join(out('core'), 'l2', 'docs'))).toHaveLength(2);
+    const docs = PackReader.open(docsPackPath(out('core')))!;
+    expect(docs.size).toBe(2);
+    docs.close();
     expect(before.equals(fs.readFileSync(scipPath(out('core'))))).toBe(false);
     fs.writeFileSync(path.join(tmp, 'libs/core/core/models.py'), files['libs/core/core/models.py']!);
     await indexDirectory({ dir: path.join(tmp, 'libs/core'), outDir: out('core'), root: tmp, workers: 1 });
@@ -216,7 +228,7 @@ describe('L2 occurrences', () => {
 
   it('links cross-project references in the repo index even when each project was indexed on its own', async () => {
     await runL2(coreOpts());
-    await runL2({ ...webOpts(), owners: [] }); // as the per-project Nx target runs it: no knowledge of core
+    await runL2({ ...webOpts(), owners: [] }); // a project's own export: no knowledge of core
     const alone = occurrences(decode(scipPath(out('web'))), 'apps/web/web/views.py');
     expect(alone).toContain('[6,11,16] scip-python python core . core/Order# 0'); // a placeholder package
     const repo = path.join(tmp, 'out', 'repo.scip');
@@ -244,12 +256,15 @@ describe('L2 occurrences', () => {
   it('detects a damaged cached document by checksum and recomputes it', async () => {
     await runL2(coreOpts());
     const good = fs.readFileSync(scipPath(out('core')));
-    const docsDir = path.join(out('core'), 'l2', 'docs');
-    const victim = path.join(docsDir, fs.readdirSync(docsDir).sort()[0]!);
-    const text = fs.readFileSync(victim, 'utf8');
-    // A plausible single-byte change that still parses as JSON: only the checksum can tell.
-    fs.writeFileSync(victim, text.replace(/"occ":\[\[(\d)/, (_m, d: string) => `"occ":[[${(Number(d) + 1) % 10}`));
-    expect(fs.readFileSync(victim, 'utf8')).not.toBe(text);
+    const pack = docsPackPath(out('core'));
+    const r = PackReader.open(pack)!;
+    const stored = Buffer.from(r.stored(r.keys().sort()[0]!)!.stored);
+    r.close();
+    // One byte flipped inside a document's record: only the checksum can tell.
+    const bytes = fs.readFileSync(pack);
+    const at = bytes.indexOf(stored) + 3;
+    bytes[at] = bytes[at]! ^ 0x01;
+    fs.writeFileSync(pack, bytes);
     expect(await runL2(coreOpts())).toMatchObject({ computed: 1, reused: 1 });
     expect(fs.readFileSync(scipPath(out('core'))).equals(good)).toBe(true);
   });

@@ -10,12 +10,11 @@ import {
   indexDirectory,
   initHash,
   kahnOrder,
-  readShard,
+  L1Reader,
+  readFileIr,
+  readResolved,
   resolutionStats,
-  resolvedPath,
   runL4,
-  shardPath,
-  symbolsPath,
   tarjanScc,
   type DepsJson,
   type L1Manifest,
@@ -101,18 +100,12 @@ let lines: L4Line[];
 /** L1 edge id → "src fqn: callee-or-target". */
 const edgeText = new Map<string, string>();
 
-function readLines(file: string): L4Line[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as L4Line);
-}
+const readLines = (outDir: string): L4Line[] => readResolved(outDir);
 
 function loadL1Edges(outDir: string): void {
   const m = JSON.parse(fs.readFileSync(path.join(outDir, 'l1', 'manifest.json'), 'utf8')) as L1Manifest;
-  for (const e of Object.values(m.files)) {
-    const shard = readShard(shardPath(path.join(outDir, 'l1', 'ir'), e.key));
+  for (const file of Object.keys(m.files)) {
+    const shard = readFileIr(outDir, file);
     const byId = new Map(shard.nodes.map((n) => [n.id, n]));
     for (const edge of shard.edges) {
       const src = byId.get(edge.src)!;
@@ -143,7 +136,7 @@ beforeAll(async () => {
   for (const p of ['core-proj', 'app-proj']) await indexDirectory({ dir: path.join(root, p), outDir: out(p), root, workers: 1 });
   await runL4({ root, project: { name: 'acme-core', outDir: out('core-proj') } });
   await runL4({ root, project: { name: 'acme-app', outDir: out('app-proj') }, deps: [{ name: 'acme-core', outDir: out('core-proj') }] });
-  lines = readLines(resolvedPath(out('app-proj')));
+  lines = readLines(out('app-proj'));
   loadL1Edges(out('app-proj'));
 });
 
@@ -248,15 +241,20 @@ describe('L4 file dependency graph', () => {
     for (const dep of ['core-proj/core/models.py', 'core-proj/core/util.py'])
       expect(d.order.indexOf(dep)).toBeLessThan(d.order.indexOf('core-proj/core/__init__.py'));
     // Names through a circular `*` import still resolve: cyc_b's `a()` is cyc_a.a.
-    const b = readLines(resolvedPath(out('core-proj'))).filter((l) => l.edge === 'CALLS' && !('unresolved' in l));
+    const b = readLines(out('core-proj')).filter((l) => l.edge === 'CALLS' && !('unresolved' in l));
     expect(b.map((l) => ('target' in l ? l.target : '')).sort()).toEqual(['core.cyc_a.a', 'core.cyc_b.b']);
   });
 
-  it("writes the project's part of the global symbol table", () => {
-    const sym = JSON.parse(fs.readFileSync(symbolsPath(out('core-proj')), 'utf8')) as { modules: Record<string, unknown>; defs: Record<string, [string, string, number]> };
-    expect(Object.keys(sym.modules).sort()).toEqual(['core', 'core.cyc_a', 'core.cyc_b', 'core.models', 'core.sub', 'core.sub.deep', 'core.util']);
-    expect(sym.defs['core.models.Order.total']![1]).toBe('Method');
-    expect(sym.defs['core.util.fmt']![1]).toBe('Function');
+  it("resolves against the projects' interface facts (L1 facts.pack)", () => {
+    const l1 = L1Reader.open(out('core-proj'));
+    const facts = l1.refs.map((r) => l1.factsOf(r)!);
+    l1.close();
+    expect(facts.map((f) => f.module!.fqn).sort()).toEqual(['core', 'core.cyc_a', 'core.cyc_b', 'core.models', 'core.sub', 'core.sub.deep', 'core.util']);
+    const defs = new Map(facts.flatMap((f) => f.defs.map(([fqn, , kind]) => [fqn, kind] as const)));
+    expect(defs.get('core.models.Order.total')).toBe('Method');
+    expect(defs.get('core.util.fmt')).toBe('Function');
+    // Locals are not part of any interface.
+    expect([...defs.keys()].some((k) => k.startsWith('core.models.Order.total.'))).toBe(false);
   });
 
   it('measures the resolution rate from the outputs on disk', async () => {
@@ -265,6 +263,50 @@ describe('L4 file dependency graph', () => {
     // 16 call sites in app.main; os.path.join and requests.get are external, everything else resolves.
     expect(r.calls).toMatchObject({ total: 16, resolved: 14, external: 2 });
     expect(r.calls.fractionInternal).toBe(1);
+  });
+});
+
+describe('L4 is incremental per file', () => {
+  it('re-resolves only the edited file after a body-only edit, the whole project after an interface change, and matches a clean run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-l4-inc-'));
+    try {
+      const w = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, 'p', rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'p', rel), text);
+      };
+      w('pkg/__init__.py', 'from .a import A\n');
+      w('pkg/a.py', 'class A:\n    def run(self):\n        return 1\n');
+      w('pkg/b.py', 'from pkg.a import A\n\ndef go():\n    a = A()\n    return a.run()\n\ndef later():\n    a = A()\n    return a.go()\n');
+      w('pkg/c.py', 'from pkg import A\n\ndef make():\n    x = 1\n    return A()\n');
+      const root = path.join(dir, 'p');
+      const run = async (out: string) => {
+        await indexDirectory({ dir: root, outDir: out, workers: 1 });
+        return runL4({ root, project: { name: 'p', outDir: out } });
+      };
+      const out = path.join(dir, 'out');
+      expect(await run(out)).toMatchObject({ files: 4, resolvedFiles: 4, reusedFiles: 0 });
+      expect(await run(out)).toMatchObject({ resolvedFiles: 0, reusedFiles: 4 });
+
+      // A body-only edit (spans of later code move, no name changes): only that file is resolved again.
+      w('pkg/c.py', 'from pkg import A\n\ndef make():\n    x = 1\n    y = x + 1\n    return A()\n');
+      expect(await run(out)).toMatchObject({ resolvedFiles: 1, reusedFiles: 3 });
+      const clean = path.join(dir, 'clean');
+      await run(clean);
+      expect(readResolved(out)).toEqual(readResolved(clean));
+
+      const goCalls = () => readResolved(out).filter((l) => 'target' in l && l.target === 'pkg.a.A.go');
+      expect(goCalls()).toHaveLength(0);
+      // A new method in a.py changes its interface: b.py (unchanged) now resolves `a.go()`, so every file is resolved again.
+      w('pkg/a.py', 'class A:\n    def run(self):\n        return 1\n    def go(self):\n        return 2\n');
+      expect(await run(out)).toMatchObject({ resolvedFiles: 4, reusedFiles: 0 });
+      fs.rmSync(clean, { recursive: true });
+      await run(clean);
+      expect(readResolved(out)).toEqual(readResolved(clean));
+      expect(fs.readFileSync(path.join(out, 'l4', 'deps.json'), 'utf8')).toBe(fs.readFileSync(path.join(clean, 'l4', 'deps.json'), 'utf8'));
+      expect(goCalls()).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -285,7 +327,7 @@ describe('L4 on hostile input', () => {
       await indexDirectory({ dir, outDir: path.join(dir, '.out'), workers: 1 });
       const stats = await runL4({ root: dir, project: { name: 'p', outDir: path.join(dir, '.out') } });
       expect(stats.files).toBe(4);
-      const res = readLines(resolvedPath(path.join(dir, '.out')));
+      const res = readLines(path.join(dir, '.out'));
       const imports = res.filter((l) => l.edge === 'IMPORTS');
       expect(imports.filter((l) => !('unresolved' in l)).map((l) => ('target' in l ? l.target : ''))).toEqual(expect.arrayContaining(['p.a', 'p.b']));
       expect(imports.filter((l) => 'unresolved' in l).length).toBeGreaterThanOrEqual(3); // X, Y, Z exist nowhere

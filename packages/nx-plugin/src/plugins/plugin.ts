@@ -169,12 +169,10 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
         cache: true,
         dependsOn: [{ projects: names, target: `${o.targetPrefix}-index` }],
         inputs: [
-          // Everything it merges: the summaries, every project's IR (named by the L1 manifests) and L4 resolutions.
+          // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
           { dependentTasksOutputFiles: '**/summary.json', transitive: true },
-          { dependentTasksOutputFiles: '**/l1/manifest.json', transitive: true },
-          { dependentTasksOutputFiles: '**/l4/*', transitive: true },
-          { dependentTasksOutputFiles: '**/l2/index.scip', transitive: true },
-          { dependentTasksOutputFiles: '**/l2/defs.json', transitive: true },
+          { dependentTasksOutputFiles: '**/l4/deps.json', transitive: true },
+          { dependentTasksOutputFiles: '**/l4/stats.json', transitive: true },
           { dependentTasksOutputFiles: '**/l9/packages.json', transitive: true },
           fingerprintInput(fp),
         ],

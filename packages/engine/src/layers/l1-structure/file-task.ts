@@ -1,15 +1,18 @@
 /**
  * The per-file unit of L1 work, run on a worker thread (or in-process for a handful of files): read the bytes,
- * hash them, extract the IR, write it as a content-addressed JSON-lines shard. Only a small summary goes back to
- * the main thread, so no per-node objects cross threads.
+ * hash them, extract the IR, encode it compactly (compact.ts) with its interface (interface.ts) and compress both.
+ * What goes back to the main thread is a small summary and two compressed records, which the main thread appends
+ * to the project's packs: no per-node objects cross threads.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countKinds, type Diagnostic, type EdgeCounts, type FileIr, type NodeCounts } from '../../ir/model';
 import { extractPython } from '../../lang/python/extract';
 import { initPythonParser } from '../../lang/python/parser';
-import { writeFileAtomicSync } from '../../util/atomic';
 import { hashBytes, hashString, initHash } from '../../util/hash';
+import { storeRecord, type StoredRecord } from '../../util/pack';
+import { encodeCompact } from './compact';
+import { factsHash, factsOfRecords } from './interface';
 
 export interface FileTask {
   abs: string;
@@ -17,7 +20,6 @@ export interface FileTask {
   module: string;
   /** Engine fingerprint + options: part of every key. */
   keyPrefix: string;
-  irDir: string;
   maxFileBytes: number;
 }
 
@@ -34,11 +36,14 @@ export interface FileResult {
   /** Set when the file could not be indexed at all (not for syntax errors, which still yield IR). */
   error?: string;
   vanished?: boolean;
-  /** Size in bytes of the shard written. */
-  bytes?: number;
+  /** The IR record (header line + compact lines) and the interface record, compressed, for the packs. */
+  ir?: StoredRecord;
+  facts?: StoredRecord;
+  /** Hash of the file's interface (interface.ts). */
+  iface?: string;
 }
 
-/** First line of every shard: what the file is and counts, so a shard can be reused without re-reading it. */
+/** First line of every IR record: what the file is and its counts, so a manifest entry can be rebuilt from a record. */
 export interface ShardHeader {
   ir: 'file';
   schema: number;
@@ -50,8 +55,6 @@ export interface ShardHeader {
   nodes: NodeCounts;
   edges: EdgeCounts;
   diagnostics: Diagnostic[];
-  /** xxh64 of everything after the header line; readers verify it and rebuild on mismatch. */
-  checksum: string;
 }
 
 const MAX_DIAGNOSTICS = 50;
@@ -60,37 +63,26 @@ export function fileKey(prefix: string, file: string, module: string, contentHas
   return hashString(`${prefix}\0${file}\0${module}\0${contentHash}`);
 }
 
-export function shardPath(irDir: string, key: string): string {
-  return path.join(irDir, `${key}.jsonl`);
-}
-
 export async function initFileWork(): Promise<void> {
   await initHash();
   await initPythonParser();
 }
 
-export function serializeShard(ir: FileIr, key: string): { text: string; header: ShardHeader } {
-  const body = shardBody(ir);
-  const header = shardHeader(ir, key, hashString(body));
-  return { text: JSON.stringify(header) + '\n' + body, header };
-}
-
-/** The shard as the bytes written: the body is UTF-8-encoded once, and its checksum is taken over those bytes. */
-export function encodeShard(ir: FileIr, key: string): { data: Buffer; header: ShardHeader } {
-  const body = Buffer.from(shardBody(ir), 'utf8');
-  // hashBytes of the UTF-8 bytes is the same xxh64 that hashString(body) computes (it encodes to UTF-8 too).
-  const header = shardHeader(ir, key, hashBytes(body));
-  return { data: Buffer.concat([Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body]), header };
-}
-
-function shardBody(ir: FileIr): string {
+/** The IR lines of a file, as every reader sees them (docs/ir.md): nodes, then edges, one JSON object per line. */
+export function irLines(ir: FileIr): string[] {
   const lines: string[] = [];
   for (const n of ir.nodes) lines.push(JSON.stringify(n));
   for (const e of ir.edges) lines.push(JSON.stringify(e));
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
-function shardHeader(ir: FileIr, key: string, checksum: string): ShardHeader {
+/** The IR record of a file: its header line, then its records in compact form. */
+export function encodeIrRecord(ir: FileIr, key: string): { text: string; header: ShardHeader } {
+  const header = shardHeader(ir, key);
+  return { text: JSON.stringify(header) + '\n' + encodeCompact(ir.file, ir.nodes, ir.edges), header };
+}
+
+function shardHeader(ir: FileIr, key: string): ShardHeader {
   return {
     ir: 'file',
     schema: 1,
@@ -102,7 +94,6 @@ function shardHeader(ir: FileIr, key: string, checksum: string): ShardHeader {
     nodes: countKinds(ir.nodes, 'node'),
     edges: countKinds(ir.edges, 'edge'),
     diagnostics: ir.diagnostics.slice(0, MAX_DIAGNOSTICS),
-    checksum,
   };
 }
 
@@ -123,8 +114,8 @@ export function processFile(t: FileTask): FileResult {
   const key = fileKey(t.keyPrefix, t.file, t.module, hash);
   try {
     const ir = extractPython(t.file, t.module, bytes);
-    const { data, header } = encodeShard(ir, key);
-    writeFileAtomicSync(shardPath(t.irDir, key), data, { fsync: false });
+    const { text, header } = encodeIrRecord(ir, key);
+    const facts = factsOfRecords(ir.nodes, ir.edges);
     return {
       ...base,
       hash,
@@ -134,7 +125,9 @@ export function processFile(t: FileTask): FileResult {
       nodes: header.nodes,
       edges: header.edges,
       diagnostics: header.diagnostics,
-      bytes: data.length,
+      ir: storeRecord(text),
+      facts: storeRecord(JSON.stringify(facts)),
+      iface: factsHash(facts),
     };
   } catch (err) {
     return { ...base, hash, key, error: `extraction failed: ${(err as Error).message}` };

@@ -1,8 +1,7 @@
-/** Reading L1 shards back, with their checksum verified: a corrupt shard is reported, never trusted. */
-import * as fs from 'node:fs';
+/** Reading one file's IR back as objects (for tests, tools and `codegraph dump`), its record's checksum verified. */
 import type { IrEdge, IrNode } from '../../ir/model';
-import { hashBytes } from '../../util/hash';
 import type { ShardHeader } from './file-task';
+import { L1Reader } from './stream';
 
 export interface ShardRecords {
   header: ShardHeader;
@@ -10,36 +9,31 @@ export interface ShardRecords {
   edges: IrEdge[];
 }
 
-/**
- * Reads a shard's header and verifies the checksum of its body (xxh64 of the UTF-8 bytes after the header line).
- * Requires initHash(). Throws when the shard is unreadable or corrupt. Returns the raw bytes for callers that parse.
- */
-export function verifyShard(file: string): { header: ShardHeader; buf: Buffer; bodyStart: number } {
-  const buf = fs.readFileSync(file);
-  const nl = buf.indexOf(0x0a);
-  if (nl < 0) throw new Error(`${file}: not an IR shard`);
-  let header: ShardHeader;
-  try {
-    header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as ShardHeader;
-  } catch {
-    throw new Error(`${file}: unreadable shard header`);
-  }
-  if (header.ir !== 'file' || hashBytes(buf.subarray(nl + 1)) !== header.checksum) {
-    throw new Error(`${file}: checksum mismatch (corrupt shard)`);
-  }
-  return { header, buf, bodyStart: nl + 1 };
-}
-
-/** Requires initHash(). Throws when the shard is unreadable or its checksum does not match. */
-export function readShard(file: string): ShardRecords {
-  const { header, buf, bodyStart } = verifyShard(file);
+/** Parses IR lines into nodes and edges. */
+export function parseIrLines(lines: readonly string[]): { nodes: IrNode[]; edges: IrEdge[] } {
   const nodes: IrNode[] = [];
   const edges: IrEdge[] = [];
-  for (const line of buf.subarray(bodyStart).toString('utf8').split('\n')) {
-    if (!line) continue;
+  for (const line of lines) {
     const r = JSON.parse(line) as IrNode & IrEdge;
     if (r.node) nodes.push(r as IrNode);
     else edges.push(r as IrEdge);
   }
-  return { header, nodes, edges };
+  return { nodes, edges };
+}
+
+/**
+ * The IR of one file of a project's L1 output (`file`: its path as in the manifest). Requires initHash(). Throws when
+ * the project has no such file or its record is missing or damaged.
+ */
+export function readFileIr(outDir: string, file: string): ShardRecords {
+  const l1 = L1Reader.open(outDir);
+  try {
+    const e = l1.manifest.files[file];
+    if (!e) throw new Error(`codegraph: ${file} is not in the L1 output of ${outDir}`);
+    const rec = l1.record({ file, key: e.key });
+    if (!rec) throw new Error(`codegraph: the L1 record of ${file} in ${outDir} is missing or damaged (checksum)`);
+    return { header: rec.header, ...parseIrLines(rec.lines) };
+  } finally {
+    l1.close();
+  }
 }

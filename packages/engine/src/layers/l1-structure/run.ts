@@ -1,21 +1,27 @@
 /**
- * L1 — structural IR for a project. Input: the L0 inventory. Output: `<out>/l1/manifest.json` plus one
- * content-addressed shard per file in `<out>/l1/ir/<key>.jsonl`, and the negative cache `<out>/l1/failed.json`.
+ * L1 — structural IR for a project. Input: the L0 inventory. Outputs, under `<out>/l1/`:
+ * - `ir.pack`: one record per file, keyed by its content key — a header line and the file's IR in compact form
+ *   (compact.ts), compressed (util/pack.ts);
+ * - `facts.pack`: each file's interface facts (interface.ts), same keys — what L4 reads of other files;
+ * - `manifest.json`: per file its module, key, counts and interface hash; totals; the negative cache (`failed`).
  *
- * Reuse is per file: a shard whose key (engine fingerprint, options, path, module, content hash) is already on disk
- * is kept as is, so when one file of a project changes only that file is parsed. Files that could not be indexed
- * at all are remembered in the negative cache and not retried until it expires or the file changes.
+ * Reuse is per file: a record whose key (engine fingerprint, options, path, module, content hash) is in the previous
+ * packs is copied as is (never decompressed), so when one file of a project changes only that file is parsed.
+ * Records written by a run that was killed are salvaged from its temp packs. Files that could not be indexed at all
+ * are remembered in the negative cache and not retried until it expires or the file changes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { addCounts, type Diagnostic, type EdgeCounts, type NodeCounts } from '../../ir/model';
 import { defaultWorkers, FilePool } from '../../pool/pool';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
+import { PackReader, PackWriter, salvageStaleTemps, type StoredRecord } from '../../util/pack';
 import { engineFingerprint } from '../../version';
 import { inventoryPath, runL0, type Inventory, type LayerStats } from '../l0-fastpath/inventory';
-import { fileKey, initFileWork, processFile, shardPath, type FileResult, type FileTask, type ShardHeader } from './file-task';
-import { verifyShard } from './read';
+import { factsHash, type FileFacts } from './interface';
+import { fileKey, initFileWork, processFile, type FileResult, type FileTask, type ShardHeader } from './file-task';
 
 export interface L1Options {
   root: string;
@@ -41,7 +47,9 @@ export interface ManifestEntry {
   nodes: NodeCounts;
   edges: EdgeCounts;
   diagnostics: number;
-  /** Size of the shard as written; a mismatch means the shard must be verified before reuse. */
+  /** Hash of the file's interface facts (interface.ts): unchanged by a body-only edit. */
+  iface: string;
+  /** Stored (compressed) size of the file's IR record. */
   bytes: number;
 }
 
@@ -53,7 +61,7 @@ export interface FailedEntry {
 }
 
 export interface L1Manifest {
-  schema: 1;
+  schema: 2;
   engine: string;
   project: string;
   files: Record<string, ManifestEntry>;
@@ -74,20 +82,44 @@ export function manifestPath(outDir: string): string {
   return path.join(l1Dir(outDir), 'manifest.json');
 }
 
-/** A shard's header after verifying the whole shard's checksum: a torn or corrupt shard is never reused. */
-function verifiedShardHeader(file: string): ShardHeader | undefined {
-  try {
-    return verifyShard(file).header;
-  } catch {
-    return undefined;
+export const irPackPath = (outDir: string) => path.join(l1Dir(outDir), 'ir.pack');
+export const factsPackPath = (outDir: string) => path.join(l1Dir(outDir), 'facts.pack');
+
+/** Where a record to reuse can come from: the previous packs, or the temp packs of a run that was killed. */
+class Reusable {
+  readonly ir: PackReader | undefined;
+  readonly facts: PackReader | undefined;
+  readonly salvagedIr: Map<string, StoredRecord>;
+  readonly salvagedFacts: Map<string, StoredRecord>;
+
+  constructor(outDir: string) {
+    this.salvagedIr = salvageStaleTemps(irPackPath(outDir));
+    this.salvagedFacts = salvageStaleTemps(factsPackPath(outDir));
+    this.ir = PackReader.open(irPackPath(outDir));
+    this.facts = PackReader.open(factsPackPath(outDir));
+  }
+
+  /** Both records of a key, checksums verified, or undefined when either is missing or damaged. */
+  get(key: string): { ir: StoredRecord; facts: StoredRecord } | undefined {
+    const ir = this.salvagedIr.get(key) ?? this.ir?.stored(key);
+    const facts = ir && (this.salvagedFacts.get(key) ?? this.facts?.stored(key));
+    return ir && facts ? { ir, facts } : undefined;
+  }
+
+  close(): void {
+    this.ir?.close();
+    this.facts?.close();
   }
 }
 
-function fileSize(file: string): number {
+/** The header line of a stored IR record (decompressed, for a record reused under another path or salvaged). */
+function recordHeader(rec: StoredRecord): ShardHeader | undefined {
   try {
-    return fs.statSync(file).size;
+    const text = zlib.brotliDecompressSync(rec.stored).toString('utf8');
+    const nl = text.indexOf('\n');
+    return JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
   } catch {
-    return -1;
+    return undefined;
   }
 }
 
@@ -103,12 +135,13 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
     (await runL0({ root: opts.root, projectDir: opts.projectDir, outDir: opts.outDir, excludeDirs: opts.excludeDirs }));
 
   const dir = l1Dir(opts.outDir);
-  const irDir = path.join(dir, 'ir');
-  fs.mkdirSync(irDir, { recursive: true });
-  removeStaleTemps(irDir);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(path.join(dir, 'ir')); // shards of the format before packs
+  fs.rmSync(path.join(dir, 'ir'), { recursive: true, force: true });
+  const reusable = new Reusable(opts.outDir);
   removeStaleTemps(dir);
   const prev = readJsonOrUndefined<L1Manifest>(manifestPath(opts.outDir));
-  const prevFiles = prev?.engine === engine ? prev.files : {};
+  const prevFiles = prev?.engine === engine && prev.schema === 2 ? prev.files : {};
   const now = Date.now();
   const failed: Record<string, FailedEntry> = {};
   // The TTL is applied when reading, so a shorter TTL takes effect at once on earlier entries.
@@ -116,19 +149,20 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   for (const [k, f] of Object.entries(prev?.failed ?? {})) if (now - f.at < ttl) failed[k] = f;
 
   const files: Record<string, ManifestEntry> = {};
+  /** The records of the new packs, by key (stored bytes: copied, never decompressed). */
+  const records = new Map<string, { ir: StoredRecord; facts: StoredRecord }>();
   const todo: FileTask[] = [];
   let reused = 0;
   let failedCached = 0;
   for (const e of inventory.files) {
     const key = fileKey(keyPrefix, e.path, e.module, e.hash);
     const old = prevFiles[e.path];
-    const shard = shardPath(irDir, key);
-    const size = fileSize(shard);
-    // Every reused shard is verified against its checksum (reading it costs far less than parsing the file);
-    // a corrupt or torn shard is rebuilt, never trusted.
-    const h = size >= 0 ? verifiedShardHeader(shard) : undefined;
-    if (old?.key === key && h?.key === key && size === old.bytes) {
+    // Every reused record has its checksum verified (reading it costs far less than parsing the file); a damaged
+    // one is rebuilt, never trusted.
+    const rec = reusable.get(key);
+    if (rec && old?.key === key) {
       files[e.path] = old;
+      records.set(key, rec);
       reused++;
       continue;
     }
@@ -136,8 +170,9 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       failedCached++;
       continue;
     }
-    // A shard from an interrupted run, or a revert to earlier content: reuse it from its header.
-    if (h && h.key === key) {
+    // A record from an interrupted run, or a revert to earlier content: rebuild the entry from its header.
+    const h = rec && recordHeader(rec.ir);
+    if (rec && h && h.key === key) {
       files[e.path] = {
         module: h.module,
         hash: e.hash,
@@ -147,15 +182,35 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
         nodes: h.nodes,
         edges: h.edges,
         diagnostics: h.diagnostics.length,
-        bytes: size,
+        iface: factsHashOf(rec.facts),
+        bytes: rec.ir.stored.length,
       };
+      records.set(key, rec);
       reused++;
       continue;
     }
-    todo.push({ abs: path.join(opts.root, e.path), file: e.path, module: e.module, keyPrefix, irDir, maxFileBytes });
+    todo.push({ abs: path.join(opts.root, e.path), file: e.path, module: e.module, keyPrefix, maxFileBytes });
   }
+  reusable.close();
 
-  const results = await processAll(todo, opts);
+  // New records are journaled as they arrive: a run killed half-way leaves temp packs the next run salvages.
+  const journal = { ir: new PackWriter(irPackPath(opts.outDir)), facts: new PackWriter(factsPackPath(opts.outDir)) };
+  let results: FileResult[];
+  try {
+    results = await processAll(todo, opts, (batch) => {
+      for (const r of batch) {
+        if (!r.key || !r.ir || !r.facts) continue;
+        journal.ir.add(r.key, r.ir);
+        journal.facts.add(r.key, r.facts);
+      }
+      journal.ir.flush();
+      journal.facts.flush();
+    });
+  } catch (err) {
+    journal.ir.abort();
+    journal.facts.abort();
+    throw err;
+  }
   const inventoryHash = new Map(inventory.files.map((e) => [e.path, e.hash]));
   const diagnostics: { file: string; diagnostics: Diagnostic[] }[] = [];
   let processed = 0;
@@ -170,6 +225,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       continue;
     }
     processed++;
+    records.set(r.key, { ir: r.ir!, facts: r.facts! });
     files[r.file] = {
       module: r.module,
       hash: r.hash,
@@ -179,14 +235,11 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       nodes: r.nodes,
       edges: r.edges,
       diagnostics: r.diagnostics.length,
-      bytes: r.bytes ?? -1,
+      iface: r.iface!,
+      bytes: r.ir!.stored.length,
     };
     if (r.diagnostics.length) diagnostics.push({ file: r.file, diagnostics: r.diagnostics });
   }
-
-  // Keep only shards this manifest references: outputs stay proportional to the project, not to its history.
-  const live = new Set(Object.values(files).map((f) => `${f.key}.jsonl`));
-  for (const name of fs.readdirSync(irDir)) if (name.endsWith('.jsonl') && !live.has(name)) fs.rmSync(path.join(irDir, name), { force: true });
 
   const sorted: Record<string, ManifestEntry> = {};
   const totals = { files: 0, loc: 0, syntaxErrorFiles: 0, failedFiles: Object.keys(failed).length, nodes: {} as NodeCounts, edges: {} as EdgeCounts };
@@ -205,7 +258,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
   const manifest: L1Manifest = {
-    schema: 1,
+    schema: 2,
     engine,
     project: inventory.layout.dir,
     files: sorted,
@@ -221,17 +274,44 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       ms: Math.round(performance.now() - t0),
     },
   };
+  // The packs hold exactly the records this manifest references, in path order: outputs stay proportional to the
+  // project (not its history), and the same inputs give the same bytes whatever order the workers finished in.
+  const ir = new PackWriter(irPackPath(opts.outDir));
+  const facts = new PackWriter(factsPackPath(opts.outDir));
+  try {
+    for (const f of Object.values(sorted)) {
+      const rec = records.get(f.key)!;
+      ir.add(f.key, rec.ir);
+      facts.add(f.key, rec.facts);
+    }
+    ir.commit({ fsync: false });
+    facts.commit({ fsync: false });
+  } catch (err) {
+    ir.abort();
+    facts.abort();
+    throw err;
+  }
   writeJsonAtomicSync(manifestPath(opts.outDir), manifest);
+  journal.ir.abort();
+  journal.facts.abort();
   return manifest;
 }
 
-async function processAll(todo: FileTask[], opts: L1Options): Promise<FileResult[]> {
+function factsHashOf(rec: StoredRecord): string {
+  return factsHash(JSON.parse(zlib.brotliDecompressSync(rec.stored).toString('utf8')) as FileFacts);
+}
+
+async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
   if (todo.length === 0) return [];
   const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
   if (workers <= 1 || todo.length < (opts.inProcessBelow ?? 16)) {
     await initFileWork();
     const out: FileResult[] = [];
-    for (const t of todo) out.push(processFile(t));
+    for (const t of todo) {
+      const r = processFile(t);
+      out.push(r);
+      onBatch([r]);
+    }
     return out;
   }
   // Big files first so one straggler does not finish alone at the end; small batches keep both cores busy.
@@ -240,7 +320,7 @@ async function processAll(todo: FileTask[], opts: L1Options): Promise<FileResult
   const batchSize = Math.max(1, Math.min(16, Math.floor(todo.length / (workers * 16))));
   const pool = new FilePool(workers);
   try {
-    return await pool.run(ordered, batchSize);
+    return await pool.run(ordered, batchSize, onBatch);
   } finally {
     await pool.close();
   }

@@ -1,12 +1,16 @@
 /**
- * Streaming access to a project's L1 output for the cross-file layers: one shard in memory at a time, its
- * checksum verified, split into raw JSON lines so callers can skip the records they do not need (CONTAINS, WRITES,
- * Parameters...) without paying for JSON.parse on them.
+ * The reader of a project's L1 output, for the later layers and for tools: the manifest, then one file's IR lines
+ * (decoded from `l1/ir.pack` back to the documented JSON lines, docs/ir.md) or its interface facts
+ * (`l1/facts.pack`) at a time, each record's checksum verified. Nothing else reads L1's files directly.
  */
-import * as path from 'node:path';
 import { readJsonOrUndefined } from '../../util/atomic';
-import { verifyShard } from './read';
-import { manifestPath, type L1Manifest } from './run';
+import { PackReader } from '../../util/pack';
+import type { ShardHeader } from './file-task';
+import { decodeCompact } from './compact';
+import type { FileFacts } from './interface';
+import { factsPackPath, irPackPath, manifestPath, type L1Manifest, type ManifestEntry } from './run';
+
+export { isNodeLine, lineKind, rawField } from './lines';
 
 /** A project as the cross-file layers see it: a name and the output directory its L1 was written to. */
 export interface ProjectOut {
@@ -14,56 +18,87 @@ export interface ProjectOut {
   outDir: string;
 }
 
+/** One file of a project's L1 output. */
 export interface ShardRef {
   file: string;
   module: string;
-  shard: string;
+  /** The file's L1 content key: the key of its records in the packs. */
+  key: string;
+  /** Hash of the file's interface facts. */
+  iface: string;
 }
 
-/** The shards of a project, in manifest (path) order. Throws when the project has no L1 output. */
-export function projectShards(outDir: string): ShardRef[] {
-  const m = readJsonOrUndefined<L1Manifest>(manifestPath(outDir));
-  if (!m || !m.files) throw new Error(`codegraph: no L1 output in ${outDir} (run L1 first)`);
-  const irDir = path.join(outDir, 'l1', 'ir');
-  const out: ShardRef[] = [];
-  for (const [file, e] of Object.entries(m.files)) out.push({ file, module: e.module, shard: path.join(irDir, `${e.key}.jsonl`) });
-  return out;
+/** A record of `l1/ir.pack`, decoded: its header and its JSON lines. */
+export interface IrRecord {
+  header: ShardHeader;
+  lines: string[];
 }
 
-/**
- * The record lines of a shard (header excluded), checksum verified. Requires initHash(). Returns undefined when
- * the shard is missing or corrupt: the caller reports it and carries on with the rest of the project.
- */
-export function shardLines(shard: string): string[] | undefined {
-  try {
-    const { buf, bodyStart } = verifyShard(shard);
-    const lines = buf.toString('utf8', bodyStart).split('\n');
-    if (lines.length && lines[lines.length - 1] === '') lines.pop();
-    return lines;
-  } catch {
-    return undefined;
+export class L1Reader {
+  private ir: PackReader | undefined;
+  private facts: PackReader | undefined;
+
+  private constructor(
+    readonly outDir: string,
+    readonly manifest: L1Manifest,
+  ) {}
+
+  /** Opens a project's L1 output. Throws when there is none. Requires initHash(). */
+  static open(outDir: string): L1Reader {
+    const m = readJsonOrUndefined<L1Manifest>(manifestPath(outDir));
+    if (!m || !m.files) throw new Error(`codegraph: no L1 output in ${outDir} (run L1 first)`);
+    return new L1Reader(outDir, m);
+  }
+
+  /** The project's files in manifest (path) order. */
+  get refs(): ShardRef[] {
+    return Object.entries(this.manifest.files).map(([file, e]: [string, ManifestEntry]) => ({ file, module: e.module, key: e.key, iface: e.iface }));
+  }
+
+  /** A file's IR record, or undefined when it is missing or damaged (callers report it and carry on). */
+  record(ref: Pick<ShardRef, 'file' | 'key'>): IrRecord | undefined {
+    this.ir ??= PackReader.open(irPackPath(this.outDir));
+    const text = this.ir?.text(ref.key);
+    if (text === undefined) return undefined;
+    try {
+      const nl = text.indexOf('\n');
+      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
+      return { header, lines: nl < 0 ? [] : decodeCompact(header.file, text.slice(nl + 1)) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A file's IR lines (nodes, then edges), or undefined when missing or damaged. */
+  lines(ref: Pick<ShardRef, 'file' | 'key'>): string[] | undefined {
+    return this.record(ref)?.lines;
+  }
+
+  /** A file's interface facts, or undefined when missing or damaged. */
+  factsOf(ref: Pick<ShardRef, 'key'>): FileFacts | undefined {
+    this.facts ??= PackReader.open(factsPackPath(this.outDir));
+    const text = this.facts?.text(ref.key);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as FileFacts;
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    this.ir?.close();
+    this.facts?.close();
+    this.ir = this.facts = undefined;
   }
 }
 
-/** Record kind of a raw line: `{"node":"Class",...` → 'Class', `{"edge":"CALLS",...` → 'CALLS'. */
-export function lineKind(line: string): string {
-  return line.slice(9, line.indexOf('"', 9));
-}
-
-/** True for node lines (`{"node":...`), false for edge lines (`{"edge":...`). */
-export function isNodeLine(line: string): boolean {
-  return line.charCodeAt(2) === 110; // 'n'
-}
-
-/**
- * A string field of a raw record line without parsing it: `rawField(line, 'parent')`. Only for fields whose values
- * are never escaped (ids, kinds) and that no earlier string in the line can contain (`id`, `parent` follow `node`/
- * `edge` and precede any free text).
- */
-export function rawField(line: string, key: string): string | undefined {
-  const tag = `"${key}":"`;
-  const i = line.indexOf(tag);
-  if (i < 0) return undefined;
-  const start = i + tag.length;
-  return line.slice(start, line.indexOf('"', start));
+/** Calls `fn` with each file of a project and a reader, closing the packs at the end. */
+export function forEachFile(outDir: string, fn: (ref: ShardRef, l1: L1Reader) => void): void {
+  const l1 = L1Reader.open(outDir);
+  try {
+    for (const ref of l1.refs) fn(ref, l1);
+  } finally {
+    l1.close();
+  }
 }

@@ -1,22 +1,24 @@
 /**
- * L2: SCIP occurrences of a project, from its L1 shards.
+ * L2: SCIP occurrences of a project, from its L1 IR.
  *
- * Output, under `<outDir>/l2/`:
- * - `docs/<key>.json` — one file's occurrences (see document.ts), keyed by xxh64(L2 format, L1 shard key): an
- *   unchanged file reuses its document, an edited one recomputes only its own;
- * - `defs.json` — FQN → descriptors of the project's global definitions (and module-level import bindings), what
- *   dependent projects resolve their references against;
- * - `index.scip` — the project's SCIP Index;
+ * Outputs, under `<outDir>/l2/`:
+ * - `docs.pack` — one record per file: its occurrences (see document.ts), keyed by xxh64(L2 format, L1 key): an
+ *   unchanged file reuses its document (copied, never decompressed), an edited one recomputes only its own;
+ * - `manifest.json` — per file the document's key and occurrence count;
  * - `stats.json`.
+ *
+ * A SCIP `index.scip` is an export (`codegraph export --format scip`, `writeProjectScip` / `writeRepoScip`): it
+ * needs every document and, for cross-project symbols, every other project's definitions, so writing it on every
+ * run would make each edit O(project) or O(repo) in bytes written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
+import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
+import { PackReader, PackWriter } from '../../util/pack';
 import { ENGINE_VERSION } from '../../version';
-import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import { AtomicLineWriter } from '../../util/line-writer';
-import { projectShards, shardLines } from '../l1-structure/stream';
+import { L1Reader } from '../l1-structure/stream';
 import { buildDocument, L2_FORMAT, type L2Doc } from './document';
 import { encodeDocument, encodeExternalSymbol, encodeMetadata, type OccurrenceIn, type SymbolInfoIn } from './scip';
 import * as d from './symbols';
@@ -25,169 +27,158 @@ export interface L2Options {
   /** Index root: documents' relative paths are L1's file paths, relative to it. */
   root: string;
   project: { name: string; outDir: string };
-  /** Package of the project's symbols. */
-  package: d.PackageRef;
-  /** Projects this one may reference (their L1 manifests give module ownership; their `l2/defs.json`, if any, kinds). */
-  owners?: Array<{ package: d.PackageRef; outDir: string }>;
 }
 
 export interface L2Stats {
   files: number;
   computed: number;
   reused: number;
-  /** Files whose L1 shard was missing or corrupt (no document). */
+  /** Files whose L1 record was missing or damaged (no document). */
   missing: number;
   occurrences: number;
-  symbols: number;
-  externalSymbols: number;
+  /** Bytes of `docs.pack`. */
   bytes: number;
   ms: number;
 }
 
+export interface L2Manifest {
+  schema: 1;
+  format: number;
+  files: Record<string, { key: string; occurrences: number }>;
+}
+
 export const l2Dir = (outDir: string) => path.join(outDir, 'l2');
-export const scipPath = (outDir: string) => path.join(outDir, 'l2', 'index.scip');
-export const defsPath = (outDir: string) => path.join(outDir, 'l2', 'defs.json');
+export const docsPackPath = (outDir: string) => path.join(outDir, 'l2', 'docs.pack');
+export const l2ManifestPath = (outDir: string) => path.join(outDir, 'l2', 'manifest.json');
 export const l2StatsPath = (outDir: string) => path.join(outDir, 'l2', 'stats.json');
 
-/**
- * The JSON of a cached document, or undefined when absent or corrupt. Line 1 is the xxh64 of the rest: a document
- * torn by a crash (written without fsync) or damaged on disk is recomputed, never trusted.
- */
-function intactBody(file: string): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const nl = text.indexOf('\n');
-  if (nl !== 16) return undefined;
-  const body = text.slice(nl + 1);
-  return hashString(body) === text.slice(0, nl) ? body : undefined;
-}
+const docKey = (l1Key: string) => hashString(`${L2_FORMAT}\0${l1Key}`);
 
-function readDoc(file: string): L2Doc | undefined {
-  const body = intactBody(file);
-  if (body === undefined) return undefined;
-  try {
-    return JSON.parse(body) as L2Doc;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A file's document: where it is cached, or the document itself when it was computed but not cached. */
-type DocRef = { file: string } | { doc: L2Doc };
-
-/**
- * Every file's document, as references: the cached one when its L1 shard is unchanged, else computed (and cached
- * if `write`). Documents are re-read when needed rather than held: a project's occurrences can be millions.
- */
-function documentsOf(outDir: string, write: boolean): { refs: DocRef[]; computed: number; reused: number; missing: number } {
-  const docsDir = path.join(l2Dir(outDir), 'docs');
-  if (write) {
-    fs.mkdirSync(docsDir, { recursive: true });
-    removeStaleTemps(docsDir);
-  }
-  const refs: DocRef[] = [];
-  const keep = new Set<string>();
+export async function runL2(opts: L2Options): Promise<L2Stats> {
+  const t0 = Date.now();
+  await initHash();
+  const outDir = opts.project.outDir;
+  const dir = l2Dir(outDir);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(dir);
+  // Outputs of the format before packs.
+  for (const old of ['docs', 'index.scip', 'defs.json']) fs.rmSync(path.join(dir, old), { recursive: true, force: true });
+  const prevManifest = readJsonOrUndefined<L2Manifest>(l2ManifestPath(outDir));
+  const prev = PackReader.open(docsPackPath(outDir));
+  const l1 = L1Reader.open(outDir);
+  const pack = new PackWriter(docsPackPath(outDir));
+  const manifest: L2Manifest = { schema: 1, format: L2_FORMAT, files: {} };
   let computed = 0;
   let reused = 0;
   let missing = 0;
-  for (const ref of projectShards(outDir)) {
-    const l1Key = path.basename(ref.shard, '.jsonl');
-    const name = `${hashString(`${L2_FORMAT}\0${l1Key}`)}.json`;
-    const docFile = path.join(docsDir, name);
-    // Only the checksum is checked here (the documents are parsed when used): the name already covers the L2
-    // format and the L1 key, which covers the file's path and content.
-    if (intactBody(docFile) !== undefined) {
-      reused++;
-      refs.push({ file: docFile });
-    } else {
-      const lines = shardLines(ref.shard);
+  let occurrences = 0;
+  try {
+    for (const ref of l1.refs) {
+      const key = docKey(ref.key);
+      const old = prevManifest?.format === L2_FORMAT ? prevManifest.files[ref.file] : undefined;
+      if (old?.key === key && prev && pack.copyFrom(prev, key)) {
+        reused++;
+        manifest.files[ref.file] = old;
+        occurrences += old.occurrences;
+        continue;
+      }
+      const lines = l1.lines(ref);
       if (!lines) {
         missing++;
         continue;
       }
       const doc = buildDocument(ref.file, ref.module, lines);
+      pack.addRaw(key, JSON.stringify(doc));
+      manifest.files[ref.file] = { key, occurrences: doc.occ.length };
+      occurrences += doc.occ.length;
       computed++;
-      if (write) {
-        const body = JSON.stringify(doc);
-        writeFileAtomicSync(docFile, `${hashString(body)}\n${body}`, { fsync: false });
-        refs.push({ file: docFile });
-      } else refs.push({ doc });
     }
-    keep.add(name);
+    pack.commit({ fsync: false });
+  } catch (err) {
+    pack.abort();
+    throw err;
+  } finally {
+    prev?.close();
+    l1.close();
   }
-  if (write) for (const n of fs.readdirSync(docsDir)) if (!keep.has(n)) fs.rmSync(path.join(docsDir, n), { force: true });
-  return { refs, computed, reused, missing };
+  writeJsonAtomicSync(l2ManifestPath(outDir), manifest);
+  const stats: L2Stats = { files: Object.keys(manifest.files).length, computed, reused, missing, occurrences, bytes: pack.bytes, ms: Date.now() - t0 };
+  writeJsonAtomicSync(l2StatsPath(outDir), stats);
+  return stats;
 }
 
-function* loadDocs(refs: readonly DocRef[]): Generator<L2Doc> {
-  for (const r of refs) {
-    if ('doc' in r) yield r.doc;
-    else {
-      const doc = readDoc(r.file);
-      if (!doc) throw new Error(`codegraph: L2 document ${r.file} vanished or changed during the run`);
-      yield doc;
+/** A project's documents in path order: from its L2 pack, or computed from its L1 IR where the pack lacks one. */
+function* projectDocs(outDir: string): Generator<L2Doc> {
+  const m = readJsonOrUndefined<L2Manifest>(l2ManifestPath(outDir));
+  const pack = PackReader.open(docsPackPath(outDir));
+  const l1 = L1Reader.open(outDir);
+  try {
+    for (const ref of l1.refs) {
+      const e = m?.format === L2_FORMAT ? m.files[ref.file] : undefined;
+      const text = e && pack?.text(e.key);
+      if (text !== undefined) {
+        yield JSON.parse(text) as L2Doc;
+        continue;
+      }
+      const lines = l1.lines(ref);
+      if (lines) yield buildDocument(ref.file, ref.module, lines);
     }
+  } finally {
+    pack?.close();
+    l1.close();
   }
+}
+
+/** Documents of a project as a re-iterable source: each pass re-reads them (a project's occurrences can be millions). */
+function docSource(outDir: string): Iterable<L2Doc> {
+  return { [Symbol.iterator]: () => projectDocs(outDir) };
 }
 
 /** Appends the SCIP Documents of a project's files, references resolved against its own and the owners' definitions. */
-function encodeDocuments(resolver: Resolver, refs: readonly DocRef[], out: AtomicLineWriter): { occurrences: number; symbols: number } {
+function encodeDocuments(resolver: Resolver, docs: Iterable<L2Doc>, out: AtomicLineWriter): { documents: number; occurrences: number; symbols: number } {
+  let documents = 0;
   let occurrences = 0;
   let symbols = 0;
-  for (const doc of loadDocs(refs)) {
+  for (const doc of docs) {
     const { occ, info } = resolver.document(doc);
+    documents++;
     occurrences += occ.length;
     symbols += info.length;
     out.writeBytes(encodeDocument(doc.file, occ, info));
   }
-  return { occurrences, symbols };
+  return { documents, occurrences, symbols };
 }
 
 const bySymbol = (a: SymbolInfoIn, b: SymbolInfoIn) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
 
-export async function runL2(opts: L2Options): Promise<L2Stats> {
-  const t0 = Date.now();
+export interface ProjectScipOptions {
+  root: string;
+  project: { name: string; outDir: string };
+  /** Package of the project's symbols. */
+  package: d.PackageRef;
+  /** Projects this one may reference (their L1 manifests give module ownership, their documents definitions). */
+  owners?: Array<{ package: d.PackageRef; outDir: string }>;
+  /** The `index.scip` to write. */
+  out: string;
+}
+
+/** One project's SCIP index (an export: L2's documents resolved against the project and its owners). */
+export async function writeProjectScip(o: ProjectScipOptions): Promise<{ documents: number; occurrences: number; symbols: number; externalSymbols: number; bytes: number }> {
   await initHash();
-  const dir = l2Dir(opts.project.outDir);
-  fs.mkdirSync(dir, { recursive: true });
-  removeStaleTemps(dir);
-  const { refs, computed, reused, missing } = documentsOf(opts.project.outDir, true);
-
-  const resolver = new Resolver(opts, loadDocs(refs));
-  writeJsonAtomicSync(defsPath(opts.project.outDir), resolver.ownDefs);
-
-  // Streamed to disk document by document: the index of a large project is hundreds of MB.
-  const out = new AtomicLineWriter(scipPath(opts.project.outDir));
-  let counts: { occurrences: number; symbols: number };
-  let externals: SymbolInfoIn[];
+  const docs = docSource(o.project.outDir);
+  const resolver = new Resolver(o.package, o.owners ?? [], docs);
+  const out = new AtomicLineWriter(o.out);
   try {
-    out.writeBytes(encodeMetadata(ENGINE_VERSION, opts.root));
-    counts = encodeDocuments(resolver, refs, out);
-    externals = [...resolver.external.values()].sort(bySymbol);
+    out.writeBytes(encodeMetadata(ENGINE_VERSION, o.root));
+    const counts = encodeDocuments(resolver, docs, out);
+    const externals = [...resolver.external.values()].sort(bySymbol);
     for (const s of externals) out.writeBytes(encodeExternalSymbol(s));
     out.commit();
+    return { ...counts, externalSymbols: externals.length, bytes: out.bytes };
   } catch (err) {
     out.abort();
     throw err;
   }
-
-  const stats: L2Stats = {
-    files: refs.length,
-    computed,
-    reused,
-    missing,
-    occurrences: counts.occurrences,
-    symbols: counts.symbols,
-    externalSymbols: externals.length,
-    bytes: out.bytes,
-    ms: Date.now() - t0,
-  };
-  writeJsonAtomicSync(l2StatsPath(opts.project.outDir), stats);
-  return stats;
 }
 
 export interface RepoScipOptions {
@@ -214,11 +205,12 @@ export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: nu
   try {
     out.writeBytes(encodeMetadata(ENGINE_VERSION, o.root));
     for (const p of o.projects) {
-      const { refs } = documentsOf(p.outDir, false);
+      const docs = docSource(p.outDir);
       const owners = o.projects.filter((q) => q !== p).map((q) => ({ package: q.package, outDir: q.outDir }));
-      const resolver = new Resolver({ root: o.root, project: { name: p.name, outDir: p.outDir }, package: p.package, owners }, loadDocs(refs), ownerCache);
-      occurrences += encodeDocuments(resolver, refs, out).occurrences;
-      documents += refs.length;
+      const resolver = new Resolver(p.package, owners, docs, ownerCache);
+      const counts = encodeDocuments(resolver, docs, out);
+      occurrences += counts.occurrences;
+      documents += counts.documents;
       for (const [sym, info] of resolver.external) if (!external.has(sym) && !prefixes.some((x) => sym.startsWith(x))) external.set(sym, info);
     }
     for (const s of [...external.values()].sort(bySymbol)) out.writeBytes(encodeExternalSymbol(s));
@@ -233,18 +225,29 @@ export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: nu
 /** What a resolver needs from another project: its module names and its definitions table. */
 interface OwnerData {
   modules: string[];
-  defs?: Record<string, string>;
+  defs: Record<string, string>;
+}
+
+/** A project's definitions table: FQN → descriptor, from its documents (a definition wins over an `=` alias). */
+function definitionsOf(docs: Iterable<L2Doc>, modules?: string[], hintModules?: Set<string>): Record<string, string> {
+  const defs: Record<string, string> = {};
+  for (const doc of docs) {
+    modules?.push(doc.module);
+    for (const [k, v] of Object.entries(doc.defs)) {
+      const prev = defs[k];
+      if (prev === undefined || (prev.startsWith('=') && !v.startsWith('='))) defs[k] = v;
+    }
+    if (hintModules) for (const m of doc.mods) hintModules.add(m);
+  }
+  return defs;
 }
 
 /** Reads an owner project's data once per cache (the repo index resolves every project against all the others). */
 function loadOwner(outDir: string, cache: Map<string, OwnerData> | undefined): OwnerData {
   const hit = cache?.get(outDir);
   if (hit) return hit;
-  const m = readJsonOrUndefined<L1Manifest>(manifestPath(outDir));
-  const data: OwnerData = {
-    modules: Object.values(m?.files ?? {}).map((e) => e.module),
-    defs: readJsonOrUndefined<Record<string, string>>(path.join(l2Dir(outDir), 'defs.json')),
-  };
+  const modules: string[] = [];
+  const data: OwnerData = { modules, defs: definitionsOf(docSource(outDir), modules) };
   cache?.set(outDir, data);
   return data;
 }
@@ -256,7 +259,7 @@ interface Table {
 
 /** Turns a document's symbol references into symbol strings, with the project-wide and owners' knowledge. */
 class Resolver {
-  readonly ownDefs: Record<string, string> = {};
+  readonly ownDefs: Record<string, string>;
   readonly external = new Map<string, SymbolInfoIn>();
   private readonly own: string;
   private tables: Table[] = [];
@@ -265,24 +268,17 @@ class Resolver {
   private hintModules = new Set<string>();
   private cache = new Map<string, string>();
 
-  constructor(opts: L2Options, docs: Iterable<L2Doc>, ownerCache?: Map<string, OwnerData>) {
-    this.own = d.packagePrefix(opts.package);
+  constructor(pkg: d.PackageRef, owners: ReadonlyArray<{ package: d.PackageRef; outDir: string }>, docs: Iterable<L2Doc>, ownerCache?: Map<string, OwnerData>) {
+    this.own = d.packagePrefix(pkg);
     const ownModules: string[] = [];
-    for (const doc of docs) {
-      ownModules.push(doc.module);
-      for (const [k, v] of Object.entries(doc.defs)) {
-        const prev = this.ownDefs[k];
-        if (prev === undefined || (prev.startsWith('=') && !v.startsWith('='))) this.ownDefs[k] = v;
-      }
-      for (const m of doc.mods) this.hintModules.add(m);
-    }
+    this.ownDefs = definitionsOf(docs, ownModules, this.hintModules);
     this.tables.push({ prefix: this.own, defs: this.ownDefs });
     const ownerTables: Table[] = [];
-    for (const o of opts.owners ?? []) {
+    for (const o of owners) {
       const prefix = d.packagePrefix(o.package);
       const { modules, defs } = loadOwner(o.outDir, ownerCache);
       for (const m of modules) if (!this.modules.has(m)) this.modules.set(m, prefix);
-      if (defs) ownerTables.push({ prefix, defs });
+      ownerTables.push({ prefix, defs });
     }
     for (const m of ownModules) this.modules.set(m, this.own);
     this.tables.push(...ownerTables);

@@ -1,27 +1,31 @@
 /**
  * L4 — cross-file resolution for one project.
  *
- * Inputs: the L1 output of this project and of the projects it may import from (`deps`). Outputs, under
- * `<project.outDir>/l4/`, all written atomically:
- * - `resolved.jsonl`: one line per L1 edge this layer had to finish — IMPORTS (every import), CALLS / INSTANTIATES
- *   / INHERITS / DECORATES left without `dst` by L1, and READS of names bound by imports — either completed
- *   (`dst`, `target`, `via`) or marked `unresolved` (with `external` when the name is outside the corpus);
+ * Inputs: the L1 output of this project (IR and interface facts) and the interface facts of the projects it may
+ * import from (`deps`). Outputs, under `<project.outDir>/l4/`, all written atomically:
+ * - `resolved.pack`: per file (pack record keyed by the file's L4 key), the lines of every L1 edge this layer had to
+ *   finish — IMPORTS (every import), CALLS / INSTANTIATES / INHERITS / DECORATES left without `dst` by L1, and READS
+ *   of names bound by imports — either completed (`dst`, `target`, `via`) or marked `unresolved` (with `external`
+ *   when the name is outside the corpus);
+ * - `manifest.json`: the interface digest, and per file its key, what it imports and its counts;
  * - `deps.json`: the file dependency graph, its topological order and its cycles;
- * - `symbols.json`: this project's modules and definitions (the part of the global table it contributes);
- * - `stats.json`.
+ * - `stats.json`: counts and resolution rates.
  *
- * Two streaming passes, one shard in memory at a time: the first builds the global symbol table (this project
- * first, so its modules win over same-named ones elsewhere), the second resolves this project's edges.
+ * Incremental per file: a file's L4 key is (L4 format, its L1 key, the interface digest of the project and its
+ * dependencies — every file's path, module and interface hash). A body-only edit leaves the digest unchanged, so only
+ * the edited file is resolved again and every other file's record is copied; an edit that changes an interface
+ * re-resolves the project. The symbol table is built from interface facts only (l1/facts.pack), never from IR.
  */
 import * as path from 'node:path';
 import type { IrEdge, IrNode } from '../../ir/model';
-import { writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
+import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
+import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
-import { AtomicLineWriter } from '../../util/line-writer';
 import { Resolver, viaOf, type Res } from './resolver';
-import { isNodeLine, lineKind, projectShards, rawField, shardLines, type ProjectOut } from '../l1-structure/stream';
+import { isNodeLine, L1Reader, lineKind, rawField, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -29,8 +33,6 @@ export interface L4Options {
   project: ProjectOut;
   /** Other projects whose definitions this project's names may resolve to (their L1 output directories). */
   deps?: readonly ProjectOut[];
-  /** What `symbols.json` holds: this project's definitions (default), every project's, or nothing. */
-  symbols?: 'project' | 'global' | 'none';
 }
 
 export interface L4Stats {
@@ -41,10 +43,15 @@ export interface L4Stats {
   /** L1 edges L4 tried to complete (not counting IMPORTS). */
   edgesConsidered: number;
   edgesResolved: number;
+  /** Files resolved in this run; the others' records were reused. */
+  resolvedFiles: number;
+  reusedFiles: number;
+  /** Call sites and references resolved to a definition, by L1 or by this layer. */
+  resolution: ResolutionStats;
   ms: number;
 }
 
-/** A line of `resolved.jsonl`. */
+/** A line of a file's record in `resolved.pack`. */
 export type L4Line =
   | {
       edge: string;
@@ -65,10 +72,39 @@ export type L4Line =
     }
   | { edge: string; id: string; unresolved: true; external?: string };
 
+/** Per-file counters of L4's work. */
+type FileCounts = Pick<L4Stats, 'imports' | 'importsResolved' | 'importsExternal' | 'edgesConsidered' | 'edgesResolved'>;
+
+/** What `l4/manifest.json` keeps per file: enough to rebuild deps.json and the stats without opening a record. */
+export interface L4FileEntry {
+  key: string;
+  /** Files this file imports (other than itself), with the project of those outside this one. */
+  imports: string[];
+  foreign?: Record<string, string>;
+  externals: string[];
+  counts: FileCounts;
+  resolution: ResolutionStats;
+}
+
+export interface L4Manifest {
+  schema: 1;
+  format: string;
+  project: string;
+  digest: string;
+  files: Record<string, L4FileEntry>;
+  /** This project's files whose IR could not be read (no entry in `files`). */
+  missing?: string[];
+  /** Files of this project or its dependencies whose IR or facts could not be read. */
+  unreadable?: string[];
+}
+
+/** Bumped whenever what L4 writes for a file changes. */
+export const L4_FORMAT = 'l4-2';
+
 export const l4Dir = (outDir: string) => path.join(outDir, 'l4');
-export const resolvedPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.jsonl');
+export const resolvedPackPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.pack');
+export const l4ManifestPath = (outDir: string) => path.join(l4Dir(outDir), 'manifest.json');
 export const depsPath = (outDir: string) => path.join(l4Dir(outDir), 'deps.json');
-export const symbolsPath = (outDir: string) => path.join(l4Dir(outDir), 'symbols.json');
 export const l4StatsPath = (outDir: string) => path.join(l4Dir(outDir), 'stats.json');
 
 /** Builds the global symbol table of a project and its dependencies (this project first). Requires initHash(). */
@@ -79,50 +115,150 @@ export function buildSymbolTable(project: ProjectOut, deps: readonly ProjectOut[
   return table;
 }
 
+/**
+ * The interface digest: every file's path, module and interface hash of the project and its dependencies, in the
+ * order the symbol table adds them (first wins). Read from the L1 manifests only.
+ */
+export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[]): string {
+  const parts: string[] = [L4_FORMAT];
+  const seen = new Set<string>();
+  for (const p of [project, ...deps]) {
+    if (seen.has(p.name)) continue;
+    seen.add(p.name);
+    parts.push(`\u0001${p.name}`);
+    for (const r of L1Reader.open(p.outDir).refs) parts.push(`${r.file}\0${r.module}\0${r.iface}`);
+  }
+  return hashString(parts.join('\n'));
+}
+
 export async function runL4(opts: L4Options): Promise<L4Stats> {
   const t0 = performance.now();
   await initHash();
-  const table = buildSymbolTable(opts.project, opts.deps ?? []);
-  const resolver = new Resolver(table);
-  const out = new AtomicLineWriter(resolvedPath(opts.project.outDir));
-  const ctx = new FileResolver(resolver, out);
+  const deps = opts.deps ?? [];
+  const outDir = opts.project.outDir;
+  removeStaleTemps(l4Dir(outDir));
+  const digest = interfaceDigest(opts.project, deps);
+  const prev = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
+  const prevFiles = prev?.schema === 1 && prev.format === L4_FORMAT ? prev.files : {};
+  const prevPack = PackReader.open(resolvedPackPath(outDir));
+  const l1 = L1Reader.open(outDir);
+  let table: SymbolTable | undefined;
+  let resolver: FileResolver | undefined;
+  const files: Record<string, L4FileEntry> = {};
+  const unreadable: string[] = [];
+  let resolvedFiles = 0;
+  let reusedFiles = 0;
+  const pack = new PackWriter(resolvedPackPath(outDir));
   try {
-    for (const s of projectShards(opts.project.outDir)) {
-      const lines = shardLines(s.shard);
-      ctx.beginFile(s.file, s.module);
-      if (lines) ctx.run(lines);
+    for (const ref of l1.refs) {
+      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}`);
+      const old = prevFiles[ref.file];
+      if (old?.key === key && prevPack && pack.copyFrom(prevPack, key)) {
+        files[ref.file] = old;
+        reusedFiles++;
+        continue;
+      }
+      if (!resolver) {
+        table = buildSymbolTable(opts.project, deps);
+        resolver = new FileResolver(new Resolver(table), opts.project.name);
+      }
+      const lines = l1.lines(ref);
+      if (!lines) {
+        unreadable.push(ref.file);
+        continue;
+      }
+      const { entry, text } = resolver.resolveFile(ref, lines, key);
+      pack.addRaw(key, text);
+      files[ref.file] = entry;
+      resolvedFiles++;
     }
-    out.commit();
+    pack.commit({ fsync: false });
   } catch (err) {
-    out.abort();
+    pack.abort();
     throw err;
+  } finally {
+    prevPack?.close();
+    l1.close();
   }
-  const deps: DepsJson = buildDeps(opts.project.name, ctx.fileDeps, ctx.fileExternals, (f) => ctx.projectOf.get(f));
-  if (table.unreadable.length) deps.unreadable = table.unreadable;
-  writeJsonAtomicSync(depsPath(opts.project.outDir), deps);
-  if (opts.symbols !== 'none') {
-    const sym = table.toJSON(opts.symbols === 'global' ? undefined : opts.project.name);
-    writeFileAtomicSync(symbolsPath(opts.project.outDir), JSON.stringify(sym) + '\n');
-  }
-  const stats: L4Stats = { ...ctx.stats, files: ctx.fileDeps.size, ms: Math.round(performance.now() - t0) };
-  writeJsonAtomicSync(l4StatsPath(opts.project.outDir), stats);
+  const manifest: L4Manifest = { schema: 1, format: L4_FORMAT, project: opts.project.name, digest, files };
+  if (unreadable.length) manifest.missing = [...unreadable].sort();
+  const all = new Set([...unreadable, ...(table?.unreadable ?? [])]);
+  if (all.size) manifest.unreadable = [...all].sort();
+  writeJsonAtomicSync(l4ManifestPath(outDir), manifest);
+  const depsJson = depsOf(manifest);
+  writeJsonAtomicSync(depsPath(outDir), depsJson);
+  const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
+  stats.ms = Math.round(performance.now() - t0);
+  writeJsonAtomicSync(l4StatsPath(outDir), stats);
   return stats;
+}
+
+/** The file dependency graph of a project from its L4 manifest. */
+export function depsOf(m: L4Manifest): DepsJson {
+  const fileDeps = new Map<string, Set<string>>();
+  const fileExternals = new Map<string, Set<string>>();
+  const projectOf = new Map<string, string>();
+  for (const [file, e] of Object.entries(m.files)) {
+    fileDeps.set(file, new Set(e.imports));
+    fileExternals.set(file, new Set(e.externals));
+    for (const [f, p] of Object.entries(e.foreign ?? {})) projectOf.set(f, p);
+  }
+  // A file whose IR could not be read is still a file of the project (with nothing known of its imports).
+  for (const f of m.missing ?? []) if (!fileDeps.has(f)) fileDeps.set(f, new Set());
+  const deps = buildDeps(m.project, fileDeps, fileExternals, (f) => projectOf.get(f) ?? (fileDeps.has(f) ? m.project : undefined));
+  if (m.unreadable?.length) deps.unreadable = m.unreadable;
+  return deps;
+}
+
+function sumCounts(m: L4Manifest): Omit<L4Stats, 'files' | 'resolvedFiles' | 'reusedFiles' | 'ms'> {
+  const c: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
+  const resolution = emptyResolution();
+  for (const e of Object.values(m.files)) {
+    for (const k of Object.keys(c) as (keyof FileCounts)[]) c[k] += e.counts[k];
+    addRates(resolution, e.resolution);
+  }
+  return { ...c, resolution: finishResolution(resolution) };
+}
+
+/** Every L4 line of a project, file by file in path order (tests, exports). Requires initHash(). */
+export function readResolved(outDir: string): L4Line[] {
+  const out: L4Line[] = [];
+  forEachResolved(outDir, (_file, lines) => {
+    for (const l of lines) out.push(JSON.parse(l) as L4Line);
+  });
+  return out;
+}
+
+/** Calls `fn` with each file's L4 lines (raw JSON). Throws when the project has no L4 output. */
+export function forEachResolved(outDir: string, fn: (file: string, lines: string[]) => void): void {
+  const m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
+  const pack = PackReader.open(resolvedPackPath(outDir));
+  if (!m || !pack) throw new Error(`codegraph: no L4 output in ${outDir} (run L4 first)`);
+  try {
+    for (const [file, e] of Object.entries(m.files)) {
+      const text = pack.text(e.key);
+      if (text === undefined) throw new Error(`codegraph: L4 record of ${file} in ${outDir} is missing or damaged`);
+      fn(file, text ? text.split('\n') : []);
+    }
+  } finally {
+    pack.close();
+  }
 }
 
 const RESOLVABLE = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 
 
-/** Resolution of one file's edges against the table; accumulates the dependency graph and the counters. */
+/** Resolution of one file's edges against the table: its L4 lines, what it imports, its counters. */
 class FileResolver {
-  readonly stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
-  readonly fileDeps = new Map<string, Set<string>>();
-  readonly fileExternals = new Map<string, Set<string>>();
-  /** Project of every file this project imports from. */
-  readonly projectOf = new Map<string, string>();
+  private stats: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
+  private out: string[] = [];
+  /** L4 state of each L1 edge of the file (1 resolved, 2 external, 0 unresolved), for the resolution counts. */
+  private states = new Map<string, number>();
   private file = '';
   private module = '';
   private deps = new Set<string>();
+  private foreign: Record<string, string> = {};
   private externals = new Set<string>();
   private imports = new Map<string, IrNode>();
   /** Raw lines of Class and Method nodes, parsed only for `super()` calls. */
@@ -130,18 +266,37 @@ class FileResolver {
 
   constructor(
     private readonly r: Resolver,
-    private readonly out: AtomicLineWriter,
+    private readonly project: string,
   ) {}
 
-  beginFile(file: string, module: string): void {
-    this.file = file;
-    this.module = module;
+  /** Resolves one file: its record text (L4 lines) and its manifest entry. */
+  resolveFile(ref: ShardRef, lines: readonly string[], key: string): { entry: L4FileEntry; text: string } {
+    this.file = ref.file;
+    this.module = ref.module;
     this.deps = new Set();
+    this.foreign = {};
     this.externals = new Set();
-    this.fileDeps.set(file, this.deps);
-    this.fileExternals.set(file, this.externals);
-    this.imports.clear();
-    this.scopes.clear();
+    this.imports = new Map();
+    this.scopes = new Map();
+    this.out = [];
+    this.states = new Map();
+    this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
+    this.run(lines);
+    const entry: L4FileEntry = {
+      key,
+      imports: [...this.deps].sort(),
+      externals: [...this.externals].sort(),
+      counts: this.stats,
+      resolution: countFile(lines, this.states),
+    };
+    if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
+    return { entry, text: this.out.join('\n') };
+  }
+
+  private write(line: { edge: string; id: string; of?: string; unresolved?: true; external?: string; [k: string]: unknown }): void {
+    this.out.push(JSON.stringify(line));
+    // A derived `__init__` call (`of`) is counted through the site of the edge it derives from.
+    if (line.of === undefined) this.states.set(line.id, line.unresolved ? (line.external !== undefined ? 2 : 0) : 1);
   }
 
   run(lines: readonly string[]): void {
@@ -168,7 +323,7 @@ class FileResolver {
     const file = fileIdx === undefined ? undefined : this.r.table.files[fileIdx]!;
     if (file && file.path !== this.file) {
       this.deps.add(file.path);
-      this.projectOf.set(file.path, file.project);
+      if (file.project !== this.project) this.foreign[file.path] = file.project;
     }
   }
 
@@ -190,7 +345,7 @@ class FileResolver {
       this.stats.importsResolved++;
       this.addDep(r.file);
       const file = r.file === undefined ? undefined : this.r.table.files[r.file]!;
-      this.out.write({
+      this.write({
         edge: 'IMPORTS',
         id: e.id,
         src: e.src,
@@ -256,14 +411,14 @@ class FileResolver {
     this.stats.edgesResolved++;
     const via = base === 'super' ? 'super' : viaOf(r, base);
     if (e.edge === 'CALLS' && r.kind === 'Class') {
-      this.out.write({ edge: 'INSTANTIATES', id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, was: 'CALLS', ...this.fileOf(r) });
+      this.write({ edge: 'INSTANTIATES', id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, was: 'CALLS', ...this.fileOf(r) });
       const init = this.r.member(r.fqn, '__init__');
       if (init.k === 'def') {
-        this.out.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__`), src: e.src, dst: init.id, target: init.fqn, via: 'init', kind: init.kind, of: e.id, ...this.fileOf(init) });
+        this.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__`), src: e.src, dst: init.id, target: init.fqn, via: 'init', kind: init.kind, of: e.id, ...this.fileOf(init) });
       }
       return;
     }
-    this.out.write({ edge: e.edge, id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, ...this.fileOf(r) });
+    this.write({ edge: e.edge, id: e.id, src: e.src, dst: r.id, target: r.fqn, via, kind: r.kind, ...this.fileOf(r) });
   }
 
   /** `{file}` of a destination in another file: consumers jump to it, the repo merge counts cross-project edges. */
@@ -273,6 +428,6 @@ class FileResolver {
   }
 
   private unresolved(e: IrEdge, r: Res): void {
-    this.out.write({ edge: e.edge, id: e.id, unresolved: true, ...(r.k === 'external' ? { external: r.ext } : {}) });
+    this.write({ edge: e.edge, id: e.id, unresolved: true, ...(r.k === 'external' ? { external: r.ext } : {}) });
   }
 }

@@ -1,18 +1,17 @@
 /**
- * Resolution rate of a project (or several) after L4, for benchmarks: the fraction of call sites and of
- * references that point to a definition inside the corpus, whether L1 resolved them in the file or L4 across
- * files. Computed from the outputs on disk (L1 shards + `l4/resolved.jsonl`), so it measures what consumers get.
+ * Resolution rates: the fraction of call sites and of references that point to a definition inside the corpus,
+ * whether L1 resolved them in the file or L4 across files. L4 counts each file as it resolves it (`countFile`) and
+ * keeps the counts in its manifest, so a project's or the repo's rates are sums, never a re-read of the IR.
  *
  * - A call site is one call expression: L1 may emit two edges for it (INSTANTIATES + CALLS `__init__`), so edges
  *   are grouped by (caller, span); a site is resolved when any of its edges is.
  * - A reference is a READS edge (one per reader and name). A read of a name bound by an import counts as resolved
  *   only when L4 took it to the imported definition or module.
  */
-import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { IrEdge } from '../../ir/model';
-import { initHash } from '../../util/hash';
-import { resolvedPath, type L4Line } from './run';
-import { isNodeLine, lineKind, projectShards, rawField, shardLines } from '../l1-structure/stream';
+import { readJsonOrUndefined } from '../../util/atomic';
+import { lineKind, rawField, isNodeLine } from '../l1-structure/lines';
 
 export interface RateStats {
   total: number;
@@ -44,33 +43,9 @@ function finish(r: RateStats): RateStats {
   return r;
 }
 
-/** What L4 made of an edge: 1 = resolved, 2 = external, 0 = unresolved or not touched. */
-export function l4State(r: L4Line | undefined): number {
-  if (r === undefined) return 0;
-  return 'unresolved' in r ? (r.external !== undefined ? 2 : 0) : 1;
-}
-
-function readL4(outDir: string): Map<string, number> {
-  const m = new Map<string, number>();
-  let text: string;
-  try {
-    text = fs.readFileSync(resolvedPath(outDir), 'utf8');
-  } catch {
-    return m; // no L4 output: only what L1 resolved counts
-  }
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const r = JSON.parse(line) as L4Line;
-    if ('of' in r && r.of !== undefined) continue; // a derived `__init__` call: its site is counted through `of`
-    m.set(r.id, l4State(r));
-  }
-  return m;
-}
-
 /**
  * Counts call sites and references as a file's records stream by: `beginFile`, then every node line and every L1
- * edge (before any L4 completion is applied to it) with what L4 made of it. Shared by `resolutionStats` and the
- * repo merge, which streams the same records anyway.
+ * edge (before any L4 completion is applied to it) with what L4 made of it.
  */
 export class ResolutionCounter {
   private files = 0;
@@ -123,28 +98,48 @@ export class ResolutionCounter {
   }
 }
 
-export async function resolutionStats(outDirs: string | readonly string[]): Promise<ResolutionStats> {
-  await initHash();
+/** A file's resolution counts, from its IR lines and what L4 made of each edge id (absent = not touched). */
+export function countFile(lines: readonly string[], l4: ReadonlyMap<string, number>): ResolutionStats {
   const counter = new ResolutionCounter();
-  for (const outDir of typeof outDirs === 'string' ? [outDirs] : outDirs) {
-    const l4 = readL4(outDir);
-    for (const s of projectShards(outDir)) {
-      const lines = shardLines(s.shard);
-      if (!lines) continue;
-      counter.beginFile();
-      for (const line of lines) {
-        if (isNodeLine(line)) counter.node(line);
-        else {
-          const kind = lineKind(line);
-          if (kind === 'CALLS' || kind === 'INSTANTIATES' || kind === 'READS') {
-            const e = JSON.parse(line) as IrEdge;
-            counter.edge(e, l4.get(e.id) ?? 0);
-          }
-        }
+  counter.beginFile();
+  for (const line of lines) {
+    if (isNodeLine(line)) counter.node(line);
+    else {
+      const kind = lineKind(line);
+      if (kind === 'CALLS' || kind === 'INSTANTIATES' || kind === 'READS') {
+        const e = JSON.parse(line) as IrEdge;
+        counter.edge(e, l4.get(e.id) ?? 0);
       }
     }
   }
   return counter.result();
+}
+
+export function emptyResolution(): ResolutionStats {
+  return { files: 0, calls: rate(), references: rate() };
+}
+
+/** Adds `b`'s counts into `a` (fractions are recomputed by finishResolution). */
+export function addRates(a: ResolutionStats, b: ResolutionStats): void {
+  a.files += b.files;
+  for (const k of ['calls', 'references'] as const) {
+    for (const f of ['total', 'resolved', 'resolvedL1', 'resolvedL4', 'external'] as const) a[k][f] += b[k][f];
+  }
+}
+
+export function finishResolution(r: ResolutionStats): ResolutionStats {
+  return { files: r.files, calls: finish({ ...r.calls }), references: finish({ ...r.references }) };
+}
+
+/** The resolution rates of one or several projects, summed from their L4 stats (run L4 first). */
+export async function resolutionStats(outDirs: string | readonly string[]): Promise<ResolutionStats> {
+  const sum = emptyResolution();
+  for (const outDir of typeof outDirs === 'string' ? [outDirs] : outDirs) {
+    const s = readJsonOrUndefined<{ resolution?: ResolutionStats }>(path.join(outDir, 'l4', 'stats.json'));
+    if (!s?.resolution) throw new Error(`codegraph: no L4 output in ${outDir} (run L4 first)`);
+    addRates(sum, s.resolution);
+  }
+  return finishResolution(sum);
 }
 
 function rank(state: number): number {

@@ -7,16 +7,10 @@
  * hundred thousand definitions, held as Maps of strings. Functions' locals, parameters, lambdas and every edge
  * other than INHERITS are skipped without being parsed.
  */
-import type { IrEdge, IrNode } from '../../ir/model';
-import { isNodeLine, lineKind, projectShards, rawField, shardLines, type ProjectOut } from '../l1-structure/stream';
+import { factsOf, type Binding, type FileFacts } from '../l1-structure/interface';
+import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 
-/** What a name bound by an import refers to: a module (`import a.b as m` → {m:'a.b'}) or a name in one. */
-export interface Binding {
-  /** Module path as written (absolute; L1 made relative imports absolute). */
-  m: string;
-  /** The imported name for `from m import n`; absent for `import m`. */
-  n?: string;
-}
+export { importBinding, unboundName, type Binding, type ImportAttrs } from '../l1-structure/interface';
 
 export interface FileRec {
   path: string;
@@ -40,42 +34,6 @@ export interface ModRec {
   binds?: Map<string, Binding>;
 }
 
-/** Import node attrs as L1 writes them (extract.ts addImport). */
-export interface ImportAttrs {
-  module?: string;
-  name?: string;
-  alias?: string;
-  level?: number;
-  star?: boolean;
-  unresolved_relative?: string;
-}
-
-/**
- * The name an Import node binds and what it binds it to, or undefined for `*` and relative imports
- * that could not be made absolute. `import a.b` binds `a` to module `a` (a.b is reached through it).
- */
-export function importBinding(node: IrNode): { name: string; b: Binding } | undefined {
-  const a = (node.attrs ?? {}) as ImportAttrs;
-  if (a.star || a.unresolved_relative !== undefined || a.module === undefined) return undefined;
-  if (a.name !== undefined) return { name: a.alias ?? a.name, b: a.module ? { m: a.module, n: a.name } : { m: a.name } };
-  if (a.alias !== undefined) return { name: a.alias, b: { m: a.module } };
-  const top = a.module.split('.')[0]!;
-  return { name: top, b: { m: top } };
-}
-
-
-const DEF_KINDS = new Set(['Class', 'Function', 'Method', 'Variable']);
-/** A dotted name as L1 writes callees that are plain names (`a`, `a.b.c`). */
-const SIMPLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
-
-/**
- * Where a name L1 found bound nowhere in its file can still come from: the module's `*` imports, i.e. the name as
- * an attribute of the module itself (`mod.name`, which the resolver looks up through the stars). Undefined for
- * callees that are not plain dotted names.
- */
-export function unboundName(module: string, callee: string | undefined): string | undefined {
-  return callee !== undefined && SIMPLE_NAME.test(callee) ? `${module}.${callee}` : undefined;
-}
 
 export class SymbolTable {
   readonly files: FileRec[] = [];
@@ -91,81 +49,56 @@ export class SymbolTable {
   private projects = new Set<string>();
 
   /**
-   * Adds every shard of a project. The first project added wins on a duplicate module or FQN (two projects both
-   * having a `tests` package, say), so callers add the project being resolved first.
+   * Adds every file of a project, from its L1 interface facts (never its IR). The first project added wins on a
+   * duplicate module or FQN (two projects both having a `tests` package, say), so callers add the project being
+   * resolved first.
    */
   addProject(p: ProjectOut): void {
     if (this.projects.has(p.name)) return;
     this.projects.add(p.name);
-    for (const s of projectShards(p.outDir)) {
-      const lines = shardLines(s.shard);
-      if (!lines) {
-        this.unreadable.push(s.file);
-        continue;
+    const l1 = L1Reader.open(p.outDir);
+    try {
+      for (const ref of l1.refs) {
+        const facts = l1.factsOf(ref);
+        if (!facts) {
+          this.unreadable.push(ref.file);
+          continue;
+        }
+        this.addFacts(facts, { path: ref.file, project: p.name, module: ref.module });
       }
-      this.addShard(lines, { path: s.file, project: p.name, module: s.module });
+    } finally {
+      l1.close();
     }
   }
 
+  /** Adds one file from its IR lines. */
   addShard(lines: readonly string[], rec: FileRec): void {
+    this.addFacts(factsOf(lines), rec);
+  }
+
+  addFacts(facts: FileFacts, rec: FileRec): void {
+    const m = facts.module;
+    // A duplicate module (same name in another file or project): its definitions lose too.
+    if (!m || this.modules.has(m.fqn)) return;
     const fileIdx = this.files.length;
     this.files.push(rec);
-    let mod: ModRec | undefined;
-    let modId = '';
-    let modFqn = '';
-    // Ids of the containers whose children are addressable by FQN: the module and the classes under it.
-    const containers = new Map<string, string>();
-    for (const line of lines) {
-      if (isNodeLine(line)) {
-        const kind = lineKind(line);
-        if (kind === 'Parameter' || kind === 'Lambda' || kind === 'File') continue;
-        if (kind !== 'Module') {
-          // Locals of functions (most Variables) are not addressable: skip them before paying for JSON.parse.
-          const parent = rawField(line, 'parent');
-          if (parent === undefined || !containers.has(parent) || (kind === 'Import' && parent !== modId)) continue;
-        }
-        const n = JSON.parse(line) as IrNode;
-        if (kind === 'Module') {
-          if (mod || this.modules.has(n.fqn)) {
-            // A duplicate module (same name in another file or project): its definitions lose too.
-            if (!mod) return;
-            continue;
-          }
-          const attrs = n.attrs ?? {};
-          mod = { id: n.id, file: fileIdx, pkg: attrs.is_package === true };
-          if (Array.isArray(attrs.all)) mod.all = attrs.all as string[];
-          if (Array.isArray(attrs.star_imports)) mod.stars = attrs.star_imports as string[];
-          modId = n.id;
-          modFqn = n.fqn;
-          this.modules.set(n.fqn, mod);
-          containers.set(n.id, n.fqn);
-        } else if (kind === 'Import') {
-          if (!mod || n.parent !== modId) continue;
-          const ib = importBinding(n);
-          if (!ib) continue;
-          mod.binds ??= new Map();
-          // First binding wins: `try: import json / except: import simplejson as json` names the first.
-          if (!mod.binds.has(ib.name)) mod.binds.set(ib.name, ib.b);
-        } else if (DEF_KINDS.has(kind) && n.parent !== undefined && containers.has(n.parent)) {
-          if (!this.defs.has(n.fqn)) this.defs.set(n.fqn, { id: n.id, kind, file: fileIdx });
-          if (kind === 'Class') containers.set(n.id, n.fqn);
-          else if (kind === 'Variable') {
-            // L1 writes an in-file class's FQN as the type (`type`), an imported one as `instance_of`.
-            const t = n.attrs?.instance_of ?? n.attrs?.type;
-            if (typeof t === 'string' && t.includes('.') && !this.varTypes.has(n.fqn)) this.varTypes.set(n.fqn, t);
-          }
-        }
-      } else if (lineKind(line) === 'INHERITS') {
-        const e = JSON.parse(line) as IrEdge;
-        const cls = e.src === modId ? undefined : containers.get(e.src);
-        const base = e.target ?? unboundName(modFqn, e.callee);
-        if (!cls || base === undefined) continue;
-        let list = this.bases.get(cls);
-        if (!list) this.bases.set(cls, (list = []));
-        list.push(base);
-      }
+    const mod: ModRec = { id: m.id, file: fileIdx, pkg: m.pkg };
+    if (m.all) mod.all = m.all;
+    if (m.stars) mod.stars = m.stars;
+    this.modules.set(m.fqn, mod);
+    for (const [name, module, imported] of facts.binds) {
+      mod.binds ??= new Map();
+      // First binding wins: `try: import json / except: import simplejson as json` names the first.
+      if (!mod.binds.has(name)) mod.binds.set(name, imported !== undefined ? { m: module, n: imported } : { m: module });
     }
-    if (mod) this.addNamespaces(modFqn);
+    for (const [fqn, id, kind] of facts.defs) if (!this.defs.has(fqn)) this.defs.set(fqn, { id, kind, file: fileIdx });
+    for (const [fqn, t] of facts.varTypes) if (!this.varTypes.has(fqn)) this.varTypes.set(fqn, t);
+    for (const [cls, base] of facts.bases) {
+      let list = this.bases.get(cls);
+      if (!list) this.bases.set(cls, (list = []));
+      list.push(base);
+    }
+    this.addNamespaces(m.fqn);
   }
 
   private addNamespaces(fqn: string): void {

@@ -3,7 +3,7 @@
  * (`level` 0) can name another distribution: relative ones always stay inside the project.
  */
 import { readJsonOrUndefined } from '../../util/atomic';
-import { isNodeLine, lineKind, projectShards, shardLines } from '../l1-structure/stream';
+import { L1Reader } from '../l1-structure/stream';
 import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import type { PackageDiagnostic } from './types';
 
@@ -27,42 +27,32 @@ export interface ProjectImports {
   diagnostics: PackageDiagnostic[];
 }
 
-interface ImportLine {
-  attrs?: { module?: unknown; level?: unknown; optional?: unknown; type_checking?: unknown };
-}
-interface FileLine {
-  attrs?: { is_test?: unknown };
-}
-
-/** Scans every shard of the project, one shard in memory at a time. Requires initHash(). */
+/** Scans every file's import facts (L1 `facts.pack`; never the IR). Requires initHash(). */
 export function projectImports(outDir: string): ProjectImports {
-  const shards = projectShards(outDir);
-  const own = new Set(shards.map((s) => topLevel(s.module)).filter((m) => m !== ''));
+  const l1 = L1Reader.open(outDir);
+  const refs = l1.refs;
+  const own = new Set(refs.map((s) => topLevel(s.module)).filter((m) => m !== ''));
   const imported = new Map<string, ImportUse>();
   const diagnostics: PackageDiagnostic[] = [];
-  for (const s of shards) {
-    const lines = shardLines(s.shard);
-    if (!lines) {
-      diagnostics.push({ file: s.file, message: 'L1 shard missing or corrupt; its imports are not counted' });
-      continue;
+  try {
+    for (const s of refs) {
+      const facts = l1.factsOf(s);
+      if (!facts) {
+        diagnostics.push({ file: s.file, message: 'L1 record missing or damaged; its imports are not counted' });
+        continue;
+      }
+      for (const [module, flags] of facts.imports) {
+        const top = topLevel(module);
+        if (!top || own.has(top)) continue;
+        let use = imported.get(top);
+        if (!use) imported.set(top, (use = { files: new Set(), nonTest: new Set(), required: new Set() }));
+        use.files.add(s.file);
+        if (!facts.test) use.nonTest.add(s.file);
+        if (flags === 0) use.required.add(s.file);
+      }
     }
-    let isTest = false;
-    for (const line of lines) {
-      if (!isNodeLine(line)) continue;
-      const kind = lineKind(line);
-      // The File node comes first in a shard, so is_test is known before the file's imports.
-      if (kind === 'File') isTest = (JSON.parse(line) as FileLine).attrs?.is_test === true;
-      if (kind !== 'Import') continue;
-      const a = (JSON.parse(line) as ImportLine).attrs;
-      if (a?.level !== 0 || typeof a.module !== 'string') continue;
-      const top = topLevel(a.module);
-      if (!top || own.has(top)) continue;
-      let use = imported.get(top);
-      if (!use) imported.set(top, (use = { files: new Set(), nonTest: new Set(), required: new Set() }));
-      use.files.add(s.file);
-      if (!isTest) use.nonTest.add(s.file);
-      if (a.optional !== true && a.type_checking !== true) use.required.add(s.file);
-    }
+  } finally {
+    l1.close();
   }
   return { own, imported, diagnostics };
 }

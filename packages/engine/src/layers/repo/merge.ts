@@ -1,34 +1,108 @@
 /**
- * The repo index: every project's IR merged into one graph, with the edges L4 completed across files and projects
- * written resolved, plus the repo-wide file dependency graph (cycles that span projects included).
+ * The repo level is a federation: each project's layer outputs stay where they are, and the repo keeps only small
+ * manifests that name them (`writeRepoIndex`). Whole-repo artifacts — one graph of every node and edge, one SCIP
+ * index — are exports, written on demand (`exportGraph`, `codegraph export`), never on every run: an edit in one
+ * project then costs that project's layers and a few kilobytes at the repo, not a rewrite of the repo's gigabytes.
  *
- * Inputs: each project's L1 output and L4 output. Outputs, under `outDir`, written atomically:
- * - `graph.jsonl`: one line per node and edge of the repo. Edges L4 completed carry `dst`, `target` and
- *   `attrs.via` (and INSTANTIATES replaces the L1 CALLS of a class); the `__init__` calls L4 derived are added;
- *   edges neither layer could resolve keep `callee`, with `attrs.external` when they name something outside.
- * - `deps.json`: the file dependency graph over all projects (same shape as a project's `l4/deps.json`).
- * - `resolution.json`: how many call sites and references resolve to a definition in the repo.
+ * `writeRepoIndex` outputs, under `outDir`, written atomically:
+ * - `projects.json`: the federation manifest — every project's name, root, output folder and SCIP package;
+ * - `deps.json`: the file dependency graph over all projects (same shape as a project's `l4/deps.json`), cycles
+ *   that span projects included;
+ * - `resolution.json`: how many call sites and references resolve to a definition, summed from the projects' L4.
  *
- * Streaming: one project's L4 lines and one shard in memory at a time; the resolution rates are counted in the same
- * pass.
+ * `exportGraph` writes one JSON-lines graph (docs/ir.md, "Repo graph"): every project's IR with L4's completions
+ * applied — edges L4 completed carry `dst`, `target` and `attrs.via` (INSTANTIATES replaces the L1 CALLS of a
+ * class), the `__init__` calls L4 derived are added, edges nobody could resolve keep `callee`, with
+ * `attrs.external` when they name something outside. It streams one file's records at a time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IrEdge } from '../../ir/model';
-import { writeJsonAtomicSync } from '../../util/atomic';
+import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from '../l4-resolve/deps';
 import { AtomicLineWriter } from '../../util/line-writer';
-import { depsPath, resolvedPath, type L4Line } from '../l4-resolve/run';
-import { isNodeLine, projectShards, shardLines, type ProjectOut } from '../l1-structure/stream';
-import { l4State, ResolutionCounter, type ResolutionStats } from '../l4-resolve/stats';
+import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
+import { isNodeLine, L1Reader, type ProjectOut } from '../l1-structure/stream';
+import { PackReader } from '../../util/pack';
+import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
 
-export interface RepoMergeOptions {
-  projects: readonly ProjectOut[];
-  outDir: string;
+/** A project of the federation. */
+export interface FederatedProject extends ProjectOut {
+  /** Project directory relative to the workspace root. */
+  root?: string;
+  package?: { name: string; version: string };
 }
 
-export interface RepoMergeStats {
+export interface RepoIndexOptions {
+  projects: readonly FederatedProject[];
+  outDir: string;
+  /** The workspace root, to record project outputs relative to it (the federation moves with the workspace). */
+  root?: string;
+}
+
+export interface RepoIndexStats {
+  projects: number;
+  files: number;
+  crossProjectImports: number;
+  cycles: number;
+  resolution: ResolutionStats;
+  ms: number;
+}
+
+export interface RepoProjectsJson {
+  schema: 2;
+  /** The workspace root, relative to the folder holding this file. */
+  workspace: string;
+  projects: Array<{ name: string; root?: string; out: string; package?: { name: string; version: string } }>;
+}
+
+export const repoProjectsPath = (outDir: string) => path.join(outDir, 'projects.json');
+export const repoDepsPath = (outDir: string) => path.join(outDir, 'deps.json');
+export const repoResolutionPath = (outDir: string) => path.join(outDir, 'resolution.json');
+
+export async function writeRepoIndex(o: RepoIndexOptions): Promise<RepoIndexStats> {
+  const t0 = performance.now();
+  const fileProject = new Map<string, string>();
+  const fileDeps = new Map<string, Set<string>>();
+  const fileExternals = new Map<string, Set<string>>();
+  const resolution = emptyResolution();
+  for (const p of o.projects) {
+    const deps = readJsonOrUndefined<DepsJson>(depsPath(p.outDir));
+    const stats = readJsonOrUndefined<{ resolution?: ResolutionStats }>(l4StatsPath(p.outDir));
+    if (!deps || !stats?.resolution) throw new Error(`codegraph: no L4 output for project ${p.name} in ${p.outDir} (run its L4 first)`);
+    for (const [file, d] of Object.entries(deps.files)) {
+      fileProject.set(file, p.name);
+      fileDeps.set(file, new Set(d.imports));
+      fileExternals.set(file, new Set(d.externals));
+    }
+    addRates(resolution, stats.resolution);
+  }
+  const deps = buildDeps('repo', fileDeps, fileExternals, (f) => fileProject.get(f));
+  let crossProjectImports = 0;
+  for (const [file, d] of fileDeps) for (const f of d) if (fileProject.has(f) && fileProject.get(f) !== fileProject.get(file)) crossProjectImports++;
+  const rel = (p: string) => (o.root ? path.relative(o.root, p).split(path.sep).join('/') : p);
+  const projects: RepoProjectsJson = {
+    schema: 2,
+    workspace: path.relative(o.outDir, o.root ?? o.outDir).split(path.sep).join('/') || '.',
+    projects: o.projects.map((p) => ({ name: p.name, ...(p.root !== undefined ? { root: p.root } : {}), out: rel(p.outDir), ...(p.package ? { package: p.package } : {}) })),
+  };
+  writeJsonAtomicSync(repoProjectsPath(o.outDir), projects);
+  writeJsonAtomicSync(repoDepsPath(o.outDir), deps);
+  const finished = finishResolution(resolution);
+  writeJsonAtomicSync(repoResolutionPath(o.outDir), finished);
+  return { projects: o.projects.length, files: fileDeps.size, crossProjectImports, cycles: deps.cycles.length, resolution: finished, ms: Math.round(performance.now() - t0) };
+}
+
+/** The projects of a federation (`repo/projects.json`) with absolute output folders, and the workspace root. */
+export function readFederation(repoOutDir: string): { root: string; projects: FederatedProject[] } | undefined {
+  const j = readJsonOrUndefined<RepoProjectsJson>(repoProjectsPath(repoOutDir));
+  if (!j || j.schema !== 2) return undefined;
+  const root = path.resolve(repoOutDir, j.workspace);
+  return { root, projects: j.projects.map((p) => ({ name: p.name, root: p.root, package: p.package, outDir: path.resolve(root, p.out) })) };
+}
+
+export interface GraphExportStats {
   projects: number;
   files: number;
   nodes: number;
@@ -36,27 +110,16 @@ export interface RepoMergeStats {
   /** Edges L4 completed (including the derived `__init__` calls). */
   edgesResolvedByL4: number;
   crossProjectEdges: number;
-  cycles: number;
-  resolution: ResolutionStats;
+  bytes: number;
   ms: number;
 }
 
-export const repoGraphPath = (outDir: string) => path.join(outDir, 'graph.jsonl');
-export const repoDepsPath = (outDir: string) => path.join(outDir, 'deps.json');
-export const repoResolutionPath = (outDir: string) => path.join(outDir, 'resolution.json');
-
 type Completed = Extract<L4Line, { dst?: string }>;
 
-function readL4(outDir: string): { byId: Map<string, L4Line>; derived: Map<string, Completed[]> } {
+function parseL4(lines: readonly string[]): { byId: Map<string, L4Line>; derived: Map<string, Completed[]> } {
   const byId = new Map<string, L4Line>();
   const derived = new Map<string, Completed[]>();
-  let text: string;
-  try {
-    text = fs.readFileSync(resolvedPath(outDir), 'utf8');
-  } catch {
-    throw new Error(`codegraph: no L4 output in ${outDir} (run L4 first)`);
-  }
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     if (!line) continue;
     const r = JSON.parse(line) as L4Line;
     if ('of' in r && r.of !== undefined) {
@@ -68,65 +131,33 @@ function readL4(outDir: string): { byId: Map<string, L4Line>; derived: Map<strin
   return { byId, derived };
 }
 
-export async function mergeRepo(o: RepoMergeOptions): Promise<RepoMergeStats> {
+/** Writes the whole graph of the given projects as JSON lines to `out`. */
+export async function exportGraph(o: { projects: readonly ProjectOut[]; out: string }): Promise<GraphExportStats> {
   const t0 = performance.now();
   await initHash();
-  const out = new AtomicLineWriter(repoGraphPath(o.outDir));
+  const out = new AtomicLineWriter(o.out);
   const stats = { projects: o.projects.length, files: 0, nodes: 0, edges: 0, edgesResolvedByL4: 0, crossProjectEdges: 0 };
   const fileProject = new Map<string, string>();
-  const fileDeps = new Map<string, Set<string>>();
-  const counter = new ResolutionCounter();
-  const fileExternals = new Map<string, Set<string>>();
+  for (const p of o.projects) for (const ref of L1Reader.open(p.outDir).refs) fileProject.set(ref.file, p.name);
   try {
     for (const p of o.projects) {
-      const deps = JSON.parse(fs.readFileSync(depsPath(p.outDir), 'utf8')) as DepsJson;
-      for (const [file, d] of Object.entries(deps.files)) {
-        fileProject.set(file, p.name);
-        fileDeps.set(file, new Set(d.imports));
-        fileExternals.set(file, new Set(d.externals));
-      }
-    }
-    for (const p of o.projects) {
-      const { byId, derived } = readL4(p.outDir);
-      for (const s of projectShards(p.outDir)) {
-        const lines = shardLines(s.shard);
-        if (!lines) continue; // L4 reported it as unreadable; the rest of the repo is still merged
-        stats.files++;
-        counter.beginFile();
-        for (const line of lines) {
-          if (isNodeLine(line)) {
-            out.writeRaw(line);
-            counter.node(line);
-            stats.nodes++;
-            continue;
-          }
-          const e = JSON.parse(line) as IrEdge;
-          const r = byId.get(e.id);
-          counter.edge(e, l4State(r)); // the L1 edge as L1 wrote it, before L4's completion is applied
-          if (r) {
-            if ('unresolved' in r) {
-              if (r.external !== undefined) (e.attrs ??= {}).external = r.external;
-            } else if (r.dst !== undefined || e.edge === 'IMPORTS') {
-              if (r.dst !== undefined) e.dst = r.dst;
-              e.target = r.target;
-              if (r.was !== undefined) e.edge = r.edge as IrEdge['edge'];
-              const attrs = (e.attrs ??= {});
-              delete attrs.resolution;
-              attrs.via = r.via;
-              if (r.file !== undefined) attrs.file = r.file;
-              stats.edgesResolvedByL4++;
-              if (r.file !== undefined && fileProject.has(r.file) && fileProject.get(r.file) !== p.name) stats.crossProjectEdges++;
-            }
-          }
-          out.write(e);
-          stats.edges++;
-          for (const d of derived.get(e.id) ?? []) {
-            out.write({ edge: d.edge, id: d.id, src: d.src, dst: d.dst, target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) } });
-            if (d.file !== undefined && fileProject.get(d.file) !== p.name) stats.crossProjectEdges++;
-            stats.edges++;
-            stats.edgesResolvedByL4++;
-          }
+      const m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(p.outDir));
+      const l4 = PackReader.open(resolvedPackPath(p.outDir));
+      if (!m || !l4) throw new Error(`codegraph: no L4 output for project ${p.name} in ${p.outDir} (run its L4 first)`);
+      const l1 = L1Reader.open(p.outDir);
+      try {
+        for (const ref of l1.refs) {
+          const lines = l1.lines(ref);
+          if (!lines) continue; // L4 reported it as unreadable; the rest of the repo is still exported
+          const e4 = m.files[ref.file];
+          const text = e4 ? l4.text(e4.key) : undefined;
+          const { byId, derived } = parseL4(text ? text.split('\n') : []);
+          stats.files++;
+          writeFile(p.name, lines, byId, derived, out, stats, fileProject);
         }
+      } finally {
+        l1.close();
+        l4.close();
       }
     }
     out.commit();
@@ -134,9 +165,48 @@ export async function mergeRepo(o: RepoMergeOptions): Promise<RepoMergeStats> {
     out.abort();
     throw err;
   }
-  const deps = buildDeps('repo', fileDeps, fileExternals, (f) => fileProject.get(f));
-  writeJsonAtomicSync(repoDepsPath(o.outDir), deps);
-  const resolution = counter.result();
-  writeJsonAtomicSync(repoResolutionPath(o.outDir), resolution);
-  return { ...stats, cycles: deps.cycles.length, resolution, ms: Math.round(performance.now() - t0) };
+  return { ...stats, bytes: fs.statSync(o.out).size, ms: Math.round(performance.now() - t0) };
+}
+
+function writeFile(
+  project: string,
+  lines: readonly string[],
+  byId: Map<string, L4Line>,
+  derived: Map<string, Completed[]>,
+  out: AtomicLineWriter,
+  stats: Omit<GraphExportStats, 'bytes' | 'ms'>,
+  fileProject: Map<string, string>,
+): void {
+  for (const line of lines) {
+    if (isNodeLine(line)) {
+      out.writeRaw(line);
+      stats.nodes++;
+      continue;
+    }
+    const e = JSON.parse(line) as IrEdge;
+    const r = byId.get(e.id);
+    if (r) {
+      if ('unresolved' in r) {
+        if (r.external !== undefined) (e.attrs ??= {}).external = r.external;
+      } else if (r.dst !== undefined || e.edge === 'IMPORTS') {
+        if (r.dst !== undefined) e.dst = r.dst;
+        e.target = r.target;
+        if (r.was !== undefined) e.edge = r.edge as IrEdge['edge'];
+        const attrs = (e.attrs ??= {});
+        delete attrs.resolution;
+        attrs.via = r.via;
+        if (r.file !== undefined) attrs.file = r.file;
+        stats.edgesResolvedByL4++;
+        if (r.file !== undefined && fileProject.has(r.file) && fileProject.get(r.file) !== project) stats.crossProjectEdges++;
+      }
+    }
+    out.write(e);
+    stats.edges++;
+    for (const d of derived.get(e.id) ?? []) {
+      out.write({ edge: d.edge, id: d.id, src: d.src, dst: d.dst, target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) } });
+      if (d.file !== undefined && fileProject.get(d.file) !== project) stats.crossProjectEdges++;
+      stats.edges++;
+      stats.edgesResolvedByL4++;
+    }
+  }
 }

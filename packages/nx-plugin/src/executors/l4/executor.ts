@@ -11,7 +11,7 @@ export default async function l4Executor(options: LayerExecutorOptions, context:
   const deps = pythonDependencies(options, context);
   const s = await runL4({ root: p.root, project: { name: p.projectName, outDir: p.outDir }, deps });
   console.log(
-    `codegraph l4 ${p.projectName}: ${s.files} files, imports ${s.importsResolved}/${s.imports} resolved (${s.importsExternal} external), ` +
+    `codegraph l4 ${p.projectName}: ${s.files} files (${s.resolvedFiles} resolved, ${s.reusedFiles} reused), imports ${s.importsResolved}/${s.imports} resolved (${s.importsExternal} external), ` +
       `edges ${s.edgesResolved}/${s.edgesConsidered} completed, against ${deps.length} dependencies, ${s.ms} ms`,
   );
   return { success: true };

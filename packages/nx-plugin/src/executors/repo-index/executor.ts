@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatSummary, mergeRepo, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoScip, type Summary } from '@codegraph/engine';
-import type { PackagesReport } from '@codegraph/engine';
+import { formatSummary, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoIndex, type Summary } from '@codegraph/engine';
+import type { FederatedProject, PackagesReport } from '@codegraph/engine';
 import { scipPackage } from '../context';
 import { projectOutDir, repoOutDir } from '../../utils/options';
 
@@ -11,13 +11,16 @@ export interface RepoIndexOptions {
   projects?: string[];
 }
 
-/** `repo:codegraph-index`: merges every project's index into the repo summary. */
+/**
+ * `repo:codegraph-index`: the repo federation — a manifest naming every project's outputs, the repo-wide file
+ * dependency graph and resolution rates, and the repo summary. Whole-repo graphs and SCIP indexes are exports
+ * (`codegraph export`), so an edit in one project writes kilobytes here, not a copy of the repo.
+ */
 export default async function repoIndexExecutor(options: RepoIndexOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const outputDir = options.outputDir ?? '.codegraph';
   const projects = context.projectsConfigurations?.projects ?? {};
   const parts: Summary[] = [];
-  const listed: { name: string; root: string; out: string }[] = [];
-  const outs: { name: string; outDir: string; package: { name: string; version: string } }[] = [];
+  const federation: FederatedProject[] = [];
   for (const name of options.projects ?? []) {
     const root = projects[name]?.root;
     if (root === undefined) continue;
@@ -28,28 +31,23 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
       return { success: false };
     }
     parts.push(s);
-    listed.push({ name, root, out: path.relative(context.root, out) });
-    outs.push({ name, outDir: out, package: scipPackage({ root: context.root, projectDir: path.join(context.root, root), projectName: name }) });
+    federation.push({ name, root, outDir: out, package: scipPackage({ root: context.root, projectDir: path.join(context.root, root), projectName: name }) });
   }
   const repo = mergeSummaries(context.projectName ?? 'repo', parts);
   const dir = repoOutDir(context.root, outputDir);
-  writeJsonAtomicSync(path.join(dir, 'projects.json'), listed);
   writeJsonAtomicSync(path.join(dir, 'summary.json'), repo);
-  const merged = await mergeRepo({ projects: outs, outDir: dir });
-  const scip = await writeRepoScip({ root: context.root, projects: outs, out: path.join(dir, 'index.scip') });
+  const idx = await writeRepoIndex({ projects: federation, outDir: dir, root: context.root });
   console.log(formatSummary(repo));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const { calls, references } = merged.resolution;
+  const { calls, references } = idx.resolution;
   console.log(
-    `  cross-file (L4): ${merged.edgesResolvedByL4} edges completed, ${merged.crossProjectEdges} across projects; ` +
-      `call sites resolved ${pct(calls.fraction)} (${pct(calls.fractionInternal)} of non-external), references ${pct(references.fraction)}; ` +
-      `${merged.cycles} import cycles`,
+    `  cross-file (L4): call sites resolved ${pct(calls.fraction)} (${pct(calls.fractionInternal)} of non-external), references ${pct(references.fraction)}; ` +
+      `${idx.crossProjectImports} cross-project file imports, ${idx.cycles} import cycles`,
   );
-  console.log(`  repo graph: ${path.relative(context.root, dir)}/graph.jsonl (${merged.nodes} nodes, ${merged.edges} edges)`);
-  console.log(`  repo SCIP: ${path.relative(context.root, dir)}/index.scip (${scip.documents} documents, ${scip.occurrences} occurrences, ${scip.externalSymbols} external symbols)`);
+  console.log(`  repo federation: ${path.relative(context.root, dir)}/projects.json (${idx.projects} projects, ${idx.files} files); whole-repo graph or SCIP: npx codegraph export --help`);
   for (const p of parts) console.log(`  - ${p.name}: ${p.files} files, ${p.loc} LOC, ${p.nodes} nodes, ${p.edges} edges`);
   // L9 findings, one line per project that has any.
-  for (const o of outs) {
+  for (const o of federation) {
     const r = readJsonOrUndefined<PackagesReport>(packagesPath(o.outDir));
     if (!r || (r.undeclared.length === 0 && r.unused.length === 0)) continue;
     const undeclared = r.undeclared.map((u) => (u.testOnly ? `${u.name} (tests)` : u.name)).join(', ');
