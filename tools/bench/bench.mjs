@@ -57,7 +57,7 @@ async function phase(name, args) {
     out = { ms: performance.now() - s, summary };
   } else if (name === 'l2') {
     const s = performance.now();
-    const stats = await engine.runL2({ root: args.dir, project: { name: 'corpus', outDir: args.out }, package: { name: 'corpus', version: '.' } });
+    const stats = await engine.runL2({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
     out = { ms: performance.now() - s, stats };
   } else if (name === 'l4') {
     const s = performance.now();
@@ -154,7 +154,7 @@ async function main() {
     console.log(`  L1 warm (no change):         ${(warm.ms / 1000).toFixed(3)} s in-engine, ${(warm.totalMs / 1000).toFixed(3)} s incl. load   peak RSS ${warm.maxRssMb} MB`);
     console.log(`  warm/cold time ratio:        ${(warm.ms / cold.ms).toFixed(4)}`);
     const l2 = runPhase('l2', { dir: c.dir, out });
-    console.log(`  L2 occurrences, 1 core:      ${fmt((loc / l2.ms) * 1000)} LOC/s   peak RSS ${l2.maxRssMb} MB   (${fmt(l2.stats.occurrences)} occurrences, index.scip ${fmt(l2.stats.bytes / 1e6)} MB)`);
+    console.log(`  L2 occurrences, 1 core:      ${fmt((loc / l2.ms) * 1000)} LOC/s   peak RSS ${l2.maxRssMb} MB   (${fmt(l2.stats.occurrences)} occurrences, docs.pack ${fmt(l2.stats.bytes / 1e6)} MB)`);
     const l4 = runPhase('l4', { dir: c.dir, out });
     const pct = (x) => `${(100 * x).toFixed(1)}%`;
     const { calls, references } = l4.resolution;

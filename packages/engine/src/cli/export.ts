@@ -76,8 +76,9 @@ export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (l
         const rec = l1.record(ref);
         if (!rec) throw new Error(`the L1 record of ${ref.file} is missing or damaged`);
         write(JSON.stringify(rec.header));
-        for (const line of rec.lines) write(line);
-        count += rec.lines.length;
+        for (const n of rec.nodes) write(JSON.stringify(n));
+        for (const e of rec.edges) write(JSON.stringify(e));
+        count += rec.nodes.length + rec.edges.length;
       }
     } else if (layer === 'l2') {
       const m = readJsonOrUndefined<L2Manifest>(l2ManifestPath(project.outDir));

@@ -110,9 +110,13 @@ export function encodeCompact(file: string, nodes: readonly IrNode[], edges: rea
   return out.join('\n');
 }
 
-/** Decodes compact lines back to the exact JSON lines they were made from. Requires initHash(). */
-export function decodeCompact(file: string, compact: string): string[] {
-  const lines: string[] = [];
+/**
+ * Decodes compact lines back to the records they were made from, as objects whose keys are in the order extraction
+ * wrote them (so JSON.stringify gives back the exact original lines). Requires initHash().
+ */
+export function decodeCompactRecords(file: string, compact: string): { nodes: IrNode[]; edges: IrEdge[] } {
+  const nodes: IrNode[] = [];
+  const edges: IrEdge[] = [];
   const ids: string[] = [];
   const fqns: string[] = [];
   const parents: number[] = [];
@@ -126,33 +130,33 @@ export function decodeCompact(file: string, compact: string): string[] {
     start = end + 1;
     switch (rec[0]) {
       case 0: {
-        const [, kind, name, fqnOr0, span, parent, attrs, idOr0, fileOr0] = rec as [0, string, string, string | 0, number[], number | string, object | 0, string | 0, string | 0];
+        const [, kind, name, fqnOr0, span, parent, attrs, idOr0, fileOr0] = rec as [0, IrNode['node'], string, string | 0, IrNode['span'], number | string, Record<string, unknown> | 0, string | 0, string | 0];
         const fqn = fqnOr0 === 0 ? `${fqns[parent as number]}.${name}` : fqnOr0;
         const nodeFile = fileOr0 === 0 ? file : fileOr0;
         const nid = idOr0 === 0 ? hashString(`${nodeFile}\0${fqn}`) : idOr0;
-        const n: Record<string, unknown> = { node: kind, id: nid, name, fqn, file: nodeFile, span };
+        const n: IrNode = { node: kind, id: nid, name, fqn, file: nodeFile, span };
         const p = id(parent);
         if (p !== undefined) n.parent = p;
         if (attrs !== 0) n.attrs = attrs;
         ids.push(nid);
         fqns.push(fqn);
         parents.push(typeof parent === 'number' ? parent : -1);
-        lines.push(JSON.stringify(n));
+        nodes.push(n);
         break;
       }
       case 1: {
-        const [, kind, srcRef, dstRef, targetOr, callee, span, attrs, idOr0] = rec as [1, string, number | string, number | string, string | 0 | 1, string | 0, number[] | 0, object | 0, string | 0];
+        const [, kind, srcRef, dstRef, targetOr, callee, span, attrs, idOr0] = rec as [1, IrEdge['edge'], number | string, number | string, string | 0 | 1, string | 0, IrEdge['span'] | 0, Record<string, unknown> | 0, string | 0];
         const src = id(srcRef)!;
         const dst = id(dstRef);
         const target = targetOr === 0 ? undefined : targetOr === 1 ? fqns[dstRef as number] : targetOr;
         const derived = edgeIds.id(edgeKey(src, kind, dst, target, callee === 0 ? undefined : callee));
-        const e: Record<string, unknown> = { edge: kind, id: idOr0 === 0 ? derived : idOr0, src };
+        const e: IrEdge = { edge: kind, id: idOr0 === 0 ? derived : idOr0, src };
         if (dst !== undefined) e.dst = dst;
         if (target !== undefined) e.target = target;
         if (callee !== 0) e.callee = callee;
         if (span !== 0) e.span = span;
         if (attrs !== 0) e.attrs = attrs;
-        lines.push(JSON.stringify(e));
+        edges.push(e);
         break;
       }
       case 2: {
@@ -160,24 +164,35 @@ export function decodeCompact(file: string, compact: string): string[] {
         const src = ids[parents[d]!]!;
         const dst = ids[d]!;
         const eid = edgeIds.id(edgeKey(src, 'CONTAINS', dst, undefined, undefined));
-        lines.push(JSON.stringify({ edge: 'CONTAINS', id: eid, src, dst, target: fqns[d] }));
+        edges.push({ edge: 'CONTAINS', id: eid, src, dst, target: fqns[d] });
         break;
       }
       case 3: {
-        const line = rec[1] as string;
-        lines.push(line);
-        // A verbatim node still takes part in later derivations (ordinals count every edge, nodes are indexed).
-        const r = JSON.parse(line) as Partial<IrNode & IrEdge>;
+        // A verbatim record still takes part in later derivations (ordinals count every edge, nodes are indexed).
+        const r = JSON.parse(rec[1] as string) as IrNode & IrEdge;
         if (r.node !== undefined) {
-          ids.push(r.id!);
-          fqns.push(r.fqn!);
+          ids.push(r.id);
+          fqns.push(r.fqn);
           parents.push(-1);
-        } else edgeIds.id(edgeKey(r.src!, r.edge!, r.dst, r.target, r.callee));
+          nodes.push(r);
+        } else {
+          edgeIds.id(edgeKey(r.src, r.edge, r.dst, r.target, r.callee));
+          edges.push(r);
+        }
         break;
       }
       default:
         throw new Error(`codegraph: unknown compact IR record ${String(rec[0])}`);
     }
   }
+  return { nodes, edges };
+}
+
+/** Decodes compact lines back to the exact JSON lines they were made from (nodes, then edges). Requires initHash(). */
+export function decodeCompact(file: string, compact: string): string[] {
+  const { nodes, edges } = decodeCompactRecords(file, compact);
+  const lines: string[] = [];
+  for (const n of nodes) lines.push(JSON.stringify(n));
+  for (const e of edges) lines.push(JSON.stringify(e));
   return lines;
 }

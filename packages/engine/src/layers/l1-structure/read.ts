@@ -32,7 +32,7 @@ export function readFileIr(outDir: string, file: string): ShardRecords {
     if (!e) throw new Error(`codegraph: ${file} is not in the L1 output of ${outDir}`);
     const rec = l1.record({ file, key: e.key });
     if (!rec) throw new Error(`codegraph: the L1 record of ${file} in ${outDir} is missing or damaged (checksum)`);
-    return { header: rec.header, ...parseIrLines(rec.lines) };
+    return rec;
   } finally {
     l1.close();
   }

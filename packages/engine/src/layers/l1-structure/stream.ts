@@ -6,7 +6,8 @@
 import { readJsonOrUndefined } from '../../util/atomic';
 import { PackReader } from '../../util/pack';
 import type { ShardHeader } from './file-task';
-import { decodeCompact } from './compact';
+import type { IrEdge, IrNode } from '../../ir/model';
+import { decodeCompactRecords } from './compact';
 import type { FileFacts } from './interface';
 import { factsPackPath, irPackPath, manifestPath, type L1Manifest, type ManifestEntry } from './run';
 
@@ -28,10 +29,11 @@ export interface ShardRef {
   iface: string;
 }
 
-/** A record of `l1/ir.pack`, decoded: its header and its JSON lines. */
+/** A record of `l1/ir.pack`, decoded: its header and the file's records. */
 export interface IrRecord {
   header: ShardHeader;
-  lines: string[];
+  nodes: IrNode[];
+  edges: IrEdge[];
 }
 
 export class L1Reader {
@@ -55,7 +57,7 @@ export class L1Reader {
     return Object.entries(this.manifest.files).map(([file, e]: [string, ManifestEntry]) => ({ file, module: e.module, key: e.key, iface: e.iface }));
   }
 
-  /** A file's IR record, or undefined when it is missing or damaged (callers report it and carry on). */
+  /** A file's IR (header, nodes, edges), or undefined when it is missing or damaged (callers report it and carry on). */
   record(ref: Pick<ShardRef, 'file' | 'key'>): IrRecord | undefined {
     this.ir ??= PackReader.open(irPackPath(this.outDir));
     const text = this.ir?.text(ref.key);
@@ -63,15 +65,16 @@ export class L1Reader {
     try {
       const nl = text.indexOf('\n');
       const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
-      return { header, lines: nl < 0 ? [] : decodeCompact(header.file, text.slice(nl + 1)) };
+      return { header, ...(nl < 0 ? { nodes: [], edges: [] } : decodeCompactRecords(header.file, text.slice(nl + 1))) };
     } catch {
       return undefined;
     }
   }
 
-  /** A file's IR lines (nodes, then edges), or undefined when missing or damaged. */
+  /** A file's IR as its documented JSON lines (nodes, then edges), or undefined when missing or damaged. */
   lines(ref: Pick<ShardRef, 'file' | 'key'>): string[] | undefined {
-    return this.record(ref)?.lines;
+    const r = this.record(ref);
+    return r && [...r.nodes.map((n) => JSON.stringify(n)), ...r.edges.map((e) => JSON.stringify(e))];
   }
 
   /** A file's interface facts, or undefined when missing or damaged. */

@@ -8,7 +8,6 @@
  */
 import type { IrEdge, IrNode, Span } from '../../ir/model';
 import { SIMPLE_CHAIN } from '../../lang/python/extract';
-import { isNodeLine, lineKind } from '../l1-structure/stream';
 import * as d from './symbols';
 
 /** Bump when the document shape or the occurrence rules change: cached documents are then recomputed. */
@@ -56,17 +55,8 @@ export function baseFqn(fqn: string): string {
   return fqn.includes('#') ? fqn.replace(/#\d+/g, '') : fqn;
 }
 
-export function buildDocument(file: string, module: string, lines: string[]): L2Doc {
-  const nodes: IrNode[] = [];
-  const edges: IrEdge[] = [];
-  for (const line of lines) {
-    if (isNodeLine(line)) nodes.push(JSON.parse(line) as IrNode);
-    else {
-      const k = lineKind(line);
-      if (k !== 'CONTAINS' && k !== 'IMPORTS') edges.push(JSON.parse(line) as IrEdge);
-    }
-  }
-  return new DocBuilder(file, module, nodes).build(edges);
+export function buildDocument(file: string, module: string, nodes: IrNode[], edges: readonly IrEdge[]): L2Doc {
+  return new DocBuilder(file, module, nodes).build(edges.filter((e) => e.edge !== 'CONTAINS' && e.edge !== 'IMPORTS'));
 }
 
 class DocBuilder {

@@ -82,12 +82,12 @@ export async function runL2(opts: L2Options): Promise<L2Stats> {
         occurrences += old.occurrences;
         continue;
       }
-      const lines = l1.lines(ref);
-      if (!lines) {
+      const ir = l1.record(ref);
+      if (!ir) {
         missing++;
         continue;
       }
-      const doc = buildDocument(ref.file, ref.module, lines);
+      const doc = buildDocument(ref.file, ref.module, ir.nodes, ir.edges);
       pack.addRaw(key, JSON.stringify(doc));
       manifest.files[ref.file] = { key, occurrences: doc.occ.length };
       occurrences += doc.occ.length;
@@ -120,8 +120,8 @@ function* projectDocs(outDir: string): Generator<L2Doc> {
         yield JSON.parse(text) as L2Doc;
         continue;
       }
-      const lines = l1.lines(ref);
-      if (lines) yield buildDocument(ref.file, ref.module, lines);
+      const ir = l1.record(ref);
+      if (ir) yield buildDocument(ref.file, ref.module, ir.nodes, ir.edges);
     }
   } finally {
     pack?.close();

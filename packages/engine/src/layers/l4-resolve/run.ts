@@ -23,7 +23,7 @@ import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
-import { isNodeLine, L1Reader, lineKind, rawField, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
 
@@ -162,12 +162,12 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         table = buildSymbolTable(opts.project, deps);
         resolver = new FileResolver(new Resolver(table), opts.project.name);
       }
-      const lines = l1.lines(ref);
-      if (!lines) {
+      const ir = l1.record(ref);
+      if (!ir) {
         unreadable.push(ref.file);
         continue;
       }
-      const { entry, text } = resolver.resolveFile(ref, lines, key);
+      const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, key);
       pack.addRaw(key, text);
       files[ref.file] = entry;
       resolvedFiles++;
@@ -261,8 +261,8 @@ class FileResolver {
   private foreign: Record<string, string> = {};
   private externals = new Set<string>();
   private imports = new Map<string, IrNode>();
-  /** Raw lines of Class and Method nodes, parsed only for `super()` calls. */
-  private scopes = new Map<string, string>();
+  /** Class and Method nodes by id, for `super()` calls. */
+  private scopes = new Map<string, IrNode>();
 
   constructor(
     private readonly r: Resolver,
@@ -270,7 +270,7 @@ class FileResolver {
   ) {}
 
   /** Resolves one file: its record text (L4 lines) and its manifest entry. */
-  resolveFile(ref: ShardRef, lines: readonly string[], key: string): { entry: L4FileEntry; text: string } {
+  resolveFile(ref: ShardRef, nodes: readonly IrNode[], edges: readonly IrEdge[], key: string): { entry: L4FileEntry; text: string } {
     this.file = ref.file;
     this.module = ref.module;
     this.deps = new Set();
@@ -281,13 +281,13 @@ class FileResolver {
     this.out = [];
     this.states = new Map();
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
-    this.run(lines);
+    this.run(nodes, edges);
     const entry: L4FileEntry = {
       key,
       imports: [...this.deps].sort(),
       externals: [...this.externals].sort(),
       counts: this.stats,
-      resolution: countFile(lines, this.states),
+      resolution: countFile(nodes, edges, this.states),
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
     return { entry, text: this.out.join('\n') };
@@ -299,23 +299,19 @@ class FileResolver {
     if (line.of === undefined) this.states.set(line.id, line.unresolved ? (line.external !== undefined ? 2 : 0) : 1);
   }
 
-  run(lines: readonly string[]): void {
-    for (const line of lines) {
-      const kind = lineKind(line);
-      if (isNodeLine(line)) {
-        if (kind === 'Import') {
-          const n = JSON.parse(line) as IrNode;
-          this.imports.set(n.id, n);
-        } else if (kind === 'Class' || kind === 'Method') this.scopes.set(rawField(line, 'id')!, line);
-        continue;
-      }
-      if (kind === 'IMPORTS') this.onImport(JSON.parse(line) as IrEdge);
+  run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
+    for (const n of nodes) {
+      if (n.node === 'Import') this.imports.set(n.id, n);
+      else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
+    }
+    for (const e of edges) {
+      const kind = e.edge;
+      if (kind === 'IMPORTS') this.onImport(e);
       else if (kind === 'READS') {
         // Only reads of a name bound by an import need L4; the rest are resolved in the file.
-        const dst = rawField(line, 'dst');
-        const imp = dst === undefined ? undefined : this.imports.get(dst);
-        if (imp) this.onImportRead(JSON.parse(line) as IrEdge, imp);
-      } else if (RESOLVABLE.has(kind) && !line.includes('"dst":"')) this.onEdge(JSON.parse(line) as IrEdge);
+        const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
+        if (imp) this.onImportRead(e, imp);
+      } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
     }
   }
 
@@ -392,12 +388,10 @@ class FileResolver {
 
   /** `super().m()` in a method: m along the MRO of the method's class, after the class itself. */
   private resolveSuper(e: IrEdge): Res {
-    const methodLine = this.scopes.get(e.src);
-    if (!methodLine || lineKind(methodLine) !== 'Method' || !e.callee) return UNRESOLVED;
-    const method = JSON.parse(methodLine) as IrNode;
-    const clsLine = method.parent === undefined ? undefined : this.scopes.get(method.parent);
-    if (!clsLine) return UNRESOLVED;
-    const cls = JSON.parse(clsLine) as IrNode;
+    const method = this.scopes.get(e.src);
+    if (!method || method.node !== 'Method' || !e.callee) return UNRESOLVED;
+    const cls = method.parent === undefined ? undefined : this.scopes.get(method.parent);
+    if (!cls) return UNRESOLVED;
     const name = e.callee.slice(e.callee.lastIndexOf('.') + 1);
     return this.r.member(cls.fqn, name, true);
   }

@@ -9,9 +9,8 @@
  *   only when L4 took it to the imported definition or module.
  */
 import * as path from 'node:path';
-import type { IrEdge } from '../../ir/model';
+import type { IrEdge, IrNode } from '../../ir/model';
 import { readJsonOrUndefined } from '../../util/atomic';
-import { lineKind, rawField, isNodeLine } from '../l1-structure/lines';
 
 export interface RateStats {
   total: number;
@@ -62,8 +61,8 @@ export class ResolutionCounter {
     this.imports = new Set();
   }
 
-  node(line: string): void {
-    if (lineKind(line) === 'Import') this.imports.add(rawField(line, 'id')!);
+  importNode(id: string): void {
+    this.imports.add(id);
   }
 
   edge(e: IrEdge, l4: number): void {
@@ -98,20 +97,12 @@ export class ResolutionCounter {
   }
 }
 
-/** A file's resolution counts, from its IR lines and what L4 made of each edge id (absent = not touched). */
-export function countFile(lines: readonly string[], l4: ReadonlyMap<string, number>): ResolutionStats {
+/** A file's resolution counts, from its IR and what L4 made of each edge id (absent = not touched). */
+export function countFile(nodes: readonly IrNode[], edges: readonly IrEdge[], l4: ReadonlyMap<string, number>): ResolutionStats {
   const counter = new ResolutionCounter();
   counter.beginFile();
-  for (const line of lines) {
-    if (isNodeLine(line)) counter.node(line);
-    else {
-      const kind = lineKind(line);
-      if (kind === 'CALLS' || kind === 'INSTANTIATES' || kind === 'READS') {
-        const e = JSON.parse(line) as IrEdge;
-        counter.edge(e, l4.get(e.id) ?? 0);
-      }
-    }
-  }
+  for (const n of nodes) if (n.node === 'Import') counter.importNode(n.id);
+  for (const e of edges) if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES' || e.edge === 'READS') counter.edge(e, l4.get(e.id) ?? 0);
   return counter.result();
 }
 

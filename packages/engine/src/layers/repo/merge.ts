@@ -17,13 +17,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { IrEdge } from '../../ir/model';
+import type { IrEdge, IrNode } from '../../ir/model';
 import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from '../l4-resolve/deps';
 import { AtomicLineWriter } from '../../util/line-writer';
 import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
-import { isNodeLine, L1Reader, type ProjectOut } from '../l1-structure/stream';
+import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 import { PackReader } from '../../util/pack';
 import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
 
@@ -147,13 +147,13 @@ export async function exportGraph(o: { projects: readonly ProjectOut[]; out: str
       const l1 = L1Reader.open(p.outDir);
       try {
         for (const ref of l1.refs) {
-          const lines = l1.lines(ref);
-          if (!lines) continue; // L4 reported it as unreadable; the rest of the repo is still exported
+          const ir = l1.record(ref);
+          if (!ir) continue; // L4 reported it as unreadable; the rest of the repo is still exported
           const e4 = m.files[ref.file];
           const text = e4 ? l4.text(e4.key) : undefined;
           const { byId, derived } = parseL4(text ? text.split('\n') : []);
           stats.files++;
-          writeFile(p.name, lines, byId, derived, out, stats, fileProject);
+          writeFile(p.name, ir.nodes, ir.edges, byId, derived, out, stats, fileProject);
         }
       } finally {
         l1.close();
@@ -170,20 +170,19 @@ export async function exportGraph(o: { projects: readonly ProjectOut[]; out: str
 
 function writeFile(
   project: string,
-  lines: readonly string[],
+  nodes: readonly IrNode[],
+  edges: readonly IrEdge[],
   byId: Map<string, L4Line>,
   derived: Map<string, Completed[]>,
   out: AtomicLineWriter,
   stats: Omit<GraphExportStats, 'bytes' | 'ms'>,
   fileProject: Map<string, string>,
 ): void {
-  for (const line of lines) {
-    if (isNodeLine(line)) {
-      out.writeRaw(line);
-      stats.nodes++;
-      continue;
-    }
-    const e = JSON.parse(line) as IrEdge;
+  for (const n of nodes) {
+    out.write(n);
+    stats.nodes++;
+  }
+  for (const e of edges) {
     const r = byId.get(e.id);
     if (r) {
       if ('unresolved' in r) {
