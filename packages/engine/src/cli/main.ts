@@ -1,76 +1,90 @@
 /**
  * `codegraph` — the engine's own command line, for indexing any directory of Python without Nx.
+ *
+ * Exit codes: 0 done, 1 the run failed, 2 bad usage (reported before any work starts).
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { indexDirectory } from '../pipeline';
-import { formatSummary } from '../layers/summary/summary';
-import { runL2 } from '../layers/l2-occurrences/run';
-import { runL4 } from '../layers/l4-resolve/run';
-import { resolutionStats } from '../layers/l4-resolve/stats';
-import { runL9 } from '../layers/l9-packages/run';
-import { detectLayout } from '../project/layout';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ENGINE_VERSION } from '../version';
+import { RunError, UsageError } from './errors';
+import { indexCommand, type IndexOptions } from './index-command';
 
-const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--json]
+/** The package README ships in the tarball; the help points there rather than to repo docs that do not. */
+const README = path.resolve(__dirname, '..', '..', 'README.md');
 
-Indexes every Python file under <dir> as one project into <out> (default: ./.codegraph/index): L0 fast path, L1
-structural IR, L2 SCIP occurrences (<out>/l2/index.scip), L4 cross-file resolution, L9 declared vs imported packages. Re-running reuses every
-unchanged file. Outputs are described in docs/ir.md.`;
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected an integer ≥ 1.');
+  return Number(value);
+}
+
+function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command('codegraph')
+    .description('Index Python code into a code graph: structure, occurrences (SCIP), cross-file resolution, packages.')
+    .version(ENGINE_VERSION, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      outputError: (text, write) => write(`codegraph: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ codegraph index ./src                       index ./src into ./.codegraph/index
+  $ codegraph index /usr/lib/python3.11 --out /tmp/stdlib --json > stdlib.json
+  $ codegraph help index
+
+Docs: ${README}`,
+    );
+
+  program
+    .command('index')
+    .description('Index every Python file under <dir> as one project (L0 inventory, L1 IR, L2 SCIP, L4 resolution, L9 packages).')
+    .argument('<dir>', 'directory of Python code (a project: pyproject.toml, setup.cfg or plain files)')
+    .option('-o, --out <dir>', 'output directory', path.join('.codegraph', 'index'))
+    .addOption(new Option('-w, --workers <n>', 'worker threads for parsing (default: one per core)').argParser(positiveInteger))
+    .addOption(new Option('--max-file-bytes <n>', 'skip (and report) Python files larger than this').argParser(positiveInteger))
+    .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .addHelpText(
+      'after',
+      `
+Re-running reuses every unchanged file. Files with syntax errors are indexed as far as they parse and listed in
+the summary. Exit codes: 0 indexed, 1 the run failed (e.g. invalid pyproject.toml), 2 bad usage.
+
+Examples:
+  $ codegraph index .                                  this directory, outputs in ./.codegraph/index
+  $ codegraph index services/billing -o /tmp/billing   outputs elsewhere
+  $ codegraph index src --workers 1 --quiet            one thread, print only errors
+  $ codegraph index src --json | jq .resolution        machine-readable summary
+
+Outputs (l0/ … l9/, summary.json, l2/index.scip): ${README} (section "Outputs")`,
+    )
+    .action(async (dir: string, opts: IndexOptions) => onExit(await indexCommand(dir, opts)));
+  return program;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(USAGE);
-    return cmd ? 0 : 2;
-  }
-  if (cmd !== 'index') {
-    console.error(`codegraph: unknown command '${cmd}'\n${USAGE}`);
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
     return 2;
   }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      'max-file-bytes': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 2;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // help/version, or a usage error already printed
+    if (err instanceof UsageError || err instanceof RunError) {
+      process.stderr.write(`codegraph: ${err.message}\n`);
+      if (err instanceof UsageError) process.stderr.write(`Run 'codegraph help index' for usage.\n`);
+      return err.exitCode;
+    }
+    throw err;
   }
-  const dir = path.resolve(positionals[0]!);
-  const out = path.resolve(values.out ?? path.join('.codegraph', 'index'));
-  const t0 = performance.now();
-  const summary = await indexDirectory({
-    dir,
-    outDir: out,
-    workers: values.workers ? Number(values.workers) : undefined,
-    maxFileBytes: values['max-file-bytes'] ? Number(values['max-file-bytes']) : undefined,
-  });
-  const layout = detectLayout(dir, dir);
-  const project = { name: layout.name ?? path.basename(dir), outDir: out };
-  const l2 = await runL2({ root: dir, project, package: { name: project.name, version: layout.version ?? '.' } });
-  const l4 = await runL4({ root: dir, project });
-  const resolution = await resolutionStats(out);
-  const l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
-  const ms = performance.now() - t0;
-  if (values.json) console.log(JSON.stringify({ ...summary, l2, l4, resolution, l9: { undeclared: l9.undeclared, unused: l9.unused }, ms: Math.round(ms), out }, null, 2));
-  else {
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    console.log(formatSummary(summary, ms));
-    console.log(`  l2: ${l2.occurrences} occurrences in ${l2.files} documents (${l2.computed} computed, ${l2.reused} reused), ${l2.ms} ms`);
-    console.log(
-      `  l4: imports ${l4.importsResolved}/${l4.imports} resolved (${l4.importsExternal} external), ${l4.edgesResolved} edges completed, ${l4.ms} ms; ` +
-        `call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
-    );
-    console.log(
-      `  l9: ${l9.declared.length} declared, ${l9.imported.length} third-party imported; undeclared: ${l9.undeclared.map((u) => u.name).join(', ') || 'none'}; ` +
-        `unused: ${l9.unused.map((u) => u.dist).join(', ') || 'none'}`,
-    );
-    console.log(`  output: ${out}`);
-  }
-  return 0;
 }

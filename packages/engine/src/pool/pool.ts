@@ -18,7 +18,8 @@ export class FilePool {
     this.pool = workerpool.pool(path.join(__dirname, 'worker.js'), { maxWorkers: workers, workerType: 'thread' });
   }
 
-  async run(tasks: FileTask[], batchSize: number): Promise<FileResult[]> {
+  /** `onBatch` is told how many files each finished batch held (progress reporting). */
+  async run(tasks: FileTask[], batchSize: number, onBatch?: (files: number) => void): Promise<FileResult[]> {
     const batches: Promise<FileResult[]>[] = [];
     for (let i = 0; i < tasks.length; i += batchSize) {
       const batch = tasks.slice(i, i + batchSize);
@@ -26,7 +27,10 @@ export class FilePool {
         (this.pool.exec('indexBatch', [batch]) as Promise<FileResult[]>).catch((err: Error) =>
           // A worker that died (e.g. out of memory on a pathological file) fails only its own batch.
           batch.map((t) => ({ file: t.file, module: t.module, loc: 0, syntaxErrors: 0, nodes: {}, edges: {}, diagnostics: [], error: `worker failed: ${err.message}` })),
-        ),
+        ).then((r) => {
+          onBatch?.(batch.length);
+          return r;
+        }),
       );
     }
     return (await Promise.all(batches)).flat();

@@ -30,6 +30,8 @@ export interface L1Options {
   /** Below this many files to parse, work in-process: starting threads would cost more than it saves. */
   inProcessBelow?: number;
   excludeDirs?: readonly string[];
+  /** Called as files to parse finish (`done` of `total`; reused files are not counted), for progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ManifestEntry {
@@ -227,11 +229,16 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
 
 async function processAll(todo: FileTask[], opts: L1Options): Promise<FileResult[]> {
   if (todo.length === 0) return [];
+  let done = 0;
+  const progress = (n: number) => opts.onProgress?.((done += n), todo.length);
   const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
   if (workers <= 1 || todo.length < (opts.inProcessBelow ?? 16)) {
     await initFileWork();
     const out: FileResult[] = [];
-    for (const t of todo) out.push(processFile(t));
+    for (const t of todo) {
+      out.push(processFile(t));
+      progress(1);
+    }
     return out;
   }
   // Big files first so one straggler does not finish alone at the end; small batches keep both cores busy.
@@ -240,7 +247,7 @@ async function processAll(todo: FileTask[], opts: L1Options): Promise<FileResult
   const batchSize = Math.max(1, Math.min(16, Math.floor(todo.length / (workers * 16))));
   const pool = new FilePool(workers);
   try {
-    return await pool.run(ordered, batchSize);
+    return await pool.run(ordered, batchSize, progress);
   } finally {
     await pool.close();
   }
