@@ -146,6 +146,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     summary = await indexDirectory({ dir, outDir: out, workers: o.workers, maxFileBytes: o.maxFileBytes, onProgress: (d, t) => progress.update(d, t) });
     const layout = detectLayout(dir, dir);
     const project = { name: layout.name ?? path.basename(dir), outDir: out };
+    summary = { ...summary, name: project.name };
     progress.step('l2 occurrences');
     l2 = await runL2({ root: dir, project, package: { name: project.name, version: layout.version ?? '.' } });
     progress.step('l4 resolution');

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_VERSION } from '../version';
 import { RunError, UsageError } from './errors';
-import { indexCommand, type IndexOptions } from './index-command';
+import type { IndexOptions } from './index-command';
 
 /** The package README ships in the tarball; the help points there rather than to repo docs that do not. */
 const README = path.resolve(__dirname, '..', '..', 'README.md');
@@ -64,7 +64,8 @@ Examples:
 
 Outputs (l0/ … l9/, summary.json, l2/index.scip): ${README} (section "Outputs")`,
     )
-    .action(async (dir: string, opts: IndexOptions) => onExit(await indexCommand(dir, opts)));
+    // Loaded on use: help, version and usage errors answer without loading the layers.
+    .action(async (dir: string, opts: IndexOptions) => onExit(await (await import('./index-command')).indexCommand(dir, opts)));
   return program;
 }
 
