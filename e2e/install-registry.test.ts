@@ -106,8 +106,9 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       const { token } = (await user.json()) as { token: string };
 
       // --- pack and publish exactly what a release would
-      const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-      delete env.npm_config_registry; // set by `npm test` itself; must not leak into the fresh workspace
+      // `npm test` passes its own config (prefix, registry, …) down as npm_* variables: none may reach the fresh workspace.
+      const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      Object.assign(env, { npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' });
       const userconfig = path.join(base, 'publish.npmrc');
       fs.writeFileSync(userconfig, `//127.0.0.1:${port}/:_authToken=${token}\n`);
       const packDir = path.join(base, 'pack');
@@ -118,7 +119,7 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
           env,
           encoding: 'utf8',
         }).then((r) => r.stdout),
-      ) as { name: string; filename: string; files: { path: string }[] }[];
+      ) as { name: string; filename: string; integrity: string; files: { path: string }[] }[];
       const files = (name: string) => packed.find((p) => p.name === name)!.files.map((f) => f.path);
       expect(files('@codegraph/engine')).toEqual(expect.arrayContaining(['README.md', 'bin/codegraph.js', 'dist/index.js', 'dist/cli/main.js', 'package.json']));
       expect(files('@codegraph/nx')).toEqual(
@@ -139,13 +140,13 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       }
       fs.writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: '24.0.0' } }, null, 2));
       // Deliberately unusual formatting: init must edit this file minimally.
-      const nxJsonBefore = '{\n    "$schema": "./node_modules/nx/schemas/nx-schema.json",\n    "defaultBase": "main" // the trunk\n}\n';
+      const nxJsonBefore = '{\n    "$schema": "./node_modules/nx/schemas/nx-schema.json",\n    // the trunk\n    "defaultBase": "main"\n}\n';
       fs.writeFileSync(path.join(ws, 'nx.json'), nxJsonBefore);
       fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules\n.nx\n');
       fs.writeFileSync(path.join(ws, '.npmrc'), `@codegraph:registry=${url}\n`);
-      const wsEnv = { ...nxEnv(base, 'fresh'), ...env, npm_config_userconfig: path.join(base, 'empty.npmrc') };
+      const wsEnv: NodeJS.ProcessEnv = { ...env, ...nxEnv(base, 'fresh'), npm_config_userconfig: path.join(base, 'empty.npmrc') };
+      for (const k of Object.keys(wsEnv)) if (/^npm_/i.test(k) && !(k in env) && k !== 'npm_config_userconfig') delete wsEnv[k];
       fs.writeFileSync(wsEnv.npm_config_userconfig!, '');
-      delete wsEnv.npm_config_registry;
       // nx itself comes from npm's cache when it is there (it is after the checkout's own install).
       await sh('npm', ['install', '--prefer-offline'], ws, wsEnv);
       const git = (args: string[]) => sh('git', ['-c', 'user.email=e2e@codegraph.local', '-c', 'user.name=e2e', ...args], ws, wsEnv);
@@ -161,17 +162,19 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       expect(addOut).toMatch(/Package @codegraph\/nx added successfully/);
       expect(addOut).toMatch(/nx run repo:codegraph-index/); // init prints the next command
 
-      const lock = JSON.parse(fs.readFileSync(path.join(ws, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; link?: boolean }> };
-      for (const name of ['@codegraph/nx', '@codegraph/engine']) {
-        const entry = lock.packages[`node_modules/${name}`]!;
+      // What was installed is exactly what was packed here (npm may omit `resolved` from the lockfile; the
+      // integrity says more anyway).
+      const lock = JSON.parse(fs.readFileSync(path.join(ws, 'package-lock.json'), 'utf8')) as { packages: Record<string, { integrity?: string; link?: boolean }> };
+      for (const p of packed) {
+        const entry = lock.packages[`node_modules/${p.name}`]!;
         expect(entry.link).toBeUndefined();
-        expect(entry.resolved).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
+        expect(entry.integrity).toBe(p.integrity);
       }
       expect(fs.lstatSync(path.join(ws, 'node_modules', '@codegraph', 'engine')).isSymbolicLink()).toBe(false);
 
       // init edited nx.json in place: the comment and four-space indent survive, the plugin is added.
       const nxJson = fs.readFileSync(path.join(ws, 'nx.json'), 'utf8');
-      expect(nxJson).toContain('"defaultBase": "main" // the trunk');
+      expect(nxJson).toContain('\n    // the trunk\n    "defaultBase": "main",\n');
       expect(nxJson).toMatch(/\n {4}"plugins": \[\n {8}\{\n {12}"plugin": "@codegraph\/nx"/);
       expect(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8')).toContain('/.codegraph\n');
 
@@ -184,9 +187,9 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       const cli = path.join(ws, 'node_modules', '.bin', 'codegraph');
       expect((await sh(cli, ['--version'], ws, wsEnv)).trim()).toBe('0.1.0');
       const help = await sh(cli, ['index', '--help'], ws, wsEnv);
-      for (const ref of help.match(/\b[\w./-]+\.md\b/g) ?? []) {
-        expect(fs.existsSync(path.join(ws, 'node_modules', '@codegraph', 'engine', ref))).toBe(true);
-      }
+      const docs = help.match(/\/\S+\.md\b/g) ?? [];
+      expect(docs).toEqual([fs.realpathSync(path.join(ws, 'node_modules', '@codegraph', 'engine', 'README.md'))]);
+      for (const doc of docs) expect(fs.existsSync(doc)).toBe(true);
     },
     TIMEOUT,
   );
