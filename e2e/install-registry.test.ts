@@ -144,9 +144,9 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       fs.writeFileSync(path.join(ws, 'nx.json'), nxJsonBefore);
       fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules\n.nx\n');
       fs.writeFileSync(path.join(ws, '.npmrc'), `@codegraph:registry=${url}\n`);
-      const wsEnv: NodeJS.ProcessEnv = { ...env, ...nxEnv(base, 'fresh'), npm_config_userconfig: path.join(base, 'empty.npmrc') };
-      for (const k of Object.keys(wsEnv)) if (/^npm_/i.test(k) && !(k in env) && k !== 'npm_config_userconfig') delete wsEnv[k];
-      fs.writeFileSync(wsEnv.npm_config_userconfig!, '');
+      // The machine's own npm config (proxy, CA) applies as for any user; only the publish token stays out.
+      const wsEnv: NodeJS.ProcessEnv = { ...env, ...nxEnv(base, 'fresh') };
+      for (const k of Object.keys(wsEnv)) if (/^npm_/i.test(k) && !(k in env)) delete wsEnv[k];
       // nx itself comes from npm's cache when it is there (it is after the checkout's own install).
       await sh('npm', ['install', '--prefer-offline'], ws, wsEnv);
       const git = (args: string[]) => sh('git', ['-c', 'user.email=e2e@codegraph.local', '-c', 'user.name=e2e', ...args], ws, wsEnv);

@@ -196,7 +196,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       `l1: ${count(l1s?.processed ?? 0)} parsed, ${count(l1s?.reused ?? 0)} reused, ${count(l1s?.failed ?? 0)} failed, ${duration(l1s?.ms ?? 0)}`,
     `  l2: ${count(l2.occurrences)} occurrences in ${plural(l2.files, 'document')} (${count(l2.computed)} computed, ${count(l2.reused)} reused), ${duration(l2.ms)}`,
     `  l4: ${count(l4.importsResolved)}/${count(l4.imports)} imports resolved (${count(l4.importsExternal)} external), ` +
-      `${count(l4.edgesResolved)} edges completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
+      `${plural(l4.edgesResolved, 'edge')} completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
     `  l9: ${count(l9.declared.length)} declared, ${count(l9.imported.length)} third-party imported; ` +
       `undeclared: ${names(l9.undeclared.map((u) => u.name))}; unused: ${names(l9.unused.map((u) => u.dist))}`,
     ...listProblems('files with syntax errors, indexed as far as they parse', syntax),
