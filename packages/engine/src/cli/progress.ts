@@ -28,6 +28,8 @@ class BarProgress implements Progress {
   step(name: string): void {
     this.stopBar();
     this.name = name;
+    // Steps without per-file progress still say what is running; the bar, if one comes, draws over this line.
+    this.stream.write(`\r\x1b[K  ${name}…`);
   }
 
   update(done: number, total: number): void {
@@ -48,6 +50,7 @@ class BarProgress implements Progress {
 
   stop(): void {
     this.stopBar();
+    this.stream.write('\r\x1b[K');
   }
 
   private stopBar(): void {
