@@ -7,6 +7,7 @@ export type { LanguageFrontEnd, ExtractInput } from './lang/language';
 export { extractPython, countLines } from './lang/python/extract';
 export { initPythonParser } from './lang/python/parser';
 export { decodePythonSource } from './lang/python/decode';
+export { extractImports, importsOfTree, type PythonImport } from './lang/python/imports';
 export { detectLayout, moduleNameFor, type ProjectLayout } from './project/layout';
 export { discoverFiles, DEFAULT_EXCLUDED_DIRS } from './project/discover';
 export { runL0, inventoryPath, type Inventory, type InventoryEntry, type LayerStats, type L0Options } from './layers/l0-fastpath/inventory';

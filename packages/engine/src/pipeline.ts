@@ -15,11 +15,13 @@ export interface IndexDirectoryOptions {
   workers?: number;
   maxFileBytes?: number;
   excludeDirs?: readonly string[];
+  /** L1 progress: files parsed so far of those to parse (reused files are not counted). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary> {
   const root = o.root ?? o.dir;
   const inventory = await runL0({ root, projectDir: o.dir, outDir: o.outDir, excludeDirs: o.excludeDirs });
-  await runL1({ root, projectDir: o.dir, outDir: o.outDir, inventory, workers: o.workers, maxFileBytes: o.maxFileBytes });
+  await runL1({ root, projectDir: o.dir, outDir: o.outDir, inventory, workers: o.workers, maxFileBytes: o.maxFileBytes, onProgress: o.onProgress });
   return summarizeProject(path.basename(o.dir) || o.dir, o.outDir);
 }

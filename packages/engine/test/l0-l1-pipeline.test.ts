@@ -198,10 +198,10 @@ describe('codegraph CLI', () => {
   it('indexes a directory without Nx and prints a summary', () => {
     seed();
     const bin = path.join(__dirname, '..', 'bin', 'codegraph.js');
-    const out = execFileSync(process.execPath, [bin, 'index', path.join(tmp, 'proj'), '--out', path.join(tmp, 'cli-out')], { encoding: 'utf8' });
-    expect(out).toMatch(/3 files, 10 LOC/);
+    const out = execFileSync(process.execPath, [bin, 'index', path.join(tmp, 'proj'), '--out', path.join(tmp, 'cli-out'), '--no-progress'], { encoding: 'utf8' });
+    expect(out).toMatch(/3 files, 10 lines/);
     expect(out).toMatch(/CALLS \d+/);
-    expect(out).toMatch(/files with syntax errors: 0/);
+    expect(out).not.toMatch(/syntax errors/); // named only when there are some (cli.test.ts)
     const json = JSON.parse(
       execFileSync(process.execPath, [bin, 'index', path.join(tmp, 'proj'), '--out', path.join(tmp, 'cli-out'), '--json'], { encoding: 'utf8' }),
     );

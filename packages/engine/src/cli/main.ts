@@ -1,153 +1,145 @@
 /**
  * `codegraph` — the engine's own command line, for indexing any directory of Python without Nx.
+ *
+ * Exit codes: 0 done, 1 the run failed, 2 bad usage (reported before any work starts).
  */
-import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { dumpLayer, exportIndex, openIndexFolder, type DumpLayer } from './export';
-import { L1Reader } from '../layers/l1-structure/stream';
-import { indexDirectory } from '../pipeline';
-import { formatSummary } from '../layers/summary/summary';
-import { runL2 } from '../layers/l2-occurrences/run';
-import { runL4 } from '../layers/l4-resolve/run';
-import { resolutionStats } from '../layers/l4-resolve/stats';
-import { runL9 } from '../layers/l9-packages/run';
-import { detectLayout } from '../project/layout';
+import * as path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ENGINE_VERSION } from '../version';
+import { RunError, UsageError } from './errors';
+import type { IndexOptions } from './index-command';
 
-const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--json]
-       codegraph export <index> --format jsonl|scip --out <file> [--root <dir>]
-       codegraph dump <index> [--layer l1|facts|l2|l4] [--project <name>] [--file <path>]
+/** The package README ships in the tarball; the help points there rather than to repo docs that do not. */
+const README = path.resolve(__dirname, '..', '..', 'README.md');
 
-index   Indexes every Python file under <dir> as one project into <out> (default: ./.codegraph/index): L0 fast path,
-        L1 structural IR, L2 SCIP occurrences, L4 cross-file resolution, L9 declared vs imported packages.
-        Re-running reuses every unchanged file.
-export  Writes a whole graph (jsonl) or a SCIP index (scip) of an index: a repo federation (.codegraph/repo) or
-        one project's outputs (--root: the workspace root of a project's outputs; default: the current folder).
-dump    Prints a layer's records as JSON lines in their documented shape.
-Outputs are described in docs/ir.md (https://github.com/codegraph/codegraph/blob/main/docs/ir.md).`;
-
-export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(USAGE);
-    return cmd ? 0 : 2;
-  }
-  if (cmd === 'export' || cmd === 'dump') return exportOrDump(cmd, rest);
-  if (cmd !== 'index') {
-    console.error(`codegraph: unknown command '${cmd}'\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      'max-file-bytes': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 2;
-  }
-  const dir = path.resolve(positionals[0]!);
-  const out = path.resolve(values.out ?? path.join('.codegraph', 'index'));
-  const t0 = performance.now();
-  const summary = await indexDirectory({
-    dir,
-    outDir: out,
-    workers: values.workers ? Number(values.workers) : undefined,
-    maxFileBytes: values['max-file-bytes'] ? Number(values['max-file-bytes']) : undefined,
-  });
-  const layout = detectLayout(dir, dir);
-  const project = { name: layout.name ?? path.basename(dir), outDir: out };
-  const l2 = await runL2({ root: dir, project });
-  const l4 = await runL4({ root: dir, project });
-  const resolution = await resolutionStats(out);
-  const l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
-  const ms = performance.now() - t0;
-  if (values.json) console.log(JSON.stringify({ ...summary, l2, l4, resolution, l9: { undeclared: l9.undeclared, unused: l9.unused }, ms: Math.round(ms), out }, null, 2));
-  else {
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    console.log(formatSummary(summary, ms));
-    console.log(`  l2: ${l2.occurrences} occurrences in ${l2.files} documents (${l2.computed} computed, ${l2.reused} reused), ${l2.ms} ms`);
-    console.log(
-      `  l4: ${l4.resolvedFiles} files resolved, ${l4.reusedFiles} reused; imports ${l4.importsResolved}/${l4.imports} resolved (${l4.importsExternal} external), ${l4.edgesResolved} edges completed, ${l4.ms} ms; ` +
-        `call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
-    );
-    console.log(
-      `  l9: ${l9.declared.length} declared, ${l9.imported.length} third-party imported; undeclared: ${l9.undeclared.map((u) => u.name).join(', ') || 'none'}; ` +
-        `unused: ${l9.unused.map((u) => u.dist).join(', ') || 'none'}`,
-    );
-    console.log(`  output: ${out}`);
-  }
-  return 0;
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected an integer ≥ 1.');
+  return Number(value);
 }
 
-async function exportOrDump(cmd: 'export' | 'dump', rest: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        root: { type: 'string' },
-        layer: { type: 'string', default: 'l1' },
-        project: { type: 'string' },
-        file: { type: 'string' },
-      },
+function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command('codegraph')
+    .description('Index Python code into a code graph: structure, occurrences (SCIP), cross-file resolution, packages.')
+    .version(ENGINE_VERSION, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      outputError: (text, write) => write(`codegraph: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ codegraph index ./src                       index ./src into ./.codegraph/index
+  $ codegraph index /usr/lib/python3.11 --out /tmp/stdlib --json > stdlib.json
+  $ codegraph help index
+
+Docs: ${README}`,
+    );
+
+  program
+    .command('index')
+    .description('Index every Python file under <dir> as one project (L0 inventory, L1 IR, L2 SCIP, L4 resolution, L9 packages).')
+    .argument('<dir>', 'directory of Python code (a project: pyproject.toml, setup.cfg or plain files)')
+    .option('-o, --out <dir>', 'output directory', path.join('.codegraph', 'index'))
+    .addOption(new Option('-w, --workers <n>', 'worker threads for parsing (default: one per core)').argParser(positiveInteger))
+    .addOption(new Option('--max-file-bytes <n>', 'skip (and report) Python files larger than this').argParser(positiveInteger))
+    .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .addHelpText(
+      'after',
+      `
+Re-running reuses every unchanged file. Files with syntax errors are indexed as far as they parse and listed in
+the summary. Exit codes: 0 indexed, 1 the run failed (e.g. invalid pyproject.toml), 2 bad usage.
+
+Examples:
+  $ codegraph index .                                  this directory, outputs in ./.codegraph/index
+  $ codegraph index services/billing -o /tmp/billing   outputs elsewhere
+  $ codegraph index src --workers 1 --quiet            one thread, print only errors
+  $ codegraph index src --json | jq .resolution        machine-readable summary
+
+Outputs (l0/ … l9/, summary.json): ${README} (section "Outputs")`,
+    )
+    // Loaded on use: help, version and usage errors answer without loading the layers.
+    .action(async (dir: string, opts: IndexOptions) => onExit(await (await import('./index-command')).indexCommand(dir, opts)));
+
+  program
+    .command('export')
+    .description('Write a whole graph (jsonl) or a SCIP index (scip) of an index: a repo federation or one project.')
+    .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs (.codegraph/projects/<root>, or an `index --out` folder)')
+    .addOption(new Option('-f, --format <format>', 'what to write').choices(['jsonl', 'scip']).makeOptionMandatory())
+    .requiredOption('-o, --out <file>', 'the file to write (atomically)')
+    .option('--root <dir>', "workspace root of a single project's outputs (SCIP project_root; default: the current folder)")
+    .addHelpText(
+      'after',
+      `
+Whole-repo artifacts are not rewritten on every run; export them when a tool needs them.
+
+Examples:
+  $ codegraph export .codegraph/repo --format jsonl --out graph.jsonl   every node and edge, cross-project edges resolved
+  $ codegraph export .codegraph/repo --format scip --out index.scip     one SCIP index, cross-project symbols linked
+  $ codegraph export .codegraph/index --format scip --out app.scip      one project indexed with \`codegraph index\``,
+    )
+    .action(async (index: string, opts: { format: 'jsonl' | 'scip'; out: string; root?: string }) => {
+      const { exportIndex, openIndexFolder } = await import('./export');
+      const folder = openIndexFolderOrUsage(openIndexFolder, index, opts.root);
+      const out = path.resolve(opts.out);
+      const stats = await exportIndex(folder, opts.format, out);
+      process.stderr.write(`codegraph export: ${out} ${JSON.stringify(stats)}\n`);
+      onExit(0);
     });
-  } catch (err) {
-    console.error(`codegraph ${cmd}: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 2;
-  }
-  let folder;
+
+  program
+    .command('dump')
+    .description("Print a layer's records as JSON lines, in the shapes docs/ir.md documents.")
+    .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs')
+    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4']).default('l1'))
+    .option('-p, --project <name>', 'only this project of a federation')
+    .option('--file <path>', 'only this source file (its path as indexed, relative to the workspace root)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ codegraph dump .codegraph/projects/libs/core --file libs/core/core/money.py   the file's IR (header, then nodes and edges)
+  $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project`,
+    )
+    .action(async (index: string, opts: { layer: 'l1' | 'facts' | 'l2' | 'l4'; project?: string; file?: string }) => {
+      const { dumpLayer, openIndexFolder } = await import('./export');
+      const { L1Reader } = await import('../layers/l1-structure/stream');
+      const folder = openIndexFolderOrUsage(openIndexFolder, index);
+      const projects = opts.project === undefined ? folder.projects : folder.projects.filter((p) => p.name === opts.project);
+      if (projects.length === 0) throw new UsageError(`no project ${opts.project} (projects: ${folder.projects.map((p) => p.name).join(', ')})`);
+      const out = new LineOut();
+      let found = opts.file === undefined;
+      try {
+        for (const p of projects) {
+          if (opts.file !== undefined && !L1Reader.open(p.outDir).manifest.files[opts.file]) continue;
+          found = true;
+          await dumpLayer(p, opts.layer, (l) => out.write(l), opts.file);
+        }
+      } catch (err) {
+        throw new RunError((err as Error).message);
+      } finally {
+        out.flush();
+      }
+      if (!found) throw new RunError(`${opts.file} is not indexed in ${index}`);
+      onExit(0);
+    });
+  return program;
+}
+
+/** An index folder, or a run error that says what to run first. */
+function openIndexFolderOrUsage<T>(open: (dir: string, root?: string) => T, dir: string, root?: string): T {
   try {
-    folder = openIndexFolder(positionals[0]!, values.root);
+    return open(dir, root);
   } catch (err) {
-    console.error(`codegraph ${cmd}: ${(err as Error).message}`);
-    return 1;
+    throw new RunError((err as Error).message);
   }
-  if (cmd === 'export') {
-    if ((values.format !== 'jsonl' && values.format !== 'scip') || !values.out) {
-      console.error(`codegraph export: --format jsonl|scip and --out <file> are required\n${USAGE}`);
-      return 2;
-    }
-    const stats = await exportIndex(folder, values.format, path.resolve(values.out));
-    console.error(`codegraph export: ${path.resolve(values.out)} ${JSON.stringify(stats)}`);
-    return 0;
-  }
-  const layer = values.layer as DumpLayer;
-  if (!['l1', 'facts', 'l2', 'l4'].includes(layer)) {
-    console.error(`codegraph dump: --layer must be l1, facts, l2 or l4`);
-    return 2;
-  }
-  const projects = values.project === undefined ? folder.projects : folder.projects.filter((p) => p.name === values.project);
-  if (projects.length === 0) {
-    console.error(`codegraph dump: no project ${values.project} (projects: ${folder.projects.map((p) => p.name).join(', ')})`);
-    return 1;
-  }
-  const out = new LineOut();
-  try {
-    for (const p of projects) {
-      if (values.file !== undefined && !L1Reader.open(p.outDir).manifest.files[values.file]) continue;
-      await dumpLayer(p, layer, (l) => out.write(l), values.file);
-    }
-  } catch (err) {
-    out.flush();
-    console.error(`codegraph dump: ${(err as Error).message}`);
-    return 1;
-  }
-  out.flush();
-  return 0;
 }
 
 /** Buffered stdout lines (one write per MB rather than per record). */
@@ -163,5 +155,26 @@ class LineOut {
     if (this.buf.length) fs.writeSync(1, this.buf.join('\n') + '\n');
     this.buf = [];
     this.size = 0;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // help/version, or a usage error already printed
+    if (err instanceof UsageError || err instanceof RunError) {
+      process.stderr.write(`codegraph: ${err.message}\n`);
+      if (err instanceof UsageError) process.stderr.write(`Run 'codegraph help' for usage.\n`);
+      return err.exitCode;
+    }
+    throw err;
   }
 }

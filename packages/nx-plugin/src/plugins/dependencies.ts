@@ -1,38 +1,40 @@
 /**
  * `createDependencies`: an edge from project A to project B when A's Python code imports a top-level package that
  * B provides, or when A's pyproject declares B's distribution. Only `ctx.filesToProcess` are read — Nx keeps the
- * edges of unchanged files from its previous graph — so a warm graph computation reads nothing.
+ * edges of unchanged files from its previous graph — so a warm graph computation reads and parses nothing.
  *
- * Import lines are found with a line-anchored scan rather than a parse: the project graph must stay cheap, and an
- * edge only needs the top-level module name. Finer resolution is L4's job.
+ * Imports come from the engine's tree-sitter parse (`extractImports`), not from a text scan: a docstring or string
+ * that says `import requests` is no import, and a false edge there made false cycles in real code. An import that
+ * runs at import time gives a `static` edge; one that only runs later or never (inside a function, under
+ * `if TYPE_CHECKING:`) a `dynamic` edge: still an edge — `nx affected` and the dependency closure of L4 need it, since
+ * L4 resolves those imports too — but one that `nx graph` draws dashed and that is no import-time cycle.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
-import { detectLayout, normalizeDist } from '@codegraph/engine';
+import { decodePythonSource, detectLayout, extractImports, initPythonParser, normalizeDist } from '@codegraph/engine';
 import type { CodegraphPluginOptions } from '../utils/options';
 
 export const PYTHON_TAG = 'codegraph:python';
 
-const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^#\n;]+))/gm;
 /** Names too generic to say which project they come from. */
 const AMBIGUOUS = new Set(['tests', 'test', 'testing', 'docs', 'scripts', 'examples', 'setup', 'conftest', 'src']);
 
 /** PEP 503 name normalisation: the engine's, so the project graph and L9 compare names alike. */
 export { normalizeDist };
 
-/** Top-level module names that appear in the import statements of a Python source. */
-export function importedTopLevels(source: string): Set<string> {
-  const out = new Set<string>();
-  IMPORT_LINE.lastIndex = 0;
-  for (let m = IMPORT_LINE.exec(source); m; m = IMPORT_LINE.exec(source)) {
-    if (m[1]) out.add(m[1].split('.')[0]!);
-    else if (m[2]) {
-      for (const part of m[2].replace(/[()\\]/g, ' ').split(',')) {
-        const mod = part.trim().split(/\s+/)[0];
-        if (mod && /^[A-Za-z_][\w.]*$/.test(mod)) out.add(mod.split('.')[0]!);
-      }
-    }
+/**
+ * Top-level modules the absolute imports of a Python source name, each with whether some import of it runs at
+ * import time (`true`) or all of them run only later or never (`false`: function-level, `TYPE_CHECKING`). Relative
+ * imports stay inside their project and are left out. Requires `await initPythonParser()`.
+ */
+export function importedTopLevels(source: string): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const imp of extractImports(source)) {
+    if (imp.level !== 0 || imp.module === '__future__') continue;
+    const top = imp.module.split('.')[0]!;
+    const eager = !imp.functionLevel && !imp.typeChecking;
+    out.set(top, (out.get(top) ?? false) || eager);
   }
   return out;
 }
@@ -95,7 +97,7 @@ function moduleOwners(ctx: CreateDependenciesContext, pyProjects: [string, strin
   return out;
 }
 
-export const createDependencies: CreateDependencies<CodegraphPluginOptions> = (_options, ctx) => {
+export const createDependencies: CreateDependencies<CodegraphPluginOptions> = async (_options, ctx) => {
   const pyProjects: [string, string][] = Object.entries(ctx.projects)
     .filter(([, p]) => p.tags?.includes(PYTHON_TAG))
     .map(([n, p]) => [n, p.root]);
@@ -107,32 +109,42 @@ export const createDependencies: CreateDependencies<CodegraphPluginOptions> = (_
     if (dist) byDist.set(normalizeDist(dist), name);
   }
   const isPython = new Set(pyProjects.map(([n]) => n));
-  const deps: RawProjectGraphDependency[] = [];
-  const seen = new Set<string>();
+  // One edge per (source, target, file); static wins over dynamic when a file has both kinds of import.
+  const deps = new Map<string, RawProjectGraphDependency>();
+  const add = (source: string, target: string | undefined, file: string, eager: boolean) => {
+    if (!target || target === source) return;
+    const key = `${source}\0${target}\0${file}`;
+    const prev = deps.get(key);
+    if (prev && (prev.type === DependencyType.static || !eager)) return;
+    deps.set(key, { source, target, sourceFile: file, type: eager ? DependencyType.static : DependencyType.dynamic });
+  };
+  let parserReady = false;
   for (const [source, files] of Object.entries(ctx.filesToProcess.projectFileMap)) {
     if (!isPython.has(source)) continue;
     for (const { file } of files) {
-      const base = path.posix.basename(file);
-      let targets: Iterable<string | undefined>;
+      const abs = path.join(ctx.workspaceRoot, file);
       if (file.endsWith('.py')) {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(path.join(ctx.workspaceRoot, file), 'latin1');
+          bytes = fs.readFileSync(abs);
         } catch {
           continue; // vanished since Nx listed it
         }
-        targets = [...importedTopLevels(text)].map((m) => owners.get(m));
-      } else if (base === 'pyproject.toml') {
-        targets = declaredDistributions(fs.readFileSync(path.join(ctx.workspaceRoot, file), 'utf8')).map((d) => byDist.get(d));
-      } else continue;
-      for (const target of targets) {
-        if (!target || target === source) continue;
-        const key = `${source}\0${target}\0${file}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        deps.push({ source, target, sourceFile: file, type: DependencyType.static });
+        if (!parserReady) {
+          await initPythonParser();
+          parserReady = true;
+        }
+        for (const [top, eager] of importedTopLevels(decodePythonSource(bytes).text)) add(source, owners.get(top), file, eager);
+      } else if (path.posix.basename(file) === 'pyproject.toml') {
+        let text: string;
+        try {
+          text = fs.readFileSync(abs, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const d of declaredDistributions(text)) add(source, byDist.get(d), file, true);
       }
     }
   }
-  return deps;
+  return [...deps.values()];
 };

@@ -12,6 +12,7 @@ import { visibilityOf } from '../../ir/model';
 import { hashString } from '../../util/hash';
 import { decodePythonSource } from './decode';
 import { PY_BUILTINS } from './builtins';
+import { importGuard } from './imports';
 import { inferLiteralType } from './literal-types';
 import { parsePython, type Language, type SyntaxNode, type TreeCursor } from './parser';
 import { isTestDecorator, isTestPath } from './tests';
@@ -726,32 +727,9 @@ class Extractor {
     else for (const c of t.namedChildren) if (c) this.bindCompTargets(c, cs);
   }
 
-  /**
-   * Whether an import statement only runs conditionally in a way that says the module may be absent: inside a `try`
-   * whose handlers catch ImportError (or anything), or under `if TYPE_CHECKING:`. L9 does not call such an import an
-   * undeclared dependency. Walks up to the enclosing definition only (imports are few; this is off the hot path).
-   */
-  private importGuard(n: SyntaxNode): { optional?: true; type_checking?: true } {
-    let child = n;
-    for (let cur = n.parent; cur; child = cur, cur = cur.parent) {
-      const t = cur.type;
-      if (t === 'module' || t === 'function_definition' || t === 'class_definition') break;
-      if (t === 'try_statement' && cur.childForFieldName('body')?.id === child.id) {
-        for (const h of cur.namedChildren) {
-          if (h?.type !== 'except_clause' && h?.type !== 'except_group_clause') continue;
-          const caught = h.namedChildren.filter((c) => c && c.type !== 'block').map((c) => c!.text).join(' ');
-          if (caught === '' || /\b(ImportError|ModuleNotFoundError|Exception|BaseException)\b/.test(caught)) return { optional: true };
-        }
-      } else if (t === 'if_statement' && cur.childForFieldName('consequence')?.id === child.id) {
-        if (/\bTYPE_CHECKING\b/.test(cur.childForFieldName('condition')?.text ?? '')) return { type_checking: true };
-      }
-    }
-    return {};
-  }
-
   private onImport(n: SyntaxNode, s: Scope): void {
     const span = spanOf(n);
-    const guard = this.importGuard(n);
+    const guard = importGuard(n);
     if (n.type === 'import_statement') {
       for (const c of n.namedChildren) {
         if (!c) continue;

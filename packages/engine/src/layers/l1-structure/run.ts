@@ -36,6 +36,8 @@ export interface L1Options {
   /** Below this many files to parse, work in-process: starting threads would cost more than it saves. */
   inProcessBelow?: number;
   excludeDirs?: readonly string[];
+  /** Called as files to parse finish (`done` of `total`; reused files are not counted), for progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ManifestEntry {
@@ -303,6 +305,8 @@ function factsHashOf(rec: StoredRecord): string {
 
 async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
   if (todo.length === 0) return [];
+  let done = 0;
+  const progress = (n: number) => opts.onProgress?.((done += n), todo.length);
   const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
   if (workers <= 1 || todo.length < (opts.inProcessBelow ?? 16)) {
     await initFileWork();
@@ -311,6 +315,7 @@ async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: 
       const r = processFile(t);
       out.push(r);
       onBatch([r]);
+      progress(1);
     }
     return out;
   }
@@ -320,7 +325,10 @@ async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: 
   const batchSize = Math.max(1, Math.min(16, Math.floor(todo.length / (workers * 16))));
   const pool = new FilePool(workers);
   try {
-    return await pool.run(ordered, batchSize, onBatch);
+    return await pool.run(ordered, batchSize, (results) => {
+      onBatch(results);
+      progress(results.length);
+    });
   } finally {
     await pool.close();
   }
