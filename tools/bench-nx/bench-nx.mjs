@@ -215,7 +215,7 @@ function readMarker(dir) {
 /** Reuses the work dir when its marker matches and its sources are as committed (leftover edits are undone). */
 function reusable(dir, wanted) {
   const m = readMarker(dir);
-  if (!m || m.format !== SETUP_FORMAT || !fs.existsSync(path.join(dir, '.git'))) return undefined;
+  if (!m || m.format !== SETUP_FORMAT || !m.complete || !fs.existsSync(path.join(dir, '.git'))) return undefined;
   if (m.requested.join(',') !== wanted.join(',')) {
     log(`work dir was built for --projects ${m.requested.join(',')}: rebuilding`);
     return undefined;
@@ -235,8 +235,14 @@ function setUpWorkspace(dir, wanted, { fresh, debCache }) {
     log(`reusing ${dir} (${marker.projects.join(', ')}; ${fmt(marker.pyFiles)} .py files)`);
   } else {
     log(`building the workspace in ${dir}`);
+    // Only a folder this benchmark made (its marker, even from an interrupted set-up) or an empty one is replaced.
+    const existing = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    if (existing.length && !existing.includes(SETUP_MARKER)) {
+      throw new BenchError(`--dir ${dir} exists, is not empty and was not made by this benchmark: refusing to delete it`);
+    }
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    writeAtomic(path.join(dir, SETUP_MARKER), JSON.stringify({ format: SETUP_FORMAT, complete: false }));
     const projects = buildSources(dir, wanted, debCache);
     if (projects.length === 0) throw new BenchError('no project could be set up: nothing to benchmark');
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'codegraph-bench-nx', version: '0.0.0', private: true }, null, 2) + '\n');
@@ -245,7 +251,7 @@ function setUpWorkspace(dir, wanted, { fresh, debCache }) {
     fs.writeFileSync(path.join(dir, '.gitignore'), ['node_modules', '.nx', '.codegraph', '*.tgz', SETUP_MARKER, 'bench-logs', ''].join('\n'));
     git(dir, ['init', '-q', '-b', 'main']);
     commitAll(dir, 'bench workspace sources');
-    marker = { format: SETUP_FORMAT, requested: wanted, projects, pyFiles: countPy(dir), tarballs: {} };
+    marker = { format: SETUP_FORMAT, complete: true, requested: wanted, projects, pyFiles: countPy(dir), tarballs: {} };
     writeAtomic(path.join(dir, SETUP_MARKER), JSON.stringify(marker, null, 2));
   }
   installPlugin(dir, marker);
