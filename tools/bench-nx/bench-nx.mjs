@@ -313,7 +313,11 @@ function parseNxTasks(output) {
   const total = ran ? 1 + Number(ran[1] ?? 0) : undefined;
   const cachedMatch = /Nx read the output from the cache instead of running the command for (\d+) out of (\d+) tasks?/.exec(output);
   const cached = cachedMatch ? Number(cachedMatch[1]) : 0;
-  return { total, cached, run: total === undefined ? undefined : total - cached };
+  // Which projects had a task executed (not restored): `✔  nx run p:t` lines without a cache tag, and the
+  // requested task itself, whose output Nx prints after `> nx run p:t` (with `[local cache]` when restored).
+  const executed = new Set();
+  for (const m of output.matchAll(/^\s*(?:✔|>)\s+nx run ([^:\s]+):\S+(.*)$/gm)) if (!/cache\]/.test(m[2])) executed.add(m[1]);
+  return { total, cached, run: total === undefined ? undefined : total - cached, projectsRun: [...executed].sort() };
 }
 
 async function timedNx(ctx, label, extraArgs = []) {
@@ -345,7 +349,7 @@ async function timedNx(ctx, label, extraArgs = []) {
     peakRssMb = undefined;
   }
   const tasks = parseNxTasks(output);
-  const row = { run: label, wallS, peakRssMb, tasksRun: tasks.run, tasksCached: tasks.cached, tasksTotal: tasks.total, load1: load, log: logFile };
+  const row = { run: label, wallS, peakRssMb, tasksRun: tasks.run, tasksCached: tasks.cached, tasksTotal: tasks.total, projectsRun: tasks.projectsRun, load1: load, log: logFile };
   log(`${label}: ${wallS.toFixed(2)} s, peak RSS ${peakRssMb ? fmt(peakRssMb) : '?'} MB, tasks run ${tasks.run ?? '?'} / cached ${tasks.cached} (load ${load.toFixed(2)})`);
   ctx.rows.push(row);
   return row;
@@ -507,6 +511,7 @@ function printReport(result) {
   console.log(`runs time \`${result.nxCommand} run repo:codegraph-index\`; \`npx nx\` would add ${result.npxOverheadS.toFixed(2)} s each (npm start-up, measured)`);
   console.log(`parse-only yardstick (one core, web-tree-sitter): ${(result.parseOnly.ms / 1000).toFixed(2)} s, ${fmt(result.parseOnly.linesPerS)} lines/s, peak RSS ${result.parseOnly.maxRssMb} MB\n`);
   console.log(markdownTable(result.runs, result.parseOnly.ms));
+  for (const r of result.runs.filter((r) => /edit/.test(r.run) && r.tasksRun)) console.log(`${r.run}: tasks executed in ${r.projectsRun.join(', ')}`);
   const o = result.outputs;
   console.log(`\ncold: ${fmt(result.coldLinesPerS)} lines/s (${(result.coldLinesPerS / result.parseOnly.linesPerS).toFixed(2)} of parse-only speed)`);
   console.log(`outputs (.codegraph): ${mb(o.bytes).toFixed(1)} MB in ${fmt(o.files)} files = ${result.outputsToSource.toFixed(2)}× the source`);
