@@ -329,13 +329,15 @@ async function timedNx(ctx, label, extraArgs = []) {
   const load = os.loadavg()[0];
   const start = performance.now();
   const { code, output } = await new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: dir, env: nxEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so an interrupt can stop Nx and every task process it forked, not only its parent.
+    const child = spawn(cmd, args, { cwd: dir, env: nxEnv(dir), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    ctx.child = child;
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.stderr.on('data', (d) => (text += d));
     child.on('error', reject);
     child.on('close', (c) => resolve({ code: c, output: text }));
-  });
+  }).finally(() => (ctx.child = undefined));
   const wallS = (performance.now() - start) / 1000;
   fs.writeFileSync(logFile, output);
   if (code !== 0) {
@@ -567,6 +569,11 @@ async function main() {
   const ctx = { dir, probe, rows: [], seq: 0, extraArgs: [], pendingRestore: undefined, nxCommand: values.npx ? ['npx', 'nx'] : [nxBin] };
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
+      try {
+        if (ctx.child) process.kill(-ctx.child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
       ctx.pendingRestore?.();
       console.error(`bench-nx: interrupted (${signal})${ctx.pendingRestore ? `; ${EDIT_FILE} restored` : ''}`);
       process.exit(130);
