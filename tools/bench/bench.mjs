@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { parseOnlyWasm, readSources } from './parse-only.mjs';
 
 const require = createRequire(import.meta.url);
 const self = new URL(import.meta.url).pathname;
@@ -28,29 +29,26 @@ async function phase(name, args) {
   let out = {};
   if (name === 'parse-wasm' || name === 'parse-native') {
     const files = JSON.parse(fs.readFileSync(args.list, 'utf8'));
-    const texts = files.map((f) => engine.decodePythonSource(fs.readFileSync(f)).text);
-    let parse;
+    const { texts } = readSources(files);
     if (name === 'parse-wasm') {
-      await engine.initPythonParser();
-      const { parsePython } = require('@codegraph/engine/dist/lang/python/parser.js');
-      parse = (t) => parsePython(t).delete();
+      out = { ms: await parseOnlyWasm(texts) };
     } else {
       const Parser = require('tree-sitter');
       const p = new Parser();
       p.setLanguage(require('tree-sitter-python'));
       let n = 0;
       // Native trees are freed by GC after an event-loop turn; yield now and then so memory stays bounded.
-      parse = (t) => {
+      const parse = (t) => {
         p.parse(t);
         if (++n % 10 === 0) globalThis.gc?.();
       };
+      const s = performance.now();
+      for (let i = 0; i < texts.length; i++) {
+        parse(texts[i]);
+        if (i % 10 === 0) await new Promise(setImmediate);
+      }
+      out = { ms: performance.now() - s };
     }
-    const s = performance.now();
-    for (let i = 0; i < texts.length; i++) {
-      parse(texts[i]);
-      if (name === 'parse-native' && i % 10 === 0) await new Promise(setImmediate);
-    }
-    out = { ms: performance.now() - s };
   } else if (name === 'index') {
     const s = performance.now();
     const summary = await engine.indexDirectory({ dir: args.dir, outDir: args.out, workers: Number(args.workers) });
