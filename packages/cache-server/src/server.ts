@@ -76,8 +76,9 @@ function decoded(s: string): string | undefined {
   }
 }
 
+/** ASCII bodies, and exactly `text/plain`: Nx shows a 401's message only then (a charset makes it "misconfigured"). */
 function text(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
@@ -124,7 +125,7 @@ export function createCacheServer(o: CacheServerOptions): CacheServer {
     }
     const role = auth.roleOf(req.headers.authorization);
     ctx.role = role;
-    if (!role) return text(res, 401, 'unauthorized', { 'WWW-Authenticate': 'Bearer' });
+    if (!role) return text(res, 401, 'missing or unknown bearer token', { 'WWW-Authenticate': 'Bearer' });
     const segment = p.slice(CACHE_PREFIX.length);
     const hash = decoded(segment);
     if (hash === undefined) return text(res, 400, 'malformed URL');
