@@ -29,7 +29,16 @@ const url = await new Promise((resolve, reject) => {
   child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
 });
 
+// Whatever happens, the server child goes too (a crash here used to leave it running, holding the output pipe).
+process.on('exit', () => child.kill('SIGTERM'));
 const digest = (b) => createHash('sha256').update(b).digest('hex');
+/** A request that got no answer at all (reset, closed): counted and named, instead of aborting the run. */
+const errors = new Map();
+const failed = (err) => {
+  bad++;
+  const code = err?.cause?.code ?? err?.code ?? err?.message;
+  errors.set(code, (errors.get(code) ?? 0) + 1);
+};
 const bodies = [];
 const headers = { Authorization: 'Bearer bench' };
 let ok = 0;
@@ -44,21 +53,25 @@ for (let done = 0; done < total; done += concurrency) {
       const body = randomBytes(1 + Math.floor(Math.random() * maxSize));
       const hash = digest(body);
       wave.push(
-        fetch(`${url}/v1/cache/${hash}`, { method: 'PUT', body, headers }).then(async (r) => {
-          await r.arrayBuffer();
-          if (r.status === 200) bodies.push([hash, body.length]);
-          r.status === 200 ? ok++ : bad++;
-          bytes += body.length;
-        }),
+        fetch(`${url}/v1/cache/${hash}`, { method: 'PUT', body, headers })
+          .then(async (r) => {
+            await r.arrayBuffer();
+            if (r.status === 200) bodies.push([hash, body.length]);
+            r.status === 200 ? ok++ : bad++;
+            bytes += body.length;
+          })
+          .catch(failed),
       );
     } else {
       const [hash, len] = bodies[Math.floor(Math.random() * bodies.length)];
       wave.push(
-        fetch(`${url}/v1/cache/${hash}`, { headers }).then(async (r) => {
-          const b = Buffer.from(await r.arrayBuffer());
-          r.status === 200 && b.length === len && digest(b) === hash ? ok++ : bad++;
-          bytes += b.length;
-        }),
+        fetch(`${url}/v1/cache/${hash}`, { headers })
+          .then(async (r) => {
+            const b = Buffer.from(await r.arrayBuffer());
+            r.status === 200 && b.length === len && digest(b) === hash ? ok++ : bad++;
+            bytes += b.length;
+          })
+          .catch(failed),
       );
     }
   }
@@ -68,4 +81,5 @@ const s = (performance.now() - t0) / 1000;
 child.kill('SIGTERM');
 fs.rmSync(dir, { recursive: true, force: true });
 console.log(`${total} requests (${concurrency} concurrent, bodies ≤ ${maxSize} B): ${Math.round(total / s)} req/s, ${(bytes / s / 1e6).toFixed(1)} MB/s, ${ok} ok, ${bad} failed or corrupt`);
+if (errors.size) console.log(`no answer: ${[...errors].map(([code, n]) => `${n}× ${code}`).join(', ')}`);
 process.exit(bad ? 1 : 0);

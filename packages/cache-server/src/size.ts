@@ -11,10 +11,11 @@ export function parseSize(s: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
-const TIME: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
+const TIME: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
 
+/** Milliseconds; a bare number is seconds. */
 export function parseDuration(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(s);
-  if (!m) throw new Error(`not a duration: '${s}' (e.g. 30d, 12h)`);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|[smhd]?)\s*$/i.exec(s);
+  if (!m) throw new Error(`not a duration: '${s}' (e.g. 30d, 12h, 10s, 500ms)`);
   return Math.floor(Number(m[1]) * TIME[(m[2] || 's').toLowerCase()]!);
 }

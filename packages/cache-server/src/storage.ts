@@ -14,6 +14,26 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 
 const DIGEST = 32;
+/** Entry file names are hashes as the server accepts them (see HASH in server.ts). */
+const HASH_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const SHARD = /^[A-Za-z0-9_-]{1,2}$/;
+const MAX_REPORTED_STRAYS = 20;
+
+/** The file system is full (or the quota is reached): the server answers 507, not a client error. */
+export function isNoSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** write(2) may store fewer bytes than asked (typically right before ENOSPC); keep going until all are written. */
+async function writeFully(fh: fsp.FileHandle, buf: Buffer, pos: number): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, pos + off);
+    if (bytesWritten === 0) throw Object.assign(new Error('no bytes written (file system full?)'), { code: 'ENOSPC' });
+    off += bytesWritten;
+  }
+}
 
 export interface StorageOptions {
   dir: string;
@@ -40,24 +60,71 @@ export class FsStorage {
 
   constructor(private readonly o: StorageOptions) {}
 
-  /** Creates the folders, removes uploads a crash left behind, and indexes existing entries. */
+  /**
+   * Creates the folders, removes the temp files of uploads a crash cut short (every file in `tmp/`), and indexes
+   * existing entries. Anything else found in the folder (`.DS_Store`, a README, a stray directory, a symlink) is
+   * not ours: it is left alone, never indexed or served, and reported in one `stray-files` warning so the server
+   * still starts.
+   */
   init(): void {
     const entries = path.join(this.o.dir, 'entries');
     const tmp = path.join(this.o.dir, 'tmp');
     fs.mkdirSync(entries, { recursive: true });
-    fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
-    for (const shard of fs.readdirSync(entries)) {
-      const sdir = path.join(entries, shard);
-      for (const name of fs.readdirSync(sdir)) {
-        const st = fs.statSync(path.join(sdir, name));
-        if (st.size < DIGEST) {
-          fs.rmSync(path.join(sdir, name), { force: true });
+    const strays: string[] = [];
+    const list = (dir: string): fs.Dirent[] => {
+      try {
+        return fs.readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        strays.push(`${path.relative(this.o.dir, dir)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        return [];
+      }
+    };
+    for (const d of list(this.o.dir)) if (d.name !== 'entries' && d.name !== 'tmp') strays.push(d.name);
+    let removedTemps = 0;
+    // tmp/ is the server's own: every file in it is an upload a crash or kill cut short.
+    for (const d of list(tmp)) {
+      if (!d.isFile()) {
+        strays.push(path.join('tmp', d.name));
+        continue;
+      }
+      fs.rmSync(path.join(tmp, d.name), { force: true });
+      removedTemps++;
+    }
+    for (const shard of list(entries)) {
+      if (!shard.isDirectory() || !SHARD.test(shard.name)) {
+        strays.push(path.join('entries', shard.name));
+        continue;
+      }
+      const sdir = path.join(entries, shard.name);
+      for (const d of list(sdir)) {
+        const rel = path.join('entries', shard.name, d.name);
+        // lstat-level type from readdir: a symlink is never followed, so no entry can point outside the store.
+        if (!d.isFile() || !HASH_NAME.test(d.name) || d.name.slice(0, 2) !== shard.name) {
+          strays.push(rel);
           continue;
         }
-        this.index.set(name, { size: st.size - DIGEST, atime: st.mtimeMs });
+        const st = fs.statSync(path.join(sdir, d.name));
+        if (st.size < DIGEST) {
+          // Published entries always start with their digest; a shorter one is damage, not data.
+          fs.rmSync(path.join(sdir, d.name), { force: true });
+          this.o.log({ event: 'corrupt-entry', hash: d.name, error: `${st.size} bytes, shorter than its checksum` });
+          continue;
+        }
+        this.index.set(d.name, { size: st.size - DIGEST, atime: st.mtimeMs });
         this.total += st.size - DIGEST;
       }
+    }
+    if (removedTemps) this.o.log({ event: 'removed-temp-files', count: removedTemps });
+    if (strays.length) {
+      this.o.log({
+        level: 'warn',
+        event: 'stray-files',
+        dir: this.o.dir,
+        count: strays.length,
+        paths: strays.slice(0, MAX_REPORTED_STRAYS),
+        note: 'not cache entries: ignored, left in place',
+      });
     }
   }
 
@@ -110,35 +177,50 @@ export class FsStorage {
     return { size: entry.size, open: () => fs.createReadStream(file, { start: DIGEST }) };
   }
 
-  /** Streams `body` into the store; only exactly `length` bytes are ever published. */
+  /**
+   * Streams `body` into the store; only exactly `length` bytes are ever published. A failing storage write (disk
+   * full, I/O error) is thrown, but only after the rest of the body has been read and discarded, so the client
+   * receives the answer on a healthy connection instead of a reset while it is still sending.
+   */
   async write(hash: string, body: Readable, length: number): Promise<WriteResult> {
     if (this.has(hash)) return 'exists';
     this.writing.add(hash);
     const tmp = path.join(this.o.dir, 'tmp', `${hash}.${randomBytes(6).toString('hex')}`);
     let fh: fsp.FileHandle | undefined;
     try {
-      fh = await fsp.open(tmp, 'w');
-      await fh.write(Buffer.alloc(DIGEST), 0, DIGEST, 0);
+      const out = await fsp.open(tmp, 'w');
+      fh = out;
+      await writeFully(out, Buffer.alloc(DIGEST), 0);
       const h = createHash('sha256');
       let received = 0;
       let pos = DIGEST;
+      let storageError: unknown;
       try {
         for await (const chunk of body) {
           const buf = chunk as Buffer;
           received += buf.length;
-          if (received > length) return 'truncated';
+          if (storageError !== undefined || received > length) continue; // drain: the answer is already decided
           h.update(buf);
-          await fh.write(buf, 0, buf.length, pos);
-          pos += buf.length;
+          try {
+            await writeFully(out, buf, pos);
+            pos += buf.length;
+          } catch (err) {
+            storageError = err;
+            // Give the space back now rather than when the client has finished sending.
+            fh = undefined;
+            await out.close().catch(() => undefined);
+            await fsp.rm(tmp, { force: true }).catch(() => undefined);
+          }
         }
       } catch {
-        return 'truncated'; // the client went away mid-body
+        if (storageError === undefined) return 'truncated'; // the client went away mid-body
       }
+      if (storageError !== undefined) throw storageError;
       if (received !== length || (body as { aborted?: boolean }).aborted) return 'truncated';
-      await fh.write(h.digest(), 0, DIGEST, 0);
-      await fh.sync();
-      await fh.close();
+      await writeFully(out, h.digest(), 0);
+      await out.sync();
       fh = undefined;
+      await out.close();
       const final = this.entryPath(hash);
       await fsp.mkdir(path.dirname(final), { recursive: true });
       try {

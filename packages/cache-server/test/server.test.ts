@@ -1,13 +1,15 @@
 /**
  * The cache server over real HTTP on loopback, storing on the real filesystem: the Nx contract, auth, refusal of
- * truncated and duplicate writes, checksum verification, eviction, and a bounded concurrent load.
+ * truncated and duplicate writes, checksum verification, eviction, a bounded concurrent load, and hardening against
+ * malformed URLs, a full disk (a real 1 MB tmpfs), stray files, slow/idle connection floods and /health disclosure.
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCacheServer, type CacheServer, type CacheServerOptions } from '@codegraph/cache-server';
+import { createCacheServer, maxConnectionsFor, type CacheServer, type CacheServerOptions } from '@codegraph/cache-server';
 
 const RW = 'rw-secret';
 const RO = 'ro-secret';
@@ -75,6 +77,94 @@ function raw(url: string, request: string, opts: { closeAfterWrite?: boolean } =
   });
 }
 
+function statusOf(reply: string): number {
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0);
+}
+
+/** A raw connection whose fate the test watches: what the server sent, and whether (and when) it closed it. */
+interface Watched {
+  sock: net.Socket;
+  data: string;
+  closed: boolean;
+  whenClosed: Promise<void>;
+}
+
+function watch(url: string, onConnect?: (sock: net.Socket) => void): Promise<Watched> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname);
+    let closed!: () => void;
+    const w: Watched = { sock, data: '', closed: false, whenClosed: new Promise((r) => (closed = r)) };
+    sock.setEncoding('latin1');
+    sock.on('data', (c: string) => (w.data += c));
+    sock.on('error', () => undefined); // a reset is one way for the server to close it
+    sock.on('close', () => {
+      w.closed = true;
+      closed();
+    });
+    sock.once('connect', () => {
+      onConnect?.(sock);
+      resolve(w);
+    });
+    sock.once('error', reject);
+  });
+}
+
+/** Resolves when `w` is closed by the server, fails the test if that has not happened within `ms`. */
+async function closedWithin(w: Watched, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still open after ${ms} ms`)), ms)));
+  try {
+    await Promise.race([w.whenClosed, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Writes `text` one byte every `everyMs` until done or the server closes the connection. */
+function dribble(w: Watched, text: string, everyMs: number): void {
+  let i = 0;
+  const t = setInterval(() => {
+    if (w.closed || i >= text.length) return clearInterval(t);
+    w.sock.write(text[i++]!);
+  }, everyMs);
+  void w.whenClosed.then(() => clearInterval(t));
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not reached within ${ms} ms`);
+  }
+}
+
+/** Why a 1 MB tmpfs cannot be mounted here (not root, no Linux), or undefined when it can. */
+function tmpfsUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return `${process.platform} is not Linux`;
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-cache-mount-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'pipe' });
+    execFileSync('umount', [probe], { stdio: 'pipe' });
+    return undefined;
+  } catch (err) {
+    return `'mount -t tmpfs' is not permitted (${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n')[0]})`;
+  } finally {
+    fs.rmdirSync(probe);
+  }
+}
+
+/** A just-closed server may still be releasing a file descriptor (a read stream closes after its last byte). */
+async function unmount(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+      return;
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 function entryFiles(dir: string): string[] {
   const root = path.join(dir, 'entries');
   if (!fs.existsSync(root)) return [];
@@ -108,7 +198,8 @@ describe('Nx remote cache contract', () => {
     const { url, dir } = await start();
     for (const res of [await get(url, 'h1', null), await get(url, 'h1', 'wrong'), await put(url, 'h1', Buffer.from('x'), null)]) {
       expect(res.status).toBe(401);
-      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      // Exactly text/plain: Nx 24 calls any other 401 (even with a charset) a "misconfigured remote cache endpoint".
+      expect(res.headers.get('content-type')).toBe('text/plain');
     }
     const ro = await put(url, 'h1', Buffer.from('x'), RO);
     expect(ro.status).toBe(403);
@@ -210,12 +301,9 @@ describe('Nx remote cache contract', () => {
     expect((await get(aged.url, 'old')).status).toBe(404);
   });
 
-  it('reports health without auth, and logs one structured record per request', async () => {
+  it('logs one structured record per request', async () => {
     const { url, logs } = await start();
     await put(url, 'h', Buffer.from('abc'));
-    const res = await fetch(`${url}/health`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', entries: 1, bytes: 3 });
     const rec = logs.find((l) => l.method === 'PUT');
     expect(rec).toMatchObject({ path: '/v1/cache/h', status: 200, bytes: 3, role: 'read-write' });
   });
@@ -226,9 +314,219 @@ describe('Nx remote cache contract', () => {
   });
 });
 
+describe('hardening', () => {
+  function request(url: string, method: string, target: string, token?: string): Promise<string> {
+    const auth = token ? `Authorization: Bearer ${token}\r\n` : '';
+    const body = method === 'PUT' ? 'Content-Length: 1\r\n\r\nx' : '\r\n';
+    return raw(url, `${method} ${target} HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n${body}`);
+  }
+
+  it('answers 400 to malformed %-encoding, after authenticating on cache routes', async () => {
+    const { url, dir, logs } = await start();
+    for (const target of ['/v1/cache/%E0%A4%A', '/v1/cache/%', '/v1/cache/ab%ZZcd']) {
+      expect(statusOf(await request(url, 'GET', target))).toBe(401);
+      expect(statusOf(await request(url, 'PUT', target))).toBe(401);
+      expect(statusOf(await request(url, 'GET', target, 'wrong'))).toBe(401);
+      expect(statusOf(await request(url, 'GET', target, RO))).toBe(400);
+      expect(statusOf(await request(url, 'PUT', target, RW))).toBe(400);
+    }
+    expect(statusOf(await request(url, 'GET', '/elsewhere%E0%A4%A'))).toBe(400);
+    expect(statusOf(await request(url, 'GET', '/elsewhere'))).toBe(404);
+    expect(statusOf(await request(url, 'GET', '/health?q=%E0%A4%A'))).toBe(200);
+    expect(statusOf(await request(url, 'GET', '/v1/cache/..%2F..%2Fetc%2Fpasswd'))).toBe(401);
+    expect(statusOf(await request(url, 'GET', '/v1/cache/..%2F..%2Fetc%2Fpasswd', RO))).toBe(400);
+    expect(logs.filter((l) => l.event === 'error' || l.status === 500)).toEqual([]);
+    expect(entryFiles(dir)).toEqual([]);
+    expect((await get(url, 'still-fine')).status).toBe(404);
+  });
+
+  const noTmpfs = tmpfsUnavailable();
+  if (noTmpfs) console.warn(`SKIPPED the disk-full (507) test: ${noTmpfs}; it needs root to mount a 1 MB tmpfs.`);
+  (noTmpfs ? it.skip : it)('answers 507 on a full disk (a real 1 MB tmpfs), logs an error record, then recovers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-cache-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    try {
+      const s = await start({ storageDir: dir });
+      started.splice(started.indexOf(s), 1); // closed here, before the unmount
+      try {
+        const res = await put(s.url, 'toobig', randomBytes(3 * 1024 * 1024));
+        expect(res.status).toBe(507);
+        expect(await res.text()).toBe('insufficient storage');
+        expect(s.logs).toContainEqual(expect.objectContaining({ level: 'error', event: 'error', code: 'ENOSPC', path: '/v1/cache/toobig' }));
+        expect(s.logs).toContainEqual(expect.objectContaining({ method: 'PUT', path: '/v1/cache/toobig', status: 507 }));
+        expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+        expect(s.server.storage.stats()).toEqual({ entries: 0, bytes: 0 });
+        // The partial upload's space was given back: entries that fit are stored, and the failed hash is not poisoned.
+        expect((await put(s.url, 'fits', randomBytes(300_000))).status).toBe(200);
+        expect((await put(s.url, 'toobig', Buffer.from('small now'))).status).toBe(200);
+        expect(await (await get(s.url, 'toobig')).text()).toBe('small now');
+      } finally {
+        await s.server.close();
+      }
+    } finally {
+      await unmount(dir);
+      fs.rmdirSync(dir);
+    }
+  });
+
+  it('starts despite stray files, warns once, leaves them alone and removes only its own temp files', async () => {
+    const first = await start();
+    await put(first.url, 'abc123', Buffer.from('kept'));
+    await first.server.close();
+    started.splice(started.indexOf(first), 1);
+    const dir = first.dir;
+    const strays = {
+      files: ['README', '.DS_Store', 'entries/.DS_Store', 'entries/ab/.DS_Store', 'entries/ab/abc123.tmp', 'entries/zz/abc'],
+      dirs: ['lost+found', 'entries/ab/subdir', 'tmp/somedir'],
+    };
+    for (const f of strays.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), 'x'.repeat(100));
+    }
+    for (const d of strays.dirs) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    const passwd = path.join(dir, 'outside');
+    fs.writeFileSync(passwd, Buffer.concat([createHash('sha256').update('secret').digest(), Buffer.from('secret')]));
+    fs.symlinkSync(passwd, path.join(dir, 'entries', 'ab', 'ablink'));
+    const ourTemps = ['abc999.0123456789ab', '.DS_Store'].map((f) => path.join(dir, 'tmp', f)); // tmp/ is the server's own
+    for (const f of ourTemps) fs.writeFileSync(f, 'half an upload');
+
+    const second = await start({ storageDir: dir });
+    expect(await (await get(second.url, 'abc123')).text()).toBe('kept');
+    expect((await get(second.url, 'ablink')).status).toBe(404); // a symlink is never an entry
+    expect(second.server.storage.stats()).toEqual({ entries: 1, bytes: 4 });
+    const warnings = second.logs.filter((l) => l.event === 'stray-files');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', count: strays.files.length + strays.dirs.length + 2 }); // + outside, ablink
+    expect((warnings[0]!.paths as string[]).sort()).toEqual([...strays.files, ...strays.dirs, 'outside', 'entries/ab/ablink'].sort());
+    expect(second.logs).toContainEqual(expect.objectContaining({ event: 'removed-temp-files', count: 2 }));
+    for (const f of ourTemps) expect(fs.existsSync(f)).toBe(false);
+    for (const p of [...strays.files, ...strays.dirs, 'outside']) expect(fs.existsSync(path.join(dir, p))).toBe(true);
+    expect((await put(second.url, 'abc999', Buffer.from('new'))).status).toBe(200);
+  });
+
+  it('cuts a client that sends its headers a byte at a time, and one that sends nothing', async () => {
+    const { url } = await start({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const slow = await watch(url);
+    dribble(slow, `GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(2000)}\r\n\r\n`, 20);
+    const silent = await watch(url);
+    await closedWithin(slow, 5000, 'byte-per-tick client');
+    await closedWithin(silent, 5000, 'silent client');
+    expect(statusOf(slow.data)).toBe(408);
+    expect(statusOf(silent.data)).toBe(408);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
+  it('cuts a slow upload at the request timeout and a stalled one at the idle timeout, storing neither', async () => {
+    const { url, dir, server } = await start({ headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 300 });
+    const head = (hash: string) => `PUT /v1/cache/${hash} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${RW}\r\nContent-Length: 5000\r\n\r\n`;
+    const slow = await watch(url, (s) => s.write(head('slowbody')));
+    dribble(slow, 'y'.repeat(5000), 20);
+    const stalled = await watch(url, (s) => s.write(head('stalled') + 'z'.repeat(100)));
+    await closedWithin(slow, 5000, 'slow upload');
+    await closedWithin(stalled, 5000, 'stalled upload');
+    await until(() => server.storage.uploading() === 0, 'uploads abandoned');
+    expect(entryFiles(dir)).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+    expect((await get(url, 'slowbody')).status).toBe(404);
+  });
+
+  it('closes a keep-alive connection left idle after its response', async () => {
+    const { url } = await start({ keepAliveTimeoutMs: 200 });
+    const conn = await watch(url, (s) => s.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await closedWithin(conn, 5000, 'idle keep-alive connection');
+    expect(statusOf(conn.data)).toBe(200);
+  });
+
+  it('caps connections: an idle flood rotates through the slots while /health and an upload in progress are served', async () => {
+    const cap = 10;
+    const { url, server } = await start({ maxConnections: cap });
+    const upload = await watch(url, (s) =>
+      s.write(`PUT /v1/cache/inflight HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${RW}\r\nContent-Length: 10\r\n\r\n12345`),
+    );
+    await until(() => server.storage.uploading() === 1, 'upload started');
+    const flood: Watched[] = [];
+    for (let i = 0; i < 4 * cap; i++) flood.push(await watch(url));
+    await until(() => flood.filter((w) => !w.closed).length <= cap - 1, 'idle connections beyond the cap closed');
+    expect(flood.filter((w) => !w.closed).length).toBe(cap - 1); // the newest ones; the oldest made room
+    expect(flood.slice(-(cap - 1)).every((w) => !w.closed)).toBe(true);
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(upload.closed).toBe(false);
+    upload.sock.write('67890');
+    await until(() => statusOf(upload.data) !== 0, 'upload answered');
+    expect(statusOf(upload.data)).toBe(200);
+    expect(await (await get(url, 'inflight')).text()).toBe('1234567890');
+  });
+
+  it('refuses a new connection when every slot is serving a request', async () => {
+    const { url, server } = await start({ maxConnections: 2 });
+    const head = (h: string) => `PUT /v1/cache/${h} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${RW}\r\nContent-Length: 2\r\n\r\n1`;
+    const a = await watch(url, (s) => s.write(head('busy1')));
+    const b = await watch(url, (s) => s.write(head('busy2')));
+    await until(() => server.storage.uploading() === 2, 'both uploads started');
+    const refused = await watch(url);
+    await closedWithin(refused, 5000, 'connection over the cap');
+    expect(refused.data).toBe('');
+    for (const w of [a, b]) w.sock.write('2');
+    await until(() => statusOf(a.data) === 200 && statusOf(b.data) === 200, 'both uploads stored');
+  });
+
+  it('derives the default connection cap from the open-file limit', () => {
+    const limits = (n: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${n}                 ${n}                 files\n`;
+    expect(maxConnectionsFor(limits('1024'))).toBe(512);
+    expect(maxConnectionsFor(limits('1048576'))).toBe(4096);
+    expect(maxConnectionsFor(limits('20'))).toBe(32);
+    expect(maxConnectionsFor(undefined)).toBe(1024);
+    const dir = path.join(os.tmpdir(), `cg-cache-never-${process.pid}`);
+    expect(() => createCacheServer({ storageDir: dir, allowAnonymous: true, maxConnections: 0 })).toThrow(/max connections/);
+    expect(() => createCacheServer({ storageDir: dir, allowAnonymous: true, headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).toThrow(/timeouts/);
+    expect(fs.existsSync(dir)).toBe(false); // bad options are refused before the storage folder is touched
+  });
+
+  it('shows only {"status":"ok"} on /health without a valid token, the figures with one', async () => {
+    const { url } = await start();
+    await put(url, 'h', Buffer.from('abc'));
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: `Basic ${RW}` }]) {
+      const res = await fetch(`${url}/health`, { headers });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok' });
+    }
+    const res = await fetch(`${url}/health`, { headers: { Authorization: `Bearer ${RO}` } });
+    expect(await res.json()).toMatchObject({ status: 'ok', role: 'read-only', entries: 1, bytes: 3, uploading: 0 });
+    const anon = await start({ tokens: [], allowAnonymous: true });
+    expect(await (await fetch(`${anon.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'read-write', entries: 0 });
+  });
+
+  it('keeps the CLI health check CI runs (docs/ci.md) working, and it checks the token Nx will use', async () => {
+    const { url } = await start();
+    const bin = path.join(__dirname, '..', 'bin', 'codegraph-cache-server.js');
+    const health = (target: string, token?: string) =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        const env = { ...process.env, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token ?? '' };
+        execFile(process.execPath, [bin, 'health', target, '--timeout-ms', '2000'], { env }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code) : 0, out: stdout + stderr }),
+        );
+      });
+    const anonymous = await health(url);
+    expect(anonymous).toMatchObject({ code: 0 });
+    expect(anonymous.out).toMatch(/^healthy: .*\{"status":"ok"\}/);
+    const ro = await health(url, RO);
+    expect(ro.code).toBe(0);
+    expect(ro.out).toMatch(/"role":"read-only".*"entries":0/);
+    const wrong = await health(url, 'rotated-away');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/^unavailable: .*token not accepted/);
+    const closed = await start();
+    await closed.server.close();
+    expect((await health(closed.url)).code).toBe(1);
+  });
+});
+
 describe('load', () => {
   it('serves 1,200 concurrent mixed GET/PUT requests with nothing lost or corrupted', async () => {
-    const { url, server } = await start();
+    // fetch opens one connection per concurrent request: the cap must not depend on this machine's open-file limit.
+    const { url, server } = await start({ maxConnections: 2000 });
     const N = 400;
     const bodies = Array.from({ length: N }, (_, i) => randomBytes(1024 + ((i * 7919) % 65536)));
     const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
