@@ -5,3 +5,8 @@ export { buildL7, repoNameOf, type BuildL7Options, type L7Stats } from './l7/bui
 export { l7DbPath, l7Dir, L7_SCHEMA } from './l7/schema';
 export { applyL4 } from './l7/complete';
 export * from './testing/index-workspace';
+export { Federation, QueryError, findWorkspace } from './query/federation';
+export { Queries, type Sym } from './query/queries';
+export { format } from './format';
+export { main as cliMain } from './cli';
+export { createMcpServer, serveMcp } from './mcp';
