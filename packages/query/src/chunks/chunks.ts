@@ -307,7 +307,7 @@ function usageChunks(input: FileChunkInput, byId: Map<string, IrNode>, fileId: s
   const out: Draft[] = [];
   for (const [target, edges] of [...bySymbol].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     edges.sort((a, b) => a.span![0] - b.span![0] || a.span![1] - b.span![1]);
-    const parts: string[] = [`calls of ${target} in ${input.module}:`];
+    const parts: string[] = [];
     let lastLine = -1;
     for (const e of edges.slice(0, MAX_USAGE_SITES)) {
       const line = e.span![0];
@@ -328,7 +328,7 @@ function usageChunks(input: FileChunkInput, byId: Map<string, IrNode>, fileId: s
       parent: fileId,
       file: input.file,
       span: [first[0], first[1], last[2], last[3]],
-      text: parts.join('\n\n'),
+      text: `calls of ${target} in ${input.module}:\n${parts.join('\n\n')}`,
       visibility: 'public',
       isTest: input.isTest,
     });
