@@ -100,7 +100,8 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, is_test, chunked) VALUES (?, ?, ?, ?, ?, ?)'),
       symbol: db.prepare('INSERT OR IGNORE INTO symbols(id, fqn, name, kind, file, sl, sc, el, ec, parent, signature, docstring, visibility, is_test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       edge: db.prepare('INSERT INTO edges(src, dst, kind, target, callee, file, line, col, via, resolution, external, dst_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      occ: db.prepare('INSERT INTO occurrences(file, sl, sc, el, ec, fqn, roles) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      occ: db.prepare('INSERT INTO occurrences(file, sl, sc, el, ec, name, roles) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      name: db.prepare('INSERT INTO names(id, fqn) VALUES (?, ?)'),
       alias: db.prepare('INSERT OR IGNORE INTO aliases(name, fqn) VALUES (?, ?)'),
       dep: db.prepare('INSERT INTO file_deps(src, dst, dst_project) VALUES (?, ?, ?)'),
       ext: db.prepare('INSERT INTO file_externals(file, module) VALUES (?, ?)'),
@@ -153,7 +154,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
         insertChunks(chunks, docs);
       }
       insertChunks([projectChunk(repo, o.project.name, moduleChunks)], new Map());
-      if (l2m && l2) insertOccurrences(l2m, l2, ins.occ, db, stats);
+      if (l2m && l2) insertOccurrences(l2m, l2, ins, db, stats);
       db.exec(INDEX_SQL);
       for (const [k, v] of Object.entries({
         schema: String(L7_SCHEMA),
@@ -270,7 +271,18 @@ function insertEdges(
  * Occurrences from L2's documents: `D` symbols resolve through the project's definitions (every document's `defs`),
  * `F` names through the aliases L4's imports gave; document-local symbols are left out.
  */
-function insertOccurrences(m: L2Manifest, pack: PackReader, stmt: Stmt, db: Database.Database, stats: L7Stats): void {
+function insertOccurrences(m: L2Manifest, pack: PackReader, ins: { occ: Stmt; name: Stmt }, db: Database.Database, stats: L7Stats): void {
+  // Names and files are interned: an occurrence row is seven integers (the stdlib has ~800K of them).
+  const fileIds = new Map((db.prepare('SELECT rowid, path FROM files').all() as Array<{ rowid: number; path: string }>).map((r) => [r.path, r.rowid]));
+  const nameIds = new Map<string, number>();
+  const nameId = (fqn: string) => {
+    let id = nameIds.get(fqn);
+    if (id === undefined) {
+      nameIds.set(fqn, (id = nameIds.size + 1));
+      ins.name.run(id, fqn);
+    }
+    return id;
+  };
   const byDescriptor = new Map<string, string>();
   const docs: L2Doc[] = [];
   for (const [file, e] of Object.entries(m.files)) {
@@ -302,6 +314,8 @@ function insertOccurrences(m: L2Manifest, pack: PackReader, stmt: Stmt, db: Data
     return f;
   };
   for (const doc of docs) {
+    const file = fileIds.get(doc.file);
+    if (file === undefined) continue;
     const fqns = doc.syms.map((s) => {
       const str = String(s);
       if (str.startsWith('D')) return byDescriptor.get(str.slice(1));
@@ -311,7 +325,7 @@ function insertOccurrences(m: L2Manifest, pack: PackReader, stmt: Stmt, db: Data
     for (const o of doc.occ) {
       const fqn = fqns[o[4] as number];
       if (!fqn) continue;
-      stmt.run(doc.file, o[0], o[1], o[2], o[3], fqn, o[5]);
+      ins.occ.run(file, o[0], o[1], o[2], o[3], nameId(fqn), o[5]);
       stats.occurrences++;
     }
   }

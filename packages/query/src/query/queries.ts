@@ -101,7 +101,10 @@ export class Queries {
     const seen = new Set<string>();
     const out: Array<{ project: string; file: string; line: number; col: number; role: string; in?: string }> = [];
     const roleOf = (r: number) => (r & 2 ? 'import' : r & 4 ? 'write' : r & 8 ? 'read' : 'reference');
-    for (const o of this.fed.all<{ file: string; sl: number; sc: number; roles: number }>('SELECT file, sl, sc, roles FROM occurrences WHERE fqn = ? AND (roles & 1) = 0', s.fqn)) {
+    for (const o of this.fed.all<{ file: string; sl: number; sc: number; roles: number }>(
+      'SELECT f.path AS file, o.sl, o.sc, o.roles FROM names n JOIN occurrences o ON o.name = n.id JOIN files f ON f.rowid = o.file WHERE n.fqn = ? AND (o.roles & 1) = 0',
+      s.fqn,
+    )) {
       const k = `${o.file}:${o.sl}:${o.sc}`;
       if (seen.has(k)) continue;
       seen.add(k);
