@@ -42,7 +42,7 @@ describe('codegraph-query mcp', () => {
   it('answers each tool concisely', async () => {
     expect(await call('callers', { name: 'core.money.format_money' })).toEqual({
       isError: false,
-      text: '2 callers of core.money.format_money\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)\n  api.app.checkout  (apps/api/api/app.py:18, shop-api)',
+      text: '2 callers of core.money.format_money\n  api.app.checkout  (apps/api/api/app.py:18, shop-api)\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)',
     });
     expect((await call('def', { name: 'Money.times' })).text).toBe('core.money.Money.times  (method, libs/core/core/money.py:16, shop-core)\n  def times(self, n: int) -> "Money"');
     expect((await call('refs', { name: 'format_money' })).text).toMatch(/^5 references to core\.money\.format_money\n/);

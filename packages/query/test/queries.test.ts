@@ -34,10 +34,10 @@ describe('queries on examples/shop', () => {
   it('finds the cross-project callers of core.money.format_money, transitively with depth', () => {
     const direct = q.callers('core.money.format_money');
     expect(direct.callers.map((c) => [c.fqn, c.project, c.site, c.depth])).toEqual([
-      ['payments.gateway.Gateway.pay', 'shop-payments', 'libs/payments/src/payments/gateway.py:32', 1],
       ['api.app.checkout', 'shop-api', 'apps/api/api/app.py:18', 1],
+      ['payments.gateway.Gateway.pay', 'shop-payments', 'libs/payments/src/payments/gateway.py:32', 1],
     ]);
-    expect(fqns(q.callers('format_money', 2).callers)).toEqual(['payments.gateway.Gateway.pay', 'api.app.checkout', 'payments.gateway.charge', 'tests.test_app.test_checkout']);
+    expect(fqns(q.callers('format_money', 2).callers)).toEqual(['api.app.checkout', 'payments.gateway.Gateway.pay', 'payments.gateway.charge', 'tests.test_app.test_checkout']);
   });
 
   it('lists references with their roles, through re-exports', () => {
@@ -131,7 +131,7 @@ describe('codegraph-query CLI', () => {
     const text = await cli(['callers', 'format_money'], path.join(ws, 'libs', 'core', 'core'));
     expect(text).toMatchObject({ code: 0, err: '' });
     expect(text.out).toBe(
-      '2 callers of core.money.format_money\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)\n  api.app.checkout  (apps/api/api/app.py:18, shop-api)',
+      '2 callers of core.money.format_money\n  api.app.checkout  (apps/api/api/app.py:18, shop-api)\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)',
     );
     const json = await cli(['--json', 'impact', 'format_money']);
     expect(JSON.parse(json.out).projects).toEqual(['shop-api', 'shop-core', 'shop-payments']);

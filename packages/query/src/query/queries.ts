@@ -143,6 +143,7 @@ export class Queries {
     let frontier = start;
     for (let d = 1; d <= depth && frontier.length; d++) {
       const next: string[] = [];
+      const level: Array<Sym & { depth: number; site: string }> = [];
       for (const chunk of slices(frontier, 500)) {
         const rows = this.fed.all<SymRow & { site_file: string; site_line: number }>(
           `SELECT ${SYM_COLS.split(', ').map((c) => `s.${c}`).join(', ')}, e.file AS site_file, e.line AS site_line
@@ -154,9 +155,11 @@ export class Queries {
           if (seen.has(r.id)) continue;
           seen.add(r.id);
           next.push(r.id);
-          out.push({ ...toSym(r), depth: d, site: `${r.site_file}:${(r.site_line ?? 0) + 1}` });
+          level.push({ ...toSym(r), depth: d, site: `${r.site_file}:${(r.site_line ?? 0) + 1}` });
         }
       }
+      // One order whatever the order of the projects in the federation: by FQN within a level.
+      out.push(...level.sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0)));
       frontier = next;
     }
     return out;
