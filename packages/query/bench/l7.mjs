@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+/**
+ * L7 benchmark on a real corpus (default: this machine's Python stdlib, as one project):
+ * - L7 build time as a ratio to L1 cold (same run, same machine), database size per 1K LOC;
+ * - query latency on a warm process over ~1,000 sampled symbols: def, refs, callers, callees, search, impact (depth 3);
+ * - MCP round-trip overhead: the same `def` queries through `codegraph-query mcp` over stdio vs direct.
+ * Usage: node packages/query/bench/l7.mjs [corpusDir] [--samples N]   (build first: npx tsc -b)
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const engine = require('@codegraph/engine');
+const query = require('@codegraph/query');
+const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
+const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js');
+
+const args = process.argv.slice(2);
+const samplesAt = args.indexOf('--samples');
+const SAMPLES = samplesAt >= 0 ? Number(args[samplesAt + 1]) : 1000;
+const corpus = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--samples') ?? execFileSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-l7-bench-'));
+const outDir = path.join(tmp, '.codegraph', 'projects', 'corpus');
+const project = { name: 'corpus', outDir };
+
+const time = async (fn) => {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+};
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const fmt = (xs) => {
+  xs.sort((a, b) => a - b);
+  return `p50 ${pct(xs, 0.5).toFixed(2)} ms, p99 ${pct(xs, 0.99).toFixed(2)} ms`;
+};
+
+console.log(`corpus ${corpus}`);
+const excludeDirs = [path.join(corpus, 'site-packages'), path.join(corpus, 'dist-packages')];
+await engine.runL0({ root: corpus, projectDir: corpus, outDir, excludeDirs });
+const [l1ms, m] = await time(() => engine.runL1({ root: corpus, projectDir: corpus, outDir, workers: os.cpus().length, excludeDirs }));
+await engine.runL2({ root: corpus, project });
+await engine.runL4({ root: corpus, project });
+await engine.writeRepoIndex({ projects: [{ ...project, root: '.' }], outDir: path.join(tmp, '.codegraph', 'repo'), root: corpus });
+const loc = Object.values(m.files).reduce((a, f) => a + f.loc, 0);
+const [l7ms, s] = await time(() => query.buildL7({ root: corpus, project, repo: 'bench' }));
+console.log(`files ${s.files}, LOC ${loc}, symbols ${s.symbols}, edges ${s.edges}, occurrences ${s.occurrences}, chunks ${s.chunks}, unchunked ${s.unchunked}`);
+console.log(`L1 cold ${(l1ms / 1000).toFixed(1)} s; L7 build ${(l7ms / 1000).toFixed(1)} s = ${(l7ms / l1ms).toFixed(2)}× L1 cold`);
+console.log(`database ${(s.bytes / 1e6).toFixed(1)} MB = ${(s.bytes / 1024 / (loc / 1000)).toFixed(1)} KiB per 1K LOC; peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+const fed = query.Federation.open(tmp);
+const q = new query.Queries(fed);
+const db = fed.projects[0].db;
+// Sample functions and methods that are called at least once (so callers/refs have work), and some that are not.
+const all = db.prepare("SELECT fqn FROM symbols WHERE kind IN ('Function', 'Method', 'Class') AND fqn NOT LIKE '%#%' ORDER BY id").pluck().all();
+const step = Math.max(1, Math.floor(all.length / SAMPLES));
+const sample = all.filter((_, i) => i % step === 0).slice(0, SAMPLES);
+const words = db.prepare("SELECT name FROM symbols WHERE kind = 'Function' ORDER BY id").pluck().all().filter((_, i) => i % 7 === 0);
+const measure = (label, fn, n = sample.length) => {
+  const xs = [];
+  let errors = 0;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    try {
+      fn(i);
+    } catch {
+      errors++;
+    }
+    xs.push(performance.now() - t);
+  }
+  console.log(`${label.padEnd(16)} ${fmt(xs)} over ${n}${errors ? ` (${errors} raised, e.g. ambiguous)` : ''}`);
+};
+measure('def', (i) => q.def(sample[i]));
+measure('refs', (i) => q.refs(sample[i]));
+measure('callers', (i) => q.callers(sample[i]));
+measure('callees', (i) => q.callees(sample[i]));
+measure('search', (i) => q.search(words[i % words.length].replace(/_/g, ' ')));
+measure('impact depth 3', (i) => q.impact(sample[i], 3));
+fed.close();
+
+const client = new Client({ name: 'bench', version: '0' });
+await client.connect(new StdioClientTransport({ command: process.execPath, args: [require.resolve('@codegraph/query/bin/codegraph-query.js'), 'mcp'], cwd: tmp }));
+await client.callTool({ name: 'stats', arguments: {} });
+const n = Math.min(300, sample.length);
+const viaMcp = [];
+for (let i = 0; i < n; i++) {
+  const t = performance.now();
+  await client.callTool({ name: 'def', arguments: { name: sample[i] } });
+  viaMcp.push(performance.now() - t);
+}
+const fed2 = query.Federation.open(tmp);
+const q2 = new query.Queries(fed2);
+const direct = [];
+for (let i = 0; i < n; i++) {
+  const t = performance.now();
+  try {
+    query.format.def(q2.def(sample[i]));
+  } catch {}
+  direct.push(performance.now() - t);
+}
+fed2.close();
+await client.close();
+viaMcp.sort((a, b) => a - b);
+direct.sort((a, b) => a - b);
+console.log(`MCP def round trip ${fmt([...viaMcp])}; direct ${fmt([...direct])}; overhead p50 ${(pct(viaMcp, 0.5) - pct(direct, 0.5)).toFixed(2)} ms`);
+if (process.env.KEEP) console.log(`kept ${tmp}`);
+else fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,193 @@
+/**
+ * Queries on the bundled example (examples/shop: three projects importing each other), indexed by the real layers
+ * and L7 in a temp copy: exact answers across projects, partial and unknown names, FTS ranking, the CLI's text and
+ * JSON, and clear errors for a missing or damaged index.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildL7, cliMain, Federation, l7DbPath, Queries, QueryError } from '@codegraph/query';
+import { copyShop, indexShop } from './shop';
+
+let ws: string;
+let fed: Federation;
+let q: Queries;
+
+beforeAll(async () => {
+  ws = copyShop();
+  await indexShop(ws);
+  fed = Federation.open(path.join(ws, 'apps', 'api', 'api'));
+  q = new Queries(fed);
+});
+afterAll(() => fed?.close());
+
+const fqns = (xs: Array<{ fqn: string }>) => xs.map((x) => x.fqn);
+
+async function cli(args: string[], cwd = ws): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await cliMain(args, { out: (s) => out.push(s), err: (s) => err.push(s), cwd: () => cwd });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('queries on examples/shop', () => {
+  it('finds the cross-project callers of core.money.format_money, transitively with depth', () => {
+    const direct = q.callers('core.money.format_money');
+    expect(direct.callers.map((c) => [c.fqn, c.project, c.site, c.depth])).toEqual([
+      ['api.app.checkout', 'shop-api', 'apps/api/api/app.py:18', 1],
+      ['payments.gateway.Gateway.pay', 'shop-payments', 'libs/payments/src/payments/gateway.py:32', 1],
+    ]);
+    expect(fqns(q.callers('format_money', 2).callers)).toEqual(['api.app.checkout', 'payments.gateway.Gateway.pay', 'payments.gateway.charge', 'tests.test_app.test_checkout']);
+  });
+
+  it('lists references with their roles, through re-exports', () => {
+    const r = q.refs('format_money');
+    expect(r.refs.map((x) => `${x.file}:${x.line} ${x.role}`)).toEqual([
+      'apps/api/api/app.py:2 import',
+      'apps/api/api/app.py:18 call',
+      'libs/core/core/__init__.py:3 import',
+      'libs/payments/src/payments/gateway.py:5 import',
+      'libs/payments/src/payments/gateway.py:32 call',
+    ]);
+  });
+
+  it('computes the impact of a change across projects, tests included', () => {
+    const r = q.impact('core.money.format_money');
+    expect(r.projects).toEqual(['shop-api', 'shop-core', 'shop-payments']);
+    expect(r.files).toEqual(['apps/api/api/app.py', 'apps/api/tests/test_app.py', 'libs/core/core/money.py', 'libs/payments/src/payments/gateway.py']);
+    expect(r.tests).toEqual(['tests.test_app.test_checkout']);
+    const byFile = q.impact('libs/payments/src/payments/gateway.py');
+    expect(byFile.projects).toEqual(['shop-api', 'shop-payments']);
+    expect(byFile.files).toContain('apps/api/api/app.py');
+    expect(byFile.tests).toEqual(['tests.test_app.test_checkout']);
+  });
+
+  it('follows callees and finds a call path across three projects', () => {
+    const c = q.callees('api.app.checkout').callees;
+    expect(c.filter((x) => x.resolved).map((x) => x.fqn)).toEqual([
+      'core.models.Order',
+      'core.models.Order.__init__',
+      'core.models.Customer',
+      'core.models.Customer.__init__',
+      'core.models.Order.add',
+      'payments.gateway.charge',
+      'core.money.format_money',
+    ]);
+    expect(c.find((x) => x.fqn === 'builtins.str')).toMatchObject({ resolved: false, external: 'builtins' });
+    expect(fqns(q.path('test_checkout', 'Money.zero').path ?? [])).toEqual([
+      'tests.test_app.test_checkout',
+      'api.app.checkout',
+      'payments.gateway.charge',
+      'payments.gateway.Gateway.pay',
+      'core.models.Order.total',
+      'core.money.Money.zero',
+    ]);
+    expect(q.path('api.app.main', 'format_money').path).toBeNull();
+  });
+
+  it('resolves partial names, lists ambiguous ones, and suggests for unknown ones', () => {
+    expect(q.def('Money.times').map((s) => [s.fqn, s.file, s.line, s.signature])).toEqual([['core.money.Money.times', 'libs/core/core/money.py', 16, 'def times(self, n: int) -> "Money"']]);
+    expect(fqns(q.def('total'))).toEqual(['core.models.Order.total', 'core.models.OrderLine.total']);
+    expect(() => q.callers('total')).toThrow(/total is ambiguous, 2 symbols match[\s\S]*core\.models\.Order\.total[\s\S]*core\.models\.OrderLine\.total/);
+    expect(q.def('core.format_money').map((s) => s.fqn)).toEqual(['core.money.format_money']); // the re-exported spelling
+    let err: QueryError | undefined;
+    try {
+      q.refs('formatmoney');
+    } catch (e) {
+      err = e as QueryError;
+    }
+    expect(err).toBeInstanceOf(QueryError);
+    expect(err!.code).toBe('not-found');
+  });
+
+  it('ranks full-text hits by bm25 with names first', () => {
+    expect(q.search('format money')[0]!.fqn).toBe('core.money.format_money');
+    expect(q.search('payment completed')[0]!.fqn).toBe('payments.errors.PaymentError'); // its docstring
+    expect(q.search('zzzz-nothing')).toEqual([]);
+  });
+
+  it('answers project and module dependencies both ways', () => {
+    const d = q.deps('shop-api');
+    expect(d.projects).toEqual([
+      { project: 'shop-core', files: 3 },
+      { project: 'shop-payments', files: 3 },
+    ]);
+    expect(d.external).toEqual(['pytest', 'typing']);
+    expect(q.deps('shop-core', true).projects.map((p) => p.project)).toEqual(['shop-api', 'shop-payments']);
+    expect(q.deps('core.money', true).modules.map((m) => m.module)).toEqual(['api.app', 'core', 'core.models', 'payments.gateway']);
+    expect(q.deps('payments.gateway').modules.map((m) => m.module)).toEqual(['core', 'core.models', 'core.money', 'payments.errors']);
+  });
+
+  it('gives a chunk with its parent context', () => {
+    const c = q.chunk('Money.times');
+    expect(c.text).toBe('def times(self, n: int) -> "Money":\n    return Money(self.cents * n, self.currency)');
+    expect(c.parent).toMatchObject({ fqn: 'core.money.Money', signature: 'class Money' });
+    expect(c.id).toBe('chunk:shop:method:core.money.Money.times');
+  });
+});
+
+describe('codegraph-query CLI', () => {
+  it('answers from a subfolder, as text and as JSON', async () => {
+    const text = await cli(['callers', 'format_money'], path.join(ws, 'libs', 'core', 'core'));
+    expect(text).toMatchObject({ code: 0, err: '' });
+    expect(text.out).toBe(
+      '2 callers of core.money.format_money\n  api.app.checkout  (apps/api/api/app.py:18, shop-api)\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)',
+    );
+    const json = await cli(['--json', 'impact', 'format_money']);
+    expect(JSON.parse(json.out).projects).toEqual(['shop-api', 'shop-core', 'shop-payments']);
+    for (const args of [['def', 'Money'], ['refs', 'Money'], ['callees', 'charge', '-d', '2'], ['path', 'checkout', 'format_money'], ['deps', 'shop-payments'], ['rdeps', 'core'], ['search', 'gateway'], ['chunk', 'charge'], ['stats']]) {
+      const r = await cli(['--json', ...args]);
+      expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 0, err: '' });
+      expect(() => JSON.parse(r.out)).not.toThrow();
+    }
+  });
+
+  it('exits 1 with what to do: unknown names, bad options, no index', async () => {
+    const unknown = await cli(['def', 'no_such_thing']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/no symbol named no_such_thing/);
+    expect((await cli(['callers', 'charge', '--depth', 'x'])).err).toMatch(/--depth must be a positive integer/);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-noindex-'));
+    const none = await cli(['stats'], outside);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no codegraph index found .*run `npx nx run repo:codegraph-index`/);
+  });
+});
+
+describe('a missing, damaged or replaced index', () => {
+  it('says which project lacks its L7 index and how to build it', () => {
+    const ws2 = copyShop();
+    return indexShop(ws2).then(() => {
+      fs.rmSync(l7DbPath(path.join(ws2, '.codegraph', 'projects', 'libs', 'payments')));
+      expect(() => Federation.open(ws2)).toThrow(/no L7 index for shop-payments .*codegraph-l7/);
+      fs.writeFileSync(l7DbPath(path.join(ws2, '.codegraph', 'projects', 'libs', 'payments')), 'not a database, just text\n'.repeat(100));
+      expect(() => Federation.open(ws2)).toThrow(/L7 index of shop-payments .* is damaged or outdated .*delete it and run/);
+    });
+  });
+
+  it('reads a snapshot and reopens a database rebuilt meanwhile', async () => {
+    const ws3 = copyShop();
+    await indexShop(ws3);
+    const f = Federation.open(ws3);
+    try {
+      const before = new Queries(f).callers('format_money').callers.length;
+      fs.appendFileSync(path.join(ws3, 'libs/core/core/money.py'), '\n\ndef tip(m: Money) -> str:\n    return format_money(m)\n');
+      await indexShop(ws3);
+      expect(new Queries(f).callers('format_money').callers.length).toBe(before); // the snapshot still open
+      expect(f.refresh().sort()).toEqual(['shop-api', 'shop-core', 'shop-payments']);
+      expect(fqns(new Queries(f).callers('format_money').callers)).toContain('core.money.tip');
+    } finally {
+      f.close();
+    }
+  });
+
+  it('builds without chunks for a file edited since L1, and says so', async () => {
+    const ws4 = copyShop();
+    await indexShop(ws4);
+    fs.appendFileSync(path.join(ws4, 'libs/core/core/models.py'), '\n# edited after L1\n');
+    const s = await buildL7({ root: ws4, project: { name: 'shop-core', outDir: path.join(ws4, '.codegraph/projects/libs/core') } });
+    expect(s.unchunked).toBe(1);
+    expect(s.skipped).toEqual(['libs/core/core/models.py changed since L1 indexed it (re-run L1)']);
+    expect(s.symbols).toBeGreaterThan(0);
+  });
+});
