@@ -10,9 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
 import { detectLayout, normalizeDist } from '@codegraph/engine';
-import type { CodegraphPluginOptions } from '../utils/options';
+import { PYTHON_TAG, type CodegraphPluginOptions } from '../utils/options';
 
-export const PYTHON_TAG = 'codegraph:python';
+export { PYTHON_TAG };
 
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^#\n;]+))/gm;
 /** Names too generic to say which project they come from. */
