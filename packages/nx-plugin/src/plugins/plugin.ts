@@ -42,25 +42,30 @@ function metadata(description: string): TargetConfiguration['metadata'] {
   return { technologies: ['python'], description, help: { command: 'npx codegraph --help', example: {} } };
 }
 
-function sourceFiles(nested: string[]): string[] {
+/**
+ * A project's own Python and packaging files. Nested projects are indexed on their own, so their files must not
+ * invalidate this one: Nx already gives each file to the deepest project containing it, and the exclusions say so
+ * explicitly. They are relative to `{projectRoot}` on purpose — Nx hashes a `{workspaceRoot}` fileset over the whole
+ * workspace, so a negative one (`!{workspaceRoot}/…`) would make the task depend on every other file of the repo.
+ */
+function sourceFiles(projectDir: string, nested: string[]): string[] {
   return [
     `{projectRoot}/**/*.py`,
     `{projectRoot}/pyproject.toml`,
     `{projectRoot}/setup.cfg`,
     `{projectRoot}/setup.py`,
-    // Nested projects are indexed on their own: their files must not invalidate this one.
-    ...nested.map((n) => `!{workspaceRoot}/${n}/**/*`),
+    ...nested.map((n) => `!{projectRoot}/${path.posix.relative(projectDir, n)}/**`),
   ];
 }
 
-function pythonInputs(nested: string[], fp: string): TargetConfiguration['inputs'] {
-  return [...sourceFiles(nested), fingerprintInput(fp)];
+function pythonInputs(projectDir: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
+  return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+function projectTargets(o: ResolvedOptions, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
   const p = o.targetPrefix;
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
-  const inputs = pythonInputs(nested, fp);
+  const inputs = pythonInputs(dir, nested, fp);
   const common = { outputDir: o.outputDir, excludeDirs: nested };
   return {
     [`${p}-l0`]: {
@@ -162,7 +167,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
               root: dir,
               projectType: 'library',
               tags: [PYTHON_TAG],
-              targets: projectTargets(o, nested, fp, allNames),
+              targets: projectTargets(o, dir, nested, fp, allNames),
             },
           },
         },
