@@ -3,7 +3,7 @@
  * What the Nx task runner costs per codegraph task, and the bundled example's cold/warm times, measured in one run
  * (the machine is shared: only ratios within one run mean anything).
  *
- *   node packages/nx-plugin/bench/task-cost.mjs [--rounds N] [--variant label=/path/to/a/built/nx-plugin ...]
+ *   node packages/nx-plugin/bench/task-cost.mjs [--rounds N] [--variant label=/path/to/a/built/nx-plugin ...] [--skip label/mode]
  *
  * Each variant is a built copy of @codegraph/nx (default: this worktree's package) installed into its own temp copy
  * of examples/shop (own git repo, own Nx cache, no daemon — the e2e environment). For each variant and mode
@@ -13,6 +13,7 @@
  *   skip   the same with --skip-nx-cache: every task executed, but the engine's own per-file reuse keeps the work small
  *   one    `nx run shop-core:codegraph-l0` cached / --skip-nx-cache: the fixed cost of one `nx run`
  * Per-task costs: cached = (warm − one cached) / (tasks − 1); executed = (skip − one skipped) / (tasks − 1).
+ * Each figure is the median of --rounds runs (default 3), taken for every variant and mode in turn.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,10 +27,12 @@ const nxBin = path.join(repoRoot, 'node_modules', '.bin', 'nx');
 const TASKS = 19;
 
 const args = process.argv.slice(2);
-let rounds = 1;
+let rounds = 3;
+const skipCombos = new Set();
 const variants = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') rounds = Number(args[++i]);
+  else if (args[i] === '--skip') skipCombos.add(args[++i]); // e.g. baseline/forked, when a variant has no batch mode
   else if (args[i] === '--variant') {
     const [label, dir] = args[++i].split('=');
     variants.push({ label, dir: path.resolve(dir) });
@@ -81,35 +84,35 @@ function timed(ws, env, argv) {
   return { s, ran, cached, out };
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round3 = (k, x) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toFixed(3)) : x);
+
+// Every (variant, mode) gets its own workspace; each measurement is taken for all of them in turn, `rounds` times
+// (median), so the machine's load drifts over all of them alike.
 const MODES = { default: [], forked: ['--batch=false'] };
-const results = [];
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    for (const [mode, flags] of Object.entries(MODES)) {
-      const { base, ws, env } = workspace(v.dir);
-      const all = ['run', 'repo:codegraph-index', ...flags];
-      const one = ['run', 'shop-core:codegraph-l0', ...flags];
-      timed(ws, env, ['show', 'projects']); // builds the project graph once, as any earlier nx command would
-      const cold = timed(ws, env, all);
-      const warm = timed(ws, env, all);
-      const oneCached = timed(ws, env, one);
-      const skip = timed(ws, env, [...all, '--skip-nx-cache']);
-      const oneSkip = timed(ws, env, [...one, '--skip-nx-cache']);
-      const row = {
-        variant: v.label,
-        mode,
-        cold: cold.s,
-        warm: warm.s,
-        warmCachedTasks: warm.cached,
-        skip: skip.s,
-        oneCached: oneCached.s,
-        oneSkip: oneSkip.s,
-        perCachedTask: (warm.s - oneCached.s) / (TASKS - 1),
-        perExecutedTask: (skip.s - oneSkip.s) / (TASKS - 1),
-      };
-      results.push(row);
-      console.log(JSON.stringify(row, (k, x) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toFixed(3)) : x)));
-      fs.rmSync(base, { recursive: true, force: true });
+const combos = [];
+for (const v of variants)
+  for (const [mode, flags] of Object.entries(MODES)) if (!skipCombos.has(`${v.label}/${mode}`)) combos.push({ label: `${v.label}/${mode}`, flags, ...workspace(v.dir) });
+const all = (c, extra = []) => ['run', 'repo:codegraph-index', ...c.flags, ...extra];
+const one = (c, extra = []) => ['run', 'shop-core:codegraph-l0', ...c.flags, ...extra];
+const m = Object.fromEntries(combos.map((c) => [c.label, { cold: [], warm: [], oneCached: [], skip: [], oneSkip: [] }]));
+const measure = (key, argv) => {
+  for (let r = 0; r < rounds; r++)
+    for (const c of combos) {
+      const t = timed(c.ws, c.env, argv(c));
+      if (key === 'warm' && t.cached !== TASKS) throw new Error(`${c.label}: warm run restored ${t.cached}/${TASKS} tasks`);
+      m[c.label][key].push(t.s);
     }
-  }
+};
+for (const c of combos) timed(c.ws, c.env, ['show', 'projects']); // the project graph, as any earlier nx command builds it
+for (const c of combos) m[c.label].cold.push(timed(c.ws, c.env, all(c)).s); // one cold run per workspace
+measure('warm', (c) => all(c));
+measure('oneCached', (c) => one(c));
+measure('skip', (c) => all(c, ['--skip-nx-cache']));
+measure('oneSkip', (c) => one(c, ['--skip-nx-cache']));
+for (const c of combos) {
+  const x = Object.fromEntries(Object.entries(m[c.label]).map(([k, v]) => [k, median(v)]));
+  const row = { combo: c.label, ...x, perCachedTask: (x.warm - x.oneCached) / (TASKS - 1), perExecutedTask: (x.skip - x.oneSkip) / (TASKS - 1) };
+  console.log(JSON.stringify(row, round3));
+  fs.rmSync(c.base, { recursive: true, force: true });
 }

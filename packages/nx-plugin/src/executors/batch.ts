@@ -9,6 +9,7 @@
  * A failed task fails alone; the tasks depending on it are reported as skipped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { format } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { runStep, stepOf } from './steps';
 
@@ -45,7 +46,7 @@ const currentOutput = new AsyncLocalStorage<string[]>();
 let captureDepth = 0;
 let restore: (() => void) | undefined;
 
-/** Routes stdout/stderr writes made inside a task into that task's buffer; other writes go through. */
+/** Routes output written inside a task (console, stdout, stderr) into that task's buffer; other output goes through. */
 function startCapture(): void {
   if (captureDepth++ > 0) return;
   const wrap = (stream: NodeJS.WriteStream) => {
@@ -63,7 +64,19 @@ function startCapture(): void {
       stream.write = original;
     };
   };
-  const undo = [wrap(process.stdout), wrap(process.stderr)];
+  // console too: it is not always bound to these streams (test runners replace it).
+  const wrapConsole = (method: 'log' | 'info' | 'warn' | 'error' | 'debug') => {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      const buffer = currentOutput.getStore();
+      if (buffer) buffer.push(format(...args) + '\n');
+      else original.apply(console, args);
+    };
+    return () => {
+      console[method] = original;
+    };
+  };
+  const undo = [wrap(process.stdout), wrap(process.stderr), ...(['log', 'info', 'warn', 'error', 'debug'] as const).map(wrapConsole)];
   restore = () => undo.forEach((u) => u());
 }
 
