@@ -8,11 +8,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
+// Types only: loading @nx/devkit at run time costs Nx's every project-graph computation a few hundred ms.
+import type { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 import { detectLayout, normalizeDist } from '@codegraph/engine';
 import { PYTHON_TAG, type CodegraphPluginOptions } from '../utils/options';
 
 export { PYTHON_TAG };
+
+/** `DependencyType.static` (an edge found in a file's source), without loading @nx/devkit for its value. */
+const STATIC = 'static' as DependencyType.static;
 
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^#\n;]+))/gm;
 /** Names too generic to say which project they come from. */
@@ -130,7 +134,7 @@ export const createDependencies: CreateDependencies<CodegraphPluginOptions> = (_
         const key = `${source}\0${target}\0${file}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        deps.push({ source, target, sourceFile: file, type: DependencyType.static });
+        deps.push({ source, target, sourceFile: file, type: STATIC });
       }
     }
   }
