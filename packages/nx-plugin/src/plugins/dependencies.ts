@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 // Types only: loading @nx/devkit at run time costs Nx's every project-graph computation a few hundred ms.
 import type { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
-import { detectLayout, normalizeDist } from '@codegraph/engine';
+import type * as Engine from '@codegraph/engine';
 import { PYTHON_TAG, type CodegraphPluginOptions } from '../utils/options';
 
 export { PYTHON_TAG };
@@ -22,8 +22,18 @@ const IMPORT_LINE = /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[
 /** Names too generic to say which project they come from. */
 const AMBIGUOUS = new Set(['tests', 'test', 'testing', 'docs', 'scripts', 'examples', 'setup', 'conftest', 'src']);
 
+/**
+ * The engine, loaded on first use: Nx loads the plugin on every command, but calls createDependencies only when
+ * the project graph must be recomputed.
+ */
+function engine(): typeof Engine {
+  return require('@codegraph/engine');
+}
+
 /** PEP 503 name normalisation: the engine's, so the project graph and L9 compare names alike. */
-export { normalizeDist };
+export function normalizeDist(name: string): string {
+  return engine().normalizeDist(name);
+}
 
 /** Top-level module names that appear in the import statements of a Python source. */
 export function importedTopLevels(source: string): Set<string> {
@@ -74,7 +84,7 @@ function moduleOwners(ctx: CreateDependenciesContext, pyProjects: [string, strin
   const roots = new Set(pyProjects.map(([, r]) => r));
   for (const [name, root] of pyProjects) {
     const abs = path.join(ctx.workspaceRoot, root);
-    const layout = detectLayout(ctx.workspaceRoot, abs);
+    const layout = engine().detectLayout(ctx.workspaceRoot, abs);
     for (const sr of layout.sourceRoots) {
       let entries: fs.Dirent[];
       try {
