@@ -13,7 +13,7 @@ import { format } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { runStep, stepOf } from './steps';
 
-/** One task's result as a batch reports it (Nx's `BatchTaskResult`, not re-exported by @nx/devkit). */
+/** One task's result as a batch reports it (Nx's `BatchExecutorTaskResult`, which @nx/devkit does not export). */
 export interface BatchTaskResult {
   task: string;
   result: { success: boolean; status?: 'success' | 'failure' | 'skipped'; terminalOutput: string; startTime?: number; endTime?: number };
