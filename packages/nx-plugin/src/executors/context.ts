@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { detectLayout } from '@codegraph/engine';
-import { PYTHON_TAG } from '../plugins/dependencies';
-import { projectOutDir } from '../utils/options';
+// Not from plugins/dependencies: that module loads @nx/devkit (~0.4 s), which an executor never needs.
+import { projectOutDir, PYTHON_TAG } from '../utils/options';
 
 export interface LayerExecutorOptions {
   outputDir?: string;

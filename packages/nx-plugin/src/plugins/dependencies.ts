@@ -11,17 +11,32 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DependencyType, type CreateDependencies, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
-import { decodePythonSource, detectLayout, extractImports, initPythonParser, normalizeDist } from '@codegraph/engine';
-import type { CodegraphPluginOptions } from '../utils/options';
+// Types only: loading @nx/devkit at run time costs Nx's every project-graph computation a few hundred ms.
+import type { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
+import type * as Engine from '@codegraph/engine';
+import { PYTHON_TAG, type CodegraphPluginOptions } from '../utils/options';
 
-export const PYTHON_TAG = 'codegraph:python';
+export { PYTHON_TAG };
+
+/** `DependencyType.static` / `.dynamic`, without loading @nx/devkit for their values. */
+const STATIC = 'static' as DependencyType.static;
+const DYNAMIC = 'dynamic' as DependencyType.dynamic;
 
 /** Names too generic to say which project they come from. */
 const AMBIGUOUS = new Set(['tests', 'test', 'testing', 'docs', 'scripts', 'examples', 'setup', 'conftest', 'src']);
 
+/**
+ * The engine, loaded on first use: Nx loads the plugin on every command, but calls createDependencies only when
+ * the project graph must be recomputed.
+ */
+function engine(): typeof Engine {
+  return require('@codegraph/engine');
+}
+
 /** PEP 503 name normalisation: the engine's, so the project graph and L9 compare names alike. */
-export { normalizeDist };
+export function normalizeDist(name: string): string {
+  return engine().normalizeDist(name);
+}
 
 /**
  * Top-level modules the absolute imports of a Python source name, each with whether some import of it runs at
@@ -30,7 +45,7 @@ export { normalizeDist };
  */
 export function importedTopLevels(source: string): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const imp of extractImports(source)) {
+  for (const imp of engine().extractImports(source)) {
     if (imp.level !== 0 || imp.module === '__future__') continue;
     const top = imp.module.split('.')[0]!;
     const eager = !imp.functionLevel && !imp.typeChecking;
@@ -72,7 +87,7 @@ function moduleOwners(ctx: CreateDependenciesContext, pyProjects: [string, strin
   const roots = new Set(pyProjects.map(([, r]) => r));
   for (const [name, root] of pyProjects) {
     const abs = path.join(ctx.workspaceRoot, root);
-    const layout = detectLayout(ctx.workspaceRoot, abs);
+    const layout = engine().detectLayout(ctx.workspaceRoot, abs);
     for (const sr of layout.sourceRoots) {
       let entries: fs.Dirent[];
       try {
@@ -115,8 +130,8 @@ export const createDependencies: CreateDependencies<CodegraphPluginOptions> = as
     if (!target || target === source) return;
     const key = `${source}\0${target}\0${file}`;
     const prev = deps.get(key);
-    if (prev && (prev.type === DependencyType.static || !eager)) return;
-    deps.set(key, { source, target, sourceFile: file, type: eager ? DependencyType.static : DependencyType.dynamic });
+    if (prev && (prev.type === STATIC || !eager)) return;
+    deps.set(key, { source, target, sourceFile: file, type: eager ? STATIC : DYNAMIC });
   };
   let parserReady = false;
   for (const [source, files] of Object.entries(ctx.filesToProcess.projectFileMap)) {
@@ -131,10 +146,10 @@ export const createDependencies: CreateDependencies<CodegraphPluginOptions> = as
           continue; // vanished since Nx listed it
         }
         if (!parserReady) {
-          await initPythonParser();
+          await engine().initPythonParser();
           parserReady = true;
         }
-        for (const [top, eager] of importedTopLevels(decodePythonSource(bytes).text)) add(source, owners.get(top), file, eager);
+        for (const [top, eager] of importedTopLevels(engine().decodePythonSource(bytes).text)) add(source, owners.get(top), file, eager);
       } else if (path.posix.basename(file) === 'pyproject.toml') {
         let text: string;
         try {

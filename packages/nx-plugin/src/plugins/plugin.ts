@@ -25,6 +25,11 @@ export const PYTHON_PROJECT_FILES = '**/{pyproject.toml,setup.cfg,setup.py}';
 const DEPENDENCY_SOURCES = ['^{projectRoot}/**/*.py', '^{projectRoot}/pyproject.toml', '^{projectRoot}/setup.cfg', '^{projectRoot}/setup.py'];
 /** What decides which modules a dependency provides (dependents' L9 map distributions to them). */
 const DEPENDENCY_MODULES = ['^{projectRoot}/**/__init__.py', '^{projectRoot}/pyproject.toml', '^{projectRoot}/setup.cfg', '^{projectRoot}/setup.py'];
+/**
+ * The executor of every inferred target, the step chosen by its `layer` option. One name rather than one per layer:
+ * Nx batches tasks by executor name, so one name lets a whole run execute in one process (see executors/batch.ts).
+ */
+const LAYER_EXECUTOR = '@codegraph/nx:layer';
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
@@ -37,46 +42,51 @@ function metadata(description: string): TargetConfiguration['metadata'] {
   return { technologies: ['python'], description, help: { command: 'npx codegraph --help', example: {} } };
 }
 
-function sourceFiles(nested: string[]): string[] {
+/**
+ * A project's own Python and packaging files. Nested projects are indexed on their own, so their files must not
+ * invalidate this one: Nx already gives each file to the deepest project containing it, and the exclusions say so
+ * explicitly. They are relative to `{projectRoot}` on purpose — Nx hashes a `{workspaceRoot}` fileset over the whole
+ * workspace, so a negative one (`!{workspaceRoot}/…`) would make the task depend on every other file of the repo.
+ */
+function sourceFiles(projectDir: string, nested: string[]): string[] {
   return [
     `{projectRoot}/**/*.py`,
     `{projectRoot}/pyproject.toml`,
     `{projectRoot}/setup.cfg`,
     `{projectRoot}/setup.py`,
-    // Nested projects are indexed on their own: their files must not invalidate this one.
-    ...nested.map((n) => `!{workspaceRoot}/${n}/**/*`),
+    ...nested.map((n) => `!{projectRoot}/${path.posix.relative(projectDir, n)}/**`),
   ];
 }
 
-function pythonInputs(nested: string[], fp: string): TargetConfiguration['inputs'] {
-  return [...sourceFiles(nested), fingerprintInput(fp)];
+function pythonInputs(projectDir: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
+  return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+function projectTargets(o: ResolvedOptions, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
   const p = o.targetPrefix;
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
-  const inputs = pythonInputs(nested, fp);
+  const inputs = pythonInputs(dir, nested, fp);
   const common = { outputDir: o.outputDir, excludeDirs: nested };
   return {
     [`${p}-l0`]: {
-      executor: '@codegraph/nx:l0',
+      executor: LAYER_EXECUTOR,
       cache: true,
       inputs,
       outputs: [`${out}/l0`],
-      options: common,
+      options: { layer: 'l0', ...common },
       metadata: metadata('codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)'),
     },
     [`${p}-l1`]: {
-      executor: '@codegraph/nx:l1',
+      executor: LAYER_EXECUTOR,
       cache: true,
       dependsOn: [`${p}-l0`],
       inputs,
       outputs: [`${out}/l1`],
-      options: common,
+      options: { layer: 'l1', ...common },
       metadata: metadata('codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed'),
     },
     [`${p}-l2`]: {
-      executor: '@codegraph/nx:l2',
+      executor: LAYER_EXECUTOR,
       cache: true,
       dependsOn: [`${p}-l1`],
       // Its own L1 output (named by the manifest) and the packaging files that name its SCIP package.
@@ -87,11 +97,11 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
         fingerprintInput(fp),
       ],
       outputs: [`${out}/l2`],
-      options: common,
+      options: { layer: 'l2', ...common },
       metadata: metadata("codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
     },
     [`${p}-l4`]: {
-      executor: '@codegraph/nx:l4',
+      executor: LAYER_EXECUTOR,
       cache: true,
       // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
       // through B from C needs C's symbols). Project graphs can have cycles, so no `^` chain may order that: every
@@ -101,27 +111,27 @@ function projectTargets(o: ResolvedOptions, nested: string[], fp: string, allPro
       dependsOn: [`${p}-l1`, { projects: allProjects, target: `${p}-l1` }],
       inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
-      options: common,
+      options: { layer: 'l4', ...common },
       metadata: metadata('codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
     },
     [`${p}-l9`]: {
-      executor: '@codegraph/nx:l9',
+      executor: LAYER_EXECUTOR,
       cache: true,
       dependsOn: [`${p}-l1`, `^${p}-l1`],
       // Its own sources and packaging files, and of its Python dependencies only what decides which import names
       // they provide (packaging files, package `__init__.py`s): a body edit there does not re-run it.
       inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, ...DEPENDENCY_MODULES],
       outputs: [`${out}/l9`],
-      options: common,
+      options: { layer: 'l9', ...common },
       metadata: metadata('codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
     },
     [`${p}-index`]: {
-      executor: '@codegraph/nx:index',
+      executor: LAYER_EXECUTOR,
       cache: true,
       dependsOn: [`${p}-l1`, `${p}-l2`, `${p}-l4`, `${p}-l9`],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
-      options: { outputDir: o.outputDir },
+      options: { layer: 'index', outputDir: o.outputDir },
       metadata: metadata("codegraph: this project's index (all layers) and its summary"),
     },
   };
@@ -157,7 +167,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
               root: dir,
               projectType: 'library',
               tags: [PYTHON_TAG],
-              targets: projectTargets(o, nested, fp, allNames),
+              targets: projectTargets(o, dir, nested, fp, allNames),
             },
           },
         },
@@ -165,7 +175,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     }
     if (dirs.length > 0) {
       const repoTarget: TargetConfiguration = {
-        executor: '@codegraph/nx:repo-index',
+        executor: LAYER_EXECUTOR,
         cache: true,
         dependsOn: [{ projects: names, target: `${o.targetPrefix}-index` }],
         inputs: [
@@ -177,7 +187,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
-        options: { outputDir: o.outputDir, projects: names },
+        options: { layer: 'repo-index', outputDir: o.outputDir, projects: names },
         metadata: metadata("codegraph: index every Python project of the workspace and write the repo summary"),
       };
       results.push([

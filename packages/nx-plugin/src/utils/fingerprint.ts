@@ -5,12 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineFingerprint, hashString, initHash, listFiles } from '@codegraph/engine';
+import type * as Engine from '@codegraph/engine';
 
 let cached: string | undefined;
 
 export async function codegraphFingerprint(): Promise<string> {
   if (cached) return cached;
+  // Loaded here, not with the module: Nx loads the plugin on every command but calls createNodes only when the
+  // project graph must be recomputed.
+  const { engineFingerprint, hashString, initHash, listFiles }: typeof Engine = require('@codegraph/engine');
   await initHash();
   const files = listFiles(path.join(__dirname, '..'), ['.js', '.json']);
   let acc = engineFingerprint();

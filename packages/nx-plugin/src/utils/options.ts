@@ -1,6 +1,9 @@
 /** Plugin options (nx.json `plugins[].options`) and the output layout they imply. Shared by plugin and executors. */
 import * as path from 'node:path';
 
+/** The tag of every project the plugin infers; executors find Python dependencies in the project graph by it. */
+export const PYTHON_TAG = 'codegraph:python';
+
 export interface CodegraphPluginOptions {
   /** Prefix of every inferred target: `<prefix>-l0`, `<prefix>-l1`, `<prefix>-index`. Default `codegraph`. */
   targetPrefix?: string;

@@ -1,0 +1,76 @@
+/**
+ * The batch implementation on its own (no Nx process): dependency order, per-task output, and a failure that fails
+ * its task alone and skips its dependents. The L0 task really runs the engine on a real Python file.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import batchExecutor, { dependencyOrder, type BatchTaskResult } from '../dist/executors/batch';
+
+function task(id: string) {
+  const [project, target] = id.split(':') as [string, string];
+  return { id, target: { project, target }, overrides: {}, outputs: [], parallelism: true, continuous: false } as unknown as TaskGraph['tasks'][string];
+}
+
+function graph(deps: Record<string, string[]>): TaskGraph {
+  return {
+    roots: Object.keys(deps).filter((id) => deps[id]!.length === 0),
+    tasks: Object.fromEntries(Object.keys(deps).map((id) => [id, task(id)])),
+    dependencies: Object.fromEntries(Object.entries(deps).map(([id, ds]) => [id, ds.map((d) => ({ id: d }))])),
+    continuousDependencies: Object.fromEntries(Object.keys(deps).map((id) => [id, []])),
+  } as TaskGraph;
+}
+
+describe('batch implementation', () => {
+  it('orders a batch dependencies first, whatever order Nx lists it in', () => {
+    const order = dependencyOrder(graph({ 'p:index': ['p:l4', 'p:l1'], 'p:l4': ['p:l1', 'q:l1'], 'q:l1': ['q:l0'], 'p:l1': ['p:l0'], 'p:l0': [], 'q:l0': [] }));
+    expect(order.indexOf('p:l0')).toBeLessThan(order.indexOf('p:l1'));
+    expect(order.indexOf('q:l1')).toBeLessThan(order.indexOf('p:l4'));
+    expect(order[order.length - 1]).toBe('p:index');
+    expect(order).toHaveLength(6);
+  });
+
+  it("reports each task with its own output; a failure fails its task alone and skips what depends on it", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-'));
+    try {
+      fs.mkdirSync(path.join(root, 'p', 'pkg'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'p', 'pyproject.toml'), '[project]\nname = "p"\nversion = "1"\n');
+      fs.writeFileSync(path.join(root, 'p', 'pkg', '__init__.py'), 'def f():\n    return 1\n');
+      fs.mkdirSync(path.join(root, 'q'));
+      const target = (layer: string) => ({ executor: '@codegraph/nx:layer', options: { layer } });
+      const context = {
+        root,
+        cwd: root,
+        isVerbose: false,
+        projectsConfigurations: {
+          version: 2,
+          projects: {
+            p: { root: 'p', targets: { l0: target('l0'), l1: target('l1'), index: target('index') } },
+            q: { root: 'q', targets: { l0: target('l0') } },
+          },
+        },
+      } as unknown as ExecutorContext;
+      const tg = graph({ 'p:l0': [], 'p:l1': ['p:l0'], 'p:index': ['p:l1'], 'q:l0': [] });
+      const options = { 'p:l0': { layer: 'l0' }, 'p:l1': { layer: 'no-such-layer' }, 'p:index': { layer: 'index' }, 'q:l0': { layer: 'l0' } };
+      const consoleLog = console.log;
+      const stdoutWrite = process.stdout.write;
+      const results: BatchTaskResult[] = [];
+      for await (const r of await batchExecutor(tg, options, {}, context)) results.push(r);
+      const byTask = Object.fromEntries(results.map((r) => [r.task, r.result]));
+      expect(Object.keys(byTask).sort()).toEqual(['p:index', 'p:l0', 'p:l1', 'q:l0']);
+      expect(byTask['p:l0']).toMatchObject({ success: true, status: 'success' });
+      expect(byTask['p:l0']!.terminalOutput).toMatch(/^codegraph l0 p: 1 files, 1 hashed/);
+      expect(byTask['q:l0']!.terminalOutput).toMatch(/^codegraph l0 q: 0 files/);
+      expect(byTask['p:l1']).toMatchObject({ success: false, status: 'failure' });
+      expect(byTask['p:l1']!.terminalOutput).toMatch(/unknown layer "no-such-layer"/);
+      expect(byTask['p:index']).toMatchObject({ success: false, status: 'skipped', terminalOutput: '' });
+      expect(fs.existsSync(path.join(root, '.codegraph/projects/p/l0/inventory.json'))).toBe(true);
+      // Once the batch is over, output goes where it always went.
+      expect(console.log).toBe(consoleLog);
+      expect(process.stdout.write).toBe(stdoutWrite);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
