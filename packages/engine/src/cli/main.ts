@@ -9,13 +9,22 @@ import { runL2 } from '../layers/l2-occurrences/run';
 import { runL4 } from '../layers/l4-resolve/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
 import { runL9 } from '../layers/l9-packages/run';
+import { DEFAULT_EXCLUDED_DIRS } from '../project/discover';
 import { detectLayout } from '../project/layout';
 
-const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--json]
+const USAGE = `usage: codegraph index <dir> [--out <dir>] [--workers <n>] [--max-file-bytes <n>] [--exclude <name>]...
+                      [--verify-hashes] [--file-timeout-ms <n>] [--worker-memory-mb <n>] [--json]
 
 Indexes every Python file under <dir> as one project into <out> (default: ./.codegraph/index): L0 fast path, L1
 structural IR, L2 SCIP occurrences (<out>/l2/index.scip), L4 cross-file resolution, L9 declared vs imported packages. Re-running reuses every
-unchanged file. Outputs are described in docs/ir.md.`;
+unchanged file. Outputs are described in docs/ir.md.
+
+  --exclude <name>        also skip directories of this name (repeatable; added to the defaults: tool folders such as
+                          node_modules, .git, __pycache__, .venv, .tox, site-packages; virtualenvs by pyvenv.cfg;
+                          build/ and dist/ unless they are packages)
+  --verify-hashes         hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)
+  --file-timeout-ms <n>   parse + extraction budget per file (default 20000)
+  --worker-memory-mb <n>  heap ceiling per worker thread (default 2048)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -34,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       workers: { type: 'string' },
       'max-file-bytes': { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      'verify-hashes': { type: 'boolean', default: false },
+      'file-timeout-ms': { type: 'string' },
+      'worker-memory-mb': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +62,10 @@ export async function main(argv: string[]): Promise<number> {
     outDir: out,
     workers: values.workers ? Number(values.workers) : undefined,
     maxFileBytes: values['max-file-bytes'] ? Number(values['max-file-bytes']) : undefined,
+    excludeNames: values.exclude?.length ? [...DEFAULT_EXCLUDED_DIRS, ...values.exclude] : undefined,
+    verifyHashes: values['verify-hashes'],
+    fileTimeoutMs: values['file-timeout-ms'] ? Number(values['file-timeout-ms']) : undefined,
+    workerMemoryMb: values['worker-memory-mb'] ? Number(values['worker-memory-mb']) : undefined,
   });
   const layout = detectLayout(dir, dir);
   const project = { name: layout.name ?? path.basename(dir), outDir: out };

@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countKinds, type Diagnostic, type EdgeCounts, type FileIr, type NodeCounts } from '../../ir/model';
-import { extractPython } from '../../lang/python/extract';
-import { initPythonParser } from '../../lang/python/parser';
+import { ExtractTimeoutError, extractPython, ParserDamagedError } from '../../lang/python/extract';
+import { initPythonParser, ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
+import { readConfined } from '../../project/discover';
 import { writeFileAtomicSync } from '../../util/atomic';
 import { hashBytes, hashString, initHash } from '../../util/hash';
 
@@ -19,6 +20,8 @@ export interface FileTask {
   keyPrefix: string;
   irDir: string;
   maxFileBytes: number;
+  /** Parse + extraction budget for this file (ms); past it the file fails with a diagnostic. */
+  timeoutMs?: number;
 }
 
 export interface FileResult {
@@ -33,6 +36,11 @@ export interface FileResult {
   diagnostics: Diagnostic[];
   /** Set when the file could not be indexed at all (not for syntax errors, which still yield IR). */
   error?: string;
+  /**
+   * The failure says nothing about this file's content (its worker died with a batch-mate, the parser was damaged
+   * beyond repair by another file): never negative-cached, retried on the next run (the pool retries it once).
+   */
+  transient?: boolean;
   vanished?: boolean;
   /** Size in bytes of the shard written. */
   bytes?: number;
@@ -114,7 +122,8 @@ export function processFile(t: FileTask): FileResult {
     if (st.size > t.maxFileBytes) {
       return { ...base, error: `file too large (${st.size} bytes > ${t.maxFileBytes})` };
     }
-    bytes = fs.readFileSync(t.abs);
+    // Re-checked at read time: the path may have become a symlink out of the root since L0 saw it.
+    bytes = readConfined(t.abs.slice(0, t.abs.length - t.file.length), t.abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { ...base, vanished: code === 'ENOENT', error: (err as Error).message };
@@ -122,7 +131,8 @@ export function processFile(t: FileTask): FileResult {
   const hash = hashBytes(bytes);
   const key = fileKey(t.keyPrefix, t.file, t.module, hash);
   try {
-    const ir = extractPython(t.file, t.module, bytes);
+    if (parserUnrecoverable) return { ...base, hash, key, transient: true, error: 'parser unrecoverable in this worker' };
+    const ir = extractPython(t.file, t.module, bytes, { timeoutMs: t.timeoutMs });
     const { data, header } = encodeShard(ir, key);
     writeFileAtomicSync(shardPath(t.irDir, key), data, { fsync: false });
     return {
@@ -137,6 +147,24 @@ export function processFile(t: FileTask): FileResult {
       bytes: data.length,
     };
   } catch (err) {
-    return { ...base, hash, key, error: `extraction failed: ${(err as Error).message}` };
+    return failure({ ...base, hash, key }, err);
   }
+}
+
+/** Set in a worker whose parser cannot be repaired: the pool must replace the thread. */
+export let parserUnrecoverable = false;
+
+/** A failed file, with a diagnostic that says which guard stopped it. */
+function failure(r: FileResult, err: unknown): FileResult {
+  const message = (err as Error)?.message ?? String(err);
+  let code = 'extraction-failed';
+  if (err instanceof ParseTimeoutError || err instanceof ExtractTimeoutError) code = 'time-budget';
+  else if (err instanceof ParserTrapError) code = 'parser-trap';
+  else if (err instanceof ParserDamagedError) code = 'parser-damaged';
+  else if (err instanceof ParserUnrecoverableError) {
+    parserUnrecoverable = true;
+    return { ...r, transient: true, error: `parser unrecoverable: ${message}` };
+  }
+  const diagnostics = [{ severity: 'error' as const, code, message }];
+  return { ...r, diagnostics, error: `${code === 'extraction-failed' ? 'extraction failed' : code}: ${message}` };
 }

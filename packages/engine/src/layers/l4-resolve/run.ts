@@ -15,7 +15,7 @@
  */
 import * as path from 'node:path';
 import type { IrEdge, IrNode } from '../../ir/model';
-import { writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
+import { removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from './deps';
 import { AtomicLineWriter } from '../../util/line-writer';
@@ -82,6 +82,8 @@ export function buildSymbolTable(project: ProjectOut, deps: readonly ProjectOut[
 export async function runL4(opts: L4Options): Promise<L4Stats> {
   const t0 = performance.now();
   await initHash();
+  // Temps left by a killed run (`resolved.jsonl.tmp-*`...) are never picked up again: remove them first.
+  removeStaleTemps(l4Dir(opts.project.outDir));
   const table = buildSymbolTable(opts.project, opts.deps ?? []);
   const resolver = new Resolver(table);
   const out = new AtomicLineWriter(resolvedPath(opts.project.outDir));
