@@ -43,7 +43,23 @@ export class FilePool {
   private exec(batch: FileTask[]): Promise<FileResult[]> {
     // The in-worker budget stops slow parses cleanly; this ceiling catches what it cannot (a stuck worker).
     const ceiling = batch.length * this.fileTimeoutMs * 2 + 30_000;
-    return this.pool.exec('indexBatch', [batch]).timeout(ceiling) as unknown as Promise<FileResult[]>;
+    const p = this.pool.exec('indexBatch', [batch]).timeout(ceiling);
+    // A native promise: workerpool's own does not adopt promises returned from its handlers.
+    return new Promise<FileResult[]>((resolve, reject) =>
+      p.then(resolve as (r: unknown) => void, (err: unknown) => {
+        setImmediate(() => this.resume());
+        reject(err);
+      }),
+    );
+  }
+
+  /**
+   * workerpool 10.0.3 resumes its queue after a task only once the crashed worker's terminate() calls back, which
+   * never happens for a thread that died (out of memory): queued tasks would wait forever. A new exec() resumes it;
+   * so does its internal `_next`, which we call after every failure.
+   */
+  private resume(): void {
+    (this.pool as unknown as { _next?: () => void })._next?.();
   }
 
   async run(tasks: FileTask[], batchSize: number): Promise<FileResult[]> {
