@@ -137,6 +137,8 @@ const MAX_TEXT = 200;
  * deeper nesting than about 200 levels too).
  */
 export const MAX_SCOPE_DEPTH = 100;
+/** Parses of text with more indentation widths than this are followed by a canary check (see extractPython). */
+const SUSPICIOUS_INDENT_WIDTHS = 64;
 const MAX_DOC = 2000;
 const MAX_SYNTAX_DIAGNOSTICS = 20;
 
@@ -185,6 +187,8 @@ function docstringOf(body: SyntaxNode | null): string | undefined {
 export interface ExtractOptions {
   /** Time budget for parse + extraction of the file (ms); past it the file fails with a diagnostic. */
   timeoutMs?: number;
+  /** Indentation widths above which the file is not parsed (default MAX_INDENT_LEVELS; raise it only to test). */
+  maxIndentLevels?: number;
 }
 
 /** Parsing this file damaged the parser (the canary after it failed): its tree cannot be trusted. */
@@ -198,8 +202,9 @@ export function extractPython(file: string, module: string, bytes: Uint8Array, o
   const deadline = opts.timeoutMs !== undefined ? performance.now() + opts.timeoutMs : Infinity;
   const x = new Extractor(file, module, decoded.text, deadline);
   // Input that would overflow the grammar's scanner is never parsed (it would damage the parser for later files).
-  const widths = deepestIndentation(decoded.text, MAX_INDENT_LEVELS);
-  if (widths > MAX_INDENT_LEVELS) {
+  const maxLevels = opts.maxIndentLevels ?? MAX_INDENT_LEVELS;
+  const widths = deepestIndentation(decoded.text, maxLevels);
+  if (widths > maxLevels) {
     decoded.diagnostics.push({
       severity: 'error',
       code: 'too-deep',
@@ -209,14 +214,19 @@ export function extractPython(file: string, module: string, bytes: Uint8Array, o
   }
   const tree = parsePython(decoded.text, { timeoutMs: opts.timeoutMs });
   let ir: FileIr;
+  let suspicious: boolean;
   try {
-    ir = x.run(tree.rootNode, decoded.encoding, decoded.diagnostics);
+    const root = tree.rootNode;
+    // What a damaged parser's output looks like (an empty or sparse tree), and input near what is known to damage
+    // it. Real code has a node every 5-30 characters; the stdlib's most indentation widths are 44.
+    suspicious = root.hasError || root.descendantCount * 64 < decoded.text.length || widths > SUSPICIOUS_INDENT_WIDTHS;
+    ir = x.run(root, decoded.encoding, decoded.diagnostics);
   } finally {
     tree.delete();
   }
-  // The canary: the parser must still give its known tree after this file. If not, it has been replaced, and
-  // this file's own tree was made by a parser it was damaging.
-  if (!checkParser()) throw new ParserDamagedError('parsing this file damaged the tree-sitter parser (replaced); its tree is not trusted');
+  // The canary, after any suspicious parse: the parser must still give its known tree. If not, it has been
+  // replaced, and this file's own tree was made by a parser it was damaging.
+  if (suspicious && !checkParser()) throw new ParserDamagedError('parsing this file damaged the tree-sitter parser (replaced); its tree is not trusted');
   return ir;
 }
 
