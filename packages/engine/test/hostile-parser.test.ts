@@ -148,6 +148,12 @@ describe('budgets', () => {
     expect(ir.nodes.find((n) => n.name === 'g')!.span).toEqual([2, 0, 2, 13]);
   });
 
+  it('resolves an annotation that leads back to its own holder without recursing forever (found by fuzzing)', () => {
+    const ir = extractPython('c.py', 'c', Buffer.from('def f(x: x.y, z: "w.v", w: z.q):\n    x.y()\n    w.q()\n'));
+    expect(ir.nodes.filter((n) => n.node === 'Parameter').map((n) => n.name)).toEqual(['x', 'z', 'w']);
+    expect(ir.edges.filter((e) => e.edge === 'CALLS').map((e) => e.callee)).toEqual(['x.y', 'w.q']);
+  });
+
   it('bounds output for deeply nested scopes; normal nesting keeps its full FQNs', () => {
     for (const n of [7_000, 10_000]) {
       const ir = extractPython('l.py', 'l', Buffer.from(`f = ${'lambda: '.repeat(n)}1\n`));

@@ -253,6 +253,8 @@ class Extractor {
   private hasErrors = true;
   /** Scopes not made because they were nested deeper than MAX_SCOPE_DEPTH. */
   private folded = 0;
+  /** Holders whose annotation is being resolved (see annotatedMember). */
+  private annotating = new Set<IrNode>();
 
   constructor(
     private readonly file: string,
@@ -1280,8 +1282,15 @@ class Extractor {
    */
   private annotatedMember(s: Scope, holder: IrNode, member: string): Resolved {
     const cls = annotatedClass(holder.attrs?.annotation);
-    if (!cls) return { how: 'dynamic' };
-    const r = this.resolveChain(s, cls.split('.'));
+    // An annotation that leads back to its holder (`def f(x: x.y): x.y()`) would recurse forever (found by fuzzing).
+    if (!cls || this.annotating.has(holder)) return { how: 'dynamic' };
+    this.annotating.add(holder);
+    let r: Resolved;
+    try {
+      r = this.resolveChain(s, cls.split('.'));
+    } finally {
+      this.annotating.delete(holder);
+    }
     if (r.node?.node === 'Class' && r.scope) {
       const m = this.findMember(r.scope, member);
       if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };
