@@ -17,11 +17,34 @@ export interface IndexDirectoryOptions {
   excludeDirs?: readonly string[];
   /** L1 progress: files parsed so far of those to parse (reused files are not counted). */
   onProgress?: (done: number, total: number) => void;
+  /** Directory names skipped anywhere (default DEFAULT_EXCLUDED_DIRS). */
+  excludeNames?: readonly string[];
+  /** Hash every file instead of trusting mtime+size (see L0Options.verifyHashes). */
+  verifyHashes?: boolean;
+  fileTimeoutMs?: number;
+  workerMemoryMb?: number;
 }
 
 export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary> {
   const root = o.root ?? o.dir;
-  const inventory = await runL0({ root, projectDir: o.dir, outDir: o.outDir, excludeDirs: o.excludeDirs });
-  await runL1({ root, projectDir: o.dir, outDir: o.outDir, inventory, workers: o.workers, maxFileBytes: o.maxFileBytes, onProgress: o.onProgress });
+  const inventory = await runL0({
+    root,
+    projectDir: o.dir,
+    outDir: o.outDir,
+    excludeDirs: o.excludeDirs,
+    excludeNames: o.excludeNames,
+    verifyHashes: o.verifyHashes,
+  });
+  await runL1({
+    root,
+    projectDir: o.dir,
+    outDir: o.outDir,
+    inventory,
+    workers: o.workers,
+    maxFileBytes: o.maxFileBytes,
+    fileTimeoutMs: o.fileTimeoutMs,
+    workerMemoryMb: o.workerMemoryMb,
+    onProgress: o.onProgress,
+  });
   return summarizeProject(path.basename(o.dir) || o.dir, o.outDir);
 }

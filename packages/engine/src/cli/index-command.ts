@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { readJsonOrUndefined } from '../util/atomic';
+import { DEFAULT_EXCLUDED_DIRS } from '../project/discover';
 import { indexDirectory } from '../pipeline';
 import { inventoryPath, type Inventory } from '../layers/l0-fastpath/inventory';
 import { manifestPath, type L1Manifest } from '../layers/l1-structure/run';
@@ -24,6 +25,11 @@ export interface IndexOptions {
   out: string;
   workers?: number;
   maxFileBytes?: number;
+  /** Extra directory names to skip (added to DEFAULT_EXCLUDED_DIRS). */
+  exclude?: string[];
+  verifyHashes?: boolean;
+  fileTimeoutMs?: number;
+  workerMemoryMb?: number;
   json?: boolean;
   quiet?: boolean;
   progress: boolean;
@@ -143,7 +149,17 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
   let l9: Awaited<ReturnType<typeof runL9>>;
   try {
     progress.step('l0 inventory, l1 parse');
-    summary = await indexDirectory({ dir, outDir: out, workers: o.workers, maxFileBytes: o.maxFileBytes, onProgress: (d, t) => progress.update(d, t) });
+    summary = await indexDirectory({
+      dir,
+      outDir: out,
+      workers: o.workers,
+      maxFileBytes: o.maxFileBytes,
+      excludeNames: o.exclude?.length ? [...DEFAULT_EXCLUDED_DIRS, ...o.exclude] : undefined,
+      verifyHashes: o.verifyHashes,
+      fileTimeoutMs: o.fileTimeoutMs,
+      workerMemoryMb: o.workerMemoryMb,
+      onProgress: (d, t) => progress.update(d, t),
+    });
     const layout = detectLayout(dir, dir);
     const project = { name: layout.name ?? path.basename(dir), outDir: out };
     summary = { ...summary, name: project.name };

@@ -48,6 +48,13 @@ Docs: ${README}`,
     .option('-o, --out <dir>', 'output directory', path.join('.codegraph', 'index'))
     .addOption(new Option('-w, --workers <n>', 'worker threads for parsing (default: one per core)').argParser(positiveInteger))
     .addOption(new Option('--max-file-bytes <n>', 'skip (and report) Python files larger than this').argParser(positiveInteger))
+    .option(
+      '--exclude <name...>',
+      'also skip directories of this name (added to the defaults: tool folders such as node_modules, .git, __pycache__, .venv, .tox, site-packages; virtualenvs by pyvenv.cfg; build/ and dist/ unless they are packages)',
+    )
+    .option('--verify-hashes', 'hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)')
+    .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
+    .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--no-progress', 'no progress bar or progress lines')

@@ -1,6 +1,10 @@
 /**
  * The worker-thread pool for per-file work, sized to the machine's cores. Work goes out in small batches to
  * amortise messaging; results come back as per-file summaries.
+ *
+ * One hostile file must not cost its batch-mates: each worker has a heap ceiling (`resourceLimits`) and a wall-clock
+ * ceiling per batch; a batch whose worker died or hung is retried one file per task, so only the file that kills a
+ * worker on its own is reported as failed (and it is not `transient`: it failed alone, on a fresh worker).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,11 +15,51 @@ export function defaultWorkers(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
+export interface FilePoolOptions {
+  /** V8 heap ceiling of each worker thread (MB). Wasm memory (tree-sitter) is outside it and bounded by wasm. */
+  workerMemoryMb?: number;
+  /** A batch taking longer than this per file (ms) has its worker terminated; the files are retried one by one. */
+  fileTimeoutMs?: number;
+}
+
+export const DEFAULT_WORKER_MEMORY_MB = 2048;
+/** Per-file budget enforced inside the worker (parse + extraction); the pool's own ceiling is a multiple of it. */
+export const DEFAULT_FILE_TIMEOUT_MS = 20_000;
+
 export class FilePool {
   private pool: workerpool.Pool;
+  private readonly fileTimeoutMs: number;
 
-  constructor(workers = defaultWorkers()) {
-    this.pool = workerpool.pool(path.join(__dirname, 'worker.js'), { maxWorkers: workers, workerType: 'thread' });
+  constructor(workers = defaultWorkers(), opts: FilePoolOptions = {}) {
+    this.fileTimeoutMs = opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS;
+    const mb = opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB;
+    this.pool = workerpool.pool(path.join(__dirname, 'worker.js'), {
+      maxWorkers: workers,
+      workerType: 'thread',
+      workerThreadOpts: { resourceLimits: { maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, mb >> 5)) } },
+    });
+  }
+
+  private exec(batch: FileTask[]): Promise<FileResult[]> {
+    // The in-worker budget stops slow parses cleanly; this ceiling catches what it cannot (a stuck worker).
+    const ceiling = batch.length * this.fileTimeoutMs * 2 + 30_000;
+    const p = this.pool.exec('indexBatch', [batch]).timeout(ceiling);
+    // A native promise: workerpool's own does not adopt promises returned from its handlers.
+    return new Promise<FileResult[]>((resolve, reject) =>
+      p.then(resolve as (r: unknown) => void, (err: unknown) => {
+        setImmediate(() => this.resume());
+        reject(err);
+      }),
+    );
+  }
+
+  /**
+   * workerpool 10.0.3 resumes its queue after a task only once the crashed worker's terminate() calls back, which
+   * never happens for a thread that died (out of memory): queued tasks would wait forever. A new exec() resumes it;
+   * so does its internal `_next`, which we call after every failure.
+   */
+  private resume(): void {
+    (this.pool as unknown as { _next?: () => void })._next?.();
   }
 
   /** Runs every task; `onBatch` sees each batch's results as soon as they are back (L1 journals them, reports progress). */
@@ -24,11 +68,8 @@ export class FilePool {
     for (let i = 0; i < tasks.length; i += batchSize) {
       const batch = tasks.slice(i, i + batchSize);
       batches.push(
-        (this.pool.exec('indexBatch', [batch]) as Promise<FileResult[]>)
-          .catch((err: Error) =>
-            // A worker that died (e.g. out of memory on a pathological file) fails only its own batch.
-            batch.map((t) => ({ file: t.file, module: t.module, loc: 0, syntaxErrors: 0, nodes: {}, edges: {}, diagnostics: [], error: `worker failed: ${err.message}` })),
-          )
+        this.exec(batch)
+          .then((rs) => this.retryTransient(batch, rs), () => this.isolate(batch))
           .then((results) => {
             onBatch?.(results);
             return results;
@@ -38,7 +79,42 @@ export class FilePool {
     return (await Promise.all(batches)).flat();
   }
 
+  /** The batch's worker died or hung: run each file alone, so only a file that fails alone is reported. */
+  private isolate(batch: FileTask[]): Promise<FileResult[]> {
+    return Promise.all(batch.map((t) => this.exec([t]).then((rs) => rs[0]!, (err: Error) => workerFailure(t, err)))).then((rs) => rs);
+  }
+
+  /** Files failed for another file's sake (parser unrecoverable in their worker): once more, each on its own. */
+  private async retryTransient(batch: FileTask[], rs: FileResult[]): Promise<FileResult[]> {
+    if (!rs.some((r) => r.transient)) return rs;
+    return Promise.all(
+      rs.map(async (r, i) => {
+        if (!r.transient) return r;
+        const t = batch[i]!;
+        try {
+          return (await this.exec([t]))[0]!;
+        } catch (err) {
+          return { ...workerFailure(t, err as Error), transient: true };
+        }
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     await this.pool.terminate();
   }
+}
+
+function workerFailure(t: FileTask, err: Error): FileResult {
+  const message = `worker failed on this file alone: ${err.message}`;
+  return {
+    file: t.file,
+    module: t.module,
+    loc: 0,
+    syntaxErrors: 0,
+    nodes: {},
+    edges: {},
+    diagnostics: [{ severity: 'error', code: 'worker-failed', message }],
+    error: message,
+  };
 }

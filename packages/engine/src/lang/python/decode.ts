@@ -2,6 +2,11 @@
  * Source decoding as Python does it (PEP 263 / PEP 3120): a UTF-8 BOM, else a coding cookie in the first two
  * lines, else UTF-8. Bytes that do not decode are never dropped silently: we fall back to latin-1 (which maps every
  * byte) and report a diagnostic, so the file is still indexed and the problem is visible.
+ *
+ * Beyond what CPython reads (each with a diagnostic, so the file still indexes as its author sees it in an editor):
+ * UTF-32 and UTF-16 files, by BOM or, without one, by the tell-tale NUL byte every other (or three in four) bytes;
+ * NUL characters left in the text are replaced by spaces — CPython rejects such files, and tree-sitter's error
+ * recovery over NUL-laden text is slow — keeping every offset unchanged.
  */
 import { TextDecoder } from 'node:util';
 import type { Diagnostic } from '../../ir/model';
@@ -27,6 +32,92 @@ export interface Decoded {
 }
 
 export function decodePythonSource(bytes: Uint8Array): Decoded {
+  const wide = decodeWide(bytes);
+  const d = wide ?? decodeNarrow(bytes);
+  return replaceNuls(d);
+}
+
+/** UTF-32 / UTF-16 by BOM (UTF-32's BOM starts with UTF-16 LE's, so it is tested first), else by NUL pattern. */
+function decodeWide(bytes: Uint8Array): Decoded | undefined {
+  const b = bytes;
+  const n = b.length;
+  if (n >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return utf32(b.subarray(4), true, 'utf-32le', 'BOM');
+  if (n >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return utf32(b.subarray(4), false, 'utf-32be', 'BOM');
+  if (n >= 2 && b[0] === 0xff && b[1] === 0xfe) return utf16(b.subarray(2), 'utf-16le', 'BOM');
+  if (n >= 2 && b[0] === 0xfe && b[1] === 0xff) return utf16(b.subarray(2), 'utf-16be', 'BOM');
+  // No BOM: ASCII-heavy source in a wide encoding has NUL bytes at fixed positions. Look at the first 4 KiB.
+  const m = Math.min(n, 4096) & ~3;
+  if (m < 8) return undefined;
+  const nul = [0, 0, 0, 0];
+  for (let i = 0; i < m; i++) if (b[i] === 0) nul[i & 3]!++;
+  const q = m / 4;
+  const full = (k: number) => nul[k]! >= q * 0.9;
+  const none = (k: number) => nul[k]! <= q * 0.1;
+  if (none(0) && full(1) && full(2) && full(3)) return utf32(b, true, 'utf-32le', 'NUL pattern');
+  if (full(0) && full(1) && full(2) && none(3)) return utf32(b, false, 'utf-32be', 'NUL pattern');
+  if (none(0) && none(2) && full(1) && full(3)) return utf16(b, 'utf-16le', 'NUL pattern');
+  if (full(0) && full(2) && none(1) && none(3)) return utf16(b, 'utf-16be', 'NUL pattern');
+  return undefined;
+}
+
+function wideNote(encoding: string, how: string): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'wide-encoding',
+    message: `source is ${encoding.toUpperCase()} (by ${how}), which CPython does not read as source; decoded for indexing`,
+  };
+}
+
+function utf16(body: Uint8Array, label: 'utf-16le' | 'utf-16be', how: string): Decoded {
+  const diagnostics = [wideNote(label, how)];
+  try {
+    return { text: new TextDecoder(label, { fatal: true }).decode(body), encoding: label, diagnostics };
+  } catch {
+    diagnostics.push({ severity: 'warning', code: 'decode-error', message: `bytes are not valid ${label}; invalid units read as U+FFFD` });
+    return { text: new TextDecoder(label).decode(body), encoding: label, diagnostics };
+  }
+}
+
+function utf32(body: Uint8Array, le: boolean, label: string, how: string): Decoded {
+  const diagnostics = [wideNote(label, how)];
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const parts: string[] = [];
+  let chunk: number[] = [];
+  let bad = 0;
+  for (let i = 0; i + 4 <= body.length; i += 4) {
+    let cp = view.getUint32(i, le);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      cp = 0xfffd;
+      bad++;
+    }
+    chunk.push(cp);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  if (bad || body.length % 4) {
+    diagnostics.push({ severity: 'warning', code: 'decode-error', message: `bytes are not valid ${label}; ${bad} invalid code points read as U+FFFD` });
+  }
+  return { text: parts.join(''), encoding: label, diagnostics };
+}
+
+/** NUL characters become spaces: same length, so spans still match the file. */
+function replaceNuls(d: Decoded): Decoded {
+  const first = d.text.indexOf('\0');
+  if (first < 0) return d;
+  let count = 0;
+  for (let i = first; i >= 0; i = d.text.indexOf('\0', i + 1)) count++;
+  d.diagnostics.push({
+    severity: 'warning',
+    code: 'nul-bytes',
+    message: `source contains ${count} NUL character(s), which CPython rejects; read as spaces for indexing`,
+  });
+  return { ...d, text: d.text.replaceAll('\0', ' ') };
+}
+
+function decodeNarrow(bytes: Uint8Array): Decoded {
   const diagnostics: Diagnostic[] = [];
   let start = 0;
   let encoding = 'utf-8';

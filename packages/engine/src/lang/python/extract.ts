@@ -14,7 +14,16 @@ import { decodePythonSource } from './decode';
 import { PY_BUILTINS } from './builtins';
 import { importGuard } from './imports';
 import { inferLiteralType } from './literal-types';
-import { parsePython, type Language, type SyntaxNode, type TreeCursor } from './parser';
+import {
+  checkParser,
+  deepestIndentation,
+  MAX_INDENT_LEVELS,
+  parsePython,
+  ParseTimeoutError,
+  type Language,
+  type SyntaxNode,
+  type TreeCursor,
+} from './parser';
 import { isTestDecorator, isTestPath } from './tests';
 
 type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
@@ -36,6 +45,8 @@ interface Deferred {
 
 interface Scope {
   kind: ScopeKind;
+  /** Nesting depth (module 0): scopes deeper than MAX_SCOPE_DEPTH are folded into their parent. */
+  depth: number;
   /** The IR node of this scope; comprehensions borrow their owner's. */
   node: IrNode;
   parent?: Scope;
@@ -120,6 +131,15 @@ function typeFlags(lang: Language): Uint8Array {
 }
 
 const MAX_TEXT = 200;
+/**
+ * Scopes (functions, classes, lambdas, comprehensions) nested deeper than this get no scope of their own: their body
+ * is read as part of the enclosing one, with a diagnostic. Every named scope repeats its parent's FQN, so without a
+ * cap 7,000 nested lambdas made O(n²) output (443 MB); real code stays far below (CPython's compiler gives up on
+ * deeper nesting than about 200 levels too).
+ */
+export const MAX_SCOPE_DEPTH = 100;
+/** Parses of text with more indentation widths than this are followed by a canary check (see extractPython). */
+const SUSPICIOUS_INDENT_WIDTHS = 64;
 const MAX_DOC = 2000;
 const MAX_SYNTAX_DIAGNOSTICS = 20;
 
@@ -165,15 +185,53 @@ function docstringOf(body: SyntaxNode | null): string | undefined {
   return clip(out, MAX_DOC);
 }
 
-export function extractPython(file: string, module: string, bytes: Uint8Array): FileIr {
+export interface ExtractOptions {
+  /** Time budget for parse + extraction of the file (ms); past it the file fails with a diagnostic. */
+  timeoutMs?: number;
+  /** Indentation widths above which the file is not parsed (default MAX_INDENT_LEVELS; raise it only to test). */
+  maxIndentLevels?: number;
+}
+
+/** Parsing this file damaged the parser (the canary after it failed): its tree cannot be trusted. */
+export class ParserDamagedError extends Error {}
+
+/** The extraction of one file ran past its time budget. */
+export class ExtractTimeoutError extends Error {}
+
+export function extractPython(file: string, module: string, bytes: Uint8Array, opts: ExtractOptions = {}): FileIr {
   const decoded = decodePythonSource(bytes);
-  const tree = parsePython(decoded.text);
+  const deadline = opts.timeoutMs !== undefined ? performance.now() + opts.timeoutMs : Infinity;
+  const x = new Extractor(file, module, decoded.text, deadline);
+  // Input that would overflow the grammar's scanner is never parsed (it would damage the parser for later files).
+  const maxLevels = opts.maxIndentLevels ?? MAX_INDENT_LEVELS;
+  const widths = deepestIndentation(decoded.text, maxLevels);
+  if (widths > maxLevels) {
+    decoded.diagnostics.push({
+      severity: 'error',
+      code: 'too-deep',
+      message: `indentation deeper than ${MAX_INDENT_LEVELS} levels (the grammar's scanner overflows on such input); indexed as an empty module`,
+    });
+    return x.runWithoutTree(decoded.encoding, decoded.diagnostics);
+  }
+  const tree = parsePython(decoded.text, { timeoutMs: opts.timeoutMs });
+  let ir: FileIr;
+  let suspicious: boolean;
   try {
-    return new Extractor(file, module, decoded.text).run(tree.rootNode, decoded.encoding, decoded.diagnostics);
+    const root = tree.rootNode;
+    // What a damaged parser's output looks like (an empty or sparse tree), and input near what is known to damage
+    // it. Real code has a node every 5-30 characters; the stdlib's most indentation widths are 44.
+    suspicious = root.hasError || root.descendantCount * 64 < decoded.text.length || widths > SUSPICIOUS_INDENT_WIDTHS;
+    ir = x.run(root, decoded.encoding, decoded.diagnostics);
   } finally {
     tree.delete();
   }
+  // The canary, after any suspicious parse: the parser must still give its known tree. If not, it has been
+  // replaced, and this file's own tree was made by a parser it was damaging.
+  if (suspicious && !checkParser()) throw new ParserDamagedError('parsing this file damaged the tree-sitter parser (replaced); its tree is not trusted');
+  return ir;
 }
+
+export { ParseTimeoutError };
 
 class Extractor {
   private nodes: IrNode[] = [];
@@ -194,13 +252,30 @@ class Extractor {
   private cursor: TreeCursor | undefined;
   /** Whether the tree holds ERROR or MISSING nodes (see identifierEnd). */
   private hasErrors = true;
+  /** Scopes not made because they were nested deeper than MAX_SCOPE_DEPTH. */
+  private folded = 0;
+  /** Holders whose annotation is being resolved (see annotatedMember). */
+  private annotating = new Set<IrNode>();
 
   constructor(
     private readonly file: string,
     private readonly module: string,
     private readonly text: string,
+    private readonly deadline = Infinity,
   ) {
     this.testFile = isTestPath(file);
+  }
+
+  /** File + Module only, for input that is not parsed; spans cover the whole text. */
+  runWithoutTree(encoding: string, diagnostics: Diagnostic[]): FileIr {
+    const ls = lineStartsOf(this.text);
+    const last = ls.length - 1;
+    const span: Span = [0, 0, last, this.text.length - ls[last]!];
+    const loc = countLines(this.text);
+    const fileNode = this.addNode('File', this.file.split('/').pop()!, this.file, span, undefined, { encoding, loc, is_test: this.testFile, syntax_errors: 0 });
+    const moduleName = this.module || this.file.replace(/\.py$/, '').split('/').pop()!;
+    this.addNode('Module', moduleName.split('.').pop()!, moduleName, span, fileNode, { is_package: this.file.endsWith('__init__.py'), is_test: this.testFile });
+    return { file: this.file, module: moduleName, nodes: this.nodes, edges: this.edges, diagnostics, loc, syntaxErrors: 0 };
   }
 
   run(root: SyntaxNode, encoding: string, diagnostics: Diagnostic[]): FileIr {
@@ -218,7 +293,7 @@ class Extractor {
     });
     const doc = docstringOf(root);
     if (doc !== undefined) modNode.attrs!.docstring = doc;
-    this.moduleScope = { kind: 'module', node: modNode, fqn: moduleName, bindings: new Map() };
+    this.moduleScope = { kind: 'module', depth: 0, node: modNode, fqn: moduleName, bindings: new Map() };
 
     this.hasErrors = root.hasError;
     try {
@@ -227,6 +302,13 @@ class Extractor {
       this.cursor?.delete();
     }
     this.resolve();
+    if (this.folded > 0) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'scope-depth',
+        message: `${this.folded} scope(s) nested deeper than ${MAX_SCOPE_DEPTH} levels read as part of their enclosing scope`,
+      });
+    }
 
     let syntaxErrors = 0;
     if (this.hasErrors) syntaxErrors = this.collectSyntaxErrors(root, diagnostics);
@@ -353,7 +435,14 @@ class Extractor {
   }
 
   private newScope(kind: ScopeKind, node: IrNode, parent: Scope): Scope {
-    return { kind, node, parent, fqn: node.fqn, bindings: new Map() };
+    return { kind, depth: parent.depth + 1, node, parent, fqn: node.fqn, bindings: new Map() };
+  }
+
+  /** Whether a scope opened in `s` must be folded into it (counted for the file's diagnostic). */
+  private foldsInto(s: Scope): boolean {
+    if (s.depth < MAX_SCOPE_DEPTH) return false;
+    this.folded++;
+    return true;
   }
 
   // ---------------------------------------------------------------- walk
@@ -362,8 +451,10 @@ class Extractor {
     const stackN: SyntaxNode[] = [];
     const stackS: Scope[] = [];
     const pushChildren = (n: SyntaxNode, s: Scope) => {
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
+      // One array of children: namedChild(i) walks from the first child each time, quadratic on wide ERROR nodes.
+      const children = n.namedChildren;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const c = children[i];
         if (c) {
           stackN.push(c);
           stackS.push(s);
@@ -377,7 +468,9 @@ class Extractor {
       }
     };
     pushChildren(root, scope);
+    let ticks = 0;
     while (stackN.length) {
+      if ((++ticks & 1023) === 0 && performance.now() > this.deadline) throw new ExtractTimeoutError('extraction exceeded its time budget');
       const n = stackN.pop()!;
       const s = stackS.pop()!;
       switch (n.type) {
@@ -532,6 +625,11 @@ class Extractor {
   }
 
   private onFunction(n: SyntaxNode, s: Scope, decos: SyntaxNode[], push: (n: SyntaxNode | null, s: Scope) => void): void {
+    if (this.foldsInto(s)) {
+      for (const d of decos) push(d, s);
+      push(n.childForFieldName('body'), s);
+      return;
+    }
     const nameNode = n.childForFieldName('name');
     const name = nameNode?.text ?? '<anonymous>';
     const isMethod = s.kind === 'class';
@@ -650,6 +748,12 @@ class Extractor {
   }
 
   private onClass(n: SyntaxNode, s: Scope, decos: SyntaxNode[], push: (n: SyntaxNode | null, s: Scope) => void): void {
+    if (this.foldsInto(s)) {
+      for (const d of decos) push(d, s);
+      push(n.childForFieldName('superclasses'), s);
+      push(n.childForFieldName('body'), s);
+      return;
+    }
     const nameNode = n.childForFieldName('name');
     const name = nameNode?.text ?? '<anonymous>';
     const body = n.childForFieldName('body');
@@ -697,7 +801,11 @@ class Extractor {
     push(expr, s);
   }
 
-  private onLambda(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): IrNode {
+  private onLambda(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): IrNode | undefined {
+    if (this.foldsInto(s)) {
+      push(n.childForFieldName('body'), s);
+      return undefined;
+    }
     const lam = this.addNode('Lambda', '<lambda>', `${s.fqn}.<lambda>`, spanOf(n), s.node, { parameters: [] as string[] });
     const ls = this.newScope('lambda', lam, s);
     const params = n.childForFieldName('parameters');
@@ -709,7 +817,8 @@ class Extractor {
   private onComprehension(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
     // Comprehensions have their own scope in Python 3: their loop variables do not leak and must not resolve
     // to same-named outer variables. Edges made inside are attributed to the enclosing definition.
-    const cs: Scope = { kind: 'comprehension', node: s.node, parent: s, fqn: s.fqn, bindings: new Map() };
+    const deep = this.foldsInto(s);
+    const cs: Scope = deep ? s : { kind: 'comprehension', depth: s.depth + 1, node: s.node, parent: s, fqn: s.fqn, bindings: new Map() };
     const children = n.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) {
       const c = children[i];
@@ -717,7 +826,7 @@ class Extractor {
       if (c.type === 'for_in_clause') {
         push(c.childForFieldName('right'), cs);
         const left = c.childForFieldName('left');
-        if (left) this.bindCompTargets(left, cs);
+        if (left && !deep) this.bindCompTargets(left, cs);
       } else push(c, cs);
     }
   }
@@ -1151,8 +1260,15 @@ class Extractor {
    */
   private annotatedMember(s: Scope, holder: IrNode, member: string): Resolved {
     const cls = annotatedClass(holder.attrs?.annotation);
-    if (!cls) return { how: 'dynamic' };
-    const r = this.resolveChain(s, cls.split('.'));
+    // An annotation that leads back to its holder (`def f(x: x.y): x.y()`) would recurse forever (found by fuzzing).
+    if (!cls || this.annotating.has(holder)) return { how: 'dynamic' };
+    this.annotating.add(holder);
+    let r: Resolved;
+    try {
+      r = this.resolveChain(s, cls.split('.'));
+    } finally {
+      this.annotating.delete(holder);
+    }
     if (r.node?.node === 'Class' && r.scope) {
       const m = this.findMember(r.scope, member);
       if (m && m.t !== 'comp') return { node: m.node, scope: m.t === 'def' ? m.scope : undefined };

@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../ir/model';
-import { discoverFiles } from '../../project/discover';
+import { discoverFiles, readConfined, type Skipped } from '../../project/discover';
 import { detectLayout, moduleNameFor, type ProjectLayout } from '../../project/layout';
-import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
+import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashBytes, initHash } from '../../util/hash';
 import { engineFingerprint } from '../../version';
 
@@ -39,6 +39,8 @@ export interface Inventory {
   layout: ProjectLayout;
   files: InventoryEntry[];
   diagnostics: Diagnostic[];
+  /** What was found but deliberately not indexed (excluded folders, virtualenvs, refused symlinks, bad names). */
+  skipped: Skipped[];
   stats: LayerStats;
 }
 
@@ -52,6 +54,14 @@ export interface L0Options {
   extensions?: readonly string[];
   /** Absolute directories to skip (nested projects). */
   excludeDirs?: readonly string[];
+  /** Directory names skipped anywhere; default DEFAULT_EXCLUDED_DIRS (virtualenvs are found by `pyvenv.cfg`). */
+  excludeNames?: readonly string[];
+  /**
+   * Hash every file, never trusting mtime+size. The fast path assumes a changed file changes its mtime or size;
+   * `cp -p`, `touch -r`, reproducible builds (SOURCE_DATE_EPOCH) and some checkouts restore an old mtime, so a
+   * same-size edit would go unseen. Costs one read + hash per file (~40 ms for the stdlib's 31 MB).
+   */
+  verifyHashes?: boolean;
 }
 
 export function inventoryPath(outDir: string): string {
@@ -63,10 +73,12 @@ export async function runL0(opts: L0Options): Promise<Inventory> {
   await initHash();
   const engine = engineFingerprint();
   const layout = detectLayout(opts.root, opts.projectDir);
-  const { files, diagnostics } = discoverFiles(opts.root, opts.projectDir, {
+  const { files, diagnostics, skipped } = discoverFiles(opts.root, opts.projectDir, {
     extensions: opts.extensions ?? ['.py'],
     excludedDirs: opts.excludeDirs,
+    excludedNames: opts.excludeNames,
   });
+  removeStaleTemps(path.dirname(inventoryPath(opts.outDir)));
   const prev = readJsonOrUndefined<Inventory>(inventoryPath(opts.outDir));
   const prevByPath = new Map<string, InventoryEntry>();
   if (prev?.engine === engine) for (const e of prev.files) prevByPath.set(e.path, e);
@@ -74,19 +86,20 @@ export async function runL0(opts: L0Options): Promise<Inventory> {
   const entries: InventoryEntry[] = [];
   let reused = 0;
   let processed = 0;
-  let failed = 0;
+  // Refused paths (symlinks out of the root, names that cannot be represented) count as failed: never silent.
+  let failed = skipped.filter((s) => s.reason === 'symlink-outside-root' || s.reason === 'non-utf8-name').length;
   for (const rel of files) {
     const abs = path.join(opts.root, rel);
     try {
       const st = fs.statSync(abs);
       const module = moduleNameFor(rel, layout);
       const old = prevByPath.get(rel);
-      if (old && old.size === st.size && old.mtimeMs === st.mtimeMs && old.module === module) {
+      if (!opts.verifyHashes && old && old.size === st.size && old.mtimeMs === st.mtimeMs && old.module === module) {
         entries.push(old);
         reused++;
         continue;
       }
-      const bytes = fs.readFileSync(abs);
+      const bytes = readConfined(opts.root, abs);
       entries.push({ path: rel, module, size: bytes.length, mtimeMs: st.mtimeMs, hash: hashBytes(bytes) });
       processed++;
     } catch (err) {
@@ -101,6 +114,7 @@ export async function runL0(opts: L0Options): Promise<Inventory> {
     layout,
     files: entries,
     diagnostics,
+    skipped,
     stats: { layer: 'l0', files: entries.length, reused, processed, failed, ms: Math.round(performance.now() - t0) },
   };
   writeJsonAtomicSync(inventoryPath(opts.outDir), inv);

@@ -7,8 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countKinds, type Diagnostic, type EdgeCounts, type FileIr, type NodeCounts } from '../../ir/model';
-import { extractPython } from '../../lang/python/extract';
-import { initPythonParser } from '../../lang/python/parser';
+import { ExtractTimeoutError, extractPython, ParserDamagedError } from '../../lang/python/extract';
+import { initPythonParser, ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
+import { readConfined } from '../../project/discover';
 import { hashBytes, hashString, initHash } from '../../util/hash';
 import { storeRecord, type StoredRecord } from '../../util/pack';
 import { encodeCompact } from './compact';
@@ -21,6 +22,8 @@ export interface FileTask {
   /** Engine fingerprint + options: part of every key. */
   keyPrefix: string;
   maxFileBytes: number;
+  /** Parse + extraction budget for this file (ms); past it the file fails with a diagnostic. */
+  timeoutMs?: number;
 }
 
 export interface FileResult {
@@ -35,6 +38,11 @@ export interface FileResult {
   diagnostics: Diagnostic[];
   /** Set when the file could not be indexed at all (not for syntax errors, which still yield IR). */
   error?: string;
+  /**
+   * The failure says nothing about this file's content (its worker died with a batch-mate, the parser was damaged
+   * beyond repair by another file): never negative-cached, retried on the next run (the pool retries it once).
+   */
+  transient?: boolean;
   vanished?: boolean;
   /** The IR record (header line + compact lines) and the interface record, compressed, for the packs. */
   ir?: StoredRecord;
@@ -105,7 +113,8 @@ export function processFile(t: FileTask): FileResult {
     if (st.size > t.maxFileBytes) {
       return { ...base, error: `file too large (${st.size} bytes > ${t.maxFileBytes})` };
     }
-    bytes = fs.readFileSync(t.abs);
+    // Re-checked at read time: the path may have become a symlink out of the root since L0 saw it.
+    bytes = readConfined(t.abs.slice(0, t.abs.length - t.file.length), t.abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { ...base, vanished: code === 'ENOENT', error: (err as Error).message };
@@ -113,7 +122,8 @@ export function processFile(t: FileTask): FileResult {
   const hash = hashBytes(bytes);
   const key = fileKey(t.keyPrefix, t.file, t.module, hash);
   try {
-    const ir = extractPython(t.file, t.module, bytes);
+    if (parserUnrecoverable) return { ...base, hash, key, transient: true, error: 'parser unrecoverable in this worker' };
+    const ir = extractPython(t.file, t.module, bytes, { timeoutMs: t.timeoutMs });
     const { text, header } = encodeIrRecord(ir, key);
     const facts = factsOfRecords(ir.nodes, ir.edges);
     return {
@@ -130,6 +140,24 @@ export function processFile(t: FileTask): FileResult {
       iface: factsHash(facts),
     };
   } catch (err) {
-    return { ...base, hash, key, error: `extraction failed: ${(err as Error).message}` };
+    return failure({ ...base, hash, key }, err);
   }
+}
+
+/** Set in a worker whose parser cannot be repaired: the pool must replace the thread. */
+export let parserUnrecoverable = false;
+
+/** A failed file, with a diagnostic that says which guard stopped it. */
+function failure(r: FileResult, err: unknown): FileResult {
+  const message = (err as Error)?.message ?? String(err);
+  let code = 'extraction-failed';
+  if (err instanceof ParseTimeoutError || err instanceof ExtractTimeoutError) code = 'time-budget';
+  else if (err instanceof ParserTrapError) code = 'parser-trap';
+  else if (err instanceof ParserDamagedError) code = 'parser-damaged';
+  else if (err instanceof ParserUnrecoverableError) {
+    parserUnrecoverable = true;
+    return { ...r, transient: true, error: `parser unrecoverable: ${message}` };
+  }
+  const diagnostics = [{ severity: 'error' as const, code, message }];
+  return { ...r, diagnostics, error: `${code === 'extraction-failed' ? 'extraction failed' : code}: ${message}` };
 }

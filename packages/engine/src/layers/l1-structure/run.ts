@@ -14,11 +14,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { addCounts, type Diagnostic, type EdgeCounts, type NodeCounts } from '../../ir/model';
-import { defaultWorkers, FilePool } from '../../pool/pool';
+import { DEFAULT_FILE_TIMEOUT_MS, defaultWorkers, FilePool } from '../../pool/pool';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter, salvageStaleTemps, type StoredRecord } from '../../util/pack';
 import { engineFingerprint } from '../../version';
+import type { Skipped } from '../../project/discover';
 import { inventoryPath, runL0, type Inventory, type LayerStats } from '../l0-fastpath/inventory';
 import { factsHash, type FileFacts } from './interface';
 import { fileKey, initFileWork, processFile, type FileResult, type FileTask, type ShardHeader } from './file-task';
@@ -38,6 +39,14 @@ export interface L1Options {
   excludeDirs?: readonly string[];
   /** Called as files to parse finish (`done` of `total`; reused files are not counted), for progress display. */
   onProgress?: (done: number, total: number) => void;
+  /** Directory names skipped anywhere (default: DEFAULT_EXCLUDED_DIRS); passed to L0 when it runs from here. */
+  excludeNames?: readonly string[];
+  /** Parse + extraction budget per file (ms), default 20 s: past it the file fails with a diagnostic. */
+  fileTimeoutMs?: number;
+  /** Heap ceiling of each worker thread (MB), default 2048: a file that blows it fails alone. */
+  workerMemoryMb?: number;
+  /** Always hash every file in L0 (see L0Options.verifyHashes). */
+  verifyHashes?: boolean;
 }
 
 export interface ManifestEntry {
@@ -70,6 +79,8 @@ export interface L1Manifest {
   failed: Record<string, FailedEntry>;
   totals: { files: number; loc: number; syntaxErrorFiles: number; failedFiles: number; nodes: NodeCounts; edges: EdgeCounts };
   diagnostics: { file: string; diagnostics: Diagnostic[] }[];
+  /** Paths L0 refused to read (symlinks out of the root, non-UTF-8 names): never indexed, never silent. */
+  refused: Skipped[];
   stats: LayerStats;
 }
 
@@ -134,7 +145,14 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   const inventory =
     opts.inventory ??
     (readJsonOrUndefined<Inventory>(inventoryPath(opts.outDir)) as Inventory | undefined) ??
-    (await runL0({ root: opts.root, projectDir: opts.projectDir, outDir: opts.outDir, excludeDirs: opts.excludeDirs }));
+    (await runL0({
+      root: opts.root,
+      projectDir: opts.projectDir,
+      outDir: opts.outDir,
+      excludeDirs: opts.excludeDirs,
+      excludeNames: opts.excludeNames,
+      verifyHashes: opts.verifyHashes,
+    }));
 
   const dir = l1Dir(opts.outDir);
   fs.mkdirSync(dir, { recursive: true });
@@ -191,7 +209,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       reused++;
       continue;
     }
-    todo.push({ abs: path.join(opts.root, e.path), file: e.path, module: e.module, keyPrefix, maxFileBytes });
+    todo.push({ abs: path.join(opts.root, e.path), file: e.path, module: e.module, keyPrefix, maxFileBytes, timeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS });
   }
   reusable.close();
 
@@ -217,10 +235,17 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   const diagnostics: { file: string; diagnostics: Diagnostic[] }[] = [];
   let processed = 0;
   let newlyFailed = 0;
+  const transientFailures: { file: string; diagnostics: Diagnostic[] }[] = [];
   for (const r of results) {
     if (r.vanished) continue; // deleted mid-run: it is simply not part of this index
     if (r.error || !r.key || !r.hash) {
       newlyFailed++;
+      // A failure caused by another file (a worker it shared, a parser it damaged) says nothing about this file:
+      // it is reported in this run's stats but not remembered, so the next run retries it.
+      if (r.transient) {
+        transientFailures.push({ file: r.file, diagnostics: [{ severity: 'error', code: 'transient-failure', message: r.error ?? 'failed' }] });
+        continue;
+      }
       // Files rejected before reading (too large) are keyed on the inventory's hash, as the lookup above is.
       const key = r.key ?? fileKey(keyPrefix, r.file, r.module, inventoryHash.get(r.file) ?? 'unread');
       failed[key] = { file: r.file, error: r.error ?? 'unknown error', at: now, expires: now + ttl };
@@ -257,6 +282,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   // Diagnostics of reused files stay in their shards; carry forward the previous run's list for those files.
   const reparsed = new Set(results.map((r) => r.file));
   for (const d of prev?.diagnostics ?? []) if (sorted[d.file] && !reparsed.has(d.file)) diagnostics.push(d);
+  diagnostics.push(...transientFailures);
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
   const manifest: L1Manifest = {
@@ -267,6 +293,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
     failed,
     totals,
     diagnostics,
+    refused: (inventory.skipped ?? []).filter((s) => s.reason === 'symlink-outside-root' || s.reason === 'non-utf8-name'),
     stats: {
       layer: 'l1',
       files: totals.files,
@@ -323,7 +350,7 @@ async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: 
   const sized = todo.map((t) => ({ t, size: safeSize(t.abs) })).sort((a, b) => b.size - a.size);
   const ordered = sized.map((s) => s.t);
   const batchSize = Math.max(1, Math.min(16, Math.floor(todo.length / (workers * 16))));
-  const pool = new FilePool(workers);
+  const pool = new FilePool(workers, { workerMemoryMb: opts.workerMemoryMb, fileTimeoutMs: opts.fileTimeoutMs });
   try {
     return await pool.run(ordered, batchSize, (results) => {
       onBatch(results);

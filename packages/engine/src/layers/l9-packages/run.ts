@@ -4,7 +4,7 @@
  * Output: `<out>/l9/packages.json` — declared vs imported third-party packages, with what is undeclared/unused.
  */
 import * as path from 'node:path';
-import { writeJsonAtomicSync } from '../../util/atomic';
+import { removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { projectImports, providedModules, type ImportUse } from './imports';
 import { knownProviders, staticImportNames } from './mapping';
@@ -36,6 +36,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function runL9(opts: L9Options): Promise<PackagesReport> {
   await initHash();
+  removeStaleTemps(path.dirname(packagesPath(opts.outDir)));
   const pyproject = parsePyproject(opts.root, opts.projectDir);
   const setupCfg = parseSetupCfg(opts.root, opts.projectDir);
   const reqs = parseRequirementFiles(opts.root, opts.projectDir);

@@ -19,6 +19,8 @@ export interface Summary {
   edgesByKind: EdgeCounts;
   syntaxErrorFiles: number;
   failedFiles: number;
+  /** Paths refused before reading (symlinks out of the root, non-UTF-8 names): see the L1 manifest's `refused`. */
+  refusedFiles?: number;
   layers: LayerStats[];
 }
 
@@ -44,6 +46,7 @@ export function summarizeProject(name: string, outDir: string): Summary {
     edgesByKind: m.totals.edges,
     syntaxErrorFiles: m.totals.syntaxErrorFiles,
     failedFiles: m.totals.failedFiles,
+    refusedFiles: m.refused?.length ?? 0,
     layers: [...(inv ? [inv.stats] : []), m.stats],
   };
   writeJsonAtomicSync(summaryPath(outDir), s);
@@ -74,6 +77,7 @@ export function mergeSummaries(name: string, parts: Summary[]): Summary {
     out.edges += p.edges;
     out.syntaxErrorFiles += p.syntaxErrorFiles;
     out.failedFiles += p.failedFiles;
+    out.refusedFiles = (out.refusedFiles ?? 0) + (p.refusedFiles ?? 0);
     addCounts(out.nodesByKind, p.nodesByKind);
     addCounts(out.edgesByKind, p.edgesByKind);
     for (const l of p.layers) {
@@ -100,7 +104,8 @@ export function formatSummary(s: Summary, elapsedMs?: number): string {
     `codegraph: ${s.name} — ${n(s.projects)} project${s.projects === 1 ? '' : 's'}, ${n(s.files)} files, ${n(s.loc)} LOC`,
     `  nodes ${n(s.nodes)}: ${kinds(NODE_KINDS, s.nodesByKind)}`,
     `  edges ${n(s.edges)}: ${kinds(EDGE_KINDS, s.edgesByKind)}`,
-    `  files with syntax errors: ${n(s.syntaxErrorFiles)}; files that failed: ${n(s.failedFiles)}`,
+    `  files with syntax errors: ${n(s.syntaxErrorFiles)}; files that failed: ${n(s.failedFiles)}` +
+      (s.refusedFiles ? `; refused (not read): ${n(s.refusedFiles)}` : ''),
   ];
   for (const l of s.layers) {
     lines.push(`  ${l.layer}: ${n(l.processed)} ${l.layer === 'l0' ? 'hashed' : 'parsed'}, ${n(l.reused)} reused, ${n(l.failed)} failed, ${n(l.ms)} ms`);
