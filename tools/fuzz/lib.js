@@ -4,8 +4,8 @@
  * Makes hostile Python files from real stdlib files (byte mutations, deep nesting, huge lines, UTF-16/32 with and
  * without BOM, latin-1, NUL bytes, unterminated strings), and runs each through the real L1 file processing on the
  * worker pool, followed in the same worker by a canary: a known good file that must give exactly its baseline
- * shard. Reports crashes (a worker dying, an unexpected exception), hangs past the budget, poisoned successors
- * (a canary that differs) and silently missing files (no shard and no error).
+ * IR record. Reports crashes (a worker dying, an unexpected exception), hangs past the budget, poisoned successors
+ * (a canary that differs) and silently missing files (no IR record and no error).
  *
  * Plain CommonJS so that jest and node load it as is; it uses the built engine (`npm run build` first).
  */
@@ -181,14 +181,14 @@ async function runFuzz({ files, seed, workers = 2, budgetMs = 5000, workDir, onP
         g.handled++;
       } else stats.crashes.push({ file, error: res.error });
     } else if (!res.key || !res.ir) stats.missing.push({ file, why: 'no IR record and no error' });
-    else if (!res.nodes.File || !res.nodes.Module) stats.missing.push({ file, why: 'shard without File/Module' });
+    else if (!res.nodes.File || !res.nodes.Module) stats.missing.push({ file, why: 'IR without File/Module' });
     else {
       stats.ok++;
       g.ok++;
     }
     const cOk = canary && !canary.error && canary.key === base.key && canary.ir !== undefined && Buffer.from(canary.ir.stored).equals(baseShard);
     if (!cOk) stats.poisoned.push({ after: file, error: canary?.error });
-    // Keep the disk small: hostile files and their shards are not needed once checked.
+    // Keep the disk small: hostile files are not needed once checked.
     fs.rmSync(path.join(dir, 'src', file), { force: true });
     if (onProgress && stats.files % 100 === 0) onProgress(stats);
   };
