@@ -22,7 +22,9 @@
  * runs with `nx run --batch` when the installed plugin has a batch implementation) · --keep (keep `.codegraph` and
  * the Nx cache at the end; by default they are deleted — several GB — and only sources and node_modules are kept)
  * · --npx (time `npx nx …`; by default the runs call node_modules/.bin/nx, the binary npx resolves to, and npx's own
- * start-up — npm's, ~0.3–1.6 s on a busy 2-core machine — is measured once and printed beside the table).
+ * start-up — npm's, ~0.3–1.6 s on a busy 2-core machine — is measured once and printed beside the table)
+ * · --no-isolate (NX_ISOLATE_PLUGINS=false: Nx loads plugins in its own process; without the daemon it otherwise
+ * starts one worker process per plugin on every command, ~1 s of a warm run on 2 cores).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -286,9 +288,20 @@ function installPlugin(dir, marker) {
 }
 
 // ------------------------------------------------------------------ measuring
+/** Set by --no-isolate: Nx loads plugins in its own process instead of one worker process per plugin. */
+let inProcessPlugins = false;
+
 function nxEnv(dir) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_')));
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_CACHE_DIRECTORY: path.join(dir, '.nx/cache'), FORCE_COLOR: '0' };
+  return {
+    ...env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_CACHE_DIRECTORY: path.join(dir, '.nx/cache'),
+    FORCE_COLOR: '0',
+    ...(inProcessPlugins ? { NX_ISOLATE_PLUGINS: 'false' } : {}),
+  };
 }
 
 /** How peak RSS of the largest process is read: GNU time if present (installed when possible), else python3. */
@@ -545,6 +558,7 @@ async function main() {
       batch: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       npx: { type: 'boolean', default: false },
+      'no-isolate': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -567,6 +581,8 @@ async function main() {
   const probe = rssProbe();
   // npx costs npm's start-up (measured below), not Nx's or codegraph's: the runs call the binary npx resolves to.
   const nxBin = path.join(dir, 'node_modules/.bin/nx');
+  inProcessPlugins = values['no-isolate'];
+  if (inProcessPlugins) log('NX_ISOLATE_PLUGINS=false: plugins load in the Nx process (no plugin worker processes)');
   const ctx = { dir, probe, rows: [], seq: 0, extraArgs: [], pendingRestore: undefined, nxCommand: values.npx ? ['npx', 'nx'] : [nxBin] };
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
