@@ -12,8 +12,10 @@ let cached: string | undefined;
 export async function codegraphFingerprint(): Promise<string> {
   if (cached) return cached;
   // Loaded here, not with the module: Nx loads the plugin on every command but calls createNodes only when the
-  // project graph must be recomputed.
-  const { engineFingerprint, hashString, initHash, listFiles }: typeof Engine = require('@codegraph/engine');
+  // project graph must be recomputed. Only the engine's version and hash modules: its full entry point loads every
+  // layer (~0.35 s against ~0.13 s, measured), and without the daemon Nx calls createNodes on every command.
+  const { engineFingerprint, listFiles }: Pick<typeof Engine, 'engineFingerprint' | 'listFiles'> = require('@codegraph/engine/dist/version');
+  const { hashString, initHash }: Pick<typeof Engine, 'hashString' | 'initHash'> = require('@codegraph/engine/dist/util/hash');
   await initHash();
   const files = listFiles(path.join(__dirname, '..'), ['.js', '.json']);
   let acc = engineFingerprint();
