@@ -158,7 +158,7 @@ function projectNameOf(workspaceRoot: string, dir: string): string {
     fs.readFileSync(pyproject); // unreadable: throws, naming the file
     const { parsePyproject }: typeof Engine = require('@codegraph/engine');
     const invalid = parsePyproject(workspaceRoot, abs).diagnostics.find((d) => d.message.startsWith('invalid TOML'));
-    if (invalid) throw new Error(`${invalid.file}: ${invalid.message}`);
+    if (invalid) throw new Error(invalid.message); // Nx prints it under the file's name
   }
   return declaredName(abs) ?? path.basename(dir);
 }
