@@ -7,10 +7,13 @@
  *
  * This file only describes targets; all indexing work happens in the executors, which call the engine.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type * as Devkit from '@nx/devkit';
+import type * as Engine from '@codegraph/engine';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
-import { resolveOptions, type CodegraphPluginOptions, type ResolvedOptions } from '../utils/options';
+import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
 import { declaredName, PYTHON_TAG } from './dependencies';
 
 export { createDependencies } from './dependencies';
@@ -33,13 +36,17 @@ const LAYER_EXECUTOR = '@codegraph/nx:layer';
 /** Which config file names a project when several sit in one directory. */
 const PRIORITY = ['pyproject.toml', 'setup.cfg', 'setup.py'];
 
-function projectNameFor(workspaceRoot: string, dir: string): string {
-  return declaredName(path.join(workspaceRoot, dir)) ?? path.basename(dir);
-}
-
-/** Target metadata as Nx's own plugins give it: shown by `nx show project` and Nx Console. */
-function metadata(description: string): TargetConfiguration['metadata'] {
-  return { technologies: ['python'], description, help: { command: 'npx codegraph --help', example: {} } };
+/**
+ * Target metadata as Nx's own plugins give it, shown by `nx show project` and Nx Console. `help.command` prints the
+ * options this target accepts (Nx prints the executor's schema for `nx run <project>:<target> --help`), and
+ * `help.example` is a valid options object for it.
+ */
+function metadata(project: string, target: string, description: string, example: Record<string, unknown>): TargetConfiguration['metadata'] {
+  return {
+    technologies: ['python'],
+    description,
+    help: { command: `npx nx run ${project}:${target} --help`, example: { options: example } },
+  };
 }
 
 /**
@@ -62,33 +69,35 @@ function pythonInputs(projectDir: string, nested: string[], fp: string): TargetC
   return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
-  const p = o.targetPrefix;
+function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+  const t = o.targetNames;
+  const meta = (layer: Layer, description: string, example: Record<string, unknown> = { workers: 2 }) =>
+    metadata(name, t[layer], description, example);
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
   const inputs = pythonInputs(dir, nested, fp);
   const common = { outputDir: o.outputDir, excludeDirs: nested };
   return {
-    [`${p}-l0`]: {
+    [t.l0]: {
       executor: LAYER_EXECUTOR,
       cache: true,
       inputs,
       outputs: [`${out}/l0`],
       options: { layer: 'l0', ...common },
-      metadata: metadata('codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)'),
+      metadata: meta('l0', 'codegraph L0: inventory of Python files with content hashes (fast path: mtime+size, then hash)'),
     },
-    [`${p}-l1`]: {
+    [t.l1]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [`${p}-l0`],
+      dependsOn: [t.l0],
       inputs,
       outputs: [`${out}/l1`],
       options: { layer: 'l1', ...common },
-      metadata: metadata('codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed'),
+      metadata: meta('l1', 'codegraph L1: structural IR (classes, functions, calls, reads/writes, imports…) per file; only changed files are parsed'),
     },
-    [`${p}-l2`]: {
+    [t.l2]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [`${p}-l1`],
+      dependsOn: [t.l1],
       // Its own L1 output (named by the manifest) and the packaging files that name its SCIP package.
       inputs: [
         { dependentTasksOutputFiles: '**/l1/manifest.json' },
@@ -98,9 +107,9 @@ function projectTargets(o: ResolvedOptions, dir: string, nested: string[], fp: s
       ],
       outputs: [`${out}/l2`],
       options: { layer: 'l2', ...common },
-      metadata: metadata("codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
+      metadata: meta('l2', "codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
     },
-    [`${p}-l4`]: {
+    [t.l4]: {
       executor: LAYER_EXECUTOR,
       cache: true,
       // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
@@ -108,38 +117,63 @@ function projectTargets(o: ResolvedOptions, dir: string, nested: string[], fp: s
       // project's L1 runs first (cheap, and cached), and the hash covers exactly the transitive dependencies' sources
       // (`^` filesets are hashed over the whole dependency closure, cycles included) — an edit in a project
       // re-runs the L4 of the projects depending on it, nothing else.
-      dependsOn: [`${p}-l1`, { projects: allProjects, target: `${p}-l1` }],
+      dependsOn: [t.l1, { projects: allProjects, target: t.l1 }],
       inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
       options: { layer: 'l4', ...common },
-      metadata: metadata('codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
+      metadata: meta('l4', 'codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
     },
-    [`${p}-l9`]: {
+    [t.l9]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [`${p}-l1`, `^${p}-l1`],
+      dependsOn: [t.l1, `^${t.l1}`],
       // Its own sources and packaging files, and of its Python dependencies only what decides which import names
       // they provide (packaging files, package `__init__.py`s): a body edit there does not re-run it.
       inputs: [...inputs!, `{projectRoot}/**/requirements*.txt`, `{projectRoot}/requirements/*.txt`, ...DEPENDENCY_MODULES],
       outputs: [`${out}/l9`],
       options: { layer: 'l9', ...common },
-      metadata: metadata('codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
+      metadata: meta('l9', 'codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
     },
-    [`${p}-index`]: {
+    [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [`${p}-l1`, `${p}-l2`, `${p}-l4`, `${p}-l9`],
+      dependsOn: [t.l1, t.l2, t.l4, t.l9],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { layer: 'index', outputDir: o.outputDir },
-      metadata: metadata("codegraph: this project's index (all layers) and its summary"),
+      metadata: meta('index', "codegraph: this project's index (all layers) and its summary", { outputDir: o.outputDir }),
     },
   };
+}
+
+/**
+ * A project's name: the distribution its pyproject.toml (PEP 621 / Poetry) or setup.cfg declares, else its directory.
+ * A pyproject.toml that cannot be read or is not valid TOML is this project's error, reported by Nx against the file:
+ * naming the project from a file its own tools cannot read would hide the problem.
+ */
+function projectNameOf(workspaceRoot: string, dir: string): string {
+  const abs = path.join(workspaceRoot, dir);
+  const pyproject = path.join(abs, 'pyproject.toml');
+  if (fs.existsSync(pyproject)) {
+    fs.readFileSync(pyproject); // unreadable: throws, naming the file
+    const { parsePyproject }: typeof Engine = require('@codegraph/engine');
+    const invalid = parsePyproject(workspaceRoot, abs).diagnostics.find((d) => d.message.startsWith('invalid TOML'));
+    if (invalid) throw new Error(invalid.message); // Nx prints it under the file's name
+  }
+  return declaredName(abs) ?? path.basename(dir);
+}
+
+/** `nx show project` groups a project's targets by these, in layer order. */
+function targetGroups(o: ResolvedOptions): Record<string, string[]> {
+  return { [o.targetPrefix]: LAYERS.map((l) => o.targetNames[l]) };
 }
 
 export const createNodes: CreateNodes<CodegraphPluginOptions> = [
   PYTHON_PROJECT_FILES,
   async (configFiles, rawOptions, context: CreateNodesContext) => {
+    // Loaded here, not with the module: Nx loads the plugin on every command, createNodes runs only when the project
+    // graph is recomputed.
+    const { createNodesFromFiles, AggregateCreateNodesError }: typeof Devkit = require('@nx/devkit');
     const o = resolveOptions(rawOptions);
     const fp = await codegraphFingerprint();
     // One project per directory, named by its highest-priority config file.
@@ -151,33 +185,46 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       if (!cur || PRIORITY.indexOf(path.posix.basename(f)) < PRIORITY.indexOf(path.posix.basename(cur))) byDir.set(dir, f);
     }
     const dirs = [...byDir.keys()].sort();
-    const results: Array<readonly [string, CreateNodesResult]> = [];
-    const names: string[] = [];
-    const allNames = dirs.map((d) => projectNameFor(context.workspaceRoot, d));
+    // Names first: every project's L4 depends on every other project's L1 by name. A project whose name cannot be
+    // read is left out of those lists (it has no targets to depend on) and fails on its own below.
+    const names = new Map<string, string | Error>();
     for (const dir of dirs) {
+      try {
+        names.set(dir, projectNameOf(context.workspaceRoot, dir));
+      } catch (err) {
+        names.set(dir, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    const inferred = dirs.filter((d) => typeof names.get(d) === 'string');
+    const inferredNames = inferred.map((d) => names.get(d) as string);
+    const fileToDir = new Map(dirs.map((d) => [byDir.get(d)!, d]));
+
+    const projectNode = (file: string): CreateNodesResult => {
+      const dir = fileToDir.get(file)!;
+      const name = names.get(dir)!;
+      if (typeof name !== 'string') throw name;
       const nested = dirs.filter((d) => d.startsWith(dir + '/'));
-      const name = projectNameFor(context.workspaceRoot, dir);
-      names.push(name);
-      results.push([
-        byDir.get(dir)!,
-        {
-          projects: {
-            [dir]: {
-              name,
-              root: dir,
-              projectType: 'library',
-              tags: [PYTHON_TAG],
-              targets: projectTargets(o, dir, nested, fp, allNames),
-            },
+      return {
+        projects: {
+          [dir]: {
+            name,
+            root: dir,
+            projectType: 'library',
+            tags: [PYTHON_TAG],
+            targets: projectTargets(o, name, dir, nested, fp, inferredNames),
+            metadata: { targetGroups: targetGroups(o) },
           },
         },
-      ]);
-    }
-    if (dirs.length > 0) {
+      };
+    };
+
+    const repo = (): Array<readonly [string, CreateNodesResult]> => {
+      if (inferred.length === 0) return [];
+      const index = o.targetNames.index;
       const repoTarget: TargetConfiguration = {
         executor: LAYER_EXECUTOR,
         cache: true,
-        dependsOn: [{ projects: names, target: `${o.targetPrefix}-index` }],
+        dependsOn: [{ projects: inferredNames, target: index }],
         inputs: [
           // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
           { dependentTasksOutputFiles: '**/summary.json', transitive: true },
@@ -187,21 +234,38 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
-        options: { layer: 'repo-index', outputDir: o.outputDir, projects: names },
-        metadata: metadata("codegraph: index every Python project of the workspace and write the repo summary"),
+        options: { layer: 'repo-index', outputDir: o.outputDir, projects: inferredNames },
+        metadata: metadata(o.repoProjectName, index, 'codegraph: index every Python project of the workspace and write the repo summary', {
+          outputDir: o.outputDir,
+        }),
       };
-      results.push([
-        byDir.get(dirs[0]!)!,
-        {
-          projects: {
-            // implicitDependencies: the repo index merges every project, so `nx affected` must include it whenever
-            // any of them changes (task dependencies alone do not make a project affected).
-            '.': { name: o.repoProjectName, root: '.', implicitDependencies: names, targets: { [`${o.targetPrefix}-index`]: repoTarget } },
+      return [
+        [
+          byDir.get(inferred[0]!)!,
+          {
+            projects: {
+              // implicitDependencies: the repo index merges every project, so `nx affected` must include it whenever
+              // any of them changes (task dependencies alone do not make a project affected).
+              '.': {
+                name: o.repoProjectName,
+                root: '.',
+                implicitDependencies: inferredNames,
+                targets: { [index]: repoTarget },
+                metadata: { targetGroups: { [o.targetPrefix]: [index] } },
+              },
+            },
           },
-        },
-      ]);
+        ],
+      ];
+    };
+
+    // Per-file errors, as Nx's own plugins report them: one broken project is named, the others are still inferred.
+    try {
+      return [...(await createNodesFromFiles(projectNode, dirs.map((d) => byDir.get(d)!), rawOptions, context)), ...repo()];
+    } catch (err) {
+      if (err instanceof AggregateCreateNodesError) err.partialResults.push(...repo());
+      throw err;
     }
-    return results;
   },
 ];
 

@@ -4,24 +4,55 @@ import * as path from 'node:path';
 /** The tag of every project the plugin infers; executors find Python dependencies in the project graph by it. */
 export const PYTHON_TAG = 'codegraph:python';
 
+/** The steps of a project's index, in layer order; each is one inferred target. */
+export const LAYERS = ['l0', 'l1', 'l2', 'l4', 'l9', 'index'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/**
+ * Options of the `@codegraph/nx` plugin, as written in nx.json:
+ *
+ * ```json
+ * { "plugin": "@codegraph/nx", "options": { "targetNames": { "l1": "py-structure" } } }
+ * ```
+ */
 export interface CodegraphPluginOptions {
-  /** Prefix of every inferred target: `<prefix>-l0`, `<prefix>-l1`, `<prefix>-index`. Default `codegraph`. */
+  /**
+   * Prefix of the default target names: `<prefix>-l0`, `<prefix>-l1`, …, `<prefix>-index`.
+   * @default 'codegraph'
+   */
   targetPrefix?: string;
-  /** Name of the root project that aggregates the repo. Default `repo`. */
+  /**
+   * The name of each inferred target, per layer; a layer left out keeps `<targetPrefix>-<layer>`.
+   * `index` names both a project's index and the repo project's index.
+   * @default { l0: 'codegraph-l0', l1: 'codegraph-l1', l2: 'codegraph-l2', l4: 'codegraph-l4', l9: 'codegraph-l9', index: 'codegraph-index' }
+   */
+  targetNames?: Partial<Record<Layer, string>>;
+  /**
+   * Name of the root project that aggregates the repo.
+   * @default 'repo'
+   */
   repoProjectName?: string;
-  /** Output folder relative to the workspace root. Default `.codegraph`. */
+  /**
+   * Output folder relative to the workspace root.
+   * @default '.codegraph'
+   */
   outputDir?: string;
 }
 
 export interface ResolvedOptions {
   targetPrefix: string;
+  /** Every layer's target name, defaults filled in. */
+  targetNames: Record<Layer, string>;
   repoProjectName: string;
   outputDir: string;
 }
 
 export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedOptions {
+  const targetPrefix = o?.targetPrefix ?? 'codegraph';
+  const targetNames = Object.fromEntries(LAYERS.map((l) => [l, o?.targetNames?.[l] ?? `${targetPrefix}-${l}`])) as Record<Layer, string>;
   return {
-    targetPrefix: o?.targetPrefix ?? 'codegraph',
+    targetPrefix,
+    targetNames,
     repoProjectName: o?.repoProjectName ?? 'repo',
     outputDir: (o?.outputDir ?? '.codegraph').replace(/\/+$/, ''),
   };

@@ -23,7 +23,7 @@ const TARGET_PREFIX = 'codegraph';
 
 interface PluginEntry {
   plugin: string;
-  options?: { repoProjectName?: string; targetPrefix?: string };
+  options?: { repoProjectName?: string; targetPrefix?: string; targetNames?: { index?: string } };
 }
 
 /** Indentation and line ending of an existing JSON text, so added lines look like their neighbours. */
@@ -104,7 +104,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   ignoreOutputs(tree, options.outputDir ?? '.codegraph');
   if (!options.skipFormat) await formatFiles(tree);
   const project = entry.options?.repoProjectName ?? DEFAULT_REPO_PROJECT;
-  const target = `${entry.options?.targetPrefix ?? TARGET_PREFIX}-index`;
+  const target = entry.options?.targetNames?.index ?? `${entry.options?.targetPrefix ?? TARGET_PREFIX}-index`;
   // Printed after Nx has written the files, so it is the last thing the user reads.
   return () => {
     if (added && repo.reason) logger.info(`codegraph: ${repo.reason}.`);
