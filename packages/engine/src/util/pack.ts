@@ -23,6 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { hashBytes } from './hash';
+import { TempFile } from './temp-file';
 
 const MAGIC = Buffer.from('CGPACK01', 'latin1');
 const REC = 0x31524743; // "CGR1" as a little-endian u32
@@ -70,17 +71,14 @@ interface PackIndex {
 
 /** Appends records to a temp file next to the target; `commit()` writes the index and renames it into place. */
 export class PackWriter {
-  private readonly tmp: string;
-  private fd: number;
+  private readonly file: TempFile;
   private offset = 0;
   private readonly entries: Record<string, IndexEntry> = {};
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  constructor(private readonly target: string) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    this.tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-    this.fd = fs.openSync(this.tmp, 'w');
+  constructor(target: string) {
+    this.file = new TempFile(target);
     this.push(MAGIC);
   }
 
@@ -133,7 +131,7 @@ export class PackWriter {
   /** Writes what is buffered (a journal flushes after every batch, so a killed run loses little). */
   flush(): void {
     if (!this.pending.length) return;
-    fs.writeSync(this.fd, Buffer.concat(this.pending, this.pendingBytes));
+    this.file.write(Buffer.concat(this.pending, this.pendingBytes));
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -151,26 +149,15 @@ export class PackWriter {
       this.pending.push(index, trailer);
       this.pendingBytes += index.length + trailer.length;
       this.flush();
-      if (opts.fsync !== false) fs.fsyncSync(this.fd);
-      fs.closeSync(this.fd);
-      this.fd = -1;
-      fs.renameSync(this.tmp, this.target);
     } catch (err) {
       this.abort();
       throw err;
     }
+    this.file.commit(opts);
   }
 
   abort(): void {
-    if (this.fd >= 0) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // already closed
-      }
-      this.fd = -1;
-    }
-    fs.rmSync(this.tmp, { force: true });
+    this.file.abort();
   }
 }
 
