@@ -109,4 +109,16 @@ describe('cross-file layers on hostile input', () => {
     expect(r.files).toBe(7);
     expect(r.edgesResolvedByL4).toBeGreaterThan(0);
   });
+
+  it('once the damaged records are rebuilt, L4 resolves again everything it resolved without them', async () => {
+    await indexDirectory({ dir: proj(), outDir: out(), root, workers: 1 }); // L1 finds the bad checksums, re-parses
+    const repaired = await runL4({ root, project: { name: 'hostile', outDir: out() } });
+    // Same sources, same interface digest: only what was resolved against the incomplete table is redone.
+    expect(repaired).toMatchObject({ files: 8, resolvedFiles: 8, reusedFiles: 0 });
+    const clean = path.join(root, 'clean-out');
+    await indexDirectory({ dir: proj(), outDir: clean, root, workers: 1 });
+    await runL4({ root, project: { name: 'hostile', outDir: clean } });
+    expect(readResolved(out())).toEqual(readResolved(clean));
+    expect((JSON.parse(fs.readFileSync(depsPath(out()), 'utf8')) as DepsJson).unreadable).toBeUndefined();
+  });
 });

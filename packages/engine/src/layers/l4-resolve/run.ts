@@ -149,6 +149,12 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   let resolvedFiles = 0;
   let reusedFiles = 0;
   const pack = new PackWriter(resolvedPackPath(outDir));
+  /**
+   * The digest records are written under: the interface digest, unless some file's facts could not be read — then
+   * what was resolved against that incomplete table is keyed apart, so a later run with the facts repaired (same
+   * digest) resolves those files again instead of reusing results computed without them.
+   */
+  let writeDigest = digest;
   try {
     for (const ref of l1.refs) {
       const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}`);
@@ -161,14 +167,16 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
       if (!resolver) {
         table = buildSymbolTable(opts.project, deps);
         resolver = new FileResolver(new Resolver(table), opts.project.name);
+        if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
       }
       const ir = l1.record(ref);
       if (!ir) {
         unreadable.push(ref.file);
         continue;
       }
-      const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, key);
-      pack.addRaw(key, text);
+      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}`);
+      const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, writeKey);
+      pack.addRaw(writeKey, text);
       files[ref.file] = entry;
       resolvedFiles++;
     }
