@@ -22,7 +22,7 @@ export { SymbolTable, importBinding, type Binding, type DefRec, type ModRec, typ
 export { Resolver, viaOf, type Res } from './layers/l4-resolve/resolver';
 export { tarjanScc, kahnOrder } from './layers/l4-resolve/graph';
 export type { DepsJson } from './layers/l4-resolve/deps';
-export { L1Reader, forEachFile, type ProjectOut, type ShardRef, type IrRecord } from './layers/l1-structure/stream';
+export { L1Reader, type ProjectOut, type ShardRef, type IrRecord } from './layers/l1-structure/stream';
 export { resolutionStats, type ResolutionStats, type RateStats } from './layers/l4-resolve/stats';
 export {
   writeRepoIndex,

@@ -25,7 +25,7 @@ export { processFile, type FileTask, type FileResult } from './layers/l1-structu
 export { runL0, inventoryPath, type Inventory, type InventoryEntry, type LayerStats, type L0Options } from './layers/l0-fastpath/inventory';
 export { runL1, manifestPath, l1Dir, irPackPath, factsPackPath, type L1Manifest, type L1Options, type ManifestEntry } from './layers/l1-structure/run';
 export type { ShardHeader } from './layers/l1-structure/file-task';
-export { readFileIr, parseIrLines, type ShardRecords } from './layers/l1-structure/read';
+export { readFileIr, type ShardRecords } from './layers/l1-structure/read';
 export { encodeCompact, decodeCompact } from './layers/l1-structure/compact';
 export { factsOf, factsOfRecords, factsHash, type FileFacts } from './layers/l1-structure/interface';
 export { PackReader, PackWriter, salvagePack, storeRecord, type StoredRecord } from './util/pack';

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { detectLayout } from '../project/layout';
 import { initHash } from '../util/hash';
 import { PackReader } from '../util/pack';
+import { irLines } from '../layers/l1-structure/lines';
 import { L1Reader, type ProjectOut } from '../layers/l1-structure/stream';
 import { manifestPath } from '../layers/l1-structure/run';
 import { docsPackPath, l2ManifestPath, writeProjectScip, writeRepoScip, type L2Manifest } from '../layers/l2-occurrences/run';
@@ -56,29 +57,25 @@ export async function exportIndex(folder: IndexFolder, format: ExportFormat, out
 export type DumpLayer = 'l1' | 'facts' | 'l2' | 'l4';
 
 /**
- * Writes a layer's records as JSON lines: `l1` one header line then the IR lines per file (the shard shape of
- * docs/ir.md), `facts` one line per file, `l2` one document per line, `l4` the resolved lines.
+ * Writes a layer's records as JSON lines: `l1` one header line then the IR lines per file (the shape of docs/ir.md),
+ * `facts` one line per file, `l2` one document per line, `l4` the resolved lines. Returns how many of the project's
+ * files were dumped (0 when `onlyFile` is not one of them).
  */
 export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (line: string) => void, onlyFile?: string): Promise<number> {
   await initHash();
   const l1 = L1Reader.open(project.outDir);
-  let count = 0;
+  const refs = l1.refs.filter((r) => onlyFile === undefined || r.file === onlyFile);
   try {
-    const refs = l1.refs.filter((r) => onlyFile === undefined || r.file === onlyFile);
-    if (onlyFile !== undefined && refs.length === 0) throw new Error(`${onlyFile} is not indexed in ${project.outDir}`);
     if (layer === 'l1' || layer === 'facts') {
       for (const ref of refs) {
         if (layer === 'facts') {
           write(JSON.stringify({ file: ref.file, iface: ref.iface, ...l1.factsOf(ref) }));
-          count++;
           continue;
         }
         const rec = l1.record(ref);
         if (!rec) throw new Error(`the L1 record of ${ref.file} is missing or damaged`);
         write(JSON.stringify(rec.header));
-        for (const n of rec.nodes) write(JSON.stringify(n));
-        for (const e of rec.edges) write(JSON.stringify(e));
-        count += rec.nodes.length + rec.edges.length;
+        for (const line of irLines(rec)) write(line);
       }
     } else if (layer === 'l2') {
       const m = readJsonOrUndefined<L2Manifest>(l2ManifestPath(project.outDir));
@@ -90,7 +87,6 @@ export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (l
           const text = e && pack.text(e.key);
           if (text === undefined) continue;
           write(text);
-          count++;
         }
       } finally {
         pack.close();
@@ -100,11 +96,10 @@ export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (l
       forEachResolved(project.outDir, (file, lines) => {
         if (!wanted.has(file)) return;
         for (const l of lines) if (l) write(l);
-        count += lines.length;
       });
     }
   } finally {
     l1.close();
   }
-  return count;
+  return refs.length;
 }

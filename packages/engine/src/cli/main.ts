@@ -117,24 +117,19 @@ Examples:
     )
     .action(async (index: string, opts: { layer: 'l1' | 'facts' | 'l2' | 'l4'; project?: string; file?: string }) => {
       const { dumpLayer, openIndexFolder } = await import('./export');
-      const { L1Reader } = await import('../layers/l1-structure/stream');
       const folder = openIndexFolderOrUsage(openIndexFolder, index);
       const projects = opts.project === undefined ? folder.projects : folder.projects.filter((p) => p.name === opts.project);
       if (projects.length === 0) throw new UsageError(`no project ${opts.project} (projects: ${folder.projects.map((p) => p.name).join(', ')})`);
       const out = new LineOut();
-      let found = opts.file === undefined;
+      let files = 0;
       try {
-        for (const p of projects) {
-          if (opts.file !== undefined && !L1Reader.open(p.outDir).manifest.files[opts.file]) continue;
-          found = true;
-          await dumpLayer(p, opts.layer, (l) => out.write(l), opts.file);
-        }
+        for (const p of projects) files += await dumpLayer(p, opts.layer, (l) => out.write(l), opts.file);
       } catch (err) {
         throw new RunError((err as Error).message);
       } finally {
         out.flush();
       }
-      if (!found) throw new RunError(`${opts.file} is not indexed in ${index}`);
+      if (opts.file !== undefined && files === 0) throw new RunError(`${opts.file} is not indexed in ${index}`);
       onExit(0);
     });
   return program;

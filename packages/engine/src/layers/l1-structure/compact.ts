@@ -19,6 +19,7 @@
  */
 import type { IrEdge, IrNode } from '../../ir/model';
 import { hashString } from '../../util/hash';
+import { irLines } from './lines';
 
 const NODE_KEYS = ['node', 'id', 'name', 'fqn', 'file', 'span', 'parent', 'attrs'];
 const EDGE_KEYS = ['edge', 'id', 'src', 'dst', 'target', 'callee', 'span', 'attrs'];
@@ -190,9 +191,5 @@ export function decodeCompactRecords(file: string, compact: string): { nodes: Ir
 
 /** Decodes compact lines back to the exact JSON lines they were made from (nodes, then edges). Requires initHash(). */
 export function decodeCompact(file: string, compact: string): string[] {
-  const { nodes, edges } = decodeCompactRecords(file, compact);
-  const lines: string[] = [];
-  for (const n of nodes) lines.push(JSON.stringify(n));
-  for (const e of edges) lines.push(JSON.stringify(e));
-  return lines;
+  return irLines(decodeCompactRecords(file, compact));
 }

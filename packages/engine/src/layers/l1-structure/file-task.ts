@@ -76,14 +76,6 @@ export async function initFileWork(): Promise<void> {
   await initPythonParser();
 }
 
-/** The IR lines of a file, as every reader sees them (docs/ir.md): nodes, then edges, one JSON object per line. */
-export function irLines(ir: FileIr): string[] {
-  const lines: string[] = [];
-  for (const n of ir.nodes) lines.push(JSON.stringify(n));
-  for (const e of ir.edges) lines.push(JSON.stringify(e));
-  return lines;
-}
-
 /** The IR record of a file: its header line, then its records in compact form. */
 export function encodeIrRecord(ir: FileIr, key: string): { text: string; header: ShardHeader } {
   const header = shardHeader(ir, key);

@@ -1,7 +1,7 @@
 /**
- * Raw access to IR JSON lines without parsing them: the cross-file layers skip most records (CONTAINS, WRITES,
- * Parameters...) by kind or parent before paying for JSON.parse.
+ * IR records as JSON lines: making them (`irLines`), and telling a line's kind without parsing it.
  */
+import type { IrEdge, IrNode } from '../../ir/model';
 
 /** Record kind of a raw line: `{"node":"Class",...` → 'Class', `{"edge":"CALLS",...` → 'CALLS'. */
 export function lineKind(line: string): string {
@@ -13,15 +13,10 @@ export function isNodeLine(line: string): boolean {
   return line.charCodeAt(2) === 110; // 'n'
 }
 
-/**
- * A string field of a raw record line without parsing it: `rawField(line, 'parent')`. Only for fields whose values
- * are never escaped (ids, kinds) and that no earlier string in the line can contain (`id`, `parent` follow `node`/
- * `edge` and precede any free text).
- */
-export function rawField(line: string, key: string): string | undefined {
-  const tag = `"${key}":"`;
-  const i = line.indexOf(tag);
-  if (i < 0) return undefined;
-  const start = i + tag.length;
-  return line.slice(start, line.indexOf('"', start));
+/** A file's records as the JSON lines every reader documents (docs/ir.md): nodes, then edges, one per line. */
+export function irLines(r: { nodes: readonly IrNode[]; edges: readonly IrEdge[] }): string[] {
+  const lines: string[] = [];
+  for (const n of r.nodes) lines.push(JSON.stringify(n));
+  for (const e of r.edges) lines.push(JSON.stringify(e));
+  return lines;
 }

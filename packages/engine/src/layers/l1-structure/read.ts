@@ -9,18 +9,6 @@ export interface ShardRecords {
   edges: IrEdge[];
 }
 
-/** Parses IR lines into nodes and edges. */
-export function parseIrLines(lines: readonly string[]): { nodes: IrNode[]; edges: IrEdge[] } {
-  const nodes: IrNode[] = [];
-  const edges: IrEdge[] = [];
-  for (const line of lines) {
-    const r = JSON.parse(line) as IrNode & IrEdge;
-    if (r.node) nodes.push(r as IrNode);
-    else edges.push(r as IrEdge);
-  }
-  return { nodes, edges };
-}
-
 /**
  * The IR of one file of a project's L1 output (`file`: its path as in the manifest). Requires initHash(). Throws when
  * the project has no such file or its record is missing or damaged.

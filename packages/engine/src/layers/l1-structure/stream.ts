@@ -11,7 +11,9 @@ import { decodeCompactRecords } from './compact';
 import type { FileFacts } from './interface';
 import { factsPackPath, irPackPath, manifestPath, type L1Manifest, type ManifestEntry } from './run';
 
-export { isNodeLine, lineKind, rawField } from './lines';
+import { irLines } from './lines';
+
+export { isNodeLine, lineKind } from './lines';
 
 /** A project as the cross-file layers see it: a name and the output directory its L1 was written to. */
 export interface ProjectOut {
@@ -74,7 +76,7 @@ export class L1Reader {
   /** A file's IR as its documented JSON lines (nodes, then edges), or undefined when missing or damaged. */
   lines(ref: Pick<ShardRef, 'file' | 'key'>): string[] | undefined {
     const r = this.record(ref);
-    return r && [...r.nodes.map((n) => JSON.stringify(n)), ...r.edges.map((e) => JSON.stringify(e))];
+    return r && irLines(r);
   }
 
   /** A file's interface facts, or undefined when missing or damaged. */
@@ -93,15 +95,5 @@ export class L1Reader {
     this.ir?.close();
     this.facts?.close();
     this.ir = this.facts = undefined;
-  }
-}
-
-/** Calls `fn` with each file of a project and a reader, closing the packs at the end. */
-export function forEachFile(outDir: string, fn: (ref: ShardRef, l1: L1Reader) => void): void {
-  const l1 = L1Reader.open(outDir);
-  try {
-    for (const ref of l1.refs) fn(ref, l1);
-  } finally {
-    l1.close();
   }
 }

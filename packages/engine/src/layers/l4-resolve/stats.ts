@@ -43,67 +43,39 @@ function finish(r: RateStats): RateStats {
 }
 
 /**
- * Counts call sites and references as a file's records stream by: `beginFile`, then every node line and every L1
- * edge (before any L4 completion is applied to it) with what L4 made of it.
+ * A file's resolution counts, from its IR (before any L4 completion is applied) and what L4 made of each edge id
+ * (1 resolved, 2 external, 0 or absent unresolved or not touched).
  */
-export class ResolutionCounter {
-  private files = 0;
-  private readonly calls = rate();
-  private readonly refs = rate();
-  private imports = new Set<string>();
-  /** Call site (caller, span) → best state seen: 3 resolved in L1, else an l4State. */
-  private sites = new Map<string, number>();
-
-  beginFile(): void {
-    this.flushSites();
-    this.files++;
-    // Fresh collections per file, not clear(): on sympy, reusing them kept ~130 MB more at peak.
-    this.imports = new Set();
-  }
-
-  importNode(id: string): void {
-    this.imports.add(id);
-  }
-
-  edge(e: IrEdge, l4: number): void {
-    if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') {
-      const state = e.dst !== undefined ? 3 : l4;
-      const key = `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
-      const prev = this.sites.get(key);
-      if (prev === undefined || rank(state) > rank(prev)) this.sites.set(key, state);
-    } else if (e.edge === 'READS') {
-      this.refs.total++;
-      if (e.dst !== undefined && !this.imports.has(e.dst)) {
-        this.refs.resolved++;
-        this.refs.resolvedL1++;
-      } else count(this.refs, l4);
-    }
-  }
-
-  result(): ResolutionStats {
-    this.flushSites();
-    return { files: this.files, calls: finish({ ...this.calls }), references: finish({ ...this.refs }) };
-  }
-
-  private flushSites(): void {
-    for (const state of this.sites.values()) {
-      this.calls.total++;
-      if (state === 3) {
-        this.calls.resolved++;
-        this.calls.resolvedL1++;
-      } else count(this.calls, state);
-    }
-    this.sites = new Map();
-  }
-}
-
-/** A file's resolution counts, from its IR and what L4 made of each edge id (absent = not touched). */
 export function countFile(nodes: readonly IrNode[], edges: readonly IrEdge[], l4: ReadonlyMap<string, number>): ResolutionStats {
-  const counter = new ResolutionCounter();
-  counter.beginFile();
-  for (const n of nodes) if (n.node === 'Import') counter.importNode(n.id);
-  for (const e of edges) if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES' || e.edge === 'READS') counter.edge(e, l4.get(e.id) ?? 0);
-  return counter.result();
+  const calls = rate();
+  const refs = rate();
+  const imports = new Set<string>();
+  for (const n of nodes) if (n.node === 'Import') imports.add(n.id);
+  /** Call site (caller, span) → best state seen: 3 resolved in L1, else L4's state. */
+  const sites = new Map<string, number>();
+  for (const e of edges) {
+    const state = l4.get(e.id) ?? 0;
+    if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') {
+      const s = e.dst !== undefined ? 3 : state;
+      const key = `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
+      const prev = sites.get(key);
+      if (prev === undefined || rank(s) > rank(prev)) sites.set(key, s);
+    } else if (e.edge === 'READS') {
+      refs.total++;
+      if (e.dst !== undefined && !imports.has(e.dst)) {
+        refs.resolved++;
+        refs.resolvedL1++;
+      } else count(refs, state);
+    }
+  }
+  for (const s of sites.values()) {
+    calls.total++;
+    if (s === 3) {
+      calls.resolved++;
+      calls.resolvedL1++;
+    } else count(calls, s);
+  }
+  return { files: 1, calls: finish(calls), references: finish(refs) };
 }
 
 export function emptyResolution(): ResolutionStats {

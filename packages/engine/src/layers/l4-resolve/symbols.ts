@@ -7,7 +7,7 @@
  * hundred thousand definitions, held as Maps of strings. Functions' locals, parameters, lambdas and every edge
  * other than INHERITS are skipped without being parsed.
  */
-import { factsOf, type Binding, type FileFacts } from '../l1-structure/interface';
+import type { Binding, FileFacts } from '../l1-structure/interface';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 
 export { importBinding, unboundName, type Binding, type ImportAttrs } from '../l1-structure/interface';
@@ -69,11 +69,6 @@ export class SymbolTable {
     } finally {
       l1.close();
     }
-  }
-
-  /** Adds one file from its IR lines. */
-  addShard(lines: readonly string[], rec: FileRec): void {
-    this.addFacts(factsOf(lines), rec);
   }
 
   addFacts(facts: FileFacts, rec: FileRec): void {
