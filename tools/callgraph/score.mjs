@@ -110,7 +110,15 @@ export async function score({ root = CASES, family, match } = {}) {
       const expected = edgeSet(JSON.parse(fs.readFileSync(path.join(c.dir, 'callgraph.json'), 'utf8')));
       const caseWork = path.join(work, `${c.family}-${c.name}`);
       fs.mkdirSync(caseWork);
-      const g = await engineGraph(engine, indexCommand, c.dir, caseWork);
+      let g;
+      let error;
+      try {
+        g = await engineGraph(engine, indexCommand, c.dir, caseWork);
+      } catch (err) {
+        // A case the engine cannot index scores nothing found, and says why; the other cases still run.
+        error = String(err?.message ?? err);
+        g = { functions: new Set(), classes: new Set(), found: new Set() };
+      }
       fs.rmSync(caseWork, { recursive: true, force: true });
       const missed = [...expected].filter((e) => !g.found.has(e)).sort();
       const extra = [...g.found].filter((e) => !expected.has(e)).sort();
@@ -123,6 +131,7 @@ export async function score({ root = CASES, family, match } = {}) {
         missed,
         extra,
         definitions: { functions: [...g.functions].sort(), classes: [...g.classes].sort() },
+        ...(error ? { error } : {}),
       });
     }
   } finally {
@@ -167,13 +176,15 @@ async function main() {
   } else {
     if (values.verbose) {
       for (const r of result.cases) {
-        if (!r.missed.length && !r.extra.length) continue;
+        if (!r.missed.length && !r.extra.length && !r.error) continue;
         console.log(`${r.family}/${r.case}:`);
+        if (r.error) console.log(`  error  ${r.error}`);
         for (const e of r.missed) console.log(`  missed ${e}`);
         for (const e of r.extra) console.log(`  extra  ${e}`);
       }
       console.log('');
     }
+    for (const r of result.cases) if (r.error && !values.verbose) console.error(`${r.family}/${r.case}: could not be indexed: ${r.error}`);
     console.log(table(result));
     console.log(`\n${result.cases.length} cases scored in ${(ms / 1000).toFixed(1)} s`);
   }
