@@ -24,6 +24,7 @@ interface CaseRow {
   case: string;
   missed: string[];
   extra: string[];
+  error?: string;
   definitions: { functions: string[]; classes: string[] };
 }
 interface ScoreResult {
@@ -129,6 +130,7 @@ describe('call-graph suite: codegraph scores', () => {
 
   it('scores every case', () => {
     expect(result.cases.length).toBe(caseDirs().length);
+    expect(result.cases.filter((r) => r.error).map((r) => `${r.family}/${r.case}: ${r.error}`)).toEqual([]);
     expect(Object.keys(result.families).sort()).toEqual(FAMILIES);
   });
 
