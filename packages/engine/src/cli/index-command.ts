@@ -27,6 +27,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   /** Extra directory names to skip (added to DEFAULT_EXCLUDED_DIRS). */
   exclude?: string[];
+  /** Globs of files to skip, relative to the directory. */
+  excludeFiles?: string[];
   verifyHashes?: boolean;
   fileTimeoutMs?: number;
   workerMemoryMb?: number;
@@ -155,6 +157,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       workers: o.workers,
       maxFileBytes: o.maxFileBytes,
       excludeNames: o.exclude?.length ? [...DEFAULT_EXCLUDED_DIRS, ...o.exclude] : undefined,
+      excludeFiles: o.excludeFiles,
       verifyHashes: o.verifyHashes,
       fileTimeoutMs: o.fileTimeoutMs,
       workerMemoryMb: o.workerMemoryMb,

@@ -14,6 +14,7 @@ import type * as Engine from '@codegraph/engine';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
 import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
+import { namedInputExclusions, type NamedInputExclusions } from '../utils/inputs';
 import { declaredName, PYTHON_TAG } from './dependencies';
 
 export { createDependencies } from './dependencies';
@@ -55,27 +56,37 @@ function metadata(project: string, target: string, description: string, example:
  * explicitly. They are relative to `{projectRoot}` on purpose — Nx hashes a `{workspaceRoot}` fileset over the whole
  * workspace, so a negative one (`!{workspaceRoot}/…`) would make the task depend on every other file of the repo.
  */
-function sourceFiles(projectDir: string, nested: string[]): string[] {
+function sourceFiles(projectDir: string, nested: string[], excluded: NamedInputExclusions): string[] {
   return [
     `{projectRoot}/**/*.py`,
     `{projectRoot}/pyproject.toml`,
     `{projectRoot}/setup.cfg`,
     `{projectRoot}/setup.py`,
     ...nested.map((n) => `!{projectRoot}/${path.posix.relative(projectDir, n)}/**`),
+    ...excluded.inputs,
   ];
 }
 
-function pythonInputs(projectDir: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
-  return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
+function pythonInputs(projectDir: string, nested: string[], excluded: NamedInputExclusions, fp: string): TargetConfiguration['inputs'] {
+  return [...sourceFiles(projectDir, nested, excluded), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+function projectTargets(
+  o: ResolvedOptions,
+  name: string,
+  dir: string,
+  nested: string[],
+  excluded: NamedInputExclusions,
+  fp: string,
+  allProjects: string[],
+): Record<string, TargetConfiguration> {
   const t = o.targetNames;
   const meta = (layer: Layer, description: string, example: Record<string, unknown> = { workers: 2 }) =>
     metadata(name, t[layer], description, example);
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
-  const inputs = pythonInputs(dir, nested, fp);
-  const common = { outputDir: o.outputDir, excludeDirs: nested };
+  const inputs = pythonInputs(dir, nested, excluded, fp);
+  // The named input's exclusions, skipped by the engine too (utils/inputs.ts): what is not hashed is not indexed.
+  const common = { outputDir: o.outputDir, excludeDirs: nested, ...(excluded.excludeFiles.length ? { excludeFiles: excluded.excludeFiles } : {}) };
   return {
     [t.l0]: {
       executor: LAYER_EXECUTOR,
@@ -176,6 +187,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     const { createNodesFromFiles, AggregateCreateNodesError }: typeof Devkit = require('@nx/devkit');
     const o = resolveOptions(rawOptions);
     const fp = await codegraphFingerprint();
+    const excluded = namedInputExclusions(o.namedInput === false ? undefined : context.nxJsonConfiguration?.namedInputs, o.namedInput || '');
     // One project per directory, named by its highest-priority config file.
     const byDir = new Map<string, string>();
     for (const f of configFiles) {
@@ -211,7 +223,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
             root: dir,
             projectType: 'library',
             tags: [PYTHON_TAG],
-            targets: projectTargets(o, name, dir, nested, fp, inferredNames),
+            targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames),
             metadata: { targetGroups: targetGroups(o) },
           },
         },
