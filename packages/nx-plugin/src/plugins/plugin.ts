@@ -16,6 +16,7 @@ import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
 import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
 import { namedInputExclusions, type NamedInputExclusions } from '../utils/inputs';
 import { declaredName, PYTHON_TAG } from './dependencies';
+import { InferenceCache } from './inference-cache';
 
 export { createDependencies } from './dependencies';
 
@@ -169,7 +170,11 @@ function projectNameOf(workspaceRoot: string, dir: string): string {
     fs.readFileSync(pyproject); // unreadable: throws, naming the file
     const { parsePyproject }: typeof Engine = require('@codegraph/engine');
     const invalid = parsePyproject(workspaceRoot, abs).diagnostics.find((d) => d.message.startsWith('invalid TOML'));
-    if (invalid) throw new Error(invalid.message); // Nx prints it under the file's name
+    // Nx prints it under the file's name; the position makes it a link in terminals and editors, as the CLI's.
+    if (invalid) {
+      const at = invalid.line !== undefined ? `:${invalid.line}:${invalid.column}` : '';
+      throw new Error(`${invalid.file}${at}: ${invalid.message.replace('Invalid TOML document: ', '')}`);
+    }
   }
   return declaredName(abs) ?? path.basename(dir);
 }
@@ -197,12 +202,13 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       if (!cur || PRIORITY.indexOf(path.posix.basename(f)) < PRIORITY.indexOf(path.posix.basename(cur))) byDir.set(dir, f);
     }
     const dirs = [...byDir.keys()].sort();
+    const cache = await InferenceCache.open(context.workspaceRoot, rawOptions, dirs);
     // Names first: every project's L4 depends on every other project's L1 by name. A project whose name cannot be
     // read is left out of those lists (it has no targets to depend on) and fails on its own below.
     const names = new Map<string, string | Error>();
     for (const dir of dirs) {
       try {
-        names.set(dir, projectNameOf(context.workspaceRoot, dir));
+        names.set(dir, cache.name(dir, () => projectNameOf(context.workspaceRoot, dir)));
       } catch (err) {
         names.set(dir, err instanceof Error ? err : new Error(String(err)));
       }
@@ -216,18 +222,15 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       const name = names.get(dir)!;
       if (typeof name !== 'string') throw name;
       const nested = dirs.filter((d) => d.startsWith(dir + '/'));
-      return {
-        projects: {
-          [dir]: {
-            name,
-            root: dir,
-            projectType: 'library',
-            tags: [PYTHON_TAG],
-            targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames),
-            metadata: { targetGroups: targetGroups(o) },
-          },
-        },
-      };
+      const project = cache.project(dir, { name, nested, excluded, fp, inferredNames }, () => ({
+        name,
+        root: dir,
+        projectType: 'library',
+        tags: [PYTHON_TAG],
+        targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames),
+        metadata: { targetGroups: targetGroups(o) },
+      }));
+      return { projects: { [dir]: project } };
     };
 
     const repo = (): Array<readonly [string, CreateNodesResult]> => {
@@ -277,6 +280,8 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     } catch (err) {
       if (err instanceof AggregateCreateNodesError) err.partialResults.push(...repo());
       throw err;
+    } finally {
+      cache.write();
     }
   },
 ];
