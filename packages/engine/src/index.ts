@@ -29,7 +29,7 @@ export { readFileIr, type ShardRecords } from './layers/l1-structure/read';
 export { encodeCompact, decodeCompact } from './layers/l1-structure/compact';
 export { factsOf, factsOfRecords, factsHash, type FileFacts } from './layers/l1-structure/interface';
 export { PackReader, PackWriter, salvagePack, storeRecord, type StoredRecord } from './util/pack';
-export { summarizeProject, mergeSummaries, formatSummary, summaryPath, type Summary } from './layers/summary/summary';
+export { summarizeProject, mergeSummaries, formatSummary, formatRepoSummary, summaryPath, type Summary, type RepoSummary, type IndexTotals } from './layers/summary/summary';
 export { indexDirectory, type IndexDirectoryOptions } from './pipeline';
 export * from './cross-file';
 export * from './layers/l2-occurrences';

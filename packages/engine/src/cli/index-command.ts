@@ -14,7 +14,7 @@ import { runL2, type L2Stats } from '../layers/l2-occurrences/run';
 import { runL4, type L4Stats } from '../layers/l4-resolve/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
 import { runL9 } from '../layers/l9-packages/run';
-import type { Summary } from '../layers/summary/summary';
+import { summarizeProject, type Summary } from '../layers/summary/summary';
 import { detectLayout } from '../project/layout';
 import { ENGINE_VERSION } from '../version';
 import { RunError, UsageError } from './errors';
@@ -27,6 +27,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   /** Extra directory names to skip (added to DEFAULT_EXCLUDED_DIRS). */
   exclude?: string[];
+  /** Globs of files to skip, relative to the directory. */
+  excludeFiles?: string[];
   verifyHashes?: boolean;
   fileTimeoutMs?: number;
   workerMemoryMb?: number;
@@ -155,6 +157,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       workers: o.workers,
       maxFileBytes: o.maxFileBytes,
       excludeNames: o.exclude?.length ? [...DEFAULT_EXCLUDED_DIRS, ...o.exclude] : undefined,
+      excludeFiles: o.excludeFiles,
       verifyHashes: o.verifyHashes,
       fileTimeoutMs: o.fileTimeoutMs,
       workerMemoryMb: o.workerMemoryMb,
@@ -170,6 +173,8 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     resolution = await resolutionStats(out);
     progress.step('l9 packages');
     l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
+    // Again now that L4 has run: the edges are then the graph's (L1 + L4's completions), as `codegraph export` has them.
+    summary = summarizeProject(project.name, out);
   } finally {
     progress.stop();
   }
@@ -202,8 +207,8 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     return 0;
   }
   if (o.quiet) return 0;
-  const l0s = summary.layers.find((l) => l.layer === 'l0');
-  const l1s = summary.layers.find((l) => l.layer === 'l1');
+  const l0s = summary.lastRun.find((l) => l.layer === 'l0');
+  const l1s = summary.lastRun.find((l) => l.layer === 'l1');
   const lines = [
     `codegraph: ${summary.name} — ${plural(summary.files, 'file')}, ${count(summary.loc)} lines (${bytes(sourceBytes)}) in ${duration(ms)}`,
     `  nodes ${count(summary.nodes)}: ${kinds(summary.nodesByKind)}`,

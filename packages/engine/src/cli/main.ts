@@ -52,6 +52,7 @@ Docs: ${README}`,
       '--exclude <name...>',
       'also skip directories of this name (added to the defaults: tool folders such as node_modules, .git, __pycache__, .venv, .tox, site-packages; virtualenvs by pyvenv.cfg; build/ and dist/ unless they are packages)',
     )
+    .option('--exclude-files <glob...>', 'also skip Python files matching this glob, relative to <dir> (e.g. "**/test_*.py", "tests/**")')
     .option('--verify-hashes', 'hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)')
     .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
     .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))

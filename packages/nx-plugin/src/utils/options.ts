@@ -37,6 +37,13 @@ export interface CodegraphPluginOptions {
    * @default '.codegraph'
    */
   outputDir?: string;
+  /**
+   * The workspace named input (nx.json `namedInputs`) whose exclusions the targets honour — its negative
+   * `{projectRoot}/…` patterns are left out of both the hash and the index (see utils/inputs.ts); `false` turns it off.
+   * A workspace without this named input gets the plain inputs.
+   * @default 'production'
+   */
+  namedInput?: string | false;
 }
 
 export interface ResolvedOptions {
@@ -45,6 +52,7 @@ export interface ResolvedOptions {
   targetNames: Record<Layer, string>;
   repoProjectName: string;
   outputDir: string;
+  namedInput: string | false;
 }
 
 export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedOptions {
@@ -55,6 +63,7 @@ export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedO
     targetNames,
     repoProjectName: o?.repoProjectName ?? 'repo',
     outputDir: (o?.outputDir ?? '.codegraph').replace(/\/+$/, ''),
+    namedInput: o?.namedInput ?? 'production',
   };
 }
 

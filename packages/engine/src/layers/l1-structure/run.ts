@@ -41,6 +41,8 @@ export interface L1Options {
   onProgress?: (done: number, total: number) => void;
   /** Directory names skipped anywhere (default: DEFAULT_EXCLUDED_DIRS); passed to L0 when it runs from here. */
   excludeNames?: readonly string[];
+  /** Globs of files skipped, relative to `projectDir`; passed to L0 when it runs from here. */
+  excludeFiles?: readonly string[];
   /** Parse + extraction budget per file (ms), default 20 s: past it the file fails with a diagnostic. */
   fileTimeoutMs?: number;
   /** Heap ceiling of each worker thread (MB), default 2048: a file that blows it fails alone. */
@@ -151,6 +153,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       outDir: opts.outDir,
       excludeDirs: opts.excludeDirs,
       excludeNames: opts.excludeNames,
+      excludeFiles: opts.excludeFiles,
       verifyHashes: opts.verifyHashes,
     }));
 

@@ -26,6 +26,8 @@ import { Resolver, viaOf, type Res } from './resolver';
 import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
+import { graphCounts, indexL4Lines, type GraphCounts } from './complete';
+import { addCounts } from '../../ir/model';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -48,6 +50,8 @@ export interface L4Stats {
   reusedFiles: number;
   /** Call sites and references resolved to a definition, by L1 or by this layer. */
   resolution: ResolutionStats;
+  /** The project's edges in the repo graph by kind, and how many of each are resolved (as `codegraph export`). */
+  graph: GraphCounts;
   ms: number;
 }
 
@@ -84,6 +88,8 @@ export interface L4FileEntry {
   externals: string[];
   counts: FileCounts;
   resolution: ResolutionStats;
+  /** The file's edges in the repo graph (L1 edges with this layer's completions; complete.ts), by kind. */
+  graph: GraphCounts;
 }
 
 export interface L4Manifest {
@@ -99,7 +105,7 @@ export interface L4Manifest {
 }
 
 /** Bumped whenever what L4 writes for a file changes. */
-export const L4_FORMAT = 'l4-2';
+export const L4_FORMAT = 'l4-3';
 
 export const l4Dir = (outDir: string) => path.join(outDir, 'l4');
 export const resolvedPackPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.pack');
@@ -221,11 +227,14 @@ export function depsOf(m: L4Manifest): DepsJson {
 function sumCounts(m: L4Manifest): Omit<L4Stats, 'files' | 'resolvedFiles' | 'reusedFiles' | 'ms'> {
   const c: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
   const resolution = emptyResolution();
+  const graph: GraphCounts = { edges: {}, resolved: {} };
   for (const e of Object.values(m.files)) {
     for (const k of Object.keys(c) as (keyof FileCounts)[]) c[k] += e.counts[k];
     addRates(resolution, e.resolution);
+    addCounts(graph.edges, e.graph.edges);
+    addCounts(graph.resolved, e.graph.resolved);
   }
-  return { ...c, resolution: finishResolution(resolution) };
+  return { ...c, resolution: finishResolution(resolution), graph };
 }
 
 /** Every L4 line of a project, file by file in path order (tests, exports). Requires initHash(). */
@@ -261,6 +270,8 @@ const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 class FileResolver {
   private stats: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
   private out: string[] = [];
+  /** The same lines as objects, for the graph counts. */
+  private lines: L4Line[] = [];
   /** L4 state of each L1 edge of the file (1 resolved, 2 external, 0 unresolved), for the resolution counts. */
   private states = new Map<string, number>();
   private file = '';
@@ -287,6 +298,7 @@ class FileResolver {
     this.imports = new Map();
     this.scopes = new Map();
     this.out = [];
+    this.lines = [];
     this.states = new Map();
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
     this.run(nodes, edges);
@@ -296,6 +308,7 @@ class FileResolver {
       externals: [...this.externals].sort(),
       counts: this.stats,
       resolution: countFile(nodes, edges, this.states),
+      graph: graphCounts(edges, indexL4Lines(this.lines)),
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
     return { entry, text: this.out.join('\n') };
@@ -303,6 +316,7 @@ class FileResolver {
 
   private write(line: { edge: string; id: string; of?: string; unresolved?: true; external?: string; [k: string]: unknown }): void {
     this.out.push(JSON.stringify(line));
+    this.lines.push(line as L4Line);
     // A derived `__init__` call (`of`) is counted through the site of the edge it derives from.
     if (line.of === undefined) this.states.set(line.id, line.unresolved ? (line.external !== undefined ? 2 : 0) : 1);
   }
