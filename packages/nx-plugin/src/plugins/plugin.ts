@@ -121,15 +121,26 @@ function projectTargets(
       options: { layer: 'l2', ...common },
       metadata: meta('l2', "codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
     },
+    [t.l5]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      dependsOn: [t.l1],
+      // It parses the project's sources again (the files its L1 manifest lists, checked against their L1 hashes).
+      inputs,
+      outputs: [`${out}/l5`],
+      options: { layer: 'l5', ...common },
+      metadata: meta('l5', 'codegraph L5: control-flow graphs, dominators and SSA per function, and the value-flow facts cross-file resolution reads'),
+    },
     [t.l4]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
+      // It reads the L1 and L5 of this project and of every Python project it depends on, transitively (a name re-exported
       // through B from C needs C's symbols). Project graphs can have cycles, so no `^` chain may order that: every
       // project's L1 runs first (cheap, and cached), and the hash covers exactly the transitive dependencies' sources
-      // (`^` filesets are hashed over the whole dependency closure, cycles included) — an edit in a project
+      // (`^` filesets are hashed over the whole dependency closure, cycles included; L1 and L5 are functions of those
+      // sources) — an edit in a project
       // re-runs the L4 of the projects depending on it, nothing else.
-      dependsOn: [t.l1, { projects: allProjects, target: t.l1 }],
+      dependsOn: [t.l1, t.l5, { projects: allProjects, target: t.l1 }, { projects: allProjects, target: t.l5 }],
       inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
       options: { layer: 'l4', ...common },
@@ -149,7 +160,7 @@ function projectTargets(
     [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [t.l1, t.l2, t.l4, t.l9],
+      dependsOn: [t.l1, t.l2, t.l5, t.l4, t.l9],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { layer: 'index', outputDir: o.outputDir },
