@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { DumpLayer } from './export';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_VERSION } from '../version';
 import { RunError, UsageError } from './errors';
@@ -106,7 +107,7 @@ Examples:
     .command('dump')
     .description("Print a layer's records as JSON lines, in the shapes docs/ir.md documents.")
     .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs')
-    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4']).default('l1'))
+    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4', 'l5', 'flow-facts']).default('l1'))
     .option('-p, --project <name>', 'only this project of a federation')
     .option('--file <path>', 'only this source file (its path as indexed, relative to the workspace root)')
     .addHelpText(
@@ -114,9 +115,10 @@ Examples:
       `
 Examples:
   $ codegraph dump .codegraph/projects/libs/core --file libs/core/core/money.py   the file's IR (header, then nodes and edges)
-  $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project`,
+  $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project
+  $ codegraph dump .codegraph/repo --layer l5 --file libs/core/core/money.py      the file's CFG, dominators and SSA`,
     )
-    .action(async (index: string, opts: { layer: 'l1' | 'facts' | 'l2' | 'l4'; project?: string; file?: string }) => {
+    .action(async (index: string, opts: { layer: DumpLayer; project?: string; file?: string }) => {
       const { dumpLayer, openIndexFolder } = await import('./export');
       const folder = openIndexFolderOrUsage(openIndexFolder, index);
       const projects = opts.project === undefined ? folder.projects : folder.projects.filter((p) => p.name === opts.project);

@@ -20,6 +20,7 @@ import { inventoryPath, type Inventory, type LayerStats } from '../l0-fastpath/i
 import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import { l2StatsPath, type L2Stats } from '../l2-occurrences/run';
 import { l4StatsPath, type L4Stats } from '../l4-resolve/run';
+import { l5ManifestPath, type L5Manifest } from '../l5-flow/run';
 import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
 
 /** Totals of an index (a project's or the repo's) as it is now. */
@@ -71,6 +72,8 @@ export function summarizeProject(name: string, outDir: string): Summary {
   const graph = l4?.graph;
   const lastRun: LayerStats[] = [...(inv ? [inv.stats] : []), m.stats];
   if (l2) lastRun.push({ layer: 'l2', files: l2.files, reused: l2.reused, processed: l2.computed, failed: l2.missing, ms: l2.ms });
+  const l5 = readJsonOrUndefined<L5Manifest>(l5ManifestPath(outDir));
+  if (l5?.stats) lastRun.push(l5.stats);
   if (l4) {
     const failed = l4.files - l4.resolvedFiles - l4.reusedFiles;
     lastRun.push({ layer: 'l4', files: l4.files, reused: l4.reusedFiles, processed: l4.resolvedFiles, failed, ms: l4.ms });
