@@ -34,3 +34,4 @@ export { indexDirectory, type IndexDirectoryOptions } from './pipeline';
 export * from './cross-file';
 export * from './layers/l2-occurrences';
 export * from './layers/l9-packages';
+export * from './lang/python/flow';
