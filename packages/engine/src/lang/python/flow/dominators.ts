@@ -60,26 +60,47 @@ export function immediateDominators(n: number, root: number, succ: Csr, pred: Cs
   const rpo = Int32Array.from(order).reverse();
   const idom = new Int32Array(n).fill(-1);
   idom[root] = root;
+  // Blocks known (while computing one block's idom) to lie under the current candidate: a finger that reaches one
+  // can stop. Without this, a handler with one predecessor per statement of a long try body walks each of them back
+  // to the try, quadratic in the body's length.
+  const stamp = new Int32Array(n);
+  let sid = 0;
+  const walked: number[] = [];
   let changed = true;
   while (changed) {
     changed = false;
     for (let k = 1; k < rpo.length; k++) {
       const b = rpo[k]!;
       let nd = -1;
+      sid++;
       for (let j = pred.start[b]!; j < pred.start[b + 1]!; j++) {
         const p = pred.adj[j]!;
         if (idom[p] === -1) continue; // unprocessed or unreachable
-        if (nd === -1) nd = p;
-        else {
-          // intersect
-          let a = p;
-          let c = nd;
-          while (a !== c) {
-            while (po[a]! < po[c]!) a = idom[a]!;
-            while (po[c]! < po[a]!) c = idom[c]!;
-          }
-          nd = a;
+        if (nd === -1) {
+          nd = p;
+          stamp[p] = sid;
+          continue;
         }
+        let a = p;
+        let c = nd;
+        walked.length = 0;
+        while (a !== c) {
+          while (po[a]! < po[c]!) {
+            if (stamp[a] === sid) {
+              a = c;
+              break;
+            }
+            walked.push(a);
+            a = idom[a]!;
+          }
+          while (po[c]! < po[a]!) {
+            walked.push(c);
+            c = idom[c]!;
+          }
+        }
+        for (const w of walked) stamp[w] = sid;
+        nd = a;
+        stamp[nd] = sid;
       }
       if (nd !== -1 && idom[b] !== nd) {
         idom[b] = nd;
