@@ -180,6 +180,8 @@ export class ScopeBuilder {
   private frameRefs: Frame[] = [];
   private statements = 0;
   private readonly text: string;
+  /** Scratch stacks of `read` (reused: it runs once per expression). */
+  private readonly scan = { parents: [] as number[], postDepth: [] as number[], postAt: [] as number[], postName: [] as string[] };
 
   constructor(
     private readonly ctx: FileContext,
@@ -1072,17 +1074,19 @@ export class ScopeBuilder {
    * comprehensions become child scopes, whose enclosing-scope parts are read after the expression.
    */
   read(root: SyntaxNode): void {
+    // The commonest expression is a bare name (`return x`, `if a:`): no cursor needed.
+    if (root.type === 'identifier') {
+      this.event(this.text.slice(root.startIndex, root.endIndex), EV_USE, root.startIndex);
+      return;
+    }
     const queue: SyntaxNode[] = [root];
     const { flags, fieldAttribute, fieldName } = this.ctx.grammar;
-    const parents: number[] = [];
-    const postDepth: number[] = [];
-    const postAt: number[] = [];
-    const postName: string[] = [];
+    const { parents, postDepth, postAt, postName } = this.scan;
     while (queue.length) {
       const top = queue.pop()!;
       const c = this.ctx.cursorAt(top);
       let depth = 0;
-      const scopes: SyntaxNode[] = [];
+      let scopes: SyntaxNode[] | undefined;
       for (;;) {
         const tid = c.nodeTypeId;
         const f = tid < flags.length ? flags[tid]! : F_NAMED;
@@ -1101,7 +1105,7 @@ export class ScopeBuilder {
             postName.push(this.text.slice(c.startIndex, c.endIndex));
           }
         } else if (f & F_SCOPE) {
-          scopes.push(c.currentNode);
+          (scopes ??= []).push(c.currentNode);
         } else if (f & F_NAMED && !(f & F_LEAF)) descend = true;
         if (descend && c.gotoFirstChild()) {
           parents[depth] = tid;
@@ -1126,7 +1130,7 @@ export class ScopeBuilder {
         if (done) break;
       }
       while (postDepth.length) this.walrus(postAt.pop()!, postName.pop()!);
-      for (let i = scopes.length - 1; i >= 0; i--) this.nestedExpressionScope(scopes[i]!, queue);
+      if (scopes) for (let i = scopes.length - 1; i >= 0; i--) this.nestedExpressionScope(scopes[i]!, queue);
     }
   }
 
