@@ -35,4 +35,4 @@ export * from './cross-file';
 export * from './layers/l2-occurrences';
 export * from './layers/l9-packages';
 export * from './layers/l5-flow';
-export type { FileFlow, ScopeFlow, FlowBlock, FlowEdge, FlowEdgeKind, SsaDef, SsaDefKind, SsaUse, FlowScopeKind } from './lang/python/flow/model';
+export * from './lang/python/flow';

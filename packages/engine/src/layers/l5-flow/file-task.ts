@@ -3,7 +3,7 @@
  * indexed, check it is still the content L1 saw, parse it, build its control flow and SSA (lang/python/flow) and its
  * value-flow facts (lang/python/valueflow), and compress both for the main thread to pack.
  */
-import { buildFileFlow, type FileFlow } from '../../lang/python/flow';
+import { buildFileFlowWithText, type FileFlow } from '../../lang/python/flow';
 import { extractFlowFacts } from '../../lang/python/valueflow';
 import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
 import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
@@ -69,8 +69,8 @@ export function processFlowFile(t: FlowTask): FlowResult {
   if (parserUnrecoverable) return { ...base, transient: true, error: 'parser unrecoverable in this worker' };
   try {
     const isPackage = t.file.endsWith('__init__.py');
-    return withParsedPython(bytes, { timeoutMs: t.timeoutMs }, (_decoded, root) => {
-      const flow: FileFlow = root ? buildFileFlow(root) : { scopes: [] };
+    return withParsedPython(bytes, { timeoutMs: t.timeoutMs }, (decoded, root) => {
+      const flow: FileFlow = root ? buildFileFlowWithText(root, decoded.text) : { scopes: [] };
       const facts = root ? extractFlowFacts(root, { path: t.file, module: t.module, isPackage }, flow) : {};
       return { ...base, counts: countFlow(flow), flow: storeRecord(JSON.stringify(flow)), facts: storeRecord(JSON.stringify(facts)) };
     });
