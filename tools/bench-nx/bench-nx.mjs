@@ -396,7 +396,7 @@ async function parseOnly(dir) {
 }
 
 // ------------------------------------------------------------------ outputs
-const LAYERS = ['l0', 'l1', 'l2', 'l4', 'l9'];
+const LAYERS = ['l0', 'l1', 'l2', 'l4', 'l5', 'l7', 'l9'];
 
 function outputSizes(dir) {
   const root = path.join(dir, '.codegraph');
