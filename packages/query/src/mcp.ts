@@ -10,6 +10,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
+import { initHash } from '@codegraph/engine';
 import { Federation, QueryError } from './query/federation';
 import { Queries } from './query/queries';
 import { format } from './format';
@@ -105,6 +106,7 @@ export function createMcpServer(dir: string): { server: McpServer; close: () => 
 
 /** Serves over stdio until the client closes the stream. */
 export async function serveMcp(dir: string): Promise<void> {
+  await initHash(); // refs and chunk checks hash names and text
   const { server, close } = createMcpServer(dir);
   const transport = new StdioServerTransport();
   await server.connect(transport);

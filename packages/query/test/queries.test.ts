@@ -181,11 +181,21 @@ describe('a missing, damaged or replaced index', () => {
     }
   });
 
-  it('builds without chunks for a file edited since L1, and says so', async () => {
+  it('says the index is stale for a file edited since, and builds it without chunks from scratch', async () => {
     const ws4 = copyShop();
     await indexShop(ws4);
     fs.appendFileSync(path.join(ws4, 'libs/core/core/models.py'), '\n# edited after L1\n');
-    const s = await buildL7({ root: ws4, project: { name: 'shop-core', outDir: path.join(ws4, '.codegraph/projects/libs/core') } });
+    const f = Federation.open(ws4);
+    try {
+      expect(() => new Queries(f).chunk('Order.total')).toThrow(/models\.py changed since L1 indexed it .*the index is stale, rebuild it/);
+      expect(new Queries(f).chunk('Money.times').text).toMatch(/^def times/); // another file: still answered
+    } finally {
+      f.close();
+    }
+    const outDir = path.join(ws4, '.codegraph/projects/libs/core');
+    // An incremental build keeps the file: its layer records (L1, L2, L4) have not changed.
+    expect(await buildL7({ root: ws4, project: { name: 'shop-core', outDir } })).toMatchObject({ rebuilt: 0, unchunked: 0 });
+    const s = await buildL7({ root: ws4, project: { name: 'shop-core', outDir }, full: true });
     expect(s.unchunked).toBe(1);
     expect(s.skipped).toEqual(['libs/core/core/models.py changed since L1 indexed it (re-run L1)']);
     expect(s.symbols).toBeGreaterThan(0);
