@@ -152,6 +152,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     db.pragma('cache_size = -262144');
     const d = db;
     const writer = new FileWriter(d, o.root, repo, stats);
+    let unchanged = false;
     d.transaction(() => {
       const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
       const changed: Array<{ ref: ShardRef; key: string }> = [];
@@ -166,6 +167,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       }
       const drop = [...previous.values()].filter((p) => !wanted.has(p.path) || changed.some((c) => c.ref.file === p.path));
       stats.removed = [...previous.keys()].filter((p) => !wanted.has(p)).length;
+      unchanged = incremental && !drop.length && !changed.length;
       writer.deleteFiles(drop.map((p) => p.id));
       if (incremental && changed.length) writer.loadTakenChunkIds();
       for (const { ref, key } of changed) {
@@ -184,6 +186,14 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       for (const [k, v] of Object.entries({ ...meta, l4_digest: l4m.digest, files: String(totals.files), symbols: String(stats.symbols), edges: String(stats.edges), occurrences: String(stats.occurrences), chunks: String(stats.chunks) }))
         setMeta.run(k, v);
     })();
+    if (unchanged) {
+      // Nothing to do: the database in place stays (and readers keep their snapshot).
+      d.close();
+      fs.rmSync(tmp, { force: true });
+      stats.bytes = fs.statSync(dbPath).size;
+      stats.ms = Math.round(performance.now() - t0);
+      return stats;
+    }
     if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize')");
     // Ids are hashes, so rows arrive in random key order and B-tree pages end up ~2/3 full: VACUUM packs them.
     if (!incremental) d.exec('VACUUM');
