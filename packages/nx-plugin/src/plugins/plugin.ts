@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type * as Devkit from '@nx/devkit';
 import type * as Engine from '@codegraph/engine';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
-import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
+import { codegraphFingerprint, fingerprintInput, queryFingerprint } from '../utils/fingerprint';
 import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
 import { declaredName, PYTHON_TAG } from './dependencies';
 
@@ -69,7 +69,7 @@ function pythonInputs(projectDir: string, nested: string[], fp: string): TargetC
   return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: string[], fp: string, allProjects: string[], queryFp: string): Record<string, TargetConfiguration> {
   const t = o.targetNames;
   const meta = (layer: Layer, description: string, example: Record<string, unknown> = { workers: 2 }) =>
     metadata(name, t[layer], description, example);
@@ -122,6 +122,26 @@ function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: s
       outputs: [`${out}/l4`],
       options: { layer: 'l4', ...common },
       metadata: meta('l4', 'codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
+    },
+    [t.l7]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      dependsOn: [t.l1, t.l2, t.l4],
+      // Its own L1, L2 and L4 outputs (named by their manifests, which hold every record's key), the sources it reads
+      // signatures and chunk hashes from, the repo name of chunk ids (package.json) and the query package's code.
+      inputs: [
+        { dependentTasksOutputFiles: '**/l1/manifest.json' },
+        { dependentTasksOutputFiles: '**/l2/manifest.json' },
+        { dependentTasksOutputFiles: '**/l4/manifest.json' },
+        ...inputs!,
+        '{workspaceRoot}/package.json',
+        { runtime: `echo codegraph-query-${queryFp}` },
+      ],
+      outputs: [`${out}/l7`],
+      options: { layer: 'l7', outputDir: o.outputDir },
+      metadata: meta('l7', 'codegraph L7: the retrieval index (SQLite + FTS5) that codegraph-query and its MCP server read; only files whose layer records changed are re-done', {
+        outputDir: o.outputDir,
+      }),
     },
     [t.l9]: {
       executor: LAYER_EXECUTOR,
@@ -176,6 +196,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     const { createNodesFromFiles, AggregateCreateNodesError }: typeof Devkit = require('@nx/devkit');
     const o = resolveOptions(rawOptions);
     const fp = await codegraphFingerprint();
+    const queryFp = await queryFingerprint();
     // One project per directory, named by its highest-priority config file.
     const byDir = new Map<string, string>();
     for (const f of configFiles) {
@@ -211,7 +232,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
             root: dir,
             projectType: 'library',
             tags: [PYTHON_TAG],
-            targets: projectTargets(o, name, dir, nested, fp, inferredNames),
+            targets: projectTargets(o, name, dir, nested, fp, inferredNames, queryFp),
             metadata: { targetGroups: targetGroups(o) },
           },
         },
@@ -224,7 +245,11 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       const repoTarget: TargetConfiguration = {
         executor: LAYER_EXECUTOR,
         cache: true,
-        dependsOn: [{ projects: inferredNames, target: index }],
+        // Every project's index, and its L7 (what `codegraph-query` and the MCP server read).
+        dependsOn: [
+          { projects: inferredNames, target: index },
+          { projects: inferredNames, target: o.targetNames.l7 },
+        ],
         inputs: [
           // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
           { dependentTasksOutputFiles: '**/summary.json', transitive: true },

@@ -1,5 +1,5 @@
 export interface Schema {
-  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l9' | 'index' | 'repo-index';
+  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l7' | 'l9' | 'index' | 'repo-index';
   outputDir?: string;
   excludeDirs?: string[];
   /** Worker threads for per-file work, at least 1 (an integer). Default: one per core. */
