@@ -24,7 +24,7 @@ export class QueryError extends Error {
 }
 
 export const INDEX_HINT = 'run `npx nx run repo:codegraph-index` in the workspace';
-export const L7_HINT = 'run `npx nx run-many -t codegraph-l7` (or `codegraph-query build`)';
+export const L7_HINT = 'run `npx nx run repo:codegraph-index` or `npx nx run-many -t codegraph-l7` (without Nx: `codegraph-query build`)';
 
 export interface ProjectDb {
   name: string;
@@ -67,7 +67,7 @@ export class Federation {
   /** Opens the federation of the workspace containing `from`. Throws a QueryError saying what to run when it cannot. */
   static open(from: string): Federation {
     const ws = findWorkspace(from);
-    if (!ws) throw new QueryError(`no codegraph index found in ${path.resolve(from)} or above it: ${INDEX_HINT}, then ${L7_HINT}`, 'no-index');
+    if (!ws) throw new QueryError(`no codegraph index found in ${path.resolve(from)} or above it: ${INDEX_HINT} (it builds every layer, L7 included)`, 'no-index');
     const fed = readFederation(path.join(ws, REPO_DIR));
     if (!fed) throw new QueryError(`${path.join(ws, REPO_DIR, 'projects.json')} is unreadable or of another version: ${INDEX_HINT} again`, 'no-index');
     const missing = fed.projects.filter((p) => !fs.existsSync(l7DbPath(p.outDir)));
