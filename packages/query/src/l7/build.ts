@@ -38,7 +38,7 @@ import {
 import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL } from './schema';
+import { INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL } from './schema';
 import { applyL4 } from './complete';
 import {
   edgeCode,
@@ -151,7 +151,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     // Keys are hashes, so inserts land on random pages: a page cache as large as the tables avoids re-reading them.
     db.pragma('cache_size = -262144');
     const d = db;
-    const writer = new FileWriter(d, o.root, repo, stats);
+    const writer = new FileWriter(d, o.root, repo, stats, incremental);
     let unchanged = false;
     d.transaction(() => {
       const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
@@ -179,6 +179,8 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
         writer.addFile({ ref, key, loc: entry.loc, hash: entry.hash, ir: l1.record(ref), e4, l4text, l2key: e2?.key, l2text });
         stats.rebuilt++;
       }
+      writer.flush();
+      if (!incremental) d.exec(INDEX_SQL);
       stats.files = refs.length;
       const totals = d.prepare('SELECT count(*) AS files, coalesce(sum(nsym), 0) AS symbols, coalesce(sum(nedge), 0) AS edges, coalesce(sum(nocc), 0) AS occurrences, coalesce(sum(nchunk), 0) AS chunks FROM files').get() as Record<string, number>;
       Object.assign(stats, { symbols: totals.symbols, edges: totals.edges, occurrences: totals.occurrences, chunks: totals.chunks });
@@ -195,12 +197,11 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       return stats;
     }
     if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize')");
-    // Ids are hashes, so rows arrive in random key order and B-tree pages end up ~2/3 full: VACUUM packs them.
-    if (!incremental) d.exec('VACUUM');
-    // Deleted rows leave free pages; once they are a quarter of the file, compact it (the copy is still private).
+    // Deleted rows (and FTS5 segments merged by 'optimize') leave free pages: once they are a quarter of the file
+    // after an update, or a twentieth after a full build, compact it (the copy is still private).
     const pages = d.pragma('page_count', { simple: true }) as number;
     const free = d.pragma('freelist_count', { simple: true }) as number;
-    if (incremental && free > pages / 4) d.exec('VACUUM');
+    if (free > pages / (incremental ? 4 : 20)) d.exec('VACUUM');
     if (!incremental) d.pragma('optimize');
     d.close();
     fs.renameSync(tmp, dbPath);
@@ -273,17 +274,26 @@ class FileWriter {
   /** Chunk ids (`symbol kind\0fqn`) taken by the files written so far or kept: a second one gets a hash suffix. */
   private taken = new Set<string>();
   private readonly aliasLookup: Stmt;
+  private readonly idTaken: Stmt;
+  /** Symbol ids written in this run (a second one is a 48-bit collision). */
+  private readonly ids = new Set<number>();
+  /**
+   * Rows of the tables keyed by hashes, held until `flush`: inserted in key order they append to the B-trees
+   * (pages end up full, no page is visited twice) instead of landing on random pages.
+   */
+  private rows = { symbols: [] as unknown[][], search: [] as unknown[][], inbound: [] as unknown[][], outbound: [] as unknown[][], occ: [] as unknown[][] };
 
   constructor(
     private readonly db: Database.Database,
     private readonly root: string,
     private readonly repo: string,
     private readonly stats: L7Stats,
+    private readonly incremental: boolean,
   ) {
     this.ins = {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
-      symbol: db.prepare('INSERT OR IGNORE INTO symbols(id, fqn, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      symbol: db.prepare('INSERT INTO symbols(id, fqn, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search(rowid, name, fqn, doc) VALUES (?, ?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
@@ -293,6 +303,23 @@ class FileWriter {
       ext: db.prepare('INSERT INTO file_externals(file, module) VALUES (?, ?)'),
     };
     this.aliasLookup = db.prepare('SELECT fqn FROM aliases WHERE name = ? LIMIT 1').pluck();
+    this.idTaken = db.prepare('SELECT 1 FROM symbols WHERE id = ?').pluck();
+  }
+
+  /** Inserts the rows held so far, each table in key order. */
+  flush(): void {
+    const byKeys = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number);
+    for (const [table, stmt] of [
+      ['symbols', this.ins.symbol!],
+      ['search', this.ins.search!],
+      ['inbound', this.ins.inbound!],
+      ['outbound', this.ins.outbound!],
+      ['occ', this.ins.occ!],
+    ] as const) {
+      const rows = this.rows[table].sort(byKeys);
+      for (const r of rows) stmt.run(...r);
+    }
+    this.rows = { symbols: [], search: [], inbound: [], outbound: [], occ: [] };
   }
 
   loadTakenChunkIds(): void {
@@ -380,16 +407,17 @@ class FileWriter {
         this.taken.add(id);
       }
       const id = symId(n.id);
-      const r = this.ins.symbol!.run(id, n.fqn, n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix);
-      if (!r.changes) {
+      if (this.ids.has(id) || (this.incremental && this.idTaken.get(id) !== undefined)) {
         this.stats.collisions++;
         continue;
       }
+      this.ids.add(id);
+      this.rows.symbols.push([id, n.fqn, n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;
       // Names, FQNs and docstrings only: code tokens would more than double the database (measured on the stdlib).
-      this.ins.search!.run(id, n.name, n.fqn, doc ?? '');
+      this.rows.search.push([id, n.name, n.fqn, doc ?? '']);
     }
   }
 
@@ -457,11 +485,11 @@ class FileWriter {
     }
     for (const [dst, sites] of inbound) {
       sites.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.ins.inbound!.run(dst, fileId, encodeInbound(sites));
+      this.rows.inbound.push([dst, fileId, encodeInbound(sites)]);
     }
     for (const [src, { calls }] of outbound) {
       calls.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.ins.outbound!.run(src, fileId, encodeOutbound(calls));
+      this.rows.outbound.push([src, fileId, encodeOutbound(calls)]);
     }
     return { stored, positions, aliases };
   }
@@ -514,7 +542,7 @@ class FileWriter {
       if (keys.has(key)) continue; // two names of one file sharing 48 bits: the first keeps the slot
       keys.add(key);
       sites.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.ins.occ!.run(key, fileId, encodeOccurrences(sites));
+      this.rows.occ.push([key, fileId, encodeOccurrences(sites)]);
     }
     return n;
   }

@@ -26,15 +26,19 @@ CREATE TABLE symbols(
   id INTEGER PRIMARY KEY, fqn TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL, file INTEGER NOT NULL,
   sl INTEGER NOT NULL, sc INTEGER NOT NULL, el INTEGER NOT NULL, ec INTEGER NOT NULL, parent INTEGER,
   signature TEXT, docstring TEXT, flags INTEGER NOT NULL, cstart INTEGER, chash INTEGER, csuffix TEXT);
-CREATE INDEX symbols_name ON symbols(name);
-CREATE INDEX symbols_file ON symbols(file);
 CREATE TABLE inbound(dst INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(dst, file)) WITHOUT ROWID;
 CREATE TABLE outbound(src INTEGER PRIMARY KEY, file INTEGER NOT NULL, calls BLOB NOT NULL);
 CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE aliases(name TEXT NOT NULL, file INTEGER NOT NULL, fqn TEXT NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE file_deps(src INTEGER NOT NULL, dst TEXT NOT NULL, dst_project TEXT);
-CREATE INDEX deps_src ON file_deps(src);
-CREATE INDEX deps_dst ON file_deps(dst);
 CREATE TABLE file_externals(file INTEGER NOT NULL, module TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(name, fqn, doc, content='', contentless_delete=1, tokenize='unicode61', detail=column);
+`;
+
+/** Created after a full build's bulk insert (one sorted pass, packed pages); an incremental build finds them there. */
+export const INDEX_SQL = `
+CREATE INDEX symbols_name ON symbols(name);
+CREATE INDEX symbols_file ON symbols(file);
+CREATE INDEX deps_src ON file_deps(src);
+CREATE INDEX deps_dst ON file_deps(dst);
 `;
