@@ -127,16 +127,11 @@ function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: s
       executor: LAYER_EXECUTOR,
       cache: true,
       dependsOn: [t.l1, t.l2, t.l4],
-      // Its own L1, L2 and L4 outputs (named by their manifests, which hold every record's key), the sources it reads
-      // signatures and chunk hashes from, the repo name of chunk ids (package.json) and the query package's code.
-      inputs: [
-        { dependentTasksOutputFiles: '**/l1/manifest.json' },
-        { dependentTasksOutputFiles: '**/l2/manifest.json' },
-        { dependentTasksOutputFiles: '**/l4/manifest.json' },
-        ...inputs!,
-        '{workspaceRoot}/package.json',
-        { runtime: `echo codegraph-query-${queryFp}` },
-      ],
+      // What its L1, L2 and L4 outputs are computed from — its sources and its dependencies' (as L4's inputs) — plus the
+      // repo name of chunk ids (package.json) and the query package's code. Not `dependentTasksOutputFiles` of L4:
+      // measured, Nx then re-ran every project's L7 after an edit in any project L4 waits for (L4 depends on every
+      // project's L1). A dependency's body-only edit re-runs this task, which then finds every file's key unchanged.
+      inputs: [...inputs!, ...DEPENDENCY_SOURCES, '{workspaceRoot}/package.json', { runtime: `echo codegraph-query-${queryFp}` }],
       outputs: [`${out}/l7`],
       options: { layer: 'l7', outputDir: o.outputDir },
       metadata: meta('l7', 'codegraph L7: the retrieval index (SQLite + FTS5) that codegraph-query and its MCP server read; only files whose layer records changed are re-done', {
