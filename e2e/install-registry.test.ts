@@ -74,7 +74,7 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
   });
 
   it(
-    'publishes engine and plugin, installs them into a fresh Nx 24 workspace and indexes it',
+    'publishes engine, query and plugin, installs them into a fresh Nx 24 workspace, indexes it and queries it',
     async () => {
       // --- the registry
       const port = await freePort();
@@ -185,7 +185,8 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       expect(nxOut).toMatch(/Successfully ran target codegraph-index for project repo/);
       const summary = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'repo', 'summary.json'), 'utf8')) as { projects: number; files: number };
       expect(summary).toMatchObject({ projects: 2, files: 6 });
-      expect(nxOut).toMatch(/codegraph l7 shop-payments: 3 files \(3 rebuilt/);
+      expect(nxOut).toMatch(/nx run shop-payments:codegraph-l7/);
+      expect(fs.existsSync(path.join(ws, '.codegraph', 'projects', 'libs', 'payments', 'l7', 'index.sqlite'))).toBe(true);
       const callers = await sh(path.join(ws, 'node_modules', '.bin', 'codegraph-query'), ['callers', 'format_money'], path.join(ws, 'libs'), wsEnv);
       expect(callers).toBe('1 callers of core.money.format_money\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)\n');
 
