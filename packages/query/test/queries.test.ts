@@ -104,6 +104,12 @@ describe('queries on examples/shop', () => {
     expect(q.search('format money')[0]!.fqn).toBe('core.money.format_money');
     expect(q.search('payment completed')[0]!.fqn).toBe('payments.errors.PaymentError'); // its docstring
     expect(q.search('zzzz-nothing')).toEqual([]);
+    // One word naming at least `limit` symbols exactly: those, shortest FQN first, without ranking every token match.
+    expect(q.search('total', 2).map((h) => [h.fqn, h.score])).toEqual([
+      ['core.models.Order.total', 0],
+      ['core.models.OrderLine.total', 0],
+    ]);
+    expect(q.search('total', 3)[0]!.score).not.toBe(0); // fewer exact names than asked for: bm25
   });
 
   it('answers project and module dependencies both ways', () => {
