@@ -294,7 +294,7 @@ class FileWriter {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
       symbol: db.prepare('INSERT INTO symbols(id, fqn, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      search: db.prepare('INSERT INTO search(rowid, name, fqn, doc) VALUES (?, ?, ?, ?)'),
+      search: db.prepare('INSERT INTO search(rowid, name, qual, doc) VALUES (?, ?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
@@ -363,7 +363,7 @@ class FileWriter {
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
     const edges = applyL4(ir.edges, l4lines);
     const counts = { symbols: 0, chunks: 0 };
-    this.insertSymbols(fileId, ir.nodes, edges, lines, isTest, counts);
+    this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
     const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
     for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);
@@ -372,7 +372,7 @@ class FileWriter {
   }
 
   /** Symbols (with their chunk's start, hash and id suffix) and their full-text rows. */
-  private insertSymbols(fileId: number, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): void {
+  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): void {
     const byId = new Map(nodes.map((n) => [n.id, n]));
     // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
     const start = new Map<string, number>();
@@ -416,8 +416,11 @@ class FileWriter {
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;
-      // Names, FQNs and docstrings only: code tokens would more than double the database (measured on the stdlib).
-      this.rows.search.push([id, n.name, n.fqn, doc ?? '']);
+      // Names, qualified names and docstrings only: code tokens would more than double the database (measured).
+      // The FQN without its module (`Money.times`), but a module's whole name: module paths repeated on every
+      // symbol were a third of the index.
+      const qual = n.node !== 'Module' && n.fqn.startsWith(`${module}.`) ? n.fqn.slice(module.length + 1) : n.fqn;
+      this.rows.search.push([id, n.name, qual, doc ?? '']);
     }
   }
 

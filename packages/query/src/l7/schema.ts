@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 export const L7_SCHEMA = 3;
 /** Bumped when what the builder writes for a file changes (part of every file's key). */
-export const L7_FORMAT = 'l7-3';
+export const L7_FORMAT = 'l7-3.1';
 
 export const l7Dir = (outDir: string) => path.join(outDir, 'l7');
 export const l7DbPath = (outDir: string) => path.join(l7Dir(outDir), 'index.sqlite');
@@ -32,7 +32,7 @@ CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NU
 CREATE TABLE aliases(name TEXT NOT NULL, file INTEGER NOT NULL, fqn TEXT NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE file_deps(src INTEGER NOT NULL, dst TEXT NOT NULL, dst_project TEXT);
 CREATE TABLE file_externals(file INTEGER NOT NULL, module TEXT NOT NULL);
-CREATE VIRTUAL TABLE search USING fts5(name, fqn, doc, content='', contentless_delete=1, tokenize='unicode61', detail=column);
+CREATE VIRTUAL TABLE search USING fts5(name, qual, doc, content='', contentless_delete=1, tokenize='unicode61', detail=column);
 `;
 
 /** Created after a full build's bulk insert (one sorted pass, packed pages); an incremental build finds them there. */

@@ -360,7 +360,8 @@ export class Queries {
   }
 
   /**
-   * Full-text search over names, FQNs and docstrings, ranked by bm25 (names weigh most). Words are matched as the
+   * Full-text search over names, qualified names (`Money.times`; a module's whole name) and docstrings, ranked by
+   * bm25 (names weigh most). Words are matched as the
    * index tokenizes them (`format_money` is `format` and `money`); all words first, any word when none match all.
    */
   search(text: string, limit = 10): Array<{ project: string; fqn: string; kind: string; file: string | null; line: number | null; score: number; snippet: string }> {
