@@ -363,8 +363,10 @@ class FileWriter {
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
     const edges = applyL4(ir.edges, l4lines);
     const counts = { symbols: 0, chunks: 0 };
-    this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
-    const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges);
+    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
+    // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
+    const ordinal = new Map(ids.sort((a, b) => a - b).map((id, i) => [id, i]));
+    const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
     for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);
     const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases) : 0;
@@ -372,7 +374,8 @@ class FileWriter {
   }
 
   /** Symbols (with their chunk's start, hash and id suffix) and their full-text rows. */
-  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): void {
+  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): number[] {
+    const written: number[] = [];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
     const start = new Map<string, number>();
@@ -412,6 +415,7 @@ class FileWriter {
         continue;
       }
       this.ids.add(id);
+      written.push(id);
       this.rows.symbols.push([id, n.fqn, n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
@@ -422,6 +426,7 @@ class FileWriter {
       const qual = n.node !== 'Module' && n.fqn.startsWith(`${module}.`) ? n.fqn.slice(module.length + 1) : n.fqn;
       this.rows.search.push([id, n.name, qual, doc ?? '']);
     }
+    return written;
   }
 
   /**
@@ -429,7 +434,7 @@ class FileWriter {
    * `outbound`, per caller, one entry per distinct callee (its first site). An edge's source is the nearest
    * enclosing symbol (a lambda's or an import's scope); edges to locals and parameters are left out.
    */
-  private insertEdges(fileId: number, nodes: readonly IrNode[], l1Edges: readonly IrEdge[], edges: readonly IrEdge[]) {
+  private insertEdges(fileId: number, nodes: readonly IrNode[], l1Edges: readonly IrEdge[], edges: readonly IrEdge[], ordinal: ReadonlyMap<number, number>) {
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const scopeOf = new Map<string, number>();
     const scope = (id: string): number => {
@@ -455,11 +460,12 @@ class FileWriter {
       const src = scope(e.src);
       const line = e.span?.[0] ?? 0;
       const col = e.span?.[1] ?? 0;
-      if (e.dst) {
+      const srcOrdinal = ordinal.get(src);
+      if (e.dst && srcOrdinal !== undefined) {
         const dst = symId(e.dst);
         let list = inbound.get(dst);
         if (!list) inbound.set(dst, (list = []));
-        list.push({ kind: e.edge as InboundSite['kind'], src, line, col });
+        list.push({ kind: e.edge as InboundSite['kind'], src: srcOrdinal, line, col });
         stored++;
         if (e.target && e.span) {
           const k = `${line}:${col}`;

@@ -99,6 +99,7 @@ export const VISIBILITIES = ['public', 'internal', 'private'] as const;
 /** One resolved edge into a symbol, as `inbound` stores it per (destination, referencing file). */
 export interface InboundSite {
   kind: EdgeKind;
+  /** The source symbol's ordinal among the referencing file's symbols, in id order (not its id: 1–2 bytes, not 7). */
   src: number;
   line: number;
   col: number;

@@ -126,9 +126,18 @@ export class Queries {
     const out: Array<{ dst: number; kind: string; src: Sym; file: string; line: number; col: number }> = [];
     for (const p of this.fed.projects) {
       const sites: Array<{ dst: number; kind: string; src: number; file: string; line: number; col: number }> = [];
+      // A site names its source by ordinal among the file's symbols in id order (codec.ts).
+      const fileSymbols = p.db.prepare('SELECT id FROM symbols WHERE file = ? ORDER BY id').pluck();
+      const ordinals = new Map<number, number[]>();
       for (const chunk of slices(dsts, 500))
-        for (const r of p.db.prepare(`SELECT i.dst, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; path: string; sites: Buffer }>)
-          for (const x of decodeInbound(r.sites)) if (!kinds || kinds.has(x.kind)) sites.push({ ...x, dst: r.dst, file: r.path });
+        for (const r of p.db.prepare(`SELECT i.dst, i.file, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; file: number; path: string; sites: Buffer }>) {
+          let ids = ordinals.get(r.file);
+          if (!ids) ordinals.set(r.file, (ids = fileSymbols.all(r.file) as number[]));
+          for (const x of decodeInbound(r.sites)) {
+            const src = ids[x.src];
+            if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: r.path });
+          }
+        }
       const syms = this.symbolsIn(p, sites.map((x) => x.src));
       for (const x of sites) {
         const src = syms.get(x.src);
