@@ -38,7 +38,7 @@ import {
 import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL } from './schema';
+import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, qualOf, SCHEMA_SQL } from './schema';
 import { applyL4 } from './complete';
 import {
   edgeCode,
@@ -293,7 +293,7 @@ class FileWriter {
     this.ins = {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
-      symbol: db.prepare('INSERT INTO symbols(id, fqn, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search(rowid, name, qual, doc) VALUES (?, ?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
@@ -323,7 +323,7 @@ class FileWriter {
   }
 
   loadTakenChunkIds(): void {
-    for (const r of this.db.prepare('SELECT fqn, kind FROM symbols WHERE chash IS NOT NULL').all() as Array<{ fqn: string; kind: number }>)
+    for (const r of this.db.prepare(`SELECT ${fqnSql()} AS fqn, s.kind FROM symbols s JOIN files f ON f.id = s.file WHERE s.chash IS NOT NULL`).all() as Array<{ fqn: string; kind: number }>)
       this.taken.add(`${r.kind}\0${r.fqn}`);
   }
 
@@ -416,7 +416,7 @@ class FileWriter {
       }
       this.ids.add(id);
       written.push(id);
-      this.rows.symbols.push([id, n.fqn, n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
+      this.rows.symbols.push([id, qualOf(n.fqn, module), n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;

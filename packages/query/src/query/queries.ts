@@ -11,6 +11,7 @@ import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
 import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
+import { fqnSql } from '../l7/schema';
 
 export interface Sym {
   project: string;
@@ -43,7 +44,8 @@ interface SymRow {
   flags: number;
 }
 
-const SYM_COLS = 's.id, s.fqn, s.name, s.kind, f.path AS file, s.sl, s.el, s.signature, s.docstring, s.flags';
+const FQN = fqnSql();
+const SYM_COLS = `s.id, ${FQN} AS fqn, s.name, s.kind, f.path AS file, s.sl, s.el, s.signature, s.docstring, s.flags`;
 const SYM_FROM = 'symbols s JOIN files f ON f.id = s.file';
 const CALLS = new Set(['CALLS', 'INSTANTIATES']);
 const EDGE_ROLE: Record<string, string> = { CALLS: 'call', INSTANTIATES: 'call', INHERITS: 'inherit', DECORATES: 'decorate', IMPORTS: 'import', READS: 'read', WRITES: 'write' };
@@ -84,14 +86,14 @@ export class Queries {
       if (viaAlias.length) return viaAlias;
     }
     return this.fed
-      .all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? ORDER BY s.fqn`, lastName(q))
+      .all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? ORDER BY ${FQN}`, lastName(q))
       .filter((r) => r.fqn === q || r.fqn.endsWith(`.${q}`))
       .map(toSym);
   }
 
   /** Symbols whose FQN is exactly `fqn` (through the name index: no FQN index is kept). */
   private exact(fqn: string): Sym[] {
-    return this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? AND s.fqn = ?`, lastName(fqn), fqn).map(toSym);
+    return this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? AND ${FQN} = ?`, lastName(fqn), fqn).map(toSym);
   }
 
   /** The one symbol a name denotes, or a QueryError listing the candidates (or suggesting names) otherwise. */
@@ -390,7 +392,7 @@ export class Queries {
     // shortest FQN first.
     if (words.length === 1) {
       const exact = this.fed
-        .all<SymRow & { score: number }>(`SELECT ${SYM_COLS}, 0 AS score FROM ${SYM_FROM} WHERE s.name = ? ORDER BY length(s.fqn), s.fqn LIMIT ?`, words[0], limit)
+        .all<SymRow & { score: number }>(`SELECT ${SYM_COLS}, 0 AS score FROM ${SYM_FROM} WHERE s.name = ? ORDER BY length(${FQN}), ${FQN} LIMIT ?`, words[0], limit)
         .sort((a, b) => a.fqn.length - b.fqn.length || (a.fqn < b.fqn ? -1 : 1));
       if (exact.length >= limit) return exact.slice(0, limit).map(toHit);
     }
@@ -492,7 +494,7 @@ export class Queries {
   projectOverview(name: string): string {
     const p = this.fed.project(name);
     if (!p) throw new QueryError(`no project ${name}: ${this.fed.projects.map((x) => x.name).join(', ')}`, 'not-found');
-    const mods = p.db.prepare(`SELECT fqn, docstring FROM symbols WHERE kind = ${K.Module}`).all() as Array<{ fqn: string; docstring: string | null }>;
+    const mods = p.db.prepare(`SELECT ${FQN} AS fqn, s.docstring FROM ${SYM_FROM} WHERE s.kind = ${K.Module}`).all() as Array<{ fqn: string; docstring: string | null }>;
     mods.sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0));
     return [`project ${name}: ${mods.length} modules`, ...mods.map((m) => `  ${m.fqn}${m.docstring ? ` — ${m.docstring}` : ''}`)].join('\n');
   }
