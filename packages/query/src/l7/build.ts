@@ -221,7 +221,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
 
 /** One line per build, as the CLI and the Nx executor print it. */
 export function formatL7Stats(s: L7Stats): string {
-  const why = s.unchunked ? ` (${s.unchunked} files without chunks: ${s.skipped.filter(Boolean).slice(0, 3).join('; ')})` : '';
+  const why = s.unchunked ? ` (${s.unchunked} files without chunks: ${s.skipped.slice(0, 3).join('; ')})` : '';
   return (
     `l7 ${s.project}: ${s.files} files (${s.rebuilt} rebuilt, ${s.reused} reused, ${s.removed} removed), ${s.symbols} symbols, ${s.edges} edges, ` +
     `${s.occurrences} occurrences, ${s.chunks} chunks, ${(s.bytes / 1e6).toFixed(2)} MB, ${s.ms} ms${why}` +
@@ -355,9 +355,9 @@ class FileWriter {
       this.stats.unreadable.push(ref.file);
       return;
     }
-    if (!chunked) {
+    if (src && !src.ok) {
       this.stats.unchunked++;
-      this.stats.skipped.push(src!.ok ? '' : src!.reason);
+      this.stats.skipped.push(src.reason);
     }
     const lines = src?.ok ? src.source.lines : [];
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
