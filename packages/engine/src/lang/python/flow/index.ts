@@ -7,7 +7,8 @@
  * input into `skipped` entries instead of time or stack blow-ups.
  */
 import type { FileFlow, FlowEdgeKind, ScopeFlow } from './model';
-import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, type ChildScope, type RawFlow } from './cfg';
+import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type RawFlow } from './cfg';
+import { flattenTree } from './flat-tree';
 import { csr, immediateDominators } from './dominators';
 import { localNames } from './scopes';
 import { buildSsa } from './ssa';
@@ -43,50 +44,48 @@ export function buildFileFlow(root: SyntaxNode, opts: FlowOptions = {}): FileFlo
 /** As buildFileFlow, with the source text the tree was parsed from (saves copying it out of wasm again). */
 export function buildFileFlowWithText(root: SyntaxNode, text: string, opts: FlowOptions = {}): FileFlow {
   const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
-  const ctx = new FileContext(text, root, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
+  const grammar = grammarOf(root.tree.language);
+  // Everything below reads the flat copy: no more calls into wasm for this file.
+  const tree = flattenTree(root, grammar.walk);
+  const ctx = new FileContext(text, tree, grammar, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
   const scopes: ScopeFlow[] = [];
   const skipped: NonNullable<FileFlow['skipped']> = [];
   const queue: Pending[] = [{ child: undefined, parent: -1, depth: 0, qualName: '<module>' }];
   const usedNames = new Map<string, number>();
-  try {
-    for (let qi = 0; qi < queue.length; qi++) {
-      const p = queue[qi]!;
-      const node = p.child ? p.child.node : root;
-      const span: [number, number] = [node.startIndex, node.endIndex];
-      if (p.depth > maxDepth) {
-        skipped.push({ name: p.qualName, span, reason: `nested deeper than ${maxDepth} scopes` });
-        continue;
-      }
-      const children: ChildScope[] = [];
-      const kind = p.child ? p.child.kind : 'module';
-      const builder = new ScopeBuilder(ctx, kind, children, p.child);
-      let raw: RawFlow;
-      try {
-        if (!p.child) raw = builder.buildModule(root);
-        else if (kind === 'function') raw = builder.buildFunction(node);
-        else if (kind === 'class') raw = builder.buildClass(node);
-        else if (kind === 'lambda') raw = builder.buildLambda(node);
-        else raw = builder.buildComprehension(node);
-      } catch (err) {
-        if (!(err instanceof BudgetExceeded)) throw err;
-        skipped.push({ name: p.qualName, span, reason: err.message });
-        continue;
-      }
-      const index = scopes.length;
-      scopes.push(scopeFlow(raw, kind, p.qualName, span, p.parent));
-      const prefix = p.child ? p.qualName + '.' : '';
-      for (const c of children) {
-        let q = prefix + c.name;
-        const seen = usedNames.get(q) ?? 0;
-        usedNames.set(q, seen + 1);
-        if (seen) q = `${q}#${seen + 1}`;
-        queue.push({ child: c, parent: index, depth: p.depth + 1, qualName: q });
-      }
-      // Drop the builder's references to the tree as soon as the scope is done.
-      queue[qi] = undefined as unknown as Pending;
+  for (let qi = 0; qi < queue.length; qi++) {
+    const p = queue[qi]!;
+    // The module is the walk's root: flat index 0.
+    const node = p.child ? p.child.node : 0;
+    const span: [number, number] = [tree.start[node]!, tree.end[node]!];
+    if (p.depth > maxDepth) {
+      skipped.push({ name: p.qualName, span, reason: `nested deeper than ${maxDepth} scopes` });
+      continue;
     }
-  } finally {
-    ctx.dispose();
+    const children: ChildScope[] = [];
+    const kind = p.child ? p.child.kind : 'module';
+    const builder = new ScopeBuilder(ctx, kind, children, p.child);
+    let raw: RawFlow;
+    try {
+      if (!p.child) raw = builder.buildModule(node);
+      else if (kind === 'function') raw = builder.buildFunction(node);
+      else if (kind === 'class') raw = builder.buildClass(node);
+      else if (kind === 'lambda') raw = builder.buildLambda(node);
+      else raw = builder.buildComprehension(node);
+    } catch (err) {
+      if (!(err instanceof BudgetExceeded)) throw err;
+      skipped.push({ name: p.qualName, span, reason: err.message });
+      continue;
+    }
+    const index = scopes.length;
+    scopes.push(scopeFlow(raw, kind, p.qualName, span, p.parent));
+    const prefix = p.child ? p.qualName + '.' : '';
+    for (const c of children) {
+      let q = prefix + c.name;
+      const seen = usedNames.get(q) ?? 0;
+      usedNames.set(q, seen + 1);
+      if (seen) q = `${q}#${seen + 1}`;
+      queue.push({ child: c, parent: index, depth: p.depth + 1, qualName: q });
+    }
   }
   return skipped.length ? { scopes, skipped } : { scopes };
 }
