@@ -26,6 +26,7 @@
 import type { FlowScopeKind } from './model';
 import { ANONYMOUS_SCOPE_NAMES, SCOPE_NODE_KINDS, walrusBindsOutside } from './scopes';
 import type { FlatTree, WalkTable } from './flat-tree';
+import { csr } from './dominators';
 import type { Language } from '../parser';
 
 export const EDGE_KINDS = ['normal', 'true', 'false', 'loop', 'exhausted', 'case', 'no-match', 'exception', 'finally', 'break', 'continue', 'return', 'raise'] as const;
@@ -1395,13 +1396,14 @@ export class ScopeBuilder {
    */
   private finish(): RawFlow {
     const nb = this.stmts.length;
-    const outs: number[][] = Array.from({ length: nb }, () => []);
+    const ne = this.eFrom.length;
+    // Out-edge ids of each block, CSR: outs.adj[outs.start[b] .. outs.start[b+1]).
+    const edgeIds = new Array<number>(ne);
+    for (let e = 0; e < ne; e++) edgeIds[e] = e;
+    const outs = csr(nb, this.eFrom, edgeIds);
     const predCount = new Int32Array(nb);
     const alive = new Uint8Array(nb).fill(1);
-    for (let e = 0; e < this.eFrom.length; e++) {
-      outs[this.eFrom[e]!]!.push(e);
-      predCount[this.eTo[e]!]++;
-    }
+    for (let e = 0; e < ne; e++) predCount[this.eTo[e]!]++;
     const edgeAlive = new Uint8Array(this.eFrom.length).fill(1);
     const empty = (b: number) => b !== this.entry && b !== this.exit && this.stmts[b]!.length === 0 && this.evCount[b] === 0;
     // 1. pred-less empty blocks (cascading)
@@ -1411,7 +1413,8 @@ export class ScopeBuilder {
       const b = work.pop()!;
       if (!alive[b]) continue;
       alive[b] = 0;
-      for (const e of outs[b]!) {
+      for (let j = outs.start[b]!; j < outs.start[b + 1]!; j++) {
+        const e = outs.adj[j]!;
         if (!edgeAlive[e]) continue;
         edgeAlive[e] = 0;
         const t = this.eTo[e]!;
@@ -1422,8 +1425,14 @@ export class ScopeBuilder {
     const forward = new Int32Array(nb).fill(-1);
     for (let b = 0; b < nb; b++) {
       if (!alive[b] || !empty(b)) continue;
-      const live = outs[b]!.filter((e) => edgeAlive[e]);
-      if (live.length === 1 && this.eKind[live[0]!] === E_NORMAL && this.eTo[live[0]!] !== b) forward[b] = this.eTo[live[0]!]!;
+      let live = -1;
+      let liveCount = 0;
+      for (let j = outs.start[b]!; j < outs.start[b + 1]!; j++) {
+        if (!edgeAlive[outs.adj[j]!]) continue;
+        live = outs.adj[j]!;
+        liveCount++;
+      }
+      if (liveCount === 1 && this.eKind[live] === E_NORMAL && this.eTo[live] !== b) forward[b] = this.eTo[live]!;
     }
     const resolve = (b: number): number => {
       let x = b;
@@ -1435,7 +1444,7 @@ export class ScopeBuilder {
     // 3. renumber by source position
     const order: number[] = [];
     for (let b = 0; b < nb; b++) if (alive[b] && b !== this.entry && b !== this.exit) order.push(b);
-    order.sort((a, b) => this.pos[a]! - this.pos[b]! || a - b);
+    sortByPosition(order, this.pos, nb);
     order.unshift(this.entry);
     order.push(this.exit);
     const id = new Int32Array(nb).fill(-1);
@@ -1476,4 +1485,23 @@ export class ScopeBuilder {
       statements: this.statements,
     };
   }
+}
+
+/** Sorts block ids by source position, ties by id (what the comparator sort gave), as numeric keys. */
+function sortByPosition(order: number[], pos: readonly number[], nb: number): void {
+  const n = order.length;
+  let maxPos = 0;
+  let minPos = 0;
+  for (const b of order) {
+    if (pos[b]! > maxPos) maxPos = pos[b]!;
+    if (pos[b]! < minPos) minPos = pos[b]!;
+  }
+  if (minPos < 0 || (maxPos + 1) * nb >= Number.MAX_SAFE_INTEGER) {
+    order.sort((a, b) => pos[a]! - pos[b]! || a - b);
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = pos[order[i]!]! * nb + order[i]!;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % nb;
 }

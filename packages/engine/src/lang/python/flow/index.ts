@@ -6,7 +6,7 @@
  * deep nesting of definitions nor of statements recurses. Budgets (statements per scope, scope depth) turn hostile
  * input into `skipped` entries instead of time or stack blow-ups.
  */
-import type { FileFlow, FlowEdgeKind, ScopeFlow } from './model';
+import type { FileFlow, FlowEdge, FlowEdgeKind, ScopeFlow } from './model';
 import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type RawFlow } from './cfg';
 import { flattenTree } from './flat-tree';
 import { csr, immediateDominators } from './dominators';
@@ -105,8 +105,7 @@ function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [n
     for (let i = 0; i < flat.length; i += 2) stmts.push([flat[i]!, flat[i + 1]!]);
     return { id, stmts };
   });
-  const edges = raw.eFrom.map((from, e) => ({ from, to: raw.eTo[e]!, kind: EDGE_KINDS[raw.eKind[e]!] as FlowEdgeKind }));
-  edges.sort((a, b) => a.from - b.from || a.to - b.to);
+  const edges = sortedEdges(raw, nb);
   return {
     kind,
     name,
@@ -116,11 +115,33 @@ function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [n
     exit: raw.exit,
     blocks,
     edges,
-    idom: Array.from(dom.idom),
-    ipdom: Array.from(pdom.idom),
+    idom: toArray(dom.idom),
+    ipdom: toArray(pdom.idom),
     globals: kind === 'module' ? [] : [...raw.globals].sort(),
     nonlocals: [...raw.nonlocals].sort(),
     defs,
     uses,
   };
+}
+
+function toArray(a: Int32Array): number[] {
+  const out: number[] = new Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+  return out;
+}
+
+/** Edges by (from, to), ties in creation order (what a stable sort gives), sorted as numeric keys. */
+function sortedEdges(raw: RawFlow, nb: number): FlowEdge[] {
+  const n = raw.eFrom.length;
+  const make = (e: number): FlowEdge => ({ from: raw.eFrom[e]!, to: raw.eTo[e]!, kind: EDGE_KINDS[raw.eKind[e]!] as FlowEdgeKind });
+  if (nb * nb * (n + 1) >= Number.MAX_SAFE_INTEGER) {
+    const edges = raw.eFrom.map((_, e) => make(e));
+    return edges.sort((a, b) => a.from - b.from || a.to - b.to);
+  }
+  const keys = new Float64Array(n);
+  for (let e = 0; e < n; e++) keys[e] = (raw.eFrom[e]! * nb + raw.eTo[e]!) * n + e;
+  keys.sort();
+  const out: FlowEdge[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = make(keys[i]! % n);
+  return out;
 }
