@@ -122,6 +122,8 @@ export function grammarOf(lang: Language): Grammar {
   const flags = new Uint8Array(65536);
   const named = new Uint8Array(65536);
   const leaf = new Uint8Array(65536);
+  const identifier = new Uint8Array(65536);
+  const string = new Uint8Array(65536);
   for (let id = 0; id < lang.types.length; id++) {
     const name = lang.types[id]!;
     const isNamed = lang.nodeTypeIsNamed(id);
@@ -135,6 +137,8 @@ export function grammarOf(lang: Language): Grammar {
     flags[id] = f;
     named[id] = isNamed ? 1 : 0;
     leaf[id] = LEAVES.has(name) ? 1 : 0;
+    identifier[id] = isNamed && name === 'identifier' ? 1 : 0;
+    string[id] = isNamed && name === 'string' ? 1 : 0;
     // Kinds are for named nodes (an anonymous `true` token is not the `true` literal).
     if (isNamed) kind[id] = (K as Record<string, number>)[name] ?? 0;
   }
@@ -143,7 +147,7 @@ export function grammarOf(lang: Language): Grammar {
   named[65535] = 1;
   const field = {} as Grammar['field'];
   for (const f of FIELD_NAMES) field[f] = lang.fieldIdForName(f) ?? -1;
-  g = { kind, flags, walk: { named, leaf }, field, types: lang.types };
+  g = { kind, flags, walk: { named, leaf, identifier, string }, field, types: lang.types };
   grammars.set(lang, g);
   return g;
 }

@@ -36,10 +36,15 @@ export interface FlatTree {
   nextSibling: Int32Array;
 }
 
-/** What the walk needs to know per type id: named, and whether to skip its interior (indexed by type id, 64K). */
+/** What the walk needs to know per type id (indexed by type id over the 16-bit range). */
 export interface WalkTable {
   named: Uint8Array;
+  /** Types whose interior is not visited. */
   leaf: Uint8Array;
+  /** `identifier`: in a tree without errors its end is read off the text. */
+  identifier: Uint8Array;
+  /** `string`: in a tree without errors its interior is visited only for f-strings (the only ones with names). */
+  string: Uint8Array;
 }
 
 const buffers: FlatTree = {
@@ -85,8 +90,8 @@ interface Walker {
  * named sibling. Only named, non-leaf nodes are entered (anonymous tokens have no children in this grammar that the
  * builder reads, and the cursor walk the builder had before entered none either).
  */
-function walk(w: Walker, table: WalkTable, t: FlatTree): void {
-  const { named, leaf } = table;
+function walk(w: Walker, table: WalkTable, t: FlatTree, text: string, clean: boolean): void {
+  const { named, leaf, identifier, string } = table;
   // Per cursor depth: the index of the node entered there and of its last named child so far.
   let parents = new Int32Array(64);
   let lastKid = new Int32Array(64);
@@ -99,8 +104,8 @@ function walk(w: Walker, table: WalkTable, t: FlatTree): void {
       if (n === t.type.length) grow(t);
       const i = n++;
       t.type[i] = tid;
-      t.start[i] = w.startIndex();
-      t.end[i] = w.endIndex();
+      const start = (t.start[i] = w.startIndex());
+      t.end[i] = clean && identifier[tid] ? identifierEnd(text, start, w) : w.endIndex();
       t.firstChild[i] = -1;
       t.nextSibling[i] = -1;
       if (depth === 0) {
@@ -115,7 +120,7 @@ function walk(w: Walker, table: WalkTable, t: FlatTree): void {
         else t.nextSibling[prev] = i;
         lastKid[depth - 1] = i;
       }
-      if (!leaf[tid] && w.firstChild()) {
+      if (!leaf[tid] && !(clean && string[tid] && !formatted(text, start)) && w.firstChild()) {
         if (depth + 1 >= parents.length) {
           const p2 = new Int32Array(parents.length * 2);
           p2.set(parents);
@@ -144,6 +149,33 @@ function walk(w: Walker, table: WalkTable, t: FlatTree): void {
     if (done || depth === 0) break;
   }
   t.size = n;
+}
+
+/**
+ * End of the identifier starting at `start`. In a tree without errors an identifier is exactly the token its regex
+ * matched, so a run of ASCII name characters that stops at an ASCII character is the whole name (as L1's extractor
+ * reads it); non-ASCII names ask the cursor.
+ */
+function identifierEnd(text: string, start: number, w: Walker): number {
+  const n = text.length;
+  let i = start;
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if ((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95) i++;
+    else if (ch >= 128) return w.endIndex();
+    else break;
+  }
+  return i > start ? i : w.endIndex();
+}
+
+/** Whether the string literal starting at `start` has an f (or t) prefix: only those have interpolations. */
+function formatted(text: string, start: number): boolean {
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i) | 0x20; // lower case for letters
+    if (ch === 102 || ch === 116) return true; // f, t
+    if (ch !== 114 && ch !== 98 && ch !== 117) return false; // r, b, u: other prefixes; anything else ends them
+  }
+  return false;
 }
 
 type RawFn = (tree: number) => number;
@@ -187,7 +219,7 @@ function rawBinding(): RawBinding | null {
 /** A cursor's four wasm handle words (web-tree-sitter keeps them as the cursor object's [0]..[3]). */
 type CursorWords = TreeCursor & Record<0 | 1 | 2 | 3, number>;
 
-function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree): void {
+function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree, text: string, clean: boolean): void {
   const tree = (root.tree as unknown as Record<0, number>)[0];
   const c = root.walk() as CursorWords;
   const at = b.transfer >> 2;
@@ -209,6 +241,8 @@ function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree)
       },
       table,
       t,
+      text,
+      clean,
     );
   } finally {
     // Moving may have reallocated the cursor's stack (and grown wasm memory): take the handle back before freeing.
@@ -221,7 +255,7 @@ function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree)
   }
 }
 
-function publicWalk(root: SyntaxNode, table: WalkTable, t: FlatTree): void {
+function publicWalk(root: SyntaxNode, table: WalkTable, t: FlatTree, text: string, clean: boolean): void {
   const c = root.walk();
   try {
     walk(
@@ -236,6 +270,8 @@ function publicWalk(root: SyntaxNode, table: WalkTable, t: FlatTree): void {
       },
       table,
       t,
+      text,
+      clean,
     );
   } finally {
     c.delete();
@@ -256,12 +292,15 @@ function sameTree(a: FlatTree, b: FlatTree): boolean {
 }
 
 /**
- * Flattens the subtree at `root` (into the shared buffers: valid until the next call). `mode` forces a walker
- * (tests); by default the raw one once it has matched the public one on this thread's first tree.
+ * Flattens the subtree at `root` of a tree parsed from `text` (into the shared buffers: valid until the next call).
+ * `mode` forces a walker (tests); by default the raw one once it has matched the public one on this thread.
  */
-export function flattenTree(root: SyntaxNode, table: WalkTable, mode?: 'raw' | 'public', into: FlatTree = buffers): FlatTree {
+export function flattenTree(root: SyntaxNode, text: string, table: WalkTable, mode?: 'raw' | 'public', into: FlatTree = buffers): FlatTree {
+  // Shortcuts that hold only for trees without errors (a MISSING identifier is empty; error recovery may put
+  // anything inside a string).
+  const clean = !root.tree.rootNode.hasError;
   if (mode === 'public') {
-    publicWalk(root, table, into);
+    publicWalk(root, table, into, text, clean);
     return into;
   }
   if (raw === undefined) {
@@ -270,17 +309,17 @@ export function flattenTree(root: SyntaxNode, table: WalkTable, mode?: 'raw' | '
     const b = rawBinding();
     if (!b) raw = null;
     else {
-      publicWalk(root, table, into);
+      publicWalk(root, table, into, text, clean);
       if (into.size < CHECK_MIN_NODES && mode !== 'raw') return into;
       const check = emptyFlatTree();
-      rawWalk(b, root, table, check);
+      rawWalk(b, root, table, check, text, clean);
       raw = sameTree(check, into) ? b : null;
       if (mode !== 'raw') return into;
     }
   }
   if (mode === 'raw' && !raw) throw new Error('raw tree-sitter walk unavailable');
-  if (raw) rawWalk(raw, root, table, into);
-  else publicWalk(root, table, into);
+  if (raw) rawWalk(raw, root, table, into, text, clean);
+  else publicWalk(root, table, into, text, clean);
   return into;
 }
 

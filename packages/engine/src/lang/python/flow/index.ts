@@ -46,7 +46,7 @@ export function buildFileFlowWithText(root: SyntaxNode, text: string, opts: Flow
   const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
   const grammar = grammarOf(root.tree.language);
   // Everything below reads the flat copy: no more calls into wasm for this file.
-  const tree = flattenTree(root, grammar.walk);
+  const tree = flattenTree(root, text, grammar.walk);
   const ctx = new FileContext(text, tree, grammar, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
   const scopes: ScopeFlow[] = [];
   const skipped: NonNullable<FileFlow['skipped']> = [];
