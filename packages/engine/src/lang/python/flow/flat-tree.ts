@@ -291,14 +291,23 @@ function sameTree(a: FlatTree, b: FlatTree): boolean {
   return true;
 }
 
+/** How to walk (for tests and the regression check; the defaults are what the engine uses). */
+export interface FlattenOptions {
+  /** Force a walker: 'raw' throws when the raw walk is unavailable. Default: raw once checked, else public. */
+  mode?: 'raw' | 'public';
+  /** Use the error-free-tree shortcuts (identifier ends from the text, no walk inside non-f strings). Default true. */
+  shortcuts?: boolean;
+}
+
 /**
- * Flattens the subtree at `root` of a tree parsed from `text` (into the shared buffers: valid until the next call).
- * `mode` forces a walker (tests); by default the raw one once it has matched the public one on this thread.
+ * Flattens the subtree at `root` of a tree parsed from `text` (into the shared buffers unless `into` is given: valid
+ * until the next call).
  */
-export function flattenTree(root: SyntaxNode, text: string, table: WalkTable, mode?: 'raw' | 'public', into: FlatTree = buffers): FlatTree {
+export function flattenTree(root: SyntaxNode, text: string, table: WalkTable, opts: FlattenOptions = {}, into: FlatTree = buffers): FlatTree {
+  const mode = opts.mode;
   // Shortcuts that hold only for trees without errors (a MISSING identifier is empty; error recovery may put
   // anything inside a string).
-  const clean = !root.tree.rootNode.hasError;
+  const clean = opts.shortcuts !== false && !root.tree.rootNode.hasError;
   if (mode === 'public') {
     publicWalk(root, table, into, text, clean);
     return into;

@@ -8,7 +8,7 @@
  */
 import type { FileFlow, FlowEdge, FlowEdgeKind, ScopeFlow } from './model';
 import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type RawFlow } from './cfg';
-import { flattenTree } from './flat-tree';
+import { flattenTree, type FlattenOptions } from './flat-tree';
 import { csr, immediateDominators } from './dominators';
 import { localNames } from './scopes';
 import { buildSsa } from './ssa';
@@ -17,12 +17,15 @@ import type { SyntaxNode } from '../parser';
 export * from './model';
 export { printScope, printCfg, printDominators, printSsa, printFileFlow } from './print';
 export { enclosingForFreeNames, localNames } from './scopes';
+export { rawWalkInUse, type FlattenOptions } from './flat-tree';
 
 export interface FlowOptions {
   /** A scope with more statements than this is skipped (default 100,000). */
   maxStatements?: number;
   /** Scopes nested deeper than this (module = 0) are skipped with everything inside them (default 100). */
   maxScopeDepth?: number;
+  /** How the tree is read (tests and the regression check only; see flat-tree.ts). */
+  treeWalk?: FlattenOptions;
 }
 
 export const DEFAULT_MAX_STATEMENTS = 100_000;
@@ -37,7 +40,9 @@ interface Pending {
 
 /** Builds the flow of every scope of a file. `root` is the tree's root (module) node; the text is read from it. */
 export function buildFileFlow(root: SyntaxNode, opts: FlowOptions = {}): FileFlow {
-  const text = root.text;
+  // The module node starts at its first token, not at 0: blank lines before it are not in its text. Positions are
+  // indices into the whole source, so pad the text back to it (only whitespace can precede the first token).
+  const text = ' '.repeat(root.startIndex) + root.text;
   return buildFileFlowWithText(root, text, opts);
 }
 
@@ -46,7 +51,7 @@ export function buildFileFlowWithText(root: SyntaxNode, text: string, opts: Flow
   const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
   const grammar = grammarOf(root.tree.language);
   // Everything below reads the flat copy: no more calls into wasm for this file.
-  const tree = flattenTree(root, text, grammar.walk);
+  const tree = flattenTree(root, text, grammar.walk, opts.treeWalk);
   const ctx = new FileContext(text, tree, grammar, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
   const scopes: ScopeFlow[] = [];
   const skipped: NonNullable<FileFlow['skipped']> = [];
