@@ -219,8 +219,28 @@ function rawBinding(): RawBinding | null {
 /** A cursor's four wasm handle words (web-tree-sitter keeps them as the cursor object's [0]..[3]). */
 type CursorWords = TreeCursor & Record<0 | 1 | 2 | 3, number>;
 
+/** The raw walker: one object for the thread (stable call targets for the JIT), pointed at the tree being walked. */
+let rawWalker: (Walker & { tree: number }) | undefined;
+
+function rawWalkerFor(b: RawBinding): Walker & { tree: number } {
+  if (rawWalker) return rawWalker;
+  const { typeId, startIndex, endIndex, fieldId, firstChild, nextSibling, parent } = b;
+  const w = {
+    tree: 0,
+    typeId: () => typeId(w.tree),
+    startIndex: () => startIndex(w.tree),
+    endIndex: () => endIndex(w.tree),
+    fieldId: () => fieldId(w.tree),
+    firstChild: () => firstChild(w.tree) !== 0,
+    nextSibling: () => nextSibling(w.tree) !== 0,
+    parent: () => parent(w.tree) !== 0,
+  };
+  return (rawWalker = w);
+}
+
 function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree, text: string, clean: boolean): void {
-  const tree = (root.tree as unknown as Record<0, number>)[0];
+  const w = rawWalkerFor(b);
+  w.tree = (root.tree as unknown as Record<0, number>)[0];
   const c = root.walk() as CursorWords;
   const at = b.transfer >> 2;
   let h = b.heap();
@@ -229,21 +249,7 @@ function rawWalk(b: RawBinding, root: SyntaxNode, table: WalkTable, t: FlatTree,
   h[at + 2] = c[2];
   h[at + 3] = c[3];
   try {
-    walk(
-      {
-        typeId: () => b.typeId(tree),
-        startIndex: () => b.startIndex(tree),
-        endIndex: () => b.endIndex(tree),
-        fieldId: () => b.fieldId(tree),
-        firstChild: () => b.firstChild(tree) !== 0,
-        nextSibling: () => b.nextSibling(tree) !== 0,
-        parent: () => b.parent(tree) !== 0,
-      },
-      table,
-      t,
-      text,
-      clean,
-    );
+    walk(w, table, t, text, clean);
   } finally {
     // Moving may have reallocated the cursor's stack (and grown wasm memory): take the handle back before freeing.
     h = b.heap();
