@@ -5,8 +5,8 @@
  *
  * For each corpus it prints, measured in the same run: files, LOC, raw tree-sitter parse-only LOC/s on one core
  * (wasm, the parser the engine uses; native too when the optional `tree-sitter` binding loads), L1 cold LOC/s with
- * all cores, their ratio, the warm (no change) re-run time, and peak RSS of each phase. Phases run in child
- * processes so each peak RSS is its own. Ratios are what to compare across machines; absolute times are noisy.
+ * all cores, their ratio, the warm (no change) re-run time, L5 (CFG/SSA) cold as a ratio to L1 cold and to parse-only,
+ * and peak RSS of each phase. Phases run in child processes so each peak RSS is its own. Ratios are what to compare across machines; absolute times are noisy.
  *
  *   npm run bench                 # all corpora found
  *   npm run bench -- --corpus stdlib --workers 2
@@ -53,6 +53,10 @@ async function phase(name, args) {
     const s = performance.now();
     const summary = await engine.indexDirectory({ dir: args.dir, outDir: args.out, workers: Number(args.workers) });
     out = { ms: performance.now() - s, summary };
+  } else if (name === 'l5') {
+    const s = performance.now();
+    const m = await engine.runL5({ root: args.dir, outDir: args.out, workers: Number(args.workers) });
+    out = { ms: performance.now() - s, totals: m.totals, failed: Object.keys(m.failed).length };
   } else if (name === 'l2') {
     const s = performance.now();
     const stats = await engine.runL2({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
@@ -151,6 +155,9 @@ async function main() {
     console.log(`  L1 cold, ${workers} workers:         ${fmt(coldRate)} LOC/s   peak RSS ${cold.maxRssMb} MB   ratio to parse-only ${(coldRate / parseRate).toFixed(2)}`);
     console.log(`  L1 warm (no change):         ${(warm.ms / 1000).toFixed(3)} s in-engine, ${(warm.totalMs / 1000).toFixed(3)} s incl. load   peak RSS ${warm.maxRssMb} MB`);
     console.log(`  warm/cold time ratio:        ${(warm.ms / cold.ms).toFixed(4)}`);
+    // L5 re-parses every file and builds its CFG/SSA (target: ≤ 0.6× the L1 cold time, same run, same workers).
+    const l5 = runPhase('l5', { dir: c.dir, out, workers });
+    console.log(`  L5 cold, ${workers} workers:         ${fmt((loc / l5.ms) * 1000)} LOC/s   peak RSS ${l5.maxRssMb} MB   ${(l5.ms / cold.ms).toFixed(2)}× L1 cold, ${(l5.ms / pw.ms).toFixed(2)}× parse-only (1 core)   (${fmt(l5.totals.scopes)} scopes, ${fmt(l5.totals.blocks)} blocks, ${fmt(l5.totals.phis)} phis; ${l5.failed} files failed)`);
     const l2 = runPhase('l2', { dir: c.dir, out });
     console.log(`  L2 occurrences, 1 core:      ${fmt((loc / l2.ms) * 1000)} LOC/s   peak RSS ${l2.maxRssMb} MB   (${fmt(l2.stats.occurrences)} occurrences, docs.pack ${fmt(l2.stats.bytes / 1e6)} MB)`);
     const l4 = runPhase('l4', { dir: c.dir, out });

@@ -23,6 +23,12 @@ let loading: Promise<void> | undefined;
 /** The canary's tree as a fresh parser gives it. */
 let canaryShape: string | undefined;
 let replacements = 0;
+/**
+ * The emscripten module web-tree-sitter was initialised with (`Parser.init` makes the options object the module):
+ * its raw wasm exports let a hot walk skip the binding's per-call marshalling (see flow/flat-tree.ts, which checks
+ * them against the public API before trusting them).
+ */
+let binding: Record<string, unknown> | undefined;
 
 /**
  * Exercises what the damage breaks: indentation (the scanner's INDENT/DEDENT), strings and f-strings (its delimiter
@@ -55,7 +61,9 @@ export class ParserTrapError extends Error {}
 export class ParserUnrecoverableError extends Error {}
 
 async function load(): Promise<void> {
-  await Parser.init();
+  const moduleObject: Record<string, unknown> = {};
+  await Parser.init(moduleObject);
+  binding = moduleObject;
   // Bytes rather than a path: loading by path makes web-tree-sitter use a dynamic import(), which some hosts
   // (jest's VM, bundlers) do not allow.
   const wasm = fs.readFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
@@ -88,6 +96,11 @@ export async function initPythonParser(): Promise<void> {
   if (parser) return;
   loading ??= load();
   await loading;
+}
+
+/** The raw emscripten module of web-tree-sitter (undefined before initPythonParser). Only for measured hot paths. */
+export function treeSitterBinding(): Record<string, unknown> | undefined {
+  return binding;
 }
 
 /** How many times a damaged parser was replaced in this thread (for diagnostics and tests). */

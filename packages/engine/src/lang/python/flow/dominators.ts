@@ -112,30 +112,34 @@ export function immediateDominators(n: number, root: number, succ: Csr, pred: Cs
 }
 
 /**
- * Dominance frontier of every block, as sorted arrays: DF(x) = the joins where x's dominance ends. Only reachable
- * predecessors count (an edge from dead code does not make a join).
+ * Dominance frontier of every block, as CSR (the frontier of x is adj[start[x]..start[x+1]), ascending): DF(x) = the
+ * joins where x's dominance ends. Only reachable predecessors count (an edge from dead code does not make a join).
  */
-export function dominanceFrontiers(n: number, idom: Int32Array, pred: Csr): number[][] {
-  const df: number[][] = Array.from({ length: n }, () => []);
+export function dominanceFrontiers(n: number, idom: Int32Array, pred: Csr): Csr {
+  const from: number[] = [];
+  const to: number[] = [];
+  /** The join last added to each block's frontier (joins are visited in ascending order). */
+  const last = new Int32Array(n).fill(-1);
   for (let b = 0; b < n; b++) {
     if (idom[b] === -1) continue;
-    const from = pred.start[b]!;
-    const to = pred.start[b + 1]!;
+    const first = pred.start[b]!;
+    const end = pred.start[b + 1]!;
     let reachablePreds = 0;
-    for (let j = from; j < to; j++) if (idom[pred.adj[j]!] !== -1) reachablePreds++;
+    for (let j = first; j < end; j++) if (idom[pred.adj[j]!] !== -1) reachablePreds++;
     if (reachablePreds < 2) continue;
-    for (let j = from; j < to; j++) {
+    for (let j = first; j < end; j++) {
       let runner = pred.adj[j]!;
       if (idom[runner] === -1) continue;
       while (runner !== idom[b]) {
-        const list = df[runner]!;
         // Already there: an earlier predecessor's walk went from here up to idom(b) (keeps this linear).
-        if (list[list.length - 1] === b) break;
-        list.push(b);
+        if (last[runner] === b) break;
+        last[runner] = b;
+        from.push(runner);
+        to.push(b);
         if (runner === idom[runner]) break; // the root
         runner = idom[runner]!;
       }
     }
   }
-  return df;
+  return csr(n, from, to);
 }

@@ -29,52 +29,64 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
   const nNames = raw.names.length;
   const isLocal = new Uint8Array(nNames);
   for (let i = 0; i < nNames; i++) if (locals.has(raw.names[i]!)) isLocal[i] = 1;
+  const { evBlock, evName, evKind, evAt } = raw;
 
   // Events grouped by block, order kept (counting sort).
-  const nev = raw.evBlock.length;
+  const nev = evBlock.length;
   const evStart = new Int32Array(nb + 1);
-  for (let i = 0; i < nev; i++) evStart[raw.evBlock[i]! + 1]++;
+  for (let i = 0; i < nev; i++) evStart[evBlock[i]! + 1]++;
   for (let b = 0; b < nb; b++) evStart[b + 1] += evStart[b]!;
   const evOrder = new Int32Array(nev);
   {
     const fill = evStart.slice(0, nb);
-    for (let i = 0; i < nev; i++) evOrder[fill[raw.evBlock[i]!]!++] = i;
+    for (let i = 0; i < nev; i++) evOrder[fill[evBlock[i]!]!++] = i;
   }
 
-  // Briggs' non-local names, and the blocks binding each local name.
+  // Briggs' non-local names, and the blocks binding each local name (as name/block pairs, then grouped by name).
   const nonLocal = new Uint8Array(nNames);
-  const defBlocks: number[][] = Array.from({ length: nNames }, () => []);
   const boundHere = new Int32Array(nNames).fill(-1);
+  const pairName: number[] = [];
+  const pairBlock: number[] = [];
   for (let b = 0; b < nb; b++) {
     for (let k = evStart[b]!; k < evStart[b + 1]!; k++) {
       const e = evOrder[k]!;
-      const name = raw.evName[e]!;
+      const name = evName[e]!;
       if (!isLocal[name]) continue;
-      if (raw.evKind[e] === EV_USE) {
+      if (evKind[e] === EV_USE) {
         if (boundHere[name] !== b) nonLocal[name] = 1;
       } else if (boundHere[name] !== b) {
         boundHere[name] = b;
-        defBlocks[name]!.push(b);
+        pairName.push(name);
+        pairBlock.push(b);
       }
     }
   }
+  const defBlocks = group(nNames, pairName, pairBlock);
 
   // Phi placement (Cytron): iterated dominance frontier of each non-local name's binding blocks.
   const df = dominanceFrontiers(nb, idom, pred);
-  const phiNames: number[][] = Array.from({ length: nb }, () => []);
+  const phiBlock: number[] = [];
+  const phiName: number[] = [];
   const hasPhi = new Int32Array(nb).fill(-1);
   const queued = new Int32Array(nb).fill(-1);
+  const work: number[] = [];
   for (let name = 0; name < nNames; name++) {
     if (!nonLocal[name]) continue;
-    const work = defBlocks[name]!.filter((b) => idom[b] !== -1);
-    for (const b of work) queued[b] = name;
+    for (let j = defBlocks.start[name]!; j < defBlocks.start[name + 1]!; j++) {
+      const b = defBlocks.adj[j]!;
+      if (idom[b] === -1) continue;
+      work.push(b);
+      queued[b] = name;
+    }
     while (work.length) {
       const x = work.pop()!;
-      for (const y of df[x]!) {
+      for (let j = df.start[x]!; j < df.start[x + 1]!; j++) {
+        const y = df.adj[j]!;
         // Nothing is read in the exit block: a phi there would be dead by construction.
         if (hasPhi[y] === name || y === raw.exit) continue;
         hasPhi[y] = name;
-        phiNames[y]!.push(name);
+        phiBlock.push(y);
+        phiName.push(name);
         if (queued[y] !== name) {
           queued[y] = name;
           work.push(y);
@@ -82,96 +94,119 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
       }
     }
   }
+  // Phis grouped by block, names in placement order (ascending) within a block.
+  const phis = group(nb, phiBlock, phiName);
 
   // Distinct reachable predecessors of each block, in edge order: the phi argument order.
-  const preds: number[][] = Array.from({ length: nb }, () => []);
-  const lastPredOf = new Int32Array(nb).fill(-1);
-  for (let b = 0; b < nb; b++) {
-    for (let j = pred.start[b]!; j < pred.start[b + 1]!; j++) {
-      const p = pred.adj[j]!;
-      if (idom[p] !== -1 && lastPredOf[p] !== b) {
-        lastPredOf[p] = b;
-        preds[b]!.push(p);
+  const predsStart = new Int32Array(nb + 1);
+  const predsList = new Int32Array(pred.adj.length);
+  {
+    const lastPredOf = new Int32Array(nb).fill(-1);
+    let n = 0;
+    for (let b = 0; b < nb; b++) {
+      predsStart[b] = n;
+      for (let j = pred.start[b]!; j < pred.start[b + 1]!; j++) {
+        const p = pred.adj[j]!;
+        if (idom[p] !== -1 && lastPredOf[p] !== b) {
+          lastPredOf[p] = b;
+          predsList[n++] = p;
+        }
       }
     }
+    predsStart[nb] = n;
   }
-  /** Position of each predecessor in `preds[b]`, made only for blocks with phis. */
+  /** Position of each predecessor in a block's preds, for blocks with phis and many predecessors. */
   const predIndex: Array<Map<number, number> | undefined> = new Array(nb);
 
   const defs: SsaDef[] = [];
-  /** Sort key of each def: block, then phis, then event order. */
-  const defKey: number[] = [];
-  /** Name id of each phi definition (by def index). */
-  const phiNameOf: number[] = [];
+  /** Sort bucket of each def: 0 for entry definitions, 1 + block otherwise (see the numbering at the end). */
+  const defBucket: number[] = [];
   const entryDef = new Int32Array(nNames).fill(-1);
   const entryOf = (name: number): number => {
     let d = entryDef[name]!;
     if (d < 0) {
       d = defs.length;
       defs.push({ id: d, name: raw.names[name]!, kind: 'entry', block: raw.entry, at: -1 });
-      defKey.push(-1);
+      defBucket.push(0);
+      prevDef.push(-1);
       entryDef[name] = d;
     }
     return d;
   };
   const uses: SsaUse[] = [];
   const useDef: number[] = [];
-  const stacks: number[][] = Array.from({ length: nNames }, () => []);
+  // Per-name stacks of reaching definitions as linked lists: top[name], and the def below each def.
+  const top = new Int32Array(nNames).fill(-1);
+  const prevDef: number[] = [];
   const undo: number[] = [];
-  const phiDefs: number[][] = Array.from({ length: nb }, () => []);
+  // Phi definitions first: def ids 0..phis-1, block by block, so the phis of block b are ids phis.start[b]..
   for (let b = 0; b < nb; b++) {
-    for (const name of phiNames[b]!) {
+    const ps = phis.start[b]!;
+    const pe = phis.start[b + 1]!;
+    if (ps === pe) continue;
+    const preds = Array.from(predsList.subarray(predsStart[b]!, predsStart[b + 1]!));
+    for (let j = ps; j < pe; j++) {
       const d = defs.length;
-      defs.push({ id: d, name: raw.names[name]!, kind: 'phi', block: b, at: -1, args: new Array(preds[b]!.length).fill(-1), preds: preds[b]! });
-      defKey.push(b * (nev + 1));
-      phiNameOf[d] = name;
-      phiDefs[b]!.push(d);
+      defs.push({ id: d, name: raw.names[phis.adj[j]!]!, kind: 'phi', block: b, at: -1, args: new Array(preds.length).fill(-1), preds });
+      defBucket.push(b + 1);
+      prevDef.push(-1);
     }
   }
 
+  const push = (name: number, d: number): void => {
+    prevDef[d] = top[name]!;
+    top[name] = d;
+    undo.push(name);
+  };
   const renameBlock = (b: number): void => {
-    for (const d of phiDefs[b]!) {
-      const name = phiNameOf[d]!;
-      stacks[name]!.push(d);
-      undo.push(name);
-    }
+    for (let j = phis.start[b]!; j < phis.start[b + 1]!; j++) push(phis.adj[j]!, j);
     for (let k = evStart[b]!; k < evStart[b + 1]!; k++) {
       const e = evOrder[k]!;
-      const name = raw.evName[e]!;
-      const kind = raw.evKind[e]!;
+      const name = evName[e]!;
+      const kind = evKind[e]!;
       if (kind === EV_USE) {
-        const st = stacks[name]!;
-        const d = isLocal[name] && st.length ? st[st.length - 1]! : entryOf(name);
-        uses.push({ name: raw.names[name]!, at: raw.evAt[e]!, def: d });
+        const d = isLocal[name] && top[name]! >= 0 ? top[name]! : entryOf(name);
+        uses.push({ name: raw.names[name]!, at: evAt[e]!, def: d });
         useDef.push(d);
         continue;
       }
       const d = defs.length;
-      const def: SsaDef = { id: d, name: raw.names[name]!, kind: DEF_KINDS[kind] as SsaDefKind, block: b, at: raw.evAt[e]! };
+      const def: SsaDef = { id: d, name: raw.names[name]!, kind: DEF_KINDS[kind] as SsaDefKind, block: b, at: evAt[e]! };
       if (!isLocal[name]) def.outer = true;
       defs.push(def);
-      defKey.push(b * (nev + 1) + k + 1);
-      if (isLocal[name]) {
-        stacks[name]!.push(d);
-        undo.push(name);
-      }
+      defBucket.push(b + 1);
+      prevDef.push(-1);
+      if (isLocal[name]) push(name, d);
     }
+  };
+  const predPosition = (s: number, b: number): number => {
+    const from = predsStart[s]!;
+    const to = predsStart[s + 1]!;
+    if (to - from <= 16) {
+      for (let i = from; i < to; i++) if (predsList[i] === b) return i - from;
+      return -1;
+    }
+    let pi = predIndex[s];
+    if (!pi) {
+      pi = predIndex[s] = new Map();
+      for (let i = from; i < to; i++) pi.set(predsList[i]!, i - from);
+    }
+    return pi.get(b) ?? -1;
   };
   const fillPhiArgs = (b: number): void => {
     for (let j = succ.start[b]!; j < succ.start[b + 1]!; j++) {
       const s = succ.adj[j]!;
-      const ps = phiDefs[s]!;
-      if (!ps.length) continue;
-      let pi = predIndex[s];
-      if (!pi) pi = predIndex[s] = new Map(preds[s]!.map((p, i) => [p, i]));
-      const idx = pi.get(b);
-      if (idx === undefined) continue;
-      for (const d of ps) {
+      const ps = phis.start[s]!;
+      const pe = phis.start[s + 1]!;
+      if (ps === pe) continue;
+      const idx = predPosition(s, b);
+      if (idx < 0) continue;
+      for (let d = ps; d < pe; d++) {
         const args = defs[d]!.args!;
         if (args[idx] !== -1) continue;
-        const name = phiNameOf[d]!;
-        const st = stacks[name]!;
-        args[idx] = st.length ? st[st.length - 1]! : entryOf(name);
+        const name = phis.adj[d]!;
+        const tp = top[name]!;
+        args[idx] = tp >= 0 ? tp : entryOf(name);
       }
     }
   };
@@ -180,11 +215,17 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
   const kids = domTreeChildren(nb, idom, raw.entry);
   const walk: number[] = [raw.entry];
   const mark: number[] = [-1];
+  const undoTo = (m: number): void => {
+    while (undo.length > m) {
+      const name = undo.pop()!;
+      top[name] = prevDef[top[name]!]!;
+    }
+  };
   while (walk.length) {
-    const top = walk.length - 1;
-    const b = walk[top]!;
-    if (mark[top] === -1) {
-      mark[top] = undo.length;
+    const t = walk.length - 1;
+    const b = walk[t]!;
+    if (mark[t] === -1) {
+      mark[t] = undo.length;
       renameBlock(b);
       fillPhiArgs(b);
       for (let j = kids.start[b + 1]! - 1; j >= kids.start[b]!; j--) {
@@ -194,8 +235,7 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
       continue;
     }
     // Back at b: its dominator subtree is done, so undo what it pushed.
-    const m = mark.pop()!;
-    while (undo.length > m) stacks[undo.pop()!]!.pop();
+    undoTo(mark.pop()!);
     walk.pop();
   }
   // Unreachable blocks: each on its own, from the entry definitions.
@@ -203,22 +243,57 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
     if (idom[b] !== -1) continue;
     const m = undo.length;
     renameBlock(b);
-    while (undo.length > m) stacks[undo.pop()!]!.pop();
+    undoTo(m);
   }
 
-  // Number definitions in block order (entry definitions first), so ids read in program order.
-  const order = defs.map((_, i) => i).sort((a, b) => defKey[a]! - defKey[b]! || a - b);
-  const newId = new Int32Array(defs.length);
-  order.forEach((d, i) => (newId[d] = i));
-  const out = order.map((d) => {
-    const def = defs[d]!;
-    def.id = newId[d]!;
-    if (def.args) def.args = def.args.map((a) => (a < 0 ? a : newId[a]!));
-    return def;
-  });
-  for (let i = 0; i < uses.length; i++) uses[i]!.def = newId[useDef[i]!]!;
-  uses.sort((a, b) => a.at - b.at);
-  return { defs: out, uses };
+  // Number definitions in block order (entry definitions first; in a block, phis then bindings in event order): a
+  // stable counting sort by bucket, since within a bucket ids were made in that order.
+  const nd = defs.length;
+  const bucketStart = new Int32Array(nb + 2);
+  for (let d = 0; d < nd; d++) bucketStart[defBucket[d]! + 1]++;
+  for (let i = 0; i <= nb; i++) bucketStart[i + 1] += bucketStart[i]!;
+  const newId = new Int32Array(nd);
+  const out: SsaDef[] = new Array(nd);
+  for (let d = 0; d < nd; d++) {
+    const id = bucketStart[defBucket[d]!]!++;
+    newId[d] = id;
+    out[id] = defs[d]!;
+  }
+  for (let i = 0; i < nd; i++) {
+    const def = out[i]!;
+    def.id = i;
+    const args = def.args;
+    if (args) for (let a = 0; a < args.length; a++) if (args[a]! >= 0) args[a] = newId[args[a]!]!;
+  }
+  const nu = uses.length;
+  for (let i = 0; i < nu; i++) uses[i]!.def = newId[useDef[i]!]!;
+  return { defs: out, uses: sortByAt(uses) };
+}
+
+/** Uses by position, ties in creation order (what a stable sort by `at` gives), with numeric keys. */
+function sortByAt(uses: SsaUse[]): SsaUse[] {
+  const n = uses.length;
+  if (n < 2) return uses;
+  let maxAt = 0;
+  for (let i = 0; i < n; i++) if (uses[i]!.at > maxAt) maxAt = uses[i]!.at;
+  if ((maxAt + 1) * n >= Number.MAX_SAFE_INTEGER) return uses.sort((a, b) => a.at - b.at);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = uses[i]!.at * n + i;
+  keys.sort();
+  const out: SsaUse[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = uses[keys[i]! % n]!;
+  return out;
+}
+
+/** Values grouped by key (a counting sort that keeps their order), as CSR: values of key k are adj[start[k]..start[k+1]). */
+function group(nKeys: number, keys: readonly number[], values: readonly number[]): Csr {
+  const start = new Int32Array(nKeys + 1);
+  for (let i = 0; i < keys.length; i++) start[keys[i]! + 1]++;
+  for (let k = 0; k < nKeys; k++) start[k + 1] += start[k]!;
+  const adj = new Int32Array(keys.length);
+  const fill = start.slice(0, nKeys);
+  for (let i = 0; i < keys.length; i++) adj[fill[keys[i]!]!++] = values[i]!;
+  return { start, adj };
 }
 
 function domTreeChildren(n: number, idom: Int32Array, root: number): Csr {
