@@ -25,6 +25,8 @@ import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
 import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
+import { T_CALLBACK, T_INIT } from './valueflow/solver';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
 
 export interface L4Options {
@@ -33,6 +35,8 @@ export interface L4Options {
   project: ProjectOut;
   /** Other projects whose definitions this project's names may resolve to (their L1 output directories). */
   deps?: readonly ProjectOut[];
+  /** Resolve with value flow (default true): calls through variables, parameters, returns, attributes, containers. */
+  valueFlow?: boolean;
 }
 
 export interface L4Stats {
@@ -48,6 +52,8 @@ export interface L4Stats {
   reusedFiles: number;
   /** Call sites and references resolved to a definition, by L1 or by this layer. */
   resolution: ResolutionStats;
+  /** Value flow: facts loaded/extracted, the fixpoint's size and time, bounds hit. */
+  flow?: FlowStats;
   ms: number;
 }
 
@@ -67,7 +73,10 @@ export type L4Line =
       file?: string;
       /** The L1 kind when L4 changed it (a CALLS of a class becomes INSTANTIATES). */
       was?: string;
-      /** For the CALLS to `__init__` L4 adds after an INSTANTIATES: the L1 edge it derives from. */
+      /**
+       * For a derived line — the CALLS to `__init__` after an INSTANTIATES, each further target value flow finds for
+       * a call site, the call a decorator application makes — the L1 edge it derives from.
+       */
       of?: string;
     }
   | { edge: string; id: string; unresolved: true; external?: string };
@@ -99,7 +108,7 @@ export interface L4Manifest {
 }
 
 /** Bumped whenever what L4 writes for a file changes. */
-export const L4_FORMAT = 'l4-2';
+export const L4_FORMAT = 'l4-3';
 
 export const l4Dir = (outDir: string) => path.join(outDir, 'l4');
 export const resolvedPackPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.pack');
@@ -155,9 +164,20 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
    * digest) resolves those files again instead of reusing results computed without them.
    */
   let writeDigest = digest;
+  let flow: ValueFlow | undefined;
   try {
+    if (opts.valueFlow !== false) {
+      // The fixpoint is global: it runs whenever L4 does, and each file's key covers its part of the answer.
+      table = buildSymbolTable(opts.project, deps);
+      const r = new Resolver(table);
+      resolver = new FileResolver(r, opts.project.name);
+      if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
+      flow = await ValueFlow.build(opts.root, opts.project, deps, r);
+      resolver.flow = flow;
+    }
     for (const ref of l1.refs) {
-      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}`);
+      const flowDigest = flow?.digestOf(ref.file) ?? '';
+      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}\0${flowDigest}`);
       const old = prevFiles[ref.file];
       if (old?.key === key && prevPack && pack.copyFrom(prevPack, key)) {
         files[ref.file] = old;
@@ -174,7 +194,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         unreadable.push(ref.file);
         continue;
       }
-      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}`);
+      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}\0${flowDigest}`);
       const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, writeKey);
       pack.addRaw(writeKey, text);
       files[ref.file] = entry;
@@ -187,6 +207,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   } finally {
     prevPack?.close();
     l1.close();
+    flow?.close();
   }
   const manifest: L4Manifest = { schema: 1, format: L4_FORMAT, project: opts.project.name, digest, files };
   if (unreadable.length) manifest.missing = [...unreadable].sort();
@@ -196,6 +217,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   const depsJson = depsOf(manifest);
   writeJsonAtomicSync(depsPath(outDir), depsJson);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
+  if (flow) stats.flow = flow.stats;
   stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l4StatsPath(outDir), stats);
   return stats;
@@ -271,6 +293,11 @@ class FileResolver {
   private imports = new Map<string, IrNode>();
   /** Class and Method nodes by id, for `super()` calls. */
   private scopes = new Map<string, IrNode>();
+  /** Value flow's answers, when L4 runs with it; this file's sites by span. */
+  flow: ValueFlow | undefined;
+  private sites: Map<string, FlowTarget[]> | undefined;
+  /** Node id → its parent's id (the scope a decorator is applied in). */
+  private parents = new Map<string, string>();
 
   constructor(
     private readonly r: Resolver,
@@ -286,6 +313,7 @@ class FileResolver {
     this.externals = new Set();
     this.imports = new Map();
     this.scopes = new Map();
+    this.sites = this.flow?.sitesOf(ref.file);
     this.out = [];
     this.states = new Map();
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
@@ -308,7 +336,9 @@ class FileResolver {
   }
 
   run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
+    this.parents = new Map();
     for (const n of nodes) {
+      if (n.parent !== undefined) this.parents.set(n.id, n.parent);
       if (n.node === 'Import') this.imports.set(n.id, n);
       else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
     }
@@ -320,6 +350,7 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
+      if (kind === 'DECORATES' && this.sites) this.onDecorator(e);
     }
   }
 
@@ -385,12 +416,53 @@ class FileResolver {
   private onEdge(e: IrEdge): void {
     this.stats.edgesConsidered++;
     const how = (e.attrs?.resolution as string | undefined) ?? '';
-    if (e.target !== undefined) this.complete(e, this.r.resolve(e.target), how || 'import');
-    else if (how === 'super') this.complete(e, this.resolveSuper(e), 'super');
+    let r: Res;
+    let base: string;
+    if (e.target !== undefined) [r, base] = [this.r.resolve(e.target), how || 'import'];
+    else if (how === 'super') [r, base] = [this.resolveSuper(e), 'super'];
     else {
       const name = how === 'unresolved' ? unboundName(this.module, e.callee) : undefined;
-      if (name !== undefined) this.complete(e, this.r.resolve(name), 'star');
-      else this.unresolved(e, UNRESOLVED);
+      [r, base] = name !== undefined ? [this.r.resolve(name), 'star'] : [UNRESOLVED, ''];
+    }
+    // What names alone resolve stays (precision); what they leave open, value flow may answer.
+    if (r.k !== 'def' && (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') && this.completeByFlow(e)) return;
+    if (base === '') this.unresolved(e, r);
+    else this.complete(e, r, base);
+  }
+
+  /** The value-flow targets of a call site L1 and the resolver left open: one line per target. */
+  private completeByFlow(e: IrEdge): boolean {
+    const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
+    if (!ts) return false;
+    const direct = ts.filter((t) => t.how !== T_INIT && t.id !== undefined);
+    if (!direct.length) {
+      const ext = ts.find((t) => t.external !== undefined);
+      if (!ext) return false;
+      this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, via: 'flow' });
+      return true;
+    }
+    this.stats.edgesResolved++;
+    direct.forEach((t, i) => {
+      const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+      const how = t.how === T_CALLBACK ? 'flow-callback' : 'flow';
+      const common = { src: e.src, dst: t.id, target: t.fqn, via: how, kind: t.kind, ...(t.file !== this.file ? { file: t.file } : {}) };
+      if (i === 0) this.write({ edge, id: e.id, ...common, ...(edge !== e.edge ? { was: e.edge } : {}) });
+      else this.write({ edge, id: hashString(`${e.id}\0flow\0${t.id}`), ...common, of: e.id });
+    });
+    for (const t of ts) {
+      if (t.how !== T_INIT || t.id === undefined) continue;
+      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__\0${t.id}`), src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, of: e.id, ...(t.file !== this.file ? { file: t.file } : {}) });
+    }
+    return true;
+  }
+
+  /** `@d def f`: applying d is a call of d (and of what d returns when d is a factory) by the enclosing scope. */
+  private onDecorator(e: IrEdge): void {
+    const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
+    const src = this.parents.get(e.src) ?? e.src;
+    for (const t of ts ?? []) {
+      if (t.id === undefined || t.how === T_INIT) continue;
+      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: 'flow-decorator', kind: t.kind, of: e.id, ...(t.file !== this.file ? { file: t.file } : {}) });
     }
   }
 

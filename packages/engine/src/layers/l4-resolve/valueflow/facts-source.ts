@@ -1,0 +1,122 @@
+/**
+ * Where L4 gets the value-flow facts of every file of a project and its dependencies.
+ *
+ * Until the L5 layer stores them (`l5/facts.pack`), L4 derives them itself: it parses the file (tree-sitter) and runs
+ * `extractFlowFacts`, caching the result in its own `l4/flow.pack` keyed by the file's L1 key (which covers the
+ * content and the engine fingerprint), so a run after an edit parses only the edited files. Dependencies' facts are
+ * cached in the same pack (L4 never writes another project's outputs).
+ *
+ * A file that cannot be read or parsed yields no facts (counted in `unreadable`): its values are unknown, nothing
+ * crashes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodePythonSource } from '../../../lang/python/decode';
+import { initPythonParser, parsePython } from '../../../lang/python/parser';
+import { extractFlowFacts, FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
+import { hashString } from '../../../util/hash';
+import { PackReader, PackWriter } from '../../../util/pack';
+import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
+
+export const flowPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow.pack');
+
+export interface FlowFile {
+  file: string;
+  project: string;
+  module: string;
+  facts: FlowFacts;
+  /** Hash of the facts' cache key (stable while the file is unchanged). */
+  key: string;
+}
+
+export interface FlowSourceStats {
+  files: number;
+  extracted: number;
+  reused: number;
+  unreadable: string[];
+  ms: number;
+}
+
+const PARSE_BUDGET_MS = 20_000;
+
+/**
+ * Calls `fn` with the facts of every file of `project` and `deps` (project first), extracting what the cache lacks.
+ * Rewrites the cache with exactly the files seen.
+ */
+export async function forEachFlowFacts(
+  root: string,
+  project: ProjectOut,
+  deps: readonly ProjectOut[],
+  fn: (f: FlowFile) => void,
+): Promise<FlowSourceStats> {
+  const t0 = performance.now();
+  const stats: FlowSourceStats = { files: 0, extracted: 0, reused: 0, unreadable: [], ms: 0 };
+  const cachePath = flowPackPath(project.outDir);
+  fs.mkdirSync(path.dirname(cachePath), { recursive: true });
+  const prev = PackReader.open(cachePath);
+  const pack = new PackWriter(cachePath);
+  let parserReady = false;
+  const seen = new Set<string>();
+  try {
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      const l1 = L1Reader.open(p.outDir);
+      try {
+        for (const ref of l1.refs) {
+          stats.files++;
+          const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
+          let facts: FlowFacts | undefined;
+          const cached = prev?.text(key);
+          if (cached !== undefined) {
+            try {
+              facts = JSON.parse(cached) as FlowFacts;
+              if (!pack.has(key)) pack.addRaw(key, cached);
+              stats.reused++;
+            } catch {
+              facts = undefined;
+            }
+          }
+          if (!facts) {
+            if (!parserReady) {
+              await initPythonParser();
+              parserReady = true;
+            }
+            facts = extractFile(root, ref.file, ref.module);
+            if (!facts) {
+              stats.unreadable.push(ref.file);
+              continue;
+            }
+            stats.extracted++;
+            if (!pack.has(key)) pack.addRaw(key, JSON.stringify(facts));
+          }
+          fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
+        }
+      } finally {
+        l1.close();
+      }
+    }
+    pack.commit({ fsync: false });
+  } catch (err) {
+    pack.abort();
+    throw err;
+  } finally {
+    prev?.close();
+  }
+  stats.ms = Math.round(performance.now() - t0);
+  return stats;
+}
+
+function extractFile(root: string, file: string, module: string): FlowFacts | undefined {
+  let tree;
+  try {
+    const bytes = fs.readFileSync(path.join(root, file));
+    const text = decodePythonSource(bytes).text;
+    tree = parsePython(text, { timeoutMs: PARSE_BUDGET_MS });
+    return extractFlowFacts(tree.rootNode, { path: file, module, isPackage: path.basename(file) === '__init__.py' });
+  } catch {
+    return undefined;
+  } finally {
+    tree?.delete();
+  }
+}
