@@ -298,6 +298,8 @@ class FileResolver {
   private sites: Map<string, FlowTarget[]> | undefined;
   /** Node id → its parent's id (the scope a decorator is applied in). */
   private parents = new Map<string, string>();
+  /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
+  private valueHolders = new Set<string>();
 
   constructor(
     private readonly r: Resolver,
@@ -337,8 +339,10 @@ class FileResolver {
 
   run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
     this.parents = new Map();
+    this.valueHolders = new Set();
     for (const n of nodes) {
       if (n.parent !== undefined) this.parents.set(n.id, n.parent);
+      if (n.node === 'Variable' || n.node === 'Parameter') this.valueHolders.add(n.id);
       if (n.node === 'Import') this.imports.set(n.id, n);
       else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
     }
@@ -350,6 +354,7 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
+      else if (kind === 'CALLS' && e.dst !== undefined && this.valueHolders.has(e.dst) && this.sites && this.completeByFlow(e)) this.stats.edgesConsidered++;
       if (kind === 'DECORATES' && this.sites) this.onDecorator(e);
     }
   }
