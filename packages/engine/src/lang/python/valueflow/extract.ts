@@ -609,7 +609,9 @@ class FlowExtractor {
       case 'attribute': {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
-        const o = obj ? this.expr(obj, s) : this.temp();
+        // A literal's type matters for its methods (`"a".join`); elsewhere literals would only fill sets.
+        const litType = obj ? LITERAL_TYPES[obj.type] : undefined;
+        const o = litType !== undefined ? this.lit(litType) : obj ? this.expr(obj, s) : this.temp();
         const v = this.temp();
         if (attr) this.emit(Op.Attr, v, o, attr.text);
         return v;
@@ -738,13 +740,7 @@ class FlowExtractor {
       case 'string':
       case 'concatenated_string':
         for (const c of n.descendantsOfType('interpolation')) if (c) for (const e of c.namedChildren) if (e && isExpression(e)) this.expr(e, s);
-        return this.lit('str');
-      case 'integer':
-      case 'float':
-      case 'true':
-      case 'false':
-      case 'none':
-        return this.lit(LITERAL_TYPES[n.type]!);
+        return this.temp();
       case 'binary_operator': {
         const l = n.childForFieldName('left');
         const r = n.childForFieldName('right');

@@ -22,7 +22,8 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 
 export const MAX_SET = 256;
 export const MAX_STEPS = 50_000_000;
-const MAX_EXT_DEPTH = 8;
+/** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
+const MAX_EXT_DEPTH = 4;
 
 export const enum O {
   Func,
@@ -94,7 +95,7 @@ export interface SolveStats {
   nodes: number;
   objects: number;
   steps: number;
-  /** Times a bound was hit (a set at MAX_SET, the step cap). */
+  /** Bounds hit: sets that reached MAX_SET objects, plus 1 if the step cap stopped the worklist. */
   bounds: number;
   ms: number;
 }
@@ -323,13 +324,12 @@ export class FlowSolver {
 
   private addObj(n: number, o: number, why: number): void {
     const p = this.pts[n]!;
+    // A set at the cap keeps its first MAX_SET objects; reaching it was counted once.
+    if (p.length >= MAX_SET) return;
     if (p.includes(o)) return;
-    if (p.length >= MAX_SET) {
-      this.stats.bounds++;
-      return;
-    }
     p.push(o);
     this.why[n]!.push(why);
+    if (p.length === MAX_SET) this.stats.bounds++;
     this.enqueue(n);
   }
 
@@ -379,6 +379,44 @@ export class FlowSolver {
     }
     this.pendingModules = [];
     this.pendingFroms = [];
+    this.propagate();
+    // Methods whose receiver nothing in the corpus provides (classes the framework user instantiates, mixins):
+    // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
+    // that real flow decides wherever it can.
+    if (this.seedReceivers()) this.propagate();
+    this.stats.nodes = this.pts.length;
+    this.stats.objects = this.okind.length;
+    this.stats.ms = Math.round(performance.now() - t0);
+    return this.stats;
+  }
+
+  private seedReceivers(): number {
+    let seeded = 0;
+    for (let ci = 0; ci < this.classes.length; ci++) {
+      const c = this.classes[ci]!;
+      for (const name of c.attrs) {
+        const n = this.named.get(`${c.fqn}.${name}`);
+        if (n === undefined) continue;
+        for (const o of this.pts[n]!) {
+          const k = this.okind[o];
+          const wrapKind = k === O.Wrap ? this.ob[o]! : 0;
+          const fo = k === O.Func ? o : wrapKind === WRAP_CLASS || wrapKind === WRAP_PROPERTY ? this.oa[o]! : -1;
+          if (fo < 0 || this.okind[fo] !== O.Func) continue;
+          const f = this.funcs[this.oa[fo]!]!;
+          const p0 = f.params[0];
+          if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
+          const pn = this.node(`${f.fqn}.${p0[0]}`);
+          if (this.pts[pn]!.length) continue;
+          const cls = this.obj(O.Class, ci, 0, '');
+          this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
+          seeded++;
+        }
+      }
+    }
+    return seeded;
+  }
+
+  private propagate(): void {
     while (this.queue.length) {
       if (this.stats.steps++ >= MAX_STEPS) {
         this.stats.bounds++;
@@ -399,10 +437,6 @@ export class FlowSolver {
         if (hs) for (let j = 0; j < hs.length; j++) this.apply(n, hs[j]!, o);
       }
     }
-    this.stats.nodes = this.pts.length;
-    this.stats.objects = this.okind.length;
-    this.stats.ms = Math.round(performance.now() - t0);
-    return this.stats;
   }
 
   private apply(n: number, h: Handler, o: number): void {
@@ -411,13 +445,14 @@ export class FlowSolver {
         this.load(o, h.name, h.dst);
         return;
       case 'store':
-        this.addEdge(h.src, this.field(o, h.name));
+        // Literals and external names are shared objects: a field stored on one would merge unrelated values.
+        if (this.hasFields(o)) this.addEdge(h.src, this.field(o, h.name));
         return;
       case 'elem':
-        this.addEdge(this.field(o, '[]'), h.dst);
+        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), h.dst);
         return;
       case 'selem':
-        this.addEdge(h.src, this.field(o, '[]'));
+        if (this.hasElems(o)) this.addEdge(h.src, this.field(o, '[]'));
         return;
       case 'call':
         this.callObj(o, h.call, -1);
@@ -435,6 +470,17 @@ export class FlowSolver {
         this.addObj(h.dst, this.obj(O.Wrap, o, h.kind, ''), n);
         return;
     }
+  }
+
+  private hasFields(o: number): boolean {
+    const k = this.okind[o];
+    return k !== O.Lit && k !== O.Ext && k !== O.Super;
+  }
+
+  /** Containers, generators and instances (of classes that may subclass one) hold elements. */
+  private hasElems(o: number): boolean {
+    const k = this.okind[o];
+    return k === O.Cont || k === O.Gen || k === O.Inst;
   }
 
   /** dst ⊇ o.name */
@@ -727,13 +773,15 @@ export class FlowSolver {
       } else if (k === '*') {
         const el = this.newNode('');
         this.addHandler(v, { h: 'elem', dst: el });
-        for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) this.addEdge(el, pnode(j), call.site);
+        // Forwarding (`f(*args)` into `def f(*args)`) stays in the tuple: spreading it over every parameter of
+        // every function in a forwarding chain would merge them all.
         if (f.varargs !== undefined) this.addEdge(el, this.field(f.varargs, '[]'), call.site);
+        else for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) this.addEdge(el, pnode(j), call.site);
       } else if (k === '**') {
         const el = this.newNode('');
         this.addHandler(v, { h: 'elem', dst: el });
-        for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') this.addEdge(el, pnode(j), call.site);
         if (f.kwargs !== undefined) this.addEdge(el, this.field(f.kwargs, '[]'), call.site);
+        else for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') this.addEdge(el, pnode(j), call.site);
       } else {
         const j = ps.findIndex((p) => p[0] === k && (p[1] === 'p' || p[1] === 'k'));
         if (j >= 0) this.addEdge(v, pnode(j), call.site);
