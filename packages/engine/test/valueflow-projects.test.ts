@@ -72,6 +72,17 @@ describe('codegraph explain', () => {
     expect(r.stdout).toBe('main.py:5:5 call → main.g: main.apply.h ← arg at main.py:10:1 ← main.alias.<return> ← main.g (defined)\n');
   });
 
+  it('exports the flow-resolved edges in the whole graph (codegraph export --format jsonl)', () => {
+    const file = path.join(root, 'graph.jsonl');
+    expect(run('export', '../out', '--format', 'jsonl', '--out', file, '--root', '.').status).toBe(0);
+    const edges = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"edge":"CALLS"'))
+      .map((l) => JSON.parse(l) as { callee?: string; target?: string; attrs?: { via?: string } });
+    expect(edges.filter((e) => e.attrs?.via === 'flow').map((e) => `${e.callee} -> ${e.target}`)).toEqual(['h -> main.g']);
+  });
+
   it('says so when there is no call at the position (exit 1)', () => {
     const r = run('explain', 'main.py:1:1', '--index', '../out', '--root', '.');
     expect(r.status).toBe(1);
