@@ -100,16 +100,41 @@ export class Resolver {
   mro(cls: string): string[] {
     const cached = this.mros.get(cls);
     if (cached) return cached;
-    this.mros.set(cls, [cls]); // a base cycle sees the class alone, never loops
-    const bases: string[] = [];
+    // Iterative post-order over the bases (a 3,000-class chain must not overflow the stack): a class is linearised
+    // once all its bases are; a base still in progress (an inheritance cycle) counts as itself alone.
+    const inProgress = new Set<string>();
+    const stack = [cls];
+    while (stack.length) {
+      const c = stack[stack.length - 1]!;
+      if (this.mros.has(c)) {
+        stack.pop();
+        continue;
+      }
+      const bases = this.basesOf(c);
+      if (!inProgress.has(c)) {
+        inProgress.add(c);
+        const pending = bases.filter((b) => !this.mros.has(b) && !inProgress.has(b));
+        if (pending.length) {
+          stack.push(...pending);
+          continue;
+        }
+      }
+      const baseMros = bases.map((b) => this.mros.get(b) ?? [b]);
+      this.mros.set(c, c3Merge(c, baseMros, bases) ?? dfsOrder(c, baseMros));
+      inProgress.delete(c);
+      stack.pop();
+    }
+    return this.mros.get(cls)!;
+  }
+
+  /** A class's bases that resolve to classes of the corpus, canonical, without duplicates or itself. */
+  private basesOf(cls: string): string[] {
+    const out: string[] = [];
     for (const b of this.table.bases.get(cls) ?? []) {
       const r = this.resolve(b);
-      if (r.k === 'def' && r.kind === 'Class' && r.fqn !== cls && !bases.includes(r.fqn)) bases.push(r.fqn);
+      if (r.k === 'def' && r.kind === 'Class' && r.fqn !== cls && !out.includes(r.fqn)) out.push(r.fqn);
     }
-    const baseMros = bases.map((b) => this.mro(b));
-    const order = c3Merge(cls, baseMros, bases) ?? dfsOrder(cls, baseMros);
-    this.mros.set(cls, order);
-    return order;
+    return out;
   }
 
   /** A member of a class through its MRO; VIA_MRO when it is inherited. */

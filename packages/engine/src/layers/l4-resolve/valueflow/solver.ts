@@ -24,6 +24,7 @@ export const MAX_SET = 256;
 export const MAX_STEPS = 50_000_000;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
+const MAX_MRO_DEPTH = 100;
 
 export const enum O {
   Func,
@@ -580,6 +581,17 @@ export class FlowSolver {
     this.addObj(dst, o, from);
   }
 
+  private mroDepth = 0;
+
+  private withDepth<T>(fn: () => T): T {
+    this.mroDepth++;
+    try {
+      return fn();
+    } finally {
+      this.mroDepth--;
+    }
+  }
+
   /** C3 linearisation (class indices); the resolver's for classes it knows, else over the bases' values. */
   mro(cls: number): number[] {
     const cached = this.mros.get(cls);
@@ -598,7 +610,9 @@ export class FlowSolver {
     } else {
       const bases: number[] = [];
       for (const b of c.bases) for (const o of this.pts[b]!) if (this.okind[o] === O.Class && !bases.includes(this.oa[o]!)) bases.push(this.oa[o]!);
-      order = c3(cls, bases.map((b) => this.mro(b)), bases) ?? [cls, ...bases.flatMap((b) => this.mro(b))].filter((x, i, a) => a.indexOf(x) === i);
+      // Classes the symbol table does not know (defined in functions) recurse over their bases: depth-capped.
+      const baseMros = this.mroDepth < MAX_MRO_DEPTH ? this.withDepth(() => bases.map((b) => this.mro(b))) : bases.map((b) => [b]);
+      order = c3(cls, baseMros, bases) ?? [cls, ...baseMros.flat()].filter((x, i, a) => a.indexOf(x) === i);
     }
     this.mros.set(cls, order);
     return order;
