@@ -126,7 +126,7 @@ describe('crash safety', () => {
     const salvaged = journaled(out);
     expect(salvaged).toBeGreaterThanOrEqual(150);
     const summary = JSON.parse(index(corpus, out));
-    const l1 = summary.layers.find((l: { layer: string }) => l.layer === 'l1');
+    const l1 = summary.lastRun.find((l: { layer: string }) => l.layer === 'l1');
     expect(l1.reused).toBeGreaterThanOrEqual(salvaged);
     expect(l1.processed + l1.reused).toBe(Object.keys(clean.files).length);
     expect(snapshot(out).layers).toEqual(clean.layers);
@@ -146,7 +146,7 @@ describe('crash safety', () => {
     bytes.fill(0, at + 4, at + Math.floor(stored.length / 2));
     fs.writeFileSync(pack, bytes);
     const summary = JSON.parse(index(corpus, out));
-    expect(summary.layers.find((l: { layer: string }) => l.layer === 'l1')).toMatchObject({ processed: 1 });
+    expect(summary.lastRun.find((l: { layer: string }) => l.layer === 'l1')).toMatchObject({ processed: 1 });
     expect(snapshot(out).files[file]).toBe(clean.files[file]);
   });
 });

@@ -66,7 +66,7 @@ describe('exact task inputs (nested projects, unrelated files)', () => {
     fs.writeFileSync(path.join(ws, 'projects/c/d/delta/util.py'), 'def helper() -> None:\n    return None\n');
     const afterD = ran(nx(ws, env, ['run', 'repo:codegraph-index']));
     expect(afterD.filter((t) => t.startsWith('proj-d:'))).toEqual(tasksOf('proj-d').sort());
-    for (const t of ['proj-c:codegraph-l0', 'proj-c:codegraph-l1', 'proj-c:codegraph-l2']) expect(afterD).not.toContain(t);
+    for (const t of ['proj-c:codegraph-l0', 'proj-c:codegraph-l1', 'proj-c:codegraph-l2', 'proj-c:codegraph-l5']) expect(afterD).not.toContain(t);
     expect(afterD).toContain('proj-c:codegraph-l4');
     expect(afterD.filter((t) => t.startsWith('proj-a:') || t.startsWith('proj-b:'))).toEqual([]);
 

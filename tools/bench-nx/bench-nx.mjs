@@ -396,7 +396,7 @@ async function parseOnly(dir) {
 }
 
 // ------------------------------------------------------------------ outputs
-const LAYERS = ['l0', 'l1', 'l2', 'l4', 'l9'];
+const LAYERS = ['l0', 'l1', 'l2', 'l4', 'l5', 'l7', 'l9'];
 
 function outputSizes(dir) {
   const root = path.join(dir, '.codegraph');
@@ -444,7 +444,7 @@ function l1Reuse(dir) {
   const root = path.join(dir, '.codegraph/projects');
   const sum = { reused: 0, processed: 0 };
   for (const rel of walkFiles(root, (r) => path.basename(r) === 'summary.json')) {
-    const l1 = JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8')).layers?.find((l) => l.layer === 'l1');
+    const l1 = JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8')).lastRun?.find((l) => l.layer === 'l1');
     sum.reused += l1?.reused ?? 0;
     sum.processed += l1?.processed ?? 0;
   }

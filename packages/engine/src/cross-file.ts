@@ -24,6 +24,7 @@ export { tarjanScc, kahnOrder } from './layers/l4-resolve/graph';
 export type { DepsJson } from './layers/l4-resolve/deps';
 export { L1Reader, type ProjectOut, type ShardRef, type IrRecord } from './layers/l1-structure/stream';
 export { resolutionStats, type ResolutionStats, type RateStats } from './layers/l4-resolve/stats';
+export { graphEdges, graphCounts, parseL4Lines, indexL4Lines, isResolved, type GraphEdge, type GraphCounts, type L4Completions } from './layers/l4-resolve/complete';
 export {
   writeRepoIndex,
   readFederation,

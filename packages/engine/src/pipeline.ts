@@ -19,6 +19,8 @@ export interface IndexDirectoryOptions {
   onProgress?: (done: number, total: number) => void;
   /** Directory names skipped anywhere (default DEFAULT_EXCLUDED_DIRS). */
   excludeNames?: readonly string[];
+  /** Globs of files skipped, relative to `dir` (minimatch; e.g. `**\/test_*.py`). */
+  excludeFiles?: readonly string[];
   /** Hash every file instead of trusting mtime+size (see L0Options.verifyHashes). */
   verifyHashes?: boolean;
   fileTimeoutMs?: number;
@@ -33,6 +35,7 @@ export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary>
     outDir: o.outDir,
     excludeDirs: o.excludeDirs,
     excludeNames: o.excludeNames,
+    excludeFiles: o.excludeFiles,
     verifyHashes: o.verifyHashes,
   });
   await runL1({

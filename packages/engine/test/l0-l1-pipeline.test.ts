@@ -205,6 +205,6 @@ describe('codegraph CLI', () => {
     const json = JSON.parse(
       execFileSync(process.execPath, [bin, 'index', path.join(tmp, 'proj'), '--out', path.join(tmp, 'cli-out'), '--json'], { encoding: 'utf8' }),
     );
-    expect(json.layers.find((l: { layer: string }) => l.layer === 'l1')).toMatchObject({ processed: 0, reused: 3 });
+    expect(json.lastRun.find((l: { layer: string }) => l.layer === 'l1')).toMatchObject({ processed: 0, reused: 3 });
   });
 });

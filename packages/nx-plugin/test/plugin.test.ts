@@ -50,7 +50,7 @@ describe('createNodes', () => {
     expect(Object.keys(p).sort()).toEqual(['repo', 'shop-api', 'shop-core']);
     const core = p['shop-core']!;
     expect(core.metadata?.targetGroups).toEqual({
-      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l9', 'codegraph-index'],
+      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l9', 'codegraph-index'],
     });
     for (const [name, t] of Object.entries(core.targets!)) {
       expect(t.metadata?.technologies).toEqual(['python']);
@@ -66,13 +66,18 @@ describe('createNodes', () => {
   it('names targets per layer from targetNames, the rest from targetPrefix, and every dependsOn follows', async () => {
     const p = projects(await infer(SHOP, { targetPrefix: 'cg', targetNames: { l1: 'py-ir', index: 'py-index' } }));
     const api = p['shop-api']!;
-    expect(Object.keys(api.targets!).sort()).toEqual(['cg-l0', 'cg-l2', 'cg-l4', 'cg-l9', 'py-index', 'py-ir']);
+    expect(Object.keys(api.targets!).sort()).toEqual(['cg-l0', 'cg-l2', 'cg-l4', 'cg-l5', 'cg-l9', 'py-index', 'py-ir']);
     expect(api.targets!['py-ir']!.dependsOn).toEqual(['cg-l0']);
     expect(api.targets!['cg-l2']!.dependsOn).toEqual(['py-ir']);
-    expect(api.targets!['cg-l4']!.dependsOn).toEqual(['py-ir', { projects: ['shop-api', 'shop-core'], target: 'py-ir' }]);
+    expect(api.targets!['cg-l4']!.dependsOn).toEqual([
+      'py-ir',
+      'cg-l5',
+      { projects: ['shop-api', 'shop-core'], target: 'py-ir' },
+      { projects: ['shop-api', 'shop-core'], target: 'cg-l5' },
+    ]);
     expect(api.targets!['cg-l9']!.dependsOn).toEqual(['py-ir', '^py-ir']);
-    expect(api.targets!['py-index']!.dependsOn).toEqual(['py-ir', 'cg-l2', 'cg-l4', 'cg-l9']);
-    expect(api.metadata?.targetGroups).toEqual({ cg: ['cg-l0', 'py-ir', 'cg-l2', 'cg-l4', 'cg-l9', 'py-index'] });
+    expect(api.targets!['py-index']!.dependsOn).toEqual(['py-ir', 'cg-l2', 'cg-l5', 'cg-l4', 'cg-l9']);
+    expect(api.metadata?.targetGroups).toEqual({ cg: ['cg-l0', 'py-ir', 'cg-l2', 'cg-l5', 'cg-l4', 'cg-l9', 'py-index'] });
     expect(p['repo']!.targets!['py-index']!.dependsOn).toEqual([{ projects: ['shop-api', 'shop-core'], target: 'py-index' }]);
   });
 
@@ -87,11 +92,16 @@ describe('createNodes', () => {
     expect(error).toBeInstanceOf(AggregateCreateNodesError);
     const agg = error as AggregateCreateNodesError;
     expect(agg.errors.map(([file]) => file)).toEqual(['libs/broken/pyproject.toml']);
-    expect(String(agg.errors[0]![1])).toMatch(/^Error: invalid TOML/);
+    expect(String(agg.errors[0]![1])).toMatch(/^Error: libs\/broken\/pyproject\.toml:\d+:\d+: invalid TOML: /);
     const p = projects(agg.partialResults);
     expect(Object.keys(p).sort()).toEqual(['repo', 'shop-api', 'shop-core']);
     // The broken project is nobody's dependency target: a reference to a project without targets would fail the run.
     expect(p['repo']!.targets!['codegraph-index']!.dependsOn).toEqual([{ projects: ['shop-api', 'shop-core'], target: 'codegraph-index' }]);
-    expect(p['shop-core']!.targets!['codegraph-l4']!.dependsOn).toEqual(['codegraph-l1', { projects: ['shop-api', 'shop-core'], target: 'codegraph-l1' }]);
+    expect(p['shop-core']!.targets!['codegraph-l4']!.dependsOn).toEqual([
+      'codegraph-l1',
+      'codegraph-l5',
+      { projects: ['shop-api', 'shop-core'], target: 'codegraph-l1' },
+      { projects: ['shop-api', 'shop-core'], target: 'codegraph-l5' },
+    ]);
   });
 });

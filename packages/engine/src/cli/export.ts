@@ -15,6 +15,7 @@ import { L1Reader, type ProjectOut } from '../layers/l1-structure/stream';
 import { manifestPath } from '../layers/l1-structure/run';
 import { docsPackPath, l2ManifestPath, writeProjectScip, writeRepoScip, type L2Manifest } from '../layers/l2-occurrences/run';
 import { forEachResolved } from '../layers/l4-resolve/run';
+import { L5Reader } from '../layers/l5-flow/stream';
 import { exportGraph, readFederation, type FederatedProject } from '../layers/repo/merge';
 import { readJsonOrUndefined } from '../util/atomic';
 
@@ -54,11 +55,12 @@ export async function exportIndex(folder: IndexFolder, format: ExportFormat, out
   return { ...(await writeRepoScip({ root: folder.root, projects, out })) };
 }
 
-export type DumpLayer = 'l1' | 'facts' | 'l2' | 'l4';
+export type DumpLayer = 'l1' | 'facts' | 'l2' | 'l4' | 'l5' | 'flow-facts';
 
 /**
  * Writes a layer's records as JSON lines: `l1` one header line then the IR lines per file (the shape of docs/ir.md),
- * `facts` one line per file, `l2` one document per line, `l4` the resolved lines. Returns how many of the project's
+ * `facts` one line per file, `l2` one document per line, `l4` the resolved lines, `l5` one FileFlow per file,
+ * `flow-facts` one line of value-flow facts per file. Returns how many of the project's
  * files were dumped (0 when `onlyFile` is not one of them).
  */
 export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (line: string) => void, onlyFile?: string): Promise<number> {
@@ -90,6 +92,16 @@ export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (l
         }
       } finally {
         pack.close();
+      }
+    } else if (layer === 'l5' || layer === 'flow-facts') {
+      const l5 = L5Reader.open(project.outDir);
+      try {
+        for (const ref of refs) {
+          const rec = layer === 'l5' ? l5.flow(ref.file) : l5.facts(ref.file);
+          if (rec !== undefined) write(JSON.stringify({ file: ref.file, ...rec }));
+        }
+      } finally {
+        l5.close();
       }
     } else {
       const wanted = new Set(refs.map((r) => r.file));

@@ -12,9 +12,10 @@ import { inventoryPath, type Inventory } from '../layers/l0-fastpath/inventory';
 import { manifestPath, type L1Manifest } from '../layers/l1-structure/run';
 import { runL2, type L2Stats } from '../layers/l2-occurrences/run';
 import { runL4, type L4Stats } from '../layers/l4-resolve/run';
+import { runL5, type L5Manifest } from '../layers/l5-flow/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
 import { runL9 } from '../layers/l9-packages/run';
-import type { Summary } from '../layers/summary/summary';
+import { summarizeProject, type Summary } from '../layers/summary/summary';
 import { detectLayout } from '../project/layout';
 import { ENGINE_VERSION } from '../version';
 import { RunError, UsageError } from './errors';
@@ -27,6 +28,8 @@ export interface IndexOptions {
   maxFileBytes?: number;
   /** Extra directory names to skip (added to DEFAULT_EXCLUDED_DIRS). */
   exclude?: string[];
+  /** Globs of files to skip, relative to the directory. */
+  excludeFiles?: string[];
   verifyHashes?: boolean;
   fileTimeoutMs?: number;
   workerMemoryMb?: number;
@@ -145,6 +148,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
   let summary: Summary;
   let l2: L2Stats;
   let l4: L4Stats;
+  let l5: L5Manifest;
   let resolution: Awaited<ReturnType<typeof resolutionStats>>;
   let l9: Awaited<ReturnType<typeof runL9>>;
   try {
@@ -155,6 +159,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       workers: o.workers,
       maxFileBytes: o.maxFileBytes,
       excludeNames: o.exclude?.length ? [...DEFAULT_EXCLUDED_DIRS, ...o.exclude] : undefined,
+      excludeFiles: o.excludeFiles,
       verifyHashes: o.verifyHashes,
       fileTimeoutMs: o.fileTimeoutMs,
       workerMemoryMb: o.workerMemoryMb,
@@ -165,11 +170,15 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     summary = { ...summary, name: project.name };
     progress.step('l2 occurrences');
     l2 = await runL2({ root: dir, project });
+    progress.step('l5 control and data flow');
+    l5 = await runL5({ root: dir, outDir: out, workers: o.workers, fileTimeoutMs: o.fileTimeoutMs, workerMemoryMb: o.workerMemoryMb, onProgress: (d, t) => progress.update(d, t) });
     progress.step('l4 resolution');
     l4 = await runL4({ root: dir, project });
     resolution = await resolutionStats(out);
     progress.step('l9 packages');
     l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
+    // Again now that L4 has run: the edges are then the graph's (L1 + L4's completions), as `codegraph export` has them.
+    summary = summarizeProject(project.name, out);
   } finally {
     progress.stop();
   }
@@ -194,6 +203,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       failed,
       l2,
       l4,
+      l5: { ...l5.totals, failed: l5.failed, stats: l5.stats },
       resolution,
       l9: { undeclared: l9.undeclared, unused: l9.unused, diagnostics: l9.diagnostics },
       ms: Math.round(ms),
@@ -202,8 +212,8 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     return 0;
   }
   if (o.quiet) return 0;
-  const l0s = summary.layers.find((l) => l.layer === 'l0');
-  const l1s = summary.layers.find((l) => l.layer === 'l1');
+  const l0s = summary.lastRun.find((l) => l.layer === 'l0');
+  const l1s = summary.lastRun.find((l) => l.layer === 'l1');
   const lines = [
     `codegraph: ${summary.name} — ${plural(summary.files, 'file')}, ${count(summary.loc)} lines (${bytes(sourceBytes)}) in ${duration(ms)}`,
     `  nodes ${count(summary.nodes)}: ${kinds(summary.nodesByKind)}`,
@@ -211,12 +221,15 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     `  l0: ${count(l0s?.processed ?? 0)} hashed, ${count(l0s?.reused ?? 0)} unchanged; ` +
       `l1: ${count(l1s?.processed ?? 0)} parsed, ${count(l1s?.reused ?? 0)} reused, ${count(l1s?.failed ?? 0)} failed, ${duration(l1s?.ms ?? 0)}`,
     `  l2: ${count(l2.occurrences)} occurrences in ${plural(l2.files, 'document')} (${count(l2.computed)} computed, ${count(l2.reused)} reused), ${duration(l2.ms)}`,
+    `  l5: ${plural(l5.totals.scopes, 'scope')}, ${count(l5.totals.blocks)} blocks, ${count(l5.totals.defs)} SSA definitions + ${count(l5.totals.phis)} phis ` +
+      `(${count(l5.stats.processed)} files analysed, ${count(l5.stats.reused)} reused, ${count(l5.stats.failed)} failed), ${duration(l5.stats.ms)}`,
     `  l4: ${count(l4.resolvedFiles)} files resolved, ${count(l4.reusedFiles)} reused; ${count(l4.importsResolved)}/${count(l4.imports)} imports resolved (${count(l4.importsExternal)} external), ` +
       `${plural(l4.edgesResolved, 'edge')} completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
     `  l9: ${count(l9.declared.length)} declared, ${count(l9.imported.length)} third-party imported; ` +
       `undeclared: ${names(l9.undeclared.map((u) => u.name))}; unused: ${names(l9.unused.map((u) => u.dist))}`,
     ...listProblems('files with syntax errors, indexed as far as they parse', syntax),
     ...listProblems('files that could not be indexed', failed),
+    ...listProblems('files without control/data flow (L5)', Object.entries(l5.failed).map(([file, message]) => ({ file, message }))),
     ...listProblems('packaging problems', l9.diagnostics.map((d) => ({ file: d.file, message: d.message }))),
     `  output: ${out} (${bytes(outputBytes)})`,
   ];

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { DumpLayer } from './export';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_VERSION } from '../version';
 import { RunError, UsageError } from './errors';
@@ -52,6 +53,7 @@ Docs: ${README}`,
       '--exclude <name...>',
       'also skip directories of this name (added to the defaults: tool folders such as node_modules, .git, __pycache__, .venv, .tox, site-packages; virtualenvs by pyvenv.cfg; build/ and dist/ unless they are packages)',
     )
+    .option('--exclude-files <glob...>', 'also skip Python files matching this glob, relative to <dir> (e.g. "**/test_*.py", "tests/**")')
     .option('--verify-hashes', 'hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)')
     .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
     .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))
@@ -128,7 +130,7 @@ Examples:
     .command('dump')
     .description("Print a layer's records as JSON lines, in the shapes docs/ir.md documents.")
     .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs')
-    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4']).default('l1'))
+    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4', 'l5', 'flow-facts']).default('l1'))
     .option('-p, --project <name>', 'only this project of a federation')
     .option('--file <path>', 'only this source file (its path as indexed, relative to the workspace root)')
     .addHelpText(
@@ -136,9 +138,10 @@ Examples:
       `
 Examples:
   $ codegraph dump .codegraph/projects/libs/core --file libs/core/core/money.py   the file's IR (header, then nodes and edges)
-  $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project`,
+  $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project
+  $ codegraph dump .codegraph/repo --layer l5 --file libs/core/core/money.py      the file's CFG, dominators and SSA`,
     )
-    .action(async (index: string, opts: { layer: 'l1' | 'facts' | 'l2' | 'l4'; project?: string; file?: string }) => {
+    .action(async (index: string, opts: { layer: DumpLayer; project?: string; file?: string }) => {
       const { dumpLayer, openIndexFolder } = await import('./export');
       const folder = openIndexFolderOrUsage(openIndexFolder, index);
       const projects = opts.project === undefined ? folder.projects : folder.projects.filter((p) => p.name === opts.project);

@@ -26,11 +26,22 @@ export const DEFAULT_WORKER_MEMORY_MB = 2048;
 /** Per-file budget enforced inside the worker (parse + extraction); the pool's own ceiling is a multiple of it. */
 export const DEFAULT_FILE_TIMEOUT_MS = 20_000;
 
-export class FilePool {
+/** What a pool runs: the worker function's name, and the result standing for a file whose worker failed. */
+export interface PoolTaskKind<T extends { file: string }, R extends { transient?: boolean }> {
+  method: 'indexBatch' | 'flowBatch';
+  failure: (t: T, message: string) => R;
+}
+
+/** A pool of worker threads running one kind of per-file task (L1 extraction, L5 flow analysis). */
+export class TaskPool<T extends { file: string }, R extends { transient?: boolean }> {
   private pool: workerpool.Pool;
   private readonly fileTimeoutMs: number;
 
-  constructor(workers = defaultWorkers(), opts: FilePoolOptions = {}) {
+  constructor(
+    private readonly kind: PoolTaskKind<T, R>,
+    workers = defaultWorkers(),
+    opts: FilePoolOptions = {},
+  ) {
     this.fileTimeoutMs = opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS;
     const mb = opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB;
     this.pool = workerpool.pool(path.join(__dirname, 'worker.js'), {
@@ -40,12 +51,12 @@ export class FilePool {
     });
   }
 
-  private exec(batch: FileTask[]): Promise<FileResult[]> {
+  private exec(batch: T[]): Promise<R[]> {
     // The in-worker budget stops slow parses cleanly; this ceiling catches what it cannot (a stuck worker).
     const ceiling = batch.length * this.fileTimeoutMs * 2 + 30_000;
-    const p = this.pool.exec('indexBatch', [batch]).timeout(ceiling);
+    const p = this.pool.exec(this.kind.method, [batch]).timeout(ceiling);
     // A native promise: workerpool's own does not adopt promises returned from its handlers.
-    return new Promise<FileResult[]>((resolve, reject) =>
+    return new Promise<R[]>((resolve, reject) =>
       p.then(resolve as (r: unknown) => void, (err: unknown) => {
         setImmediate(() => this.resume());
         reject(err);
@@ -63,8 +74,8 @@ export class FilePool {
   }
 
   /** Runs every task; `onBatch` sees each batch's results as soon as they are back (L1 journals them, reports progress). */
-  async run(tasks: FileTask[], batchSize: number, onBatch?: (results: FileResult[]) => void): Promise<FileResult[]> {
-    const batches: Promise<FileResult[]>[] = [];
+  async run(tasks: T[], batchSize: number, onBatch?: (results: R[]) => void): Promise<R[]> {
+    const batches: Promise<R[]>[] = [];
     for (let i = 0; i < tasks.length; i += batchSize) {
       const batch = tasks.slice(i, i + batchSize);
       batches.push(
@@ -80,12 +91,12 @@ export class FilePool {
   }
 
   /** The batch's worker died or hung: run each file alone, so only a file that fails alone is reported. */
-  private isolate(batch: FileTask[]): Promise<FileResult[]> {
-    return Promise.all(batch.map((t) => this.exec([t]).then((rs) => rs[0]!, (err: Error) => workerFailure(t, err)))).then((rs) => rs);
+  private isolate(batch: T[]): Promise<R[]> {
+    return Promise.all(batch.map((t) => this.exec([t]).then((rs) => rs[0]!, (err: Error) => this.failed(t, err))));
   }
 
   /** Files failed for another file's sake (parser unrecoverable in their worker): once more, each on its own. */
-  private async retryTransient(batch: FileTask[], rs: FileResult[]): Promise<FileResult[]> {
+  private async retryTransient(batch: T[], rs: R[]): Promise<R[]> {
     if (!rs.some((r) => r.transient)) return rs;
     return Promise.all(
       rs.map(async (r, i) => {
@@ -94,10 +105,14 @@ export class FilePool {
         try {
           return (await this.exec([t]))[0]!;
         } catch (err) {
-          return { ...workerFailure(t, err as Error), transient: true };
+          return { ...this.failed(t, err as Error), transient: true };
         }
       }),
     );
+  }
+
+  private failed(t: T, err: Error): R {
+    return this.kind.failure(t, `worker failed on this file alone: ${err.message}`);
   }
 
   async close(): Promise<void> {
@@ -105,8 +120,17 @@ export class FilePool {
   }
 }
 
-function workerFailure(t: FileTask, err: Error): FileResult {
-  const message = `worker failed on this file alone: ${err.message}`;
+/** L1's tasks: extraction of files into IR. */
+export const L1_TASKS: PoolTaskKind<FileTask, FileResult> = { method: 'indexBatch', failure: l1Failure };
+
+/** The L1 pool. */
+export class FilePool extends TaskPool<FileTask, FileResult> {
+  constructor(workers = defaultWorkers(), opts: FilePoolOptions = {}) {
+    super(L1_TASKS, workers, opts);
+  }
+}
+
+function l1Failure(t: FileTask, message: string): FileResult {
   return {
     file: t.file,
     module: t.module,

@@ -1,17 +1,32 @@
-/** Worker-thread entry: loads the hasher and grammar once, then indexes batches of files. */
+/** Worker-thread entry: loads the hasher and grammar once, then runs batches of per-file tasks (L1 or L5). */
 import workerpool from 'workerpool';
 import { initFileWork, processFile, type FileResult, type FileTask } from '../layers/l1-structure/file-task';
 import * as fileTask from '../layers/l1-structure/file-task';
+import { processFlowFile, type FlowResult, type FlowTask } from '../layers/l5-flow/file-task';
+import * as flowTask from '../layers/l5-flow/file-task';
 
 const ready = initFileWork();
+
+/**
+ * A parser that a fresh replacement could not repair means the wasm instance is damaged: end this thread once the
+ * results are sent, and the pool starts a new one (the pool retries the files marked transient).
+ */
+function exitIfParserDamaged(): void {
+  if (fileTask.parserUnrecoverable || flowTask.parserUnrecoverable) setTimeout(() => process.exit(1), 50);
+}
 
 async function indexBatch(tasks: FileTask[]): Promise<FileResult[]> {
   await ready;
   const out = tasks.map(processFile);
-  // A parser that a fresh replacement could not repair means the wasm instance is damaged: end this thread once
-  // the results are sent, and the pool starts a new one (the pool retries the files marked transient).
-  if (fileTask.parserUnrecoverable) setTimeout(() => process.exit(1), 50);
+  exitIfParserDamaged();
   return out;
 }
 
-workerpool.worker({ indexBatch });
+async function flowBatch(tasks: FlowTask[]): Promise<FlowResult[]> {
+  await ready;
+  const out = tasks.map(processFlowFile);
+  exitIfParserDamaged();
+  return out;
+}
+
+workerpool.worker({ indexBatch, flowBatch });

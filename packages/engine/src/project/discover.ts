@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../ir/model';
 
 /**
@@ -30,13 +31,18 @@ export interface DiscoverOptions {
   excludedNames?: readonly string[];
   /** Absolute directories skipped (nested projects). */
   excludedDirs?: readonly string[];
+  /**
+   * Globs of files skipped, relative to the walked directory (`**\/test_*.py`, `tests/**`; minimatch syntax, dot files
+   * matched): the exclusions a build tool leaves out of a task's hash, so that what is indexed is what is hashed.
+   */
+  excludedFiles?: readonly string[];
 }
 
 /** A path that was found but not indexed, and why. */
 export interface Skipped {
   /** Relative to the index root, `/`-separated (non-UTF-8 names are shown with escapes). */
   path: string;
-  reason: 'excluded-name' | 'virtualenv' | 'build-output' | 'nested-project' | 'symlink-outside-root' | 'non-utf8-name' | 'symlink-alias';
+  reason: 'excluded-name' | 'excluded-file' | 'virtualenv' | 'build-output' | 'nested-project' | 'symlink-outside-root' | 'non-utf8-name' | 'symlink-alias';
 }
 
 export interface Discovered {
@@ -61,6 +67,13 @@ function escapedName(raw: Buffer): string {
 export function discoverFiles(indexRoot: string, dirAbs: string, opts: DiscoverOptions): Discovered {
   const excludedNames = new Set(opts.excludedNames ?? DEFAULT_EXCLUDED_DIRS);
   const excludedDirs = new Set((opts.excludedDirs ?? []).map((d) => path.resolve(d)));
+  const excludedFiles = (opts.excludedFiles ?? []).map((g) => new Minimatch(g, { dot: true }));
+  const walkRoot = path.resolve(dirAbs);
+  const fileExcluded = (abs: string) => {
+    if (excludedFiles.length === 0) return false;
+    const r = path.relative(walkRoot, abs).split(path.sep).join('/');
+    return excludedFiles.some((m) => m.match(r));
+  };
   let realRoot: string;
   try {
     realRoot = fs.realpathSync(path.resolve(indexRoot));
@@ -144,6 +157,10 @@ export function discoverFiles(indexRoot: string, dirAbs: string, opts: DiscoverO
         else if (isLink) deferred.push(abs);
         else stack.push(abs);
       } else if (isFile && opts.extensions.some((x) => name.endsWith(x))) {
+        if (fileExcluded(abs)) {
+          skipped.push({ path: rel(abs), reason: 'excluded-file' });
+          continue;
+        }
         const r = rel(abs);
         const prev = byReal.get(target);
         if (prev === undefined) byReal.set(target, r);

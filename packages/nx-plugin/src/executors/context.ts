@@ -9,6 +9,8 @@ export interface LayerExecutorOptions {
   outputDir?: string;
   /** Nested project directories (relative to the workspace root) that this project must not index. */
   excludeDirs?: string[];
+  /** Globs of Python files this project must not index, relative to its root (from the workspace's named input). */
+  excludeFiles?: string[];
   workers?: number;
 }
 
@@ -19,6 +21,7 @@ export interface ProjectPaths {
   projectDir: string;
   outDir: string;
   excludeDirs: string[];
+  excludeFiles: string[];
 }
 
 export function projectPaths(options: LayerExecutorOptions, context: ExecutorContext): ProjectPaths {
@@ -33,6 +36,7 @@ export function projectPaths(options: LayerExecutorOptions, context: ExecutorCon
     projectDir: path.join(root, project.root),
     outDir: projectOutDir(root, options.outputDir ?? '.codegraph', project.root),
     excludeDirs: (options.excludeDirs ?? []).map((d) => path.join(root, d)),
+    excludeFiles: options.excludeFiles ?? [],
   };
 }
 

@@ -14,7 +14,9 @@ import type * as Engine from '@codegraph/engine';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
 import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
+import { namedInputExclusions, type NamedInputExclusions } from '../utils/inputs';
 import { declaredName, PYTHON_TAG } from './dependencies';
+import { InferenceCache } from './inference-cache';
 
 export { createDependencies } from './dependencies';
 
@@ -55,27 +57,37 @@ function metadata(project: string, target: string, description: string, example:
  * explicitly. They are relative to `{projectRoot}` on purpose — Nx hashes a `{workspaceRoot}` fileset over the whole
  * workspace, so a negative one (`!{workspaceRoot}/…`) would make the task depend on every other file of the repo.
  */
-function sourceFiles(projectDir: string, nested: string[]): string[] {
+function sourceFiles(projectDir: string, nested: string[], excluded: NamedInputExclusions): string[] {
   return [
     `{projectRoot}/**/*.py`,
     `{projectRoot}/pyproject.toml`,
     `{projectRoot}/setup.cfg`,
     `{projectRoot}/setup.py`,
     ...nested.map((n) => `!{projectRoot}/${path.posix.relative(projectDir, n)}/**`),
+    ...excluded.inputs,
   ];
 }
 
-function pythonInputs(projectDir: string, nested: string[], fp: string): TargetConfiguration['inputs'] {
-  return [...sourceFiles(projectDir, nested), fingerprintInput(fp)];
+function pythonInputs(projectDir: string, nested: string[], excluded: NamedInputExclusions, fp: string): TargetConfiguration['inputs'] {
+  return [...sourceFiles(projectDir, nested, excluded), fingerprintInput(fp)];
 }
 
-function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: string[], fp: string, allProjects: string[]): Record<string, TargetConfiguration> {
+function projectTargets(
+  o: ResolvedOptions,
+  name: string,
+  dir: string,
+  nested: string[],
+  excluded: NamedInputExclusions,
+  fp: string,
+  allProjects: string[],
+): Record<string, TargetConfiguration> {
   const t = o.targetNames;
   const meta = (layer: Layer, description: string, example: Record<string, unknown> = { workers: 2 }) =>
     metadata(name, t[layer], description, example);
   const out = `{workspaceRoot}/${o.outputDir}/projects/{projectRoot}`;
-  const inputs = pythonInputs(dir, nested, fp);
-  const common = { outputDir: o.outputDir, excludeDirs: nested };
+  const inputs = pythonInputs(dir, nested, excluded, fp);
+  // The named input's exclusions, skipped by the engine too (utils/inputs.ts): what is not hashed is not indexed.
+  const common = { outputDir: o.outputDir, excludeDirs: nested, ...(excluded.excludeFiles.length ? { excludeFiles: excluded.excludeFiles } : {}) };
   return {
     [t.l0]: {
       executor: LAYER_EXECUTOR,
@@ -109,15 +121,26 @@ function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: s
       options: { layer: 'l2', ...common },
       metadata: meta('l2', "codegraph L2: SCIP definition/reference occurrences and the project's index.scip"),
     },
+    [t.l5]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      dependsOn: [t.l1],
+      // It parses the project's sources again (the files its L1 manifest lists, checked against their L1 hashes).
+      inputs,
+      outputs: [`${out}/l5`],
+      options: { layer: 'l5', ...common },
+      metadata: meta('l5', 'codegraph L5: control-flow graphs, dominators and SSA per function, and the value-flow facts cross-file resolution reads'),
+    },
     [t.l4]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      // It reads the L1 of this project and of every Python project it depends on, transitively (a name re-exported
+      // It reads the L1 and L5 of this project and of every Python project it depends on, transitively (a name re-exported
       // through B from C needs C's symbols). Project graphs can have cycles, so no `^` chain may order that: every
       // project's L1 runs first (cheap, and cached), and the hash covers exactly the transitive dependencies' sources
-      // (`^` filesets are hashed over the whole dependency closure, cycles included) — an edit in a project
+      // (`^` filesets are hashed over the whole dependency closure, cycles included; L1 and L5 are functions of those
+      // sources) — an edit in a project
       // re-runs the L4 of the projects depending on it, nothing else.
-      dependsOn: [t.l1, { projects: allProjects, target: t.l1 }],
+      dependsOn: [t.l1, t.l5, { projects: allProjects, target: t.l1 }, { projects: allProjects, target: t.l5 }],
       inputs: [...inputs!, ...DEPENDENCY_SOURCES],
       outputs: [`${out}/l4`],
       options: { layer: 'l4', ...common },
@@ -137,7 +160,7 @@ function projectTargets(o: ResolvedOptions, name: string, dir: string, nested: s
     [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [t.l1, t.l2, t.l4, t.l9],
+      dependsOn: [t.l1, t.l2, t.l5, t.l4, t.l9],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { layer: 'index', outputDir: o.outputDir },
@@ -158,7 +181,11 @@ function projectNameOf(workspaceRoot: string, dir: string): string {
     fs.readFileSync(pyproject); // unreadable: throws, naming the file
     const { parsePyproject }: typeof Engine = require('@codegraph/engine');
     const invalid = parsePyproject(workspaceRoot, abs).diagnostics.find((d) => d.message.startsWith('invalid TOML'));
-    if (invalid) throw new Error(invalid.message); // Nx prints it under the file's name
+    // Nx prints it under the file's name; the position makes it a link in terminals and editors, as the CLI's.
+    if (invalid) {
+      const at = invalid.line !== undefined ? `:${invalid.line}:${invalid.column}` : '';
+      throw new Error(`${invalid.file}${at}: ${invalid.message.replace('Invalid TOML document: ', '')}`);
+    }
   }
   return declaredName(abs) ?? path.basename(dir);
 }
@@ -176,6 +203,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     const { createNodesFromFiles, AggregateCreateNodesError }: typeof Devkit = require('@nx/devkit');
     const o = resolveOptions(rawOptions);
     const fp = await codegraphFingerprint();
+    const excluded = namedInputExclusions(o.namedInput === false ? undefined : context.nxJsonConfiguration?.namedInputs, o.namedInput || '');
     // One project per directory, named by its highest-priority config file.
     const byDir = new Map<string, string>();
     for (const f of configFiles) {
@@ -185,12 +213,13 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       if (!cur || PRIORITY.indexOf(path.posix.basename(f)) < PRIORITY.indexOf(path.posix.basename(cur))) byDir.set(dir, f);
     }
     const dirs = [...byDir.keys()].sort();
+    const cache = await InferenceCache.open(context.workspaceRoot, rawOptions, dirs);
     // Names first: every project's L4 depends on every other project's L1 by name. A project whose name cannot be
     // read is left out of those lists (it has no targets to depend on) and fails on its own below.
     const names = new Map<string, string | Error>();
     for (const dir of dirs) {
       try {
-        names.set(dir, projectNameOf(context.workspaceRoot, dir));
+        names.set(dir, cache.name(dir, () => projectNameOf(context.workspaceRoot, dir)));
       } catch (err) {
         names.set(dir, err instanceof Error ? err : new Error(String(err)));
       }
@@ -204,18 +233,15 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       const name = names.get(dir)!;
       if (typeof name !== 'string') throw name;
       const nested = dirs.filter((d) => d.startsWith(dir + '/'));
-      return {
-        projects: {
-          [dir]: {
-            name,
-            root: dir,
-            projectType: 'library',
-            tags: [PYTHON_TAG],
-            targets: projectTargets(o, name, dir, nested, fp, inferredNames),
-            metadata: { targetGroups: targetGroups(o) },
-          },
-        },
-      };
+      const project = cache.project(dir, { name, nested, excluded, fp, inferredNames }, () => ({
+        name,
+        root: dir,
+        projectType: 'library',
+        tags: [PYTHON_TAG],
+        targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames),
+        metadata: { targetGroups: targetGroups(o) },
+      }));
+      return { projects: { [dir]: project } };
     };
 
     const repo = (): Array<readonly [string, CreateNodesResult]> => {
@@ -265,6 +291,8 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     } catch (err) {
       if (err instanceof AggregateCreateNodesError) err.partialResults.push(...repo());
       throw err;
+    } finally {
+      cache.write();
     }
   },
 ];

@@ -10,15 +10,11 @@
 import type { Diagnostic, EdgeKind, FileIr, IrEdge, IrNode, NodeKind, Span } from '../../ir/model';
 import { visibilityOf } from '../../ir/model';
 import { hashString } from '../../util/hash';
-import { decodePythonSource } from './decode';
 import { PY_BUILTINS } from './builtins';
 import { importGuard } from './imports';
 import { inferLiteralType } from './literal-types';
+import { ParserDamagedError, withParsedPython, type ParseFileOptions } from './parse-file';
 import {
-  checkParser,
-  deepestIndentation,
-  MAX_INDENT_LEVELS,
-  parsePython,
   ParseTimeoutError,
   type Language,
   type SyntaxNode,
@@ -138,8 +134,6 @@ const MAX_TEXT = 200;
  * deeper nesting than about 200 levels too).
  */
 export const MAX_SCOPE_DEPTH = 100;
-/** Parses of text with more indentation widths than this are followed by a canary check (see extractPython). */
-const SUSPICIOUS_INDENT_WIDTHS = 64;
 const MAX_DOC = 2000;
 const MAX_SYNTAX_DIAGNOSTICS = 20;
 
@@ -185,50 +179,21 @@ function docstringOf(body: SyntaxNode | null): string | undefined {
   return clip(out, MAX_DOC);
 }
 
-export interface ExtractOptions {
-  /** Time budget for parse + extraction of the file (ms); past it the file fails with a diagnostic. */
-  timeoutMs?: number;
-  /** Indentation widths above which the file is not parsed (default MAX_INDENT_LEVELS; raise it only to test). */
-  maxIndentLevels?: number;
-}
+/** Time budget for parse + extraction of the file (ms), and the indentation guard (see parse-file.ts). */
+export type ExtractOptions = ParseFileOptions;
 
-/** Parsing this file damaged the parser (the canary after it failed): its tree cannot be trusted. */
-export class ParserDamagedError extends Error {}
+export { ParserDamagedError };
 
 /** The extraction of one file ran past its time budget. */
 export class ExtractTimeoutError extends Error {}
 
 export function extractPython(file: string, module: string, bytes: Uint8Array, opts: ExtractOptions = {}): FileIr {
-  const decoded = decodePythonSource(bytes);
   const deadline = opts.timeoutMs !== undefined ? performance.now() + opts.timeoutMs : Infinity;
-  const x = new Extractor(file, module, decoded.text, deadline);
-  // Input that would overflow the grammar's scanner is never parsed (it would damage the parser for later files).
-  const maxLevels = opts.maxIndentLevels ?? MAX_INDENT_LEVELS;
-  const widths = deepestIndentation(decoded.text, maxLevels);
-  if (widths > maxLevels) {
-    decoded.diagnostics.push({
-      severity: 'error',
-      code: 'too-deep',
-      message: `indentation deeper than ${MAX_INDENT_LEVELS} levels (the grammar's scanner overflows on such input); indexed as an empty module`,
-    });
-    return x.runWithoutTree(decoded.encoding, decoded.diagnostics);
-  }
-  const tree = parsePython(decoded.text, { timeoutMs: opts.timeoutMs });
-  let ir: FileIr;
-  let suspicious: boolean;
-  try {
-    const root = tree.rootNode;
-    // What a damaged parser's output looks like (an empty or sparse tree), and input near what is known to damage
-    // it. Real code has a node every 5-30 characters; the stdlib's most indentation widths are 44.
-    suspicious = root.hasError || root.descendantCount * 64 < decoded.text.length || widths > SUSPICIOUS_INDENT_WIDTHS;
-    ir = x.run(root, decoded.encoding, decoded.diagnostics);
-  } finally {
-    tree.delete();
-  }
-  // The canary, after any suspicious parse: the parser must still give its known tree. If not, it has been
-  // replaced, and this file's own tree was made by a parser it was damaging.
-  if (suspicious && !checkParser()) throw new ParserDamagedError('parsing this file damaged the tree-sitter parser (replaced); its tree is not trusted');
-  return ir;
+  return withParsedPython(bytes, opts, (decoded, root) => {
+    const x = new Extractor(file, module, decoded.text, deadline);
+    // Input that would overflow the grammar's scanner is never parsed (it would damage the parser for later files).
+    return root ? x.run(root, decoded.encoding, decoded.diagnostics) : x.runWithoutTree(decoded.encoding, decoded.diagnostics);
+  });
 }
 
 export { ParseTimeoutError };

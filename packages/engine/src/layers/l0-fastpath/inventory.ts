@@ -56,6 +56,8 @@ export interface L0Options {
   excludeDirs?: readonly string[];
   /** Directory names skipped anywhere; default DEFAULT_EXCLUDED_DIRS (virtualenvs are found by `pyvenv.cfg`). */
   excludeNames?: readonly string[];
+  /** Globs of files skipped, relative to `projectDir` (see DiscoverOptions.excludedFiles). */
+  excludeFiles?: readonly string[];
   /**
    * Hash every file, never trusting mtime+size. The fast path assumes a changed file changes its mtime or size;
    * `cp -p`, `touch -r`, reproducible builds (SOURCE_DATE_EPOCH) and some checkouts restore an old mtime, so a
@@ -77,6 +79,7 @@ export async function runL0(opts: L0Options): Promise<Inventory> {
     extensions: opts.extensions ?? ['.py'],
     excludedDirs: opts.excludeDirs,
     excludedNames: opts.excludeNames,
+    excludedFiles: opts.excludeFiles,
   });
   removeStaleTemps(path.dirname(inventoryPath(opts.outDir)));
   const prev = readJsonOrUndefined<Inventory>(inventoryPath(opts.outDir));

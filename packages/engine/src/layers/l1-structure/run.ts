@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { addCounts, type Diagnostic, type EdgeCounts, type NodeCounts } from '../../ir/model';
-import { DEFAULT_FILE_TIMEOUT_MS, defaultWorkers, FilePool } from '../../pool/pool';
+import { DEFAULT_FILE_TIMEOUT_MS, L1_TASKS } from '../../pool/pool';
+import { runFileTasks } from '../../pool/run-tasks';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter, salvageStaleTemps, type StoredRecord } from '../../util/pack';
@@ -41,6 +42,8 @@ export interface L1Options {
   onProgress?: (done: number, total: number) => void;
   /** Directory names skipped anywhere (default: DEFAULT_EXCLUDED_DIRS); passed to L0 when it runs from here. */
   excludeNames?: readonly string[];
+  /** Globs of files skipped, relative to `projectDir`; passed to L0 when it runs from here. */
+  excludeFiles?: readonly string[];
   /** Parse + extraction budget per file (ms), default 20 s: past it the file fails with a diagnostic. */
   fileTimeoutMs?: number;
   /** Heap ceiling of each worker thread (MB), default 2048: a file that blows it fails alone. */
@@ -151,6 +154,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
       outDir: opts.outDir,
       excludeDirs: opts.excludeDirs,
       excludeNames: opts.excludeNames,
+      excludeFiles: opts.excludeFiles,
       verifyHashes: opts.verifyHashes,
     }));
 
@@ -330,41 +334,6 @@ function factsHashOf(rec: StoredRecord): string {
   return factsHash(JSON.parse(zlib.brotliDecompressSync(rec.stored).toString('utf8')) as FileFacts);
 }
 
-async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
-  if (todo.length === 0) return [];
-  let done = 0;
-  const progress = (n: number) => opts.onProgress?.((done += n), todo.length);
-  const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
-  if (workers <= 1 || todo.length < (opts.inProcessBelow ?? 16)) {
-    await initFileWork();
-    const out: FileResult[] = [];
-    for (const t of todo) {
-      const r = processFile(t);
-      out.push(r);
-      onBatch([r]);
-      progress(1);
-    }
-    return out;
-  }
-  // Big files first so one straggler does not finish alone at the end; small batches keep both cores busy.
-  const sized = todo.map((t) => ({ t, size: safeSize(t.abs) })).sort((a, b) => b.size - a.size);
-  const ordered = sized.map((s) => s.t);
-  const batchSize = Math.max(1, Math.min(16, Math.floor(todo.length / (workers * 16))));
-  const pool = new FilePool(workers, { workerMemoryMb: opts.workerMemoryMb, fileTimeoutMs: opts.fileTimeoutMs });
-  try {
-    return await pool.run(ordered, batchSize, (results) => {
-      onBatch(results);
-      progress(results.length);
-    });
-  } finally {
-    await pool.close();
-  }
-}
-
-function safeSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
-  }
+function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
+  return runFileTasks(L1_TASKS, { init: initFileWork, run: processFile }, todo, opts, onBatch);
 }

@@ -28,6 +28,8 @@ import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './sym
 import { ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_CALLBACK, T_INIT } from './valueflow/solver';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
+import { graphCounts, indexL4Lines, type GraphCounts } from './complete';
+import { addCounts } from '../../ir/model';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -54,6 +56,8 @@ export interface L4Stats {
   resolution: ResolutionStats;
   /** Value flow: facts loaded/extracted, the fixpoint's size and time, bounds hit. */
   flow?: FlowStats;
+  /** The project's edges in the repo graph by kind, and how many of each are resolved (as `codegraph export`). */
+  graph: GraphCounts;
   ms: number;
 }
 
@@ -93,6 +97,8 @@ export interface L4FileEntry {
   externals: string[];
   counts: FileCounts;
   resolution: ResolutionStats;
+  /** The file's edges in the repo graph (L1 edges with this layer's completions; complete.ts), by kind. */
+  graph: GraphCounts;
 }
 
 export interface L4Manifest {
@@ -243,11 +249,14 @@ export function depsOf(m: L4Manifest): DepsJson {
 function sumCounts(m: L4Manifest): Omit<L4Stats, 'files' | 'resolvedFiles' | 'reusedFiles' | 'ms'> {
   const c: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
   const resolution = emptyResolution();
+  const graph: GraphCounts = { edges: {}, resolved: {} };
   for (const e of Object.values(m.files)) {
     for (const k of Object.keys(c) as (keyof FileCounts)[]) c[k] += e.counts[k];
     addRates(resolution, e.resolution);
+    addCounts(graph.edges, e.graph.edges);
+    addCounts(graph.resolved, e.graph.resolved);
   }
-  return { ...c, resolution: finishResolution(resolution) };
+  return { ...c, resolution: finishResolution(resolution), graph };
 }
 
 /** Every L4 line of a project, file by file in path order (tests, exports). Requires initHash(). */
@@ -283,6 +292,8 @@ const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 class FileResolver {
   private stats: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
   private out: string[] = [];
+  /** The same lines as objects, for the graph counts. */
+  private lines: L4Line[] = [];
   /** L4 state of each L1 edge of the file (1 resolved, 2 external, 0 unresolved), for the resolution counts. */
   private states = new Map<string, number>();
   private file = '';
@@ -317,6 +328,7 @@ class FileResolver {
     this.scopes = new Map();
     this.sites = this.flow?.sitesOf(ref.file);
     this.out = [];
+    this.lines = [];
     this.states = new Map();
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
     this.run(nodes, edges);
@@ -326,6 +338,7 @@ class FileResolver {
       externals: [...this.externals].sort(),
       counts: this.stats,
       resolution: countFile(nodes, edges, this.states),
+      graph: graphCounts(edges, indexL4Lines(this.lines)),
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
     return { entry, text: this.out.join('\n') };
@@ -333,6 +346,7 @@ class FileResolver {
 
   private write(line: { edge: string; id: string; of?: string; unresolved?: true; external?: string; [k: string]: unknown }): void {
     this.out.push(JSON.stringify(line));
+    this.lines.push(line as L4Line);
     // A derived `__init__` call (`of`) is counted through the site of the edge it derives from.
     if (line.of === undefined) this.states.set(line.id, line.unresolved ? (line.external !== undefined ? 2 : 0) : 1);
   }

@@ -5,7 +5,7 @@
  * type, becomes a diagnostic: the other sources are still read.
  */
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, TomlError } from 'smol-toml';
 import { normalizeDist } from './pep508';
 import { declare, readText, relPath, type Parsed } from './sources';
 import type { DepGroup } from './types';
@@ -48,7 +48,8 @@ export function parsePyproject(root: string, projectDir: string): Parsed & { nam
   try {
     toml = parseToml(text) as Table;
   } catch (err) {
-    out.diagnostics.push({ file: source, message: `invalid TOML: ${String((err as Error).message ?? err).split('\n')[0]}` });
+    const at = err instanceof TomlError ? { line: err.line, column: err.column } : {};
+    out.diagnostics.push({ file: source, ...at, message: `invalid TOML: ${String((err as Error).message ?? err).split('\n')[0]}` });
     return out;
   }
   const lines = new LineFinder(text);

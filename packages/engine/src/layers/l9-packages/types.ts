@@ -25,6 +25,9 @@ export interface DeclaredDep {
 
 export interface PackageDiagnostic {
   file: string;
+  /** 1-based position of the problem, when the parser gives one (invalid TOML). */
+  line?: number;
+  column?: number;
   message: string;
 }
 

@@ -22,7 +22,8 @@ import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from '../l4-resolve/deps';
 import { AtomicLineWriter } from '../../util/line-writer';
-import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
+import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Manifest } from '../l4-resolve/run';
+import { graphEdges, parseL4Lines, type L4Completions } from '../l4-resolve/complete';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 import { PackReader } from '../../util/pack';
 import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
@@ -114,23 +115,6 @@ export interface GraphExportStats {
   ms: number;
 }
 
-type Completed = Extract<L4Line, { dst?: string }>;
-
-function parseL4(lines: readonly string[]): { byId: Map<string, L4Line>; derived: Map<string, Completed[]> } {
-  const byId = new Map<string, L4Line>();
-  const derived = new Map<string, Completed[]>();
-  for (const line of lines) {
-    if (!line) continue;
-    const r = JSON.parse(line) as L4Line;
-    if ('of' in r && r.of !== undefined) {
-      let list = derived.get(r.of);
-      if (!list) derived.set(r.of, (list = []));
-      list.push(r);
-    } else byId.set(r.id, r);
-  }
-  return { byId, derived };
-}
-
 /** Writes the whole graph of the given projects as JSON lines to `out`. */
 export async function exportGraph(o: { projects: readonly ProjectOut[]; out: string }): Promise<GraphExportStats> {
   const t0 = performance.now();
@@ -151,9 +135,8 @@ export async function exportGraph(o: { projects: readonly ProjectOut[]; out: str
           if (!ir) continue; // L4 reported it as unreadable; the rest of the repo is still exported
           const e4 = m.files[ref.file];
           const text = e4 ? l4.text(e4.key) : undefined;
-          const { byId, derived } = parseL4(text ? text.split('\n') : []);
           stats.files++;
-          writeFile(p.name, ir.nodes, ir.edges, byId, derived, out, stats, fileProject);
+          writeFile(p.name, ir.nodes, ir.edges, parseL4Lines(text ? text.split('\n') : []), out, stats, fileProject);
         }
       } finally {
         l1.close();
@@ -172,8 +155,7 @@ function writeFile(
   project: string,
   nodes: readonly IrNode[],
   edges: readonly IrEdge[],
-  byId: Map<string, L4Line>,
-  derived: Map<string, Completed[]>,
+  completions: L4Completions,
   out: AtomicLineWriter,
   stats: Omit<GraphExportStats, 'bytes' | 'ms'>,
   fileProject: Map<string, string>,
@@ -182,30 +164,11 @@ function writeFile(
     out.write(n);
     stats.nodes++;
   }
-  for (const e of edges) {
-    const r = byId.get(e.id);
-    if (r) {
-      if ('unresolved' in r) {
-        if (r.external !== undefined) (e.attrs ??= {}).external = r.external;
-      } else if (r.dst !== undefined || e.edge === 'IMPORTS') {
-        if (r.dst !== undefined) e.dst = r.dst;
-        e.target = r.target;
-        if (r.was !== undefined) e.edge = r.edge as IrEdge['edge'];
-        const attrs = (e.attrs ??= {});
-        delete attrs.resolution;
-        attrs.via = r.via;
-        if (r.file !== undefined) attrs.file = r.file;
-        stats.edgesResolvedByL4++;
-        if (r.file !== undefined && fileProject.has(r.file) && fileProject.get(r.file) !== project) stats.crossProjectEdges++;
-      }
-    }
-    out.write(e);
+  for (const g of graphEdges(edges, completions)) {
+    out.write(g.edge);
     stats.edges++;
-    for (const d of derived.get(e.id) ?? []) {
-      out.write({ edge: d.edge, id: d.id, src: d.src, dst: d.dst, target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) } });
-      if (d.file !== undefined && fileProject.get(d.file) !== project) stats.crossProjectEdges++;
-      stats.edges++;
-      stats.edgesResolvedByL4++;
-    }
+    if (!g.byL4) continue;
+    stats.edgesResolvedByL4++;
+    if (g.file !== undefined && fileProject.has(g.file) && fileProject.get(g.file) !== project) stats.crossProjectEdges++;
   }
 }

@@ -1,6 +1,8 @@
 export interface Schema {
   outputDir?: string;
   excludeDirs?: string[];
+  /** Globs of Python files to skip, relative to the project root (from the workspace's named input). */
+  excludeFiles?: string[];
   /** Worker threads for per-file work, at least 1 (an integer). Default: one per core. */
   workers?: number;
 }

@@ -1,7 +1,9 @@
 export interface Schema {
-  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l9' | 'index' | 'repo-index';
+  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l5' | 'l9' | 'index' | 'repo-index';
   outputDir?: string;
   excludeDirs?: string[];
+  /** Globs of Python files to skip, relative to the project root (from the workspace's named input). */
+  excludeFiles?: string[];
   /** Worker threads for per-file work, at least 1 (an integer). Default: one per core. */
   workers?: number;
   projects?: string[];

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatSummary, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoIndex, type Summary } from '@codegraph/engine';
+import { formatRepoSummary, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoIndex, type Summary } from '@codegraph/engine';
 import type { FederatedProject, PackagesReport } from '@codegraph/engine';
 import { scipPackage } from '../context';
 import { projectOutDir, repoOutDir } from '../../utils/options';
@@ -37,15 +37,11 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
   const dir = repoOutDir(context.root, outputDir);
   writeJsonAtomicSync(path.join(dir, 'summary.json'), repo);
   const idx = await writeRepoIndex({ projects: federation, outDir: dir, root: context.root });
-  console.log(formatSummary(repo));
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const { calls, references } = idx.resolution;
+  console.log(formatRepoSummary(repo));
   console.log(
-    `  cross-file (L4): call sites resolved ${pct(calls.fraction)} (${pct(calls.fractionInternal)} of non-external), references ${pct(references.fraction)}; ` +
-      `${idx.crossProjectImports} cross-project file imports, ${idx.cycles} import cycles`,
+    `  ${idx.crossProjectImports} cross-project file imports, ${idx.cycles} import cycles; ` +
+      `repo federation: ${path.relative(context.root, dir)}/projects.json (${idx.projects} projects, ${idx.files} files); whole-repo graph or SCIP: npx codegraph export --help`,
   );
-  console.log(`  repo federation: ${path.relative(context.root, dir)}/projects.json (${idx.projects} projects, ${idx.files} files); whole-repo graph or SCIP: npx codegraph export --help`);
-  for (const p of parts) console.log(`  - ${p.name}: ${p.files} files, ${p.loc} LOC, ${p.nodes} nodes, ${p.edges} edges`);
   // L9 findings, one line per project that has any.
   for (const o of federation) {
     const r = readJsonOrUndefined<PackagesReport>(packagesPath(o.outDir));

@@ -70,8 +70,16 @@ export interface SsaDef {
   name: string;
   kind: SsaDefKind;
   block: number;
-  /** Start index of the binding identifier; for `entry` and `phi`, -1. */
+  /**
+   * Start index of the binding identifier; for `entry` and `phi`, -1; also -1 for the implicit `del` of an
+   * `except ... as name` target at the normal end of its handler.
+   */
   at: number;
+  /**
+   * The binding is of a `global`/`nonlocal` name (or, in a comprehension, of a walrus target that binds in the
+   * enclosing scope): a store into another scope, not a local SSA value, so no read of this scope sees it.
+   */
+  outer?: true;
   /** `phi` only: the reaching definition along each incoming edge, in the order of `preds`. */
   args?: number[];
   preds?: number[];

@@ -1,7 +1,8 @@
 /**
  * Where L4 gets the value-flow facts of every file of a project and its dependencies.
  *
- * Until the L5 layer stores them (`l5/facts.pack`), L4 derives them itself: it parses the file (tree-sitter) and runs
+ * From L5 (`l5/facts.pack`, read through L5Reader) when the project has L5 output for that file under the same L1
+ * key. Otherwise (L5 not run, or older than L1) L4 derives them itself: it parses the file (tree-sitter) and runs
  * `extractFlowFacts`, caching the result in its own `l4/flow.pack` keyed by the file's L1 key (which covers the
  * content and the engine fingerprint), so a run after an edit parses only the edited files. Dependencies' facts are
  * cached in the same pack (L4 never writes another project's outputs).
@@ -17,6 +18,8 @@ import { extractFlowFacts, FLOW_FACTS_FORMAT, type FlowFacts } from '../../../la
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
+import { L5_FORMAT } from '../../l5-flow/run';
+import { L5Reader } from '../../l5-flow/stream';
 
 export const flowPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow.pack');
 
@@ -31,6 +34,8 @@ export interface FlowFile {
 
 export interface FlowSourceStats {
   files: number;
+  /** Read from L5's output. */
+  fromL5: number;
   extracted: number;
   reused: number;
   unreadable: string[];
@@ -50,7 +55,7 @@ export async function forEachFlowFacts(
   fn: (f: FlowFile) => void,
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
-  const stats: FlowSourceStats = { files: 0, extracted: 0, reused: 0, unreadable: [], ms: 0 };
+  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, unreadable: [], ms: 0 };
   const cachePath = flowPackPath(project.outDir);
   fs.mkdirSync(path.dirname(cachePath), { recursive: true });
   const prev = PackReader.open(cachePath);
@@ -62,11 +67,21 @@ export async function forEachFlowFacts(
       if (seen.has(p.name)) continue;
       seen.add(p.name);
       const l1 = L1Reader.open(p.outDir);
+      const l5 = L5Reader.tryOpen(p.outDir);
       try {
         for (const ref of l1.refs) {
           stats.files++;
           const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
           let facts: FlowFacts | undefined;
+          // L5 keys a file's records by (L5 format, L1 key): equal means L5 analysed the very text L1 did.
+          if (l5 && l5.key(ref.file) === hashString(`${L5_FORMAT}\0${ref.key}`)) {
+            const f = l5.facts(ref.file);
+            if (f?.format === FLOW_FACTS_FORMAT) {
+              stats.fromL5++;
+              fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key });
+              continue;
+            }
+          }
           const cached = prev?.text(key);
           if (cached !== undefined) {
             try {
@@ -94,6 +109,7 @@ export async function forEachFlowFacts(
         }
       } finally {
         l1.close();
+        l5?.close();
       }
     }
     pack.commit({ fsync: false });

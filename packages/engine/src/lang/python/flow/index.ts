@@ -1,0 +1,127 @@
+/**
+ * L5's per-file semantic IR: `buildFileFlow(root)` gives every scope of a parsed file its CFG (cfg.ts), dominator and
+ * post-dominator trees (dominators.ts) and SSA form (ssa.ts), under Python's scoping rules (scopes.ts).
+ *
+ * Scopes are processed breadth-first from a queue: a scope's builder hands back the scopes nested in it, so neither
+ * deep nesting of definitions nor of statements recurses. Budgets (statements per scope, scope depth) turn hostile
+ * input into `skipped` entries instead of time or stack blow-ups.
+ */
+import type { FileFlow, FlowEdgeKind, ScopeFlow } from './model';
+import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, type ChildScope, type RawFlow } from './cfg';
+import { csr, immediateDominators } from './dominators';
+import { localNames } from './scopes';
+import { buildSsa } from './ssa';
+import type { SyntaxNode } from '../parser';
+
+export * from './model';
+export { printScope, printCfg, printDominators, printSsa, printFileFlow } from './print';
+export { enclosingForFreeNames, localNames } from './scopes';
+
+export interface FlowOptions {
+  /** A scope with more statements than this is skipped (default 100,000). */
+  maxStatements?: number;
+  /** Scopes nested deeper than this (module = 0) are skipped with everything inside them (default 100). */
+  maxScopeDepth?: number;
+}
+
+export const DEFAULT_MAX_STATEMENTS = 100_000;
+export const DEFAULT_MAX_SCOPE_DEPTH = 100;
+
+interface Pending {
+  child: ChildScope | undefined;
+  parent: number;
+  depth: number;
+  qualName: string;
+}
+
+/** Builds the flow of every scope of a file. `root` is the tree's root (module) node; the text is read from it. */
+export function buildFileFlow(root: SyntaxNode, opts: FlowOptions = {}): FileFlow {
+  const text = root.text;
+  return buildFileFlowWithText(root, text, opts);
+}
+
+/** As buildFileFlow, with the source text the tree was parsed from (saves copying it out of wasm again). */
+export function buildFileFlowWithText(root: SyntaxNode, text: string, opts: FlowOptions = {}): FileFlow {
+  const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
+  const ctx = new FileContext(text, root, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
+  const scopes: ScopeFlow[] = [];
+  const skipped: NonNullable<FileFlow['skipped']> = [];
+  const queue: Pending[] = [{ child: undefined, parent: -1, depth: 0, qualName: '<module>' }];
+  const usedNames = new Map<string, number>();
+  try {
+    for (let qi = 0; qi < queue.length; qi++) {
+      const p = queue[qi]!;
+      const node = p.child ? p.child.node : root;
+      const span: [number, number] = [node.startIndex, node.endIndex];
+      if (p.depth > maxDepth) {
+        skipped.push({ name: p.qualName, span, reason: `nested deeper than ${maxDepth} scopes` });
+        continue;
+      }
+      const children: ChildScope[] = [];
+      const kind = p.child ? p.child.kind : 'module';
+      const builder = new ScopeBuilder(ctx, kind, children, p.child);
+      let raw: RawFlow;
+      try {
+        if (!p.child) raw = builder.buildModule(root);
+        else if (kind === 'function') raw = builder.buildFunction(node);
+        else if (kind === 'class') raw = builder.buildClass(node);
+        else if (kind === 'lambda') raw = builder.buildLambda(node);
+        else raw = builder.buildComprehension(node);
+      } catch (err) {
+        if (!(err instanceof BudgetExceeded)) throw err;
+        skipped.push({ name: p.qualName, span, reason: err.message });
+        continue;
+      }
+      const index = scopes.length;
+      scopes.push(scopeFlow(raw, kind, p.qualName, span, p.parent));
+      const prefix = p.child ? p.qualName + '.' : '';
+      for (const c of children) {
+        let q = prefix + c.name;
+        const seen = usedNames.get(q) ?? 0;
+        usedNames.set(q, seen + 1);
+        if (seen) q = `${q}#${seen + 1}`;
+        queue.push({ child: c, parent: index, depth: p.depth + 1, qualName: q });
+      }
+      // Drop the builder's references to the tree as soon as the scope is done.
+      queue[qi] = undefined as unknown as Pending;
+    }
+  } finally {
+    ctx.dispose();
+  }
+  return skipped.length ? { scopes, skipped } : { scopes };
+}
+
+function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [number, number], parent: number): ScopeFlow {
+  const nb = raw.stmts.length;
+  const succ = csr(nb, raw.eFrom, raw.eTo);
+  const pred = csr(nb, raw.eTo, raw.eFrom);
+  const dom = immediateDominators(nb, raw.entry, succ, pred);
+  const pdom = immediateDominators(nb, raw.exit, pred, succ);
+  const boundNames: string[] = [];
+  for (const id of raw.bound) boundNames.push(raw.names[id]!);
+  const locals = localNames(kind, boundNames, raw.globals, raw.nonlocals, raw.bindsOutside);
+  const { defs, uses } = buildSsa(raw, locals, dom.idom, succ, pred);
+  const blocks = raw.stmts.map((flat, id) => {
+    const stmts: Array<[number, number]> = [];
+    for (let i = 0; i < flat.length; i += 2) stmts.push([flat[i]!, flat[i + 1]!]);
+    return { id, stmts };
+  });
+  const edges = raw.eFrom.map((from, e) => ({ from, to: raw.eTo[e]!, kind: EDGE_KINDS[raw.eKind[e]!] as FlowEdgeKind }));
+  edges.sort((a, b) => a.from - b.from || a.to - b.to);
+  return {
+    kind,
+    name,
+    span,
+    parent,
+    entry: raw.entry,
+    exit: raw.exit,
+    blocks,
+    edges,
+    idom: Array.from(dom.idom),
+    ipdom: Array.from(pdom.idom),
+    globals: kind === 'module' ? [] : [...raw.globals].sort(),
+    nonlocals: [...raw.nonlocals].sort(),
+    defs,
+    uses,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The per-file unit of L5 work, run on a worker thread (or in-process for a handful of files): read the file L1
+ * indexed, check it is still the content L1 saw, parse it, build its control flow and SSA (lang/python/flow) and its
+ * value-flow facts (lang/python/valueflow), and compress both for the main thread to pack.
+ */
+import { buildFileFlowWithText, type FileFlow } from '../../lang/python/flow';
+import { extractFlowFacts } from '../../lang/python/valueflow';
+import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
+import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
+import { readConfined } from '../../project/discover';
+import { hashBytes } from '../../util/hash';
+import { storeRecord, type StoredRecord } from '../../util/pack';
+
+export interface FlowTask {
+  abs: string;
+  file: string;
+  module: string;
+  /** The file's content hash as L1 saw it: the positions in both layers must refer to the same text. */
+  hash: string;
+  /** The L5 key of the file's records. */
+  key: string;
+  timeoutMs?: number;
+}
+
+/** Sizes of a file's L5 output, summed into the manifest's totals. */
+export interface FlowCounts {
+  scopes: number;
+  blocks: number;
+  edges: number;
+  defs: number;
+  phis: number;
+  uses: number;
+  /** Scopes a budget left out (see FileFlow.skipped). */
+  skipped: number;
+}
+
+export interface FlowResult {
+  file: string;
+  key: string;
+  counts?: FlowCounts;
+  flow?: StoredRecord;
+  facts?: StoredRecord;
+  error?: string;
+  /** Says nothing about this file (the file changed since L1, its worker died with a batch-mate): retried next run. */
+  transient?: boolean;
+}
+
+export function countFlow(flow: FileFlow): FlowCounts {
+  const c: FlowCounts = { scopes: flow.scopes.length, blocks: 0, edges: 0, defs: 0, phis: 0, uses: 0, skipped: flow.skipped?.length ?? 0 };
+  for (const s of flow.scopes) {
+    c.blocks += s.blocks.length;
+    c.edges += s.edges.length;
+    c.uses += s.uses.length;
+    for (const d of s.defs) if (d.kind === 'phi') c.phis++;
+    else c.defs++;
+  }
+  return c;
+}
+
+export function processFlowFile(t: FlowTask): FlowResult {
+  const base: FlowResult = { file: t.file, key: t.key };
+  let bytes: Buffer;
+  try {
+    bytes = readConfined(t.abs.slice(0, t.abs.length - t.file.length), t.abs);
+  } catch (err) {
+    return { ...base, transient: true, error: `unreadable since L1: ${(err as Error).message}` };
+  }
+  if (hashBytes(bytes) !== t.hash) return { ...base, transient: true, error: 'changed since L1 indexed it: run L1 again' };
+  if (parserUnrecoverable) return { ...base, transient: true, error: 'parser unrecoverable in this worker' };
+  try {
+    const isPackage = t.file.endsWith('__init__.py');
+    return withParsedPython(bytes, { timeoutMs: t.timeoutMs }, (decoded, root) => {
+      const flow: FileFlow = root ? buildFileFlowWithText(root, decoded.text) : { scopes: [] };
+      const facts = root ? extractFlowFacts(root, { path: t.file, module: t.module, isPackage }, flow) : {};
+      return { ...base, counts: countFlow(flow), flow: storeRecord(JSON.stringify(flow)), facts: storeRecord(JSON.stringify(facts)) };
+    });
+  } catch (err) {
+    return failure(base, err);
+  }
+}
+
+/** Set in a worker whose parser cannot be repaired: the pool must replace the thread. */
+export let parserUnrecoverable = false;
+
+function failure(r: FlowResult, err: unknown): FlowResult {
+  const message = (err as Error)?.message ?? String(err);
+  if (err instanceof ParserUnrecoverableError) {
+    parserUnrecoverable = true;
+    return { ...r, transient: true, error: `parser unrecoverable: ${message}` };
+  }
+  const code =
+    err instanceof ParseTimeoutError ? 'time-budget' : err instanceof ParserTrapError ? 'parser-trap' : err instanceof ParserDamagedError ? 'parser-damaged' : 'flow-failed';
+  return { ...r, error: `${code}: ${message}` };
+}
+
+/** For the pool: a file whose worker died. */
+export function flowWorkerFailure(t: FlowTask, message: string): FlowResult {
+  return { file: t.file, key: t.key, error: message };
+}

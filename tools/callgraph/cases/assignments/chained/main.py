@@ -1,0 +1,11 @@
+def target():
+    return 1
+
+
+def run():
+    a = b = target
+    a()
+    b()
+
+
+run()

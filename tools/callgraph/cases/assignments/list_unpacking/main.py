@@ -1,0 +1,15 @@
+def one():
+    return 1
+
+
+def two():
+    return 2
+
+
+def run():
+    [a, b] = [one, two]
+    b()
+    a()
+
+
+run()

@@ -1,0 +1,12 @@
+def target():
+    return 1
+
+
+alias = target
+
+
+def run():
+    return alias()
+
+
+run()

@@ -1,0 +1,10 @@
+def target():
+    return 1
+
+
+def run():
+    alias = target
+    return alias()
+
+
+run()

@@ -1,0 +1,9 @@
+def greet():
+    return "hi"
+
+
+def main():
+    greet()
+
+
+main()

@@ -1,0 +1,9 @@
+def first():
+    return second()
+
+
+def second():
+    return 2
+
+
+first()

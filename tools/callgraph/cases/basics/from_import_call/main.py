@@ -1,0 +1,8 @@
+from util import helper
+
+
+def run():
+    return helper()
+
+
+run()

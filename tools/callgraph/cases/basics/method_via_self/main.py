@@ -1,0 +1,9 @@
+class Greeter:
+    def hello(self):
+        return self.name()
+
+    def name(self):
+        return "x"
+
+
+Greeter().hello()

@@ -1,0 +1,5 @@
+def apply(fn, value):
+    return fn(value)
+
+
+apply(len, "abc")

@@ -1,0 +1,6 @@
+def decode():
+    raw = b"abc"
+    return raw.decode()
+
+
+decode()

@@ -1,0 +1,5 @@
+def title(name):
+    return f"dr {name}".title()
+
+
+title("who")

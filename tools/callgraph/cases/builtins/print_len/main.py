@@ -1,0 +1,5 @@
+def run(items):
+    print(len(items))
+
+
+run([1, 2])

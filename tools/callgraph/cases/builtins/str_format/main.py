@@ -1,0 +1,5 @@
+def render(name):
+    return "Hello, {}".format(name)
+
+
+render("ada")

@@ -1,0 +1,5 @@
+def normalize(text: str):
+    return " ".join(text.split())
+
+
+normalize("a   b")

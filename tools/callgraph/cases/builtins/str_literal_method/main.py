@@ -1,0 +1,5 @@
+def words():
+    return "a b c".split()
+
+
+words()

@@ -1,0 +1,6 @@
+def shout(text):
+    s = "hello"
+    return s.upper().strip()
+
+
+shout("x")

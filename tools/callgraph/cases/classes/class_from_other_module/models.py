@@ -1,0 +1,6 @@
+class Order:
+    def __init__(self, amount):
+        self.amount = amount
+
+    def total(self):
+        return self.amount

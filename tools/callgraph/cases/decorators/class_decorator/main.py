@@ -1,0 +1,12 @@
+def tag(cls):
+    cls.tagged = True
+    return cls
+
+
+@tag
+class Model:
+    def __init__(self):
+        self.x = 1
+
+
+Model()

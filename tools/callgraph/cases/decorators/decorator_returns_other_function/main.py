@@ -1,0 +1,14 @@
+def replacement():
+    return "replaced"
+
+
+def swap(fn):
+    return replacement
+
+
+@swap
+def original():
+    return "original"
+
+
+original()

@@ -1,0 +1,9 @@
+from decos import logged
+
+
+@logged
+def work():
+    return 1
+
+
+work()

@@ -1,0 +1,10 @@
+def register(fn):
+    return fn
+
+
+@register
+def task():
+    return 1
+
+
+task()

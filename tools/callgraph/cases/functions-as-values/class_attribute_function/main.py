@@ -1,0 +1,12 @@
+def ping():
+    return "pong"
+
+
+class Service:
+    action = staticmethod(ping)
+
+    def run(self):
+        return self.action()
+
+
+Service().run()

@@ -1,0 +1,6 @@
+def run():
+    double = lambda x: x * 2
+    return double(3)
+
+
+run()

@@ -1,0 +1,13 @@
+def target():
+    return 1
+
+
+def pick():
+    return target
+
+
+def run():
+    return pick()()
+
+
+run()

@@ -1,0 +1,10 @@
+def only():
+    return 1
+
+
+def run():
+    for fn in {only}:
+        fn()
+
+
+run()

@@ -1,0 +1,8 @@
+from tools import hammer as hit
+
+
+def run():
+    return hit()
+
+
+run()

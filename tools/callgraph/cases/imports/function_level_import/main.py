@@ -1,0 +1,7 @@
+def run():
+    from tools import hammer
+
+    return hammer()
+
+
+run()

@@ -1,0 +1,8 @@
+import tools as t
+
+
+def run():
+    return t.hammer()
+
+
+run()

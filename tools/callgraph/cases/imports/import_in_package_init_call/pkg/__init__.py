@@ -1,0 +1,5 @@
+from pkg.engine import boot
+
+
+def start():
+    return boot()

@@ -1,0 +1,8 @@
+import tools
+
+
+def run():
+    return tools.hammer()
+
+
+run()

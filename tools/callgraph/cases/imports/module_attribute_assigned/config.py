@@ -1,0 +1,5 @@
+def default_handler():
+    return "default"
+
+
+handler = default_handler

@@ -1,0 +1,9 @@
+import config
+
+
+def custom():
+    return "custom"
+
+
+def install():
+    config.handler = custom

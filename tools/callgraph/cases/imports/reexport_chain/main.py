@@ -1,0 +1,8 @@
+import outer
+
+
+def run():
+    return outer.compute()
+
+
+run()

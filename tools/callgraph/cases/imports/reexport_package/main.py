@@ -1,0 +1,8 @@
+from pkg import compute
+
+
+def run():
+    return compute()
+
+
+run()

@@ -1,0 +1,8 @@
+from pkg import api
+
+
+def run():
+    return api.entry()
+
+
+run()

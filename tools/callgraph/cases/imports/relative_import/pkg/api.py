@@ -1,0 +1,5 @@
+from .core import compute
+
+
+def entry():
+    return compute()

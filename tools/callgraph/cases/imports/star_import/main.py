@@ -1,0 +1,8 @@
+from helpers import *
+
+
+def run():
+    return helper()
+
+
+run()

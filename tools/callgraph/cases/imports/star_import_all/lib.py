@@ -1,0 +1,9 @@
+__all__ = ["other"]
+
+
+def public():
+    return "lib"
+
+
+def other():
+    return 1

@@ -1,0 +1,12 @@
+from lib import *
+
+
+def public():
+    return "main"
+
+
+def run():
+    return public()
+
+
+run()

@@ -1,0 +1,9 @@
+__all__ = ["different"]
+
+
+def shared():
+    return "second"
+
+
+def different():
+    return 0

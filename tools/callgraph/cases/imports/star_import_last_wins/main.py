@@ -1,0 +1,9 @@
+from first import *
+from second import *
+
+
+def run():
+    return shared()
+
+
+run()

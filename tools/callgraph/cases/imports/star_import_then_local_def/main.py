@@ -1,0 +1,12 @@
+from helpers import *
+
+
+def helper():
+    return "local"
+
+
+def run():
+    return helper()
+
+
+run()
