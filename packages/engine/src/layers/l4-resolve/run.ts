@@ -26,7 +26,7 @@ import { Resolver, viaOf, type Res } from './resolver';
 import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
-import { T_CALLBACK, T_INIT } from './valueflow/solver';
+import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
 import { graphCounts, indexL4Lines, type GraphCounts } from './complete';
 import { addCounts } from '../../ir/model';
@@ -82,8 +82,11 @@ export type L4Line =
        * a call site, the call a decorator application makes — the L1 edge it derives from.
        */
       of?: string;
+      /** A call Python makes implicitly (no L1 edge: `for` → `__iter__`, `a + b` → `__add__`): its span. */
+      implicit?: true;
+      span?: number[];
     }
-  | { edge: string; id: string; unresolved: true; external?: string };
+  | { edge: string; id: string; unresolved: true; external?: string; target?: string; via?: string };
 
 /** Per-file counters of L4's work. */
 type FileCounts = Pick<L4Stats, 'imports' | 'importsResolved' | 'importsExternal' | 'edgesConsidered' | 'edgesResolved'>;
@@ -284,6 +287,18 @@ export function forEachResolved(outDir: string, fn: (file: string, lines: string
   }
 }
 
+const SCOPE_KINDS = new Set(['Module', 'Class', 'Function', 'Method', 'Lambda']);
+
+/** Whether span a contains span b ([line, col, endLine, endCol]). */
+function contains(a: readonly number[], b: readonly number[]): boolean {
+  const startsBefore = a[0]! < b[0]! || (a[0] === b[0] && a[1]! <= b[1]!);
+  const endsAfter = a[2]! > b[2]! || (a[2] === b[2] && a[3]! >= b[3]!);
+  return startsBefore && endsAfter;
+}
+
+/** Decorators that keep the function callable as itself (or are modelled by name): no reason to ask value flow. */
+const TRANSPARENT_DECORATORS = /^(staticmethod|classmethod|property|[\w.]*\.setter|[\w.]*\.getter|[\w.]*\.deleter|(functools\.)?(lru_cache|cache|cached_property|wraps)(\(.*\))?|abc\.abstractmethod|abstractmethod|(typing\.)?overload|override|dataclass(\(.*\))?|(dataclasses\.)?dataclass(\(.*\))?)$/;
+
 const RESOLVABLE = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 
@@ -311,6 +326,8 @@ class FileResolver {
   private parents = new Map<string, string>();
   /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
   private valueHolders = new Set<string>();
+  /** Definitions of the file under a decorator that may replace them. */
+  private decorated = new Set<string>();
 
   constructor(
     private readonly r: Resolver,
@@ -354,9 +371,12 @@ class FileResolver {
   run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
     this.parents = new Map();
     this.valueHolders = new Set();
+    this.decorated = new Set();
     for (const n of nodes) {
       if (n.parent !== undefined) this.parents.set(n.id, n.parent);
       if (n.node === 'Variable' || n.node === 'Parameter') this.valueHolders.add(n.id);
+      const decos = n.attrs?.decorators;
+      if (Array.isArray(decos) && decos.some((d) => !TRANSPARENT_DECORATORS.test(String(d)))) this.decorated.add(n.id);
       if (n.node === 'Import') this.imports.set(n.id, n);
       else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
     }
@@ -368,9 +388,13 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
-      else if (kind === 'CALLS' && e.dst !== undefined && this.valueHolders.has(e.dst) && this.sites && this.completeByFlow(e)) this.stats.edgesConsidered++;
+      else if (kind === 'CALLS' && e.dst !== undefined && this.flowKnowsBetter(e)) {
+        const ts = this.flowTargets(e);
+        if (ts && this.completeByFlow(e, ts)) this.stats.edgesConsidered++;
+      }
       if (kind === 'DECORATES' && this.sites) this.onDecorator(e);
     }
+    this.implicitCalls(nodes);
   }
 
   private addDep(fileIdx: number | undefined): void {
@@ -444,35 +468,78 @@ class FileResolver {
       [r, base] = name !== undefined ? [this.r.resolve(name), 'star'] : [UNRESOLVED, ''];
     }
     // What names alone resolve stays (precision); what they leave open, value flow may answer.
-    if (r.k !== 'def' && (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') && this.completeByFlow(e)) return;
-    if (base === '') this.unresolved(e, r);
-    else this.complete(e, r, base);
+    const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
+    if (r.k !== 'def' && ts && this.completeByFlow(e, ts)) return;
+    if (base === '') {
+      const ext = r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
+      if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
+      else this.unresolved(e, r);
+    } else this.complete(e, r, base);
+    if (ts) this.derivedByFlow(e, ts, false);
   }
 
-  /** The value-flow targets of a call site L1 and the resolver left open: one line per target. */
-  private completeByFlow(e: IrEdge): boolean {
-    const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
-    if (!ts) return false;
-    const direct = ts.filter((t) => t.how !== T_INIT && t.id !== undefined);
-    if (!direct.length) {
-      const ext = ts.find((t) => t.external !== undefined);
-      if (!ext) return false;
-      this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, via: 'flow' });
-      return true;
-    }
+  /**
+   * Calls L1 resolved by name where what is called depends on values: a variable or parameter (`self.cb()`), a
+   * method through `self`/`cls` (the receiver may be a subclass instance), `super()` (the receiver's MRO, not the
+   * class's), a function or class replaced by a decorator. Value flow answers those when it has an answer.
+   */
+  private flowKnowsBetter(e: IrEdge): boolean {
+    if (this.valueHolders.has(e.dst!)) return true;
+    const callee = e.callee ?? '';
+    if (callee.startsWith('super()') || /^(self|cls)\.\w+$/.test(callee)) return true;
+    return this.decorated.has(e.dst!);
+  }
+
+  private flowTargets(e: IrEdge): FlowTarget[] | undefined {
+    return e.span ? this.sites?.get(e.span.join(',')) : undefined;
+  }
+
+  /**
+   * A call site answered by value flow: its first direct target on the edge's own line, the others derived (`of`),
+   * then the `__init__`s and callbacks it runs. False when flow has no direct target in the corpus.
+   */
+  private completeByFlow(e: IrEdge, ts: FlowTarget[]): boolean {
+    const direct = ts.filter((t) => t.how === T_DIRECT && t.id !== undefined);
+    if (!direct.length) return false;
     this.stats.edgesResolved++;
     direct.forEach((t, i) => {
       const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
-      const how = t.how === T_CALLBACK ? 'flow-callback' : 'flow';
-      const common = { src: e.src, dst: t.id, target: t.fqn, via: how, kind: t.kind, ...(t.file !== this.file ? { file: t.file } : {}) };
+      const common = { src: e.src, dst: t.id, target: t.fqn, via: 'flow', kind: t.kind, ...this.fileOfTarget(t) };
       if (i === 0) this.write({ edge, id: e.id, ...common, ...(edge !== e.edge ? { was: e.edge } : {}) });
       else this.write({ edge, id: hashString(`${e.id}\0flow\0${t.id}`), ...common, of: e.id });
     });
-    for (const t of ts) {
-      if (t.how !== T_INIT || t.id === undefined) continue;
-      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0__init__\0${t.id}`), src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, of: e.id, ...(t.file !== this.file ? { file: t.file } : {}) });
-    }
+    this.derivedByFlow(e, ts, true);
     return true;
+  }
+
+  /** The calls a site makes besides its callee: `__init__` of what it instantiates (when `withInit`), callbacks. */
+  private derivedByFlow(e: IrEdge, ts: FlowTarget[], withInit: boolean): void {
+    for (const t of ts) {
+      if (t.id === undefined || t.how === T_DIRECT || (t.how === T_INIT && !withInit)) continue;
+      const [tag, via] = t.how === T_INIT ? ['__init__', 'init'] : ['callback', 'flow-callback'];
+      this.write({ edge: t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS', id: hashString(`${e.id}\0${tag}\0${t.id}`), src: e.src, dst: t.id, target: t.fqn, via, kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
+    }
+  }
+
+  private fileOfTarget(t: FlowTarget): { file?: string } {
+    return t.file !== undefined && t.file !== this.file ? { file: t.file } : {};
+  }
+
+  /** Calls Python makes implicitly (no L1 edge): lines of their own with the span, from the innermost scope. */
+  private implicitCalls(nodes: readonly IrNode[]): void {
+    const sites = this.flow?.implicitOf(this.file) ?? [];
+    if (!sites.length) return;
+    const scopes = nodes.filter((n) => SCOPE_KINDS.has(n.node));
+    for (const { span, targets } of sites) {
+      let src: IrNode | undefined;
+      for (const n of scopes) if (contains(n.span, span) && (!src || contains(src.span, n.span))) src = n;
+      if (!src) continue;
+      for (const t of targets) {
+        const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+        const id = hashString(`${this.file}\0${span.join(',')}\0${t.how}\0${t.id}`);
+        this.write({ edge, id, src: src.id, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-implicit', kind: t.kind, span, implicit: true, ...this.fileOfTarget(t) });
+      }
+    }
   }
 
   /** `@d def f`: applying d is a call of d (and of what d returns when d is a factory) by the enclosing scope. */
@@ -481,7 +548,7 @@ class FileResolver {
     const src = this.parents.get(e.src) ?? e.src;
     for (const t of ts ?? []) {
       if (t.id === undefined || t.how === T_INIT) continue;
-      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: 'flow-decorator', kind: t.kind, of: e.id, ...(t.file !== this.file ? { file: t.file } : {}) });
+      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
     }
   }
 

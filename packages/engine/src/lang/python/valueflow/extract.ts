@@ -16,11 +16,13 @@ import { PY_BUILTINS } from '../builtins';
 import type { FileFlow } from '../flow/model';
 import {
   FLOW_FACTS_FORMAT,
+  FN_ASYNC,
   FN_GENERATOR,
   FN_LAMBDA,
   Op,
   SITE_CALL,
   SITE_DECORATOR,
+  SITE_IMPLICIT,
   type ArgFact,
   type ClassFact,
   type Constraint,
@@ -241,35 +243,42 @@ class FlowExtractor {
         const right = n.childForFieldName('right');
         const left = n.childForFieldName('left');
         if (right && left) {
-          const it = this.expr(right, s);
+          const xs = this.expr(right, s);
           const el = this.temp();
-          this.emit(Op.Elem, el, it);
+          this.emit(Op.Elem, el, xs);
+          // `for x in obj`: iter(obj) then next(it) on user classes (`async for`: __aiter__/__anext__).
+          const isAsync = n.firstChild?.type === 'async';
+          const site = this.site(right, SITE_IMPLICIT);
+          const it = this.temp();
+          this.emit(Op.Implicit, it, site, xs, [isAsync ? '__aiter__' : '__iter__'], []);
+          this.emit(Op.Implicit, el, site, it, [isAsync ? '__anext__' : '__next__'], []);
           this.assign(left, el, s);
         }
         for (const c of n.namedChildren) if (c && c !== left && c !== right) this.stmt(c, s);
         return;
       }
-      case 'with_statement':
+      case 'with_statement': {
+        const isAsync = n.firstChild?.type === 'async';
         for (const c of n.namedChildren) {
           if (c?.type === 'with_clause') {
             for (const item of c.namedChildren) {
               const value = item?.childForFieldName('value');
               if (!value) continue;
-              if (value.type === 'as_pattern') {
-                const ctx = value.firstNamedChild;
-                const target = value.childForFieldName('alias')?.firstNamedChild;
-                const v = ctx ? this.expr(ctx, s) : this.temp();
-                // `with C() as x`: x is what `__enter__` returns; `self` for the common `return self`.
-                const entered = this.temp();
-                const enter = this.temp();
-                this.emit(Op.Attr, enter, v, '__enter__');
-                this.emit(Op.Call, entered, -1, enter, []);
-                if (target) this.assign(target, entered, s);
-              } else this.expr(value, s);
+              const ctx = value.type === 'as_pattern' ? value.firstNamedChild : value;
+              const target = value.type === 'as_pattern' ? value.childForFieldName('alias')?.firstNamedChild : undefined;
+              if (!ctx) continue;
+              const v = this.expr(ctx, s);
+              // `with C() as x`: x is what `__enter__` returns; `__exit__` runs on the way out.
+              const site = this.site(ctx, SITE_IMPLICIT);
+              const entered = this.temp();
+              this.emit(Op.Implicit, entered, site, v, [isAsync ? '__aenter__' : '__enter__'], []);
+              this.emit(Op.Implicit, this.temp(), site, v, [isAsync ? '__aexit__' : '__exit__'], []);
+              if (target) this.assign(target, entered, s);
             }
           } else if (c) this.stmt(c, s);
         }
         return;
+      }
       case 'except_clause':
         for (const c of n.namedChildren) {
           if (!c) continue;
@@ -286,9 +295,28 @@ class FlowExtractor {
           else this.expr(c, s);
         }
         return;
-      case 'raise_statement':
-      case 'assert_statement':
+      case 'raise_statement': {
+        const e = n.firstNamedChild;
+        if (e && e.type !== 'call') this.emit(Op.Implicit, this.temp(), this.site(e, SITE_IMPLICIT), this.expr(e, s), ['<new>'], []);
+        for (const c of n.namedChildren) if (c && c !== e) this.expr(c, s);
+        if (e?.type === 'call') this.expr(e, s);
+        return;
+      }
       case 'delete_statement':
+        for (const t of n.namedChildren) {
+          const items = t?.type === 'expression_list' ? t.namedChildren : [t];
+          for (const x of items) {
+            if (x?.type !== 'subscript') {
+              if (x) this.expr(x, s);
+              continue;
+            }
+            const obj = x.childForFieldName('value');
+            const subs = x.namedChildren.filter((c) => c && c !== obj).map((c) => this.expr(c!, s));
+            if (obj) this.emit(Op.Implicit, this.temp(), this.site(x, SITE_IMPLICIT), this.expr(obj, s), ['__delitem__'], subs);
+          }
+        }
+        return;
+      case 'assert_statement':
       case 'print_statement':
       case 'exec_statement':
         for (const c of n.namedChildren) if (c) this.expr(c, s);
@@ -406,6 +434,7 @@ class FlowExtractor {
     if (params) fact[1] = this.params(params, s, fs, fqn);
     if (fs.methodOf !== undefined && fact[1].length) fs.selfName = fact[1][0]![0];
     const body = n.childForFieldName('body');
+    if (n.firstChild?.type === 'async') fact[2] |= FN_ASYNC;
     if (body) {
       if (containsYield(body)) fact[2] |= FN_GENERATOR;
       this.block(body, fs);
@@ -533,8 +562,12 @@ class FlowExtractor {
       case 'subscript': {
         const obj = t.childForFieldName('value');
         const sub = t.childForFieldName('subscript');
-        if (sub) this.expr(sub, s);
-        if (obj) this.emit(Op.StoreElem, this.expr(obj, s), v);
+        const k = sub ? this.expr(sub, s) : this.temp();
+        if (obj) {
+          const o = this.expr(obj, s);
+          this.emit(Op.StoreElem, o, v);
+          this.emit(Op.Implicit, this.temp(), this.site(t, SITE_IMPLICIT), o, ['__setitem__'], [k, v]);
+        }
         return;
       }
       case 'pattern_list':
@@ -613,7 +646,10 @@ class FlowExtractor {
         const litType = obj ? LITERAL_TYPES[obj.type] : undefined;
         const o = litType !== undefined ? this.lit(litType) : obj ? this.expr(obj, s) : this.temp();
         const v = this.temp();
-        if (attr) this.emit(Op.Attr, v, o, attr.text);
+        // A read that is not a call's callee may run a property getter: it gets a site (the attribute name's span).
+        const calleeOf = n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n);
+        if (attr && !calleeOf) this.emit(Op.Attr, v, o, attr.text, this.site(attr, SITE_IMPLICIT));
+        else if (attr) this.emit(Op.Attr, v, o, attr.text);
         return v;
       }
       case 'call':
@@ -630,6 +666,9 @@ class FlowExtractor {
           const el = this.temp();
           this.emit(Op.Elem, el, v);
           this.emit(Op.StoreElem, old, el);
+          const op = n.childForFieldName('operator')?.type ?? '';
+          const dunder = BINARY_DUNDERS[op.slice(0, -1)];
+          if (dunder) this.emit(Op.Implicit, old, this.site(n, SITE_IMPLICIT), old, [`__i${dunder.slice(2)}`, dunder], [v]);
           this.assign(left, old, s);
         }
         return v;
@@ -660,10 +699,6 @@ class FlowExtractor {
         for (const c of n.namedChildren) if (c) this.emit(Op.Copy, v, this.expr(c, s));
         return v;
       }
-      case 'await': {
-        const inner = n.firstNamedChild;
-        return inner ? this.expr(inner, s) : this.temp();
-      }
       case 'lambda':
         return this.lambda(n, s);
       case 'yield': {
@@ -686,10 +721,12 @@ class FlowExtractor {
       }
       case 'subscript': {
         const val = n.childForFieldName('value');
-        for (const c of n.namedChildren) if (c && c !== val) this.expr(c, s);
+        const subs: number[] = [];
+        for (const c of n.namedChildren) if (c && c !== val) subs.push(this.expr(c, s));
         const o = val ? this.expr(val, s) : this.temp();
         const v = this.temp();
         this.emit(Op.Elem, v, o);
+        this.emit(Op.Implicit, v, this.site(n, SITE_IMPLICIT), o, ['__getitem__', '__class_getitem__'], subs.slice(0, 1));
         // `Foo[int]` (a generic alias) is still Foo.
         if (val && /^[A-Z]/.test(val.text.split('.').pop() ?? '')) this.emit(Op.Copy, v, o);
         return v;
@@ -740,15 +777,60 @@ class FlowExtractor {
       case 'string':
       case 'concatenated_string':
         for (const c of n.descendantsOfType('interpolation')) if (c) for (const e of c.namedChildren) if (e && isExpression(e)) this.expr(e, s);
-        return this.temp();
+        return this.lit('str');
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+        return this.lit(LITERAL_TYPES[n.type]!);
       case 'binary_operator': {
         const l = n.childForFieldName('left');
         const r = n.childForFieldName('right');
         const lv = l ? this.expr(l, s) : this.temp();
-        if (r) this.expr(r, s);
+        const rv = r ? this.expr(r, s) : this.temp();
         // `a + b` on lists/strings: the result is of the left operand's kind (elements flow approximately).
         const v = this.temp();
         if (l && (l.type === 'list' || l.type === 'string' || l.type === 'tuple')) this.emit(Op.Copy, v, lv);
+        const dunder = BINARY_DUNDERS[n.childForFieldName('operator')?.type ?? ''];
+        if (dunder) this.emit(Op.Implicit, v, this.site(n, SITE_IMPLICIT), lv, [dunder], [rv]);
+        return v;
+      }
+      case 'unary_operator': {
+        const a = n.childForFieldName('argument');
+        const av = a ? this.expr(a, s) : this.temp();
+        const dunder = UNARY_DUNDERS[n.childForFieldName('operator')?.type ?? ''];
+        const v = this.temp();
+        if (dunder) this.emit(Op.Implicit, v, this.site(n, SITE_IMPLICIT), av, [dunder], []);
+        return v;
+      }
+      case 'comparison_operator': {
+        const operands: number[] = [];
+        const ops: string[] = [];
+        let pendingNot = false;
+        for (const c of n.children) {
+          if (!c) continue;
+          if (c.isNamed) operands.push(this.expr(c, s));
+          else if (c.type === 'not') pendingNot = true;
+          else {
+            ops.push(pendingNot && c.type === 'in' ? 'not in' : c.type);
+            pendingNot = false;
+          }
+        }
+        const site = this.site(n, SITE_IMPLICIT);
+        ops.forEach((op, i) => {
+          const a = operands[i];
+          const b = operands[i + 1];
+          if (a === undefined || b === undefined) return;
+          if (op === 'in' || op === 'not in') this.emit(Op.Implicit, this.temp(), site, b, ['__contains__'], [a]);
+          else if (COMPARE_DUNDERS[op]) this.emit(Op.Implicit, this.temp(), site, a, [COMPARE_DUNDERS[op]!], [b]);
+        });
+        return this.temp();
+      }
+      case 'await': {
+        const inner = n.firstNamedChild;
+        const v = this.temp();
+        if (inner) this.emit(Op.Attr, v, this.expr(inner, s), '<await>');
         return v;
       }
       case 'list_splat':
@@ -872,6 +954,16 @@ class FlowExtractor {
     return cur?.kind === 'function' ? cur : undefined;
   }
 }
+
+const BINARY_DUNDERS: Record<string, string> = {
+  '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__', '%': '__mod__',
+  '**': '__pow__', '@': '__matmul__', '&': '__and__', '|': '__or__', '^': '__xor__', '<<': '__lshift__',
+  '>>': '__rshift__',
+};
+const UNARY_DUNDERS: Record<string, string> = { '-': '__neg__', '+': '__pos__', '~': '__invert__' };
+const COMPARE_DUNDERS: Record<string, string> = {
+  '<': '__lt__', '>': '__gt__', '<=': '__le__', '>=': '__ge__', '==': '__eq__', '!=': '__ne__',
+};
 
 const EXPRESSION_TYPES = new Set([
   'identifier', 'attribute', 'call', 'subscript', 'list', 'tuple', 'set', 'dictionary', 'list_comprehension',

@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-1';
+export const FLOW_FACTS_FORMAT = 'vf-2';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
@@ -19,6 +19,8 @@ export type ParamFact = [string, ParamKind];
 
 export const FN_GENERATOR = 1;
 export const FN_LAMBDA = 2;
+/** `async def` (not a generator): calling it makes a coroutine; `await` on it gives what it returns. */
+export const FN_ASYNC = 4;
 
 /** A function, method or lambda: [fqn, params, flags (FN_*), line, column of its name (lambda: of `lambda`)]. */
 export type FuncFact = [string, ParamFact[], number, number, number];
@@ -29,6 +31,8 @@ export type ClassFact = [string, number[], string[], number, number];
 /** What a call site is in L1 terms: 0 a call expression (CALLS/INSTANTIATES edge), 1 a decorator application (DECORATES edge). */
 export const SITE_CALL = 0;
 export const SITE_DECORATOR = 1;
+/** A call Python makes implicitly (`for` → `__iter__`, `a + b` → `__add__`, `raise C`, a property read): no L1 edge. */
+export const SITE_IMPLICIT = 2;
 
 /** A site: [line, column, end line, end column, kind] — the span L1 gives the site's edge. */
 export type SiteFact = [number, number, number, number, number];
@@ -50,7 +54,7 @@ export const enum Op {
   From = 3,
   /** [Copy, dst, src] */
   Copy = 4,
-  /** [Attr, dst, src, name] — dst ⊇ src.name */
+  /** [Attr, dst, src, name, site?] — dst ⊇ src.name; with a site (an attribute read), a property getter run there is a call. */
   Attr = 5,
   /** [Store, obj, name, src] — obj.name ⊇ src */
   Store = 6,
@@ -72,9 +76,15 @@ export const enum Op {
   Super = 14,
   /** [Deco, dst, site, decorator, decorated] — `@d def f`: dst ← d(f); an unknown d leaves f itself. */
   Deco = 15,
+  /**
+   * [Implicit, dst, site, obj, names, args] — a call Python makes on obj's class: the first of `names` its MRO
+   * defines, bound to obj (`__enter__`, `__add__`, `__getitem__`…); `<new>` instantiates obj when it is a class
+   * (`raise C`). Only methods of the corpus are called.
+   */
+  Implicit = 16,
 }
 
-export type Constraint = Array<number | string | ArgFact[]>;
+export type Constraint = Array<number | string | string[] | ArgFact[]>;
 
 export interface FlowFacts {
   format: string;

@@ -9,6 +9,7 @@ import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import type { Resolver } from '../resolver';
 import { forEachFlowFacts, type FlowSourceStats } from './facts-source';
+import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 
 export { FlowSolver } from './solver';
@@ -33,8 +34,15 @@ export interface FlowStats {
   sitesWithTargets: number;
 }
 
+/** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
+export interface ImplicitSite {
+  span: [number, number, number, number];
+  targets: FlowTarget[];
+}
+
 export class ValueFlow {
   private byFile = new Map<string, Map<string, FlowTarget[]>>();
+  private implicitByFile = new Map<string, ImplicitSite[]>();
   private digests = new Map<string, string>();
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
   private nodesByPos = new Map<string, Map<string, IrNode>>();
@@ -74,6 +82,11 @@ export class ValueFlow {
     return this.byFile.get(file);
   }
 
+  /** The implicit calls of a project file whose targets are in the corpus. */
+  implicitOf(file: string): ImplicitSite[] {
+    return this.implicitByFile.get(file) ?? [];
+  }
+
   /** Digest of a file's flow answers ('' when it has none). */
   digestOf(file: string): string {
     return this.digests.get(file) ?? '';
@@ -83,7 +96,7 @@ export class ValueFlow {
     const s = this.solver;
     const perFile = new Map<string, string[]>();
     for (const [site, codes] of s.targets) {
-      const [fileIdx, l, c, el, ec] = s.sites[site]!;
+      const [fileIdx, l, c, el, ec, kind] = s.sites[site]!;
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];
@@ -92,14 +105,22 @@ export class ValueFlow {
         if (t) list.push(t);
       }
       if (!list.length) continue;
-      let m = this.byFile.get(file);
-      if (!m) this.byFile.set(file, (m = new Map()));
       const key = `${l},${c},${el},${ec}`;
-      m.set(key, list);
+      if (kind === SITE_IMPLICIT) {
+        const inCorpus = list.filter((t) => t.id !== undefined);
+        if (!inCorpus.length) continue;
+        let imp = this.implicitByFile.get(file);
+        if (!imp) this.implicitByFile.set(file, (imp = []));
+        imp.push({ span: [l!, c!, el!, ec!], targets: inCorpus });
+      } else {
+        let m = this.byFile.get(file);
+        if (!m) this.byFile.set(file, (m = new Map()));
+        m.set(key, list);
+      }
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
       let parts = perFile.get(file);
       if (!parts) perFile.set(file, (parts = []));
-      parts.push(`${key}=${list.map((t) => `${t.how}:${t.id ?? t.external ?? t.fqn}`).join('|')}`);
+      parts.push(`${kind}:${key}=${list.map((t) => `${t.how}:${t.id ?? t.external ?? t.fqn}`).join('|')}`);
     }
     for (const [file, parts] of perFile) this.digests.set(file, hashString(parts.sort().join('\n')));
   }

@@ -17,10 +17,16 @@
  * receiver into the first parameter, `super()` looks up after the method's class in the receiver's MRO.
  */
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
-import { FN_GENERATOR, FN_LAMBDA, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
+import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
 
 export const MAX_SET = 256;
+
+/** Builtins that call a dunder of their argument. */
+const BUILTIN_DUNDERS: Record<string, string> = {
+  len: '__len__', str: '__str__', repr: '__repr__', iter: '__iter__', next: '__next__', bool: '__bool__',
+  hash: '__hash__', abs: '__abs__', format: '__format__', reversed: '__reversed__', int: '__int__', float: '__float__',
+};
 export const MAX_STEPS = 50_000_000;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
@@ -80,7 +86,8 @@ interface CallRec {
 }
 
 type Handler =
-  | { h: 'load'; dst: number; name: string }
+  | { h: 'load'; dst: number; name: string; site: number }
+  | { h: 'implicit'; call: CallRec; names: string[] }
   | { h: 'store'; name: string; src: number }
   | { h: 'elem'; dst: number }
   | { h: 'selem'; src: number }
@@ -89,7 +96,7 @@ type Handler =
   /** Objects arriving here are called as a method of `self` (or plainly when self is -1). */
   | { h: 'callvia'; call: CallRec; self: number }
   /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
-  | { h: 'access'; dst: number; via: number; cls: boolean }
+  | { h: 'access'; dst: number; via: number; cls: boolean; site: number }
   | { h: 'wrap'; dst: number; kind: number };
 
 export interface SolveStats {
@@ -191,8 +198,14 @@ export class FlowSolver {
           this.addEdge(v(c[2]), v(c[1]));
           break;
         case Op.Attr:
-          this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string });
+          this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string, site: c[4] === undefined ? -1 : siteBase + (c[4] as number) });
           break;
+        case Op.Implicit: {
+          const args = (c[5] as ArgFact[]).map((a): [string | number, number] => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
+          this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
+          break;
+        }
         case Op.Store:
           this.addHandler(v(c[1]), { h: 'store', name: c[2] as string, src: v(c[3]) });
           break;
@@ -443,7 +456,10 @@ export class FlowSolver {
   private apply(n: number, h: Handler, o: number): void {
     switch (h.h) {
       case 'load':
-        this.load(o, h.name, h.dst);
+        this.load(o, h.name, h.dst, h.site);
+        return;
+      case 'implicit':
+        this.implicitCall(o, h.call, h.names);
         return;
       case 'store':
         // Literals and external names are shared objects: a field stored on one would merge unrelated values.
@@ -465,7 +481,7 @@ export class FlowSolver {
         this.callObj(o, h.call, h.self);
         return;
       case 'access':
-        this.access(o, h.dst, h.via, h.cls, n);
+        this.access(o, h.dst, h.via, h.cls, n, h.site);
         return;
       case 'wrap':
         this.addObj(h.dst, this.obj(O.Wrap, o, h.kind, ''), n);
@@ -484,8 +500,23 @@ export class FlowSolver {
     return k === O.Cont || k === O.Gen || k === O.Inst;
   }
 
+  /** A call Python makes on o: its class's first method among `names` bound to o; `<new>` instantiates a class. */
+  private implicitCall(o: number, call: CallRec, names: string[]): void {
+    const k = this.okind[o];
+    if (k === O.Class && names[0] === '<new>') return this.callObj(o, call, -1);
+    if (k === O.Class && names.includes('__class_getitem__')) return this.classCallVia(this.oa[o]!, '__class_getitem__', call, -1);
+    if (k !== O.Inst) return;
+    const cls = this.oa[this.oa[o]!]!;
+    const mro = this.mro(cls);
+    for (const name of names) {
+      for (const c of mro) {
+        if (this.classes[c]!.attrs.has(name)) return this.classCallVia(cls, name, call, o);
+      }
+    }
+  }
+
   /** dst ⊇ o.name */
-  private load(o: number, name: string, dst: number): void {
+  private load(o: number, name: string, dst: number, site = -1): void {
     switch (this.okind[o]) {
       case O.Module: {
         const m = this.oname[o]!;
@@ -505,11 +536,11 @@ export class FlowSolver {
         if (this.oa[o]! >= 0) this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
         return;
       case O.Class:
-        this.classMember(this.oa[o]!, name, dst, o, true, 0);
+        this.classMember(this.oa[o]!, name, dst, o, true, 0, undefined, site);
         return;
       case O.Inst: {
         this.addEdge(this.field(o, name), dst);
-        this.classMember(this.oa[this.oa[o]!]!, name, dst, o, false, 0);
+        this.classMember(this.oa[this.oa[o]!]!, name, dst, o, false, 0, undefined, site);
         return;
       }
       case O.Super: {
@@ -528,12 +559,12 @@ export class FlowSolver {
   }
 
   /** A class attribute along the MRO from position `from`, read through `via` (an instance or a class). */
-  private classMember(cls: number, name: string, dst: number, via: number, viaClass: boolean, from: number, order?: number[]): void {
+  private classMember(cls: number, name: string, dst: number, via: number, viaClass: boolean, from: number, order?: number[], site = -1): void {
     const mro = order ?? this.mro(cls);
     for (let i = from; i < mro.length; i++) {
       const c = this.classes[mro[i]!]!;
       if (c.attrs.has(name)) {
-        this.addHandler(this.node(`${c.fqn}.${name}`), { h: 'access', dst, via, cls: viaClass });
+        this.addHandler(this.node(`${c.fqn}.${name}`), { h: 'access', dst, via, cls: viaClass, site });
         return;
       }
     }
@@ -543,7 +574,7 @@ export class FlowSolver {
       const n = this.named.get(`${this.classes[mro[i]!]!.fqn}.${name}`);
       if (n !== undefined) {
         found = true;
-        this.addHandler(n, { h: 'access', dst, via, cls: viaClass });
+        this.addHandler(n, { h: 'access', dst, via, cls: viaClass, site });
       }
     }
     if (found) return;
@@ -559,9 +590,9 @@ export class FlowSolver {
   }
 
   /** A class attribute's value as read through `via`: functions become bound methods, properties are called. */
-  private access(o: number, dst: number, via: number, viaClass: boolean, from: number): void {
+  private access(o: number, dst: number, via: number, viaClass: boolean, from: number, site = -1): void {
     const k = this.okind[o];
-    if (k === O.Func && !viaClass && !(this.funcs[this.oa[o]!]!.flags & FN_LAMBDA && false)) {
+    if (k === O.Func && !viaClass) {
       this.addObj(dst, this.obj(O.Bound, o, via, ''), from);
       return;
     }
@@ -574,7 +605,7 @@ export class FlowSolver {
         this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
       } else if (wk === WRAP_PROPERTY) {
         if (viaClass) this.addObj(dst, o, from);
-        else this.callObj(inner, { dst, site: -1, args: [], deco: false, kind: T_DIRECT }, via);
+        else this.callObj(inner, { dst, site, args: [], deco: false, kind: T_DIRECT }, via);
       }
       return;
     }
@@ -720,6 +751,24 @@ export class FlowSolver {
         if (a0 !== undefined) this.addEdge(a0, call.dst);
         return;
       }
+      case 'builtins.len':
+      case 'builtins.str':
+      case 'builtins.repr':
+      case 'builtins.iter':
+      case 'builtins.next':
+      case 'builtins.bool':
+      case 'builtins.hash':
+      case 'builtins.abs':
+      case 'builtins.format':
+      case 'builtins.reversed':
+      case 'builtins.int':
+      case 'builtins.float': {
+        // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
+        const a0 = arg(0);
+        const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: [], deco: false, kind: T_CALLBACK }, names: [dunder] });
+        return;
+      }
       case 'builtins.map':
       case 'builtins.filter': {
         const f = arg(0);
@@ -758,7 +807,15 @@ export class FlowSolver {
   }
 
   private result(fn: number, dst: number): void {
-    if (this.funcs[fn]!.flags & FN_GENERATOR) {
+    const flags = this.funcs[fn]!.flags;
+    if (flags & FN_ASYNC && !(flags & FN_GENERATOR)) {
+      // A coroutine: `await` on it (the `<await>` field) gives what the function returns.
+      const coro = this.obj(O.Gen, fn, 1, '');
+      this.addObj(dst, coro, -1);
+      this.addEdge(this.retNode(fn), this.field(coro, '<await>'));
+      return;
+    }
+    if (flags & FN_GENERATOR) {
       const gen = this.obj(O.Gen, fn, 0, '');
       this.addObj(dst, gen, -1);
       this.addEdge(this.node(`${this.funcs[fn]!.fqn}.<yield>`), this.field(gen, '[]'));
