@@ -60,7 +60,7 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
     const r = c.byId.get(e.id);
     if (r && 'unresolved' in r) {
       // Outside the corpus; value flow may still name it (`builtins.str.split` for `"a b".split()`).
-      const named = r.target !== undefined && e.target === undefined ? { target: r.target } : {};
+      const named = r.target !== undefined ? { target: r.target } : {};
       yield { edge: r.external !== undefined ? { ...e, ...named, attrs: { ...e.attrs, external: r.external } } : e, byL4: false };
     } else if (r && (r.dst !== undefined || e.edge === 'IMPORTS')) {
       const attrs: Record<string, unknown> = { ...e.attrs };

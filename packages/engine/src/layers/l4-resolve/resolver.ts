@@ -193,7 +193,8 @@ export class Resolver {
     }
     let externalStar: Res | undefined;
     if (rec?.stars) {
-      for (const s of rec.stars) {
+      // The last `*` import binding a name wins, as at run time.
+      for (const s of [...rec.stars].reverse()) {
         const src = this.resolveModule(s);
         if (src.k === 'external') externalStar ??= src;
         if (src.k !== 'module' || !this.exports(src.fqn, name)) continue;

@@ -326,6 +326,8 @@ class FileResolver {
   private parents = new Map<string, string>();
   /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
   private valueHolders = new Set<string>();
+  /** The file's `__init__` methods. */
+  private initCalls = new Set<string>();
   /** Definitions of the file under a decorator that may replace them. */
   private decorated = new Set<string>();
 
@@ -372,9 +374,11 @@ class FileResolver {
     this.parents = new Map();
     this.valueHolders = new Set();
     this.decorated = new Set();
+    this.initCalls = new Set();
     for (const n of nodes) {
       if (n.parent !== undefined) this.parents.set(n.id, n.parent);
       if (n.node === 'Variable' || n.node === 'Parameter') this.valueHolders.add(n.id);
+      if (n.node === 'Method' && n.name === '__init__') this.initCalls.add(n.id);
       const decos = n.attrs?.decorators;
       if (Array.isArray(decos) && decos.some((d) => !TRANSPARENT_DECORATORS.test(String(d)))) this.decorated.add(n.id);
       if (n.node === 'Import') this.imports.set(n.id, n);
@@ -388,7 +392,19 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
-      else if (kind === 'CALLS' && e.dst !== undefined && this.flowKnowsBetter(e)) {
+      else if (kind === 'CALLS' && e.dst !== undefined && this.initCalls.has(e.dst) && !(e.callee ?? '').endsWith('__init__')) {
+        // The `__init__` L1 found for an instantiation by a depth-first walk of the file's classes: the C3 MRO
+        // (value flow's) decides.
+        const inits = this.flowTargets(e)?.filter((t) => t.how === T_INIT && t.id !== undefined);
+        if (inits?.length && !(inits.length === 1 && inits[0]!.id === e.dst)) {
+          this.stats.edgesConsidered++;
+          inits.forEach((t, i) => {
+            const common = { edge: 'CALLS', src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, ...this.fileOfTarget(t) };
+            if (i === 0) this.write({ id: e.id, ...common });
+            else this.write({ id: hashString(`${e.id}\0__init__\0${t.id}`), ...common, of: e.id });
+          });
+        }
+      } else if (kind === 'CALLS' && e.dst !== undefined && this.flowKnowsBetter(e)) {
         const ts = this.flowTargets(e);
         if (ts && this.completeByFlow(e, ts)) this.stats.edgesConsidered++;
       }
@@ -470,11 +486,10 @@ class FileResolver {
     // What names alone resolve stays (precision); what they leave open, value flow may answer.
     const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
     if (r.k !== 'def' && ts && this.completeByFlow(e, ts)) return;
-    if (base === '') {
-      const ext = r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
-      if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
-      else this.unresolved(e, r);
-    } else this.complete(e, r, base);
+    const ext = r.k === 'def' || r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
+    if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
+    else if (base === '') this.unresolved(e, r);
+    else this.complete(e, r, base);
     if (ts) this.derivedByFlow(e, ts, false);
   }
 
@@ -547,8 +562,10 @@ class FileResolver {
     const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
     const src = this.parents.get(e.src) ?? e.src;
     for (const t of ts ?? []) {
-      if (t.id === undefined || t.how === T_INIT) continue;
-      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
+      if (t.id === undefined) continue;
+      // A class used as a decorator is instantiated: its `__init__` runs (and the class is what the name holds).
+      const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+      this.write({ edge, id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
     }
   }
 

@@ -55,7 +55,8 @@ interface Scope {
 /** Container methods whose argument becomes an element, and those whose result is an element. */
 const STORE_ELEM_METHODS = new Set(['append', 'add', 'insert', 'appendleft', 'setdefault']);
 const EXTEND_METHODS = new Set(['extend', 'update']);
-const READ_ELEM_METHODS = new Set(['pop', 'get', 'popleft', 'popitem', 'values', 'items', 'copy', 'setdefault']);
+const READ_ELEM_METHODS = new Set(['pop', 'get', 'popleft', 'popitem', 'setdefault']);
+const VIEW_METHODS = new Set(['values', 'items', 'keys', 'copy']);
 
 const LITERAL_TYPES: Record<string, string> = {
   string: 'str',
@@ -643,7 +644,7 @@ class FlowExtractor {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
         // A literal's type matters for its methods (`"a".join`); elsewhere literals would only fill sets.
-        const litType = obj ? LITERAL_TYPES[obj.type] : undefined;
+        const litType = obj ? (obj.type === 'string' || obj.type === 'concatenated_string' ? stringType(obj) : LITERAL_TYPES[obj.type]) : undefined;
         const o = litType !== undefined ? this.lit(litType) : obj ? this.expr(obj, s) : this.temp();
         const v = this.temp();
         // A read that is not a call's callee may run a property getter: it gets a site (the attribute name's span).
@@ -777,7 +778,7 @@ class FlowExtractor {
       case 'string':
       case 'concatenated_string':
         for (const c of n.descendantsOfType('interpolation')) if (c) for (const e of c.namedChildren) if (e && isExpression(e)) this.expr(e, s);
-        return this.lit('str');
+        return this.lit(stringType(n));
       case 'integer':
       case 'float':
       case 'true':
@@ -943,7 +944,15 @@ class FlowExtractor {
           this.emit(Op.StoreElem, recv, el);
         } else this.emit(Op.StoreElem, recv, val);
       }
-      if (obj && READ_ELEM_METHODS.has(method)) this.emit(Op.Elem, out, this.expr(obj, s));
+      if (obj && VIEW_METHODS.has(method)) {
+        // `d.values()`, `d.items()`, `d.keys()`: a view whose elements are the container's.
+        const view = this.temp();
+        this.emit(Op.New, view, 'list');
+        const el = this.temp();
+        this.emit(Op.Elem, el, this.expr(obj, s));
+        this.emit(Op.StoreElem, view, el);
+        this.emit(Op.Copy, out, view);
+      } else if (obj && READ_ELEM_METHODS.has(method)) this.emit(Op.Elem, out, this.expr(obj, s));
     }
     return out;
   }
@@ -976,6 +985,12 @@ const EXPRESSION_TYPES = new Set([
 
 function isExpression(n: SyntaxNode): boolean {
   return EXPRESSION_TYPES.has(n.type);
+}
+
+/** `str`, or `bytes` for a b-prefixed literal. */
+function stringType(n: SyntaxNode): string {
+  const first = n.type === 'concatenated_string' ? n.firstNamedChild : n;
+  return /^[rRuUfF]*[bB]/.test(first?.text ?? '') ? 'bytes' : 'str';
 }
 
 function isSequence(n: SyntaxNode): boolean {

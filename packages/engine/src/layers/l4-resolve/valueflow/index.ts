@@ -130,7 +130,9 @@ export class ValueFlow {
     const k = s.kindOf(o);
     if (k === O.Ext) {
       const name = s.nameOf(o);
-      if (name.includes('<')) return undefined;
+      // Engine-internal names, and dunders of external bases (`builtins.Exception.__init__` from `super().__init__()`):
+      // what those run is outside the corpus and not a call anyone asks about.
+      if (name.includes('<') || /\.__\w+__$/.test(name)) return undefined;
       return { how, fqn: name, external: name.split('.')[0]! };
     }
     let file: string;

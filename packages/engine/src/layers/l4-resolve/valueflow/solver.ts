@@ -22,6 +22,12 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 
 export const MAX_SET = 256;
 
+/** Builtin calls whose result is a value of a builtin type. */
+const BUILTIN_RESULT_TYPES = new Map(
+  ['str', 'bytes', 'int', 'float', 'bool', 'list', 'dict', 'set', 'frozenset', 'tuple', 'bytearray'].map((t) => [`builtins.${t}`, t]),
+);
+const STR_RESULT_METHODS = /^builtins\.str\.(strip|lstrip|rstrip|lower|upper|title|capitalize|casefold|swapcase|replace|format|join|center|ljust|rjust|zfill|expandtabs|translate|removeprefix|removesuffix)$|^builtins\.bytes\.decode$/;
+
 /** Builtins that call a dunder of their argument. */
 const BUILTIN_DUNDERS: Record<string, string> = {
   len: '__len__', str: '__str__', repr: '__repr__', iter: '__iter__', next: '__next__', bool: '__bool__',
@@ -253,7 +259,8 @@ export class FlowSolver {
     while (changed && rounds++ < 20) {
       changed = false;
       for (const [mod, g] of this.moduleGlobals) {
-        for (const src of g.stars ?? []) {
+        // The last `*` import binding a name wins: later stars are linked first (a name is linked once).
+        for (const src of [...(g.stars ?? [])].reverse()) {
           const sg = this.moduleGlobals.get(src);
           if (!sg) continue;
           const names = sg.all ?? [...sg.globals].filter((n) => !n.startsWith('_'));
@@ -720,6 +727,9 @@ export class FlowSolver {
   private callExternal(o: number, call: CallRec): void {
     const name = this.oname[o]!;
     this.record(call.site, o, call.kind);
+    // What builtin constructors and str methods return: values whose methods are builtin methods.
+    const typeName = BUILTIN_RESULT_TYPES.get(name) ?? (STR_RESULT_METHODS.test(name) ? 'str' : undefined);
+    if (typeName !== undefined && !call.deco) this.addObj(call.dst, this.obj(O.Lit, 0, 0, typeName), -1);
     const arg = (i: number) => call.args.filter((a) => a[0] === 0)[i]?.[1];
     const kw = (k: string) => call.args.find((a) => a[0] === k)?.[1];
     if (call.deco) {
@@ -767,6 +777,15 @@ export class FlowSolver {
         const a0 = arg(0);
         const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
         if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: [], deco: false, kind: T_CALLBACK }, names: [dunder] });
+        return;
+      }
+      case 'functools.reduce': {
+        const f = arg(0);
+        const xs = arg(1);
+        if (f === undefined) return;
+        const el = this.newNode('');
+        if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el], [0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       case 'builtins.map':
