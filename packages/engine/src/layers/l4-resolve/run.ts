@@ -501,7 +501,7 @@ class FileResolver {
   private flowKnowsBetter(e: IrEdge): boolean {
     if (this.valueHolders.has(e.dst!)) return true;
     const callee = e.callee ?? '';
-    if (callee.startsWith('super()') || /^(self|cls)\.\w+$/.test(callee)) return true;
+    if (callee.startsWith('super(') || /^(self|cls)\.\w+$/.test(callee)) return true;
     return this.decorated.has(e.dst!);
   }
 

@@ -13,7 +13,7 @@
  */
 import type { SyntaxNode } from '../parser';
 import { PY_BUILTINS } from '../builtins';
-import type { FileFlow } from '../flow/model';
+import type { FileFlow, SsaDef } from '../flow/model';
 import {
   FLOW_FACTS_FORMAT,
   FN_ASYNC,
@@ -45,6 +45,10 @@ interface Scope {
   nonlocals?: Set<string>;
   /** Function index (functions and lambdas). */
   fn?: number;
+  /** With a FileFlow: the function's SSA (reads and writes of its locals become versions, `f.x@3`). */
+  ssa?: ScopeSsa;
+  /** Names a nested function rebinds (`nonlocal x`): SSA cannot see those writes, so they stay one variable. */
+  sharedNames?: Set<string>;
   /** Class index (class bodies); for a method, its class's index through `cls`. */
   cls?: number;
   /** Name of the first parameter of a method (`self`/`cls`), for `super()`. */
@@ -86,9 +90,18 @@ export interface FlowFileInfo {
 }
 
 export function extractFlowFacts(root: SyntaxNode, file: FlowFileInfo, flow?: FileFlow): FlowFacts {
-  void flow; // SSA versions: see docs/ir.md (flow-insensitive until the CFG builder lands)
-  return new FlowExtractor(file).run(root);
+  return new FlowExtractor(file, flow).run(root);
 }
+
+/** A function's SSA, indexed for the walk: the definition reaching each read, the one made at each binding. */
+interface ScopeSsa {
+  uses: Map<number, SsaDef>;
+  defs: Map<number, SsaDef>;
+  all: SsaDef[];
+}
+
+/** SSA definitions that are values of the scope itself (not its entry, not a parameter). */
+const VERSIONED = new Set(['assign', 'augassign', 'walrus', 'for', 'with', 'except', 'import', 'def', 'class', 'match', 'comprehension', 'del', 'phi']);
 
 class FlowExtractor {
   private vars: string[] = [];
@@ -105,8 +118,47 @@ class FlowExtractor {
   private stars: string[] = [];
   private module: Scope;
 
-  constructor(private readonly file: FlowFileInfo) {
+  private ssaByStart = new Map<number, ScopeSsa>();
+
+  constructor(
+    private readonly file: FlowFileInfo,
+    flow?: FileFlow,
+  ) {
     this.module = { kind: 'module', fqn: file.module, bound: new Set() };
+    // Module and class bodies stay one variable per name: other files and methods read them after they ran.
+    for (const sc of flow?.scopes ?? []) {
+      if (sc.kind !== 'function' && sc.kind !== 'lambda') continue;
+      const defs = new Map<number, SsaDef>();
+      for (const d of sc.defs) if (d.at >= 0) defs.set(d.at, d);
+      const byId = new Map(sc.defs.map((d) => [d.id, d]));
+      const uses = new Map<number, SsaDef>();
+      for (const u of sc.uses) {
+        const d = byId.get(u.def);
+        if (d) uses.set(u.at, d);
+      }
+      this.ssaByStart.set(sc.span[0], { uses, defs, all: sc.defs });
+    }
+  }
+
+  /** The variable of an SSA definition of a function scope. */
+  private version(s: Scope, d: SsaDef): number {
+    if (d.kind === 'param') return this.named(`${s.fqn}.${d.name}`);
+    if (!VERSIONED.has(d.kind)) return this.read(s, d.name);
+    return this.named(`${s.fqn}.${d.name}@${d.id}`);
+  }
+
+  /** Phi definitions join the versions reaching them. */
+  private phis(s: Scope): void {
+    if (!s.ssa) return;
+    const byId = new Map(s.ssa.all.map((d) => [d.id, d]));
+    for (const d of s.ssa.all) {
+      if (d.kind !== 'phi') continue;
+      const dst = this.version(s, d);
+      for (const a of d.args ?? []) {
+        const src = byId.get(a);
+        if (src) this.emit(Op.Copy, dst, this.version(s, src));
+      }
+    }
   }
 
   run(root: SyntaxNode): FlowFacts {
@@ -141,14 +193,23 @@ class FlowExtractor {
     return this.vars.length - 1;
   }
 
-  private read(s: Scope, name: string): number {
+  /** A read of a name (at: the identifier's start index, for its SSA definition). */
+  private read(s: Scope, name: string, at = -1): number {
+    const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses.get(at) : undefined;
+    if (d && d.name === name && (d.kind === 'param' || VERSIONED.has(d.kind))) return this.version(s, d);
     const v = this.temp();
     this.names.push([v, s, name, false]);
     return v;
   }
 
-  private write(s: Scope, name: string, src: number): void {
+  /**
+   * A binding of a name. With SSA, the version defined here gets the value; the name's one variable gets it too,
+   * for what reads it without SSA (nested functions, comprehensions, `nonlocal`).
+   */
+  private write(s: Scope, name: string, src: number, at = -1): void {
     this.bind(s, name);
+    const d = at >= 0 ? s.ssa?.defs.get(at) : undefined;
+    if (d && d.name === name && VERSIONED.has(d.kind)) this.emit(Op.Copy, this.version(s, d), src);
     const v = this.temp();
     this.names.push([v, s, name, true]);
     this.emit(Op.Copy, v, src);
@@ -290,7 +351,7 @@ class FlowExtractor {
             if (alias?.type === 'identifier') {
               const inst = this.temp();
               this.emit(Op.Call, inst, -1, v, []);
-              this.write(s, alias.text, inst);
+              this.write(s, alias.text, inst, alias.startIndex);
             }
           } else if (c.type === 'block') this.block(c, s);
           else this.expr(c, s);
@@ -366,14 +427,15 @@ class FlowExtractor {
         const top = c.text.split('.')[0]!;
         const v = this.temp();
         this.emit(Op.Module, v, top);
-        this.write(s, top, v);
+        this.write(s, top, v, c.startIndex);
       } else if (c.type === 'aliased_import') {
         const name = c.childForFieldName('name')?.text;
-        const alias = c.childForFieldName('alias')?.text;
+        const aliasNode = c.childForFieldName('alias');
+        const alias = aliasNode?.text;
         if (!name || !alias) continue;
         const v = this.temp();
         this.emit(Op.Module, v, name);
-        this.write(s, alias, v);
+        this.write(s, alias, v, aliasNode!.startIndex);
       }
     }
   }
@@ -391,16 +453,19 @@ class FlowExtractor {
       }
       let name: string | undefined;
       let alias: string | undefined;
+      let at = c.startIndex;
       if (c.type === 'dotted_name') name = alias = c.text;
       else if (c.type === 'aliased_import') {
         name = c.childForFieldName('name')?.text;
-        alias = c.childForFieldName('alias')?.text;
+        const aliasNode = c.childForFieldName('alias');
+        alias = aliasNode?.text;
+        at = aliasNode?.startIndex ?? at;
       }
       if (!name || !alias) continue;
       const v = this.temp();
       if (mod === '') this.emit(Op.Module, v, name);
       else this.emit(Op.From, v, mod, name);
-      this.write(s, alias, v);
+      this.write(s, alias, v, at);
     }
   }
 
@@ -429,7 +494,8 @@ class FlowExtractor {
     const idx = this.funcs.length;
     const fact: FuncFact = [fqn, [], 0, nameNode.startPosition.row, nameNode.startPosition.column];
     this.funcs.push(fact);
-    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx };
+    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx, ssa: this.ssaByStart.get(n.startIndex) };
+    if (fs.ssa) fs.sharedNames = nonlocalNames(n);
     if (s.kind === 'class') fs.methodOf = s.cls;
     const params = n.childForFieldName('parameters');
     if (params) fact[1] = this.params(params, s, fs, fqn);
@@ -440,10 +506,11 @@ class FlowExtractor {
       if (containsYield(body)) fact[2] |= FN_GENERATOR;
       this.block(body, fs);
     }
+    this.phis(fs);
     let v = this.temp();
     this.emit(Op.Func, v, idx);
     v = this.applyDecorators(decos, decoVars, v);
-    this.write(s, name, v);
+    this.write(s, name, v, nameNode.startIndex);
   }
 
   private classDef(n: SyntaxNode, s: Scope, decos: SyntaxNode[]): void {
@@ -471,7 +538,7 @@ class FlowExtractor {
     let v = this.temp();
     this.emit(Op.Class, v, idx);
     v = this.applyDecorators(decos, decoVars, v);
-    this.write(s, name, v);
+    this.write(s, name, v, nameNode.startIndex);
   }
 
   private decoratorExpr(d: SyntaxNode, s: Scope): number {
@@ -552,7 +619,7 @@ class FlowExtractor {
   private assign(t: SyntaxNode, v: number, s: Scope): void {
     switch (t.type) {
       case 'identifier':
-        this.write(s, t.text, v);
+        this.write(s, t.text, v, t.startIndex);
         return;
       case 'attribute': {
         const obj = t.childForFieldName('object');
@@ -607,9 +674,10 @@ class FlowExtractor {
     const right = n.childForFieldName('right');
     if (!right) return this.temp();
     // `a, b = f, g` pairs targets with values (a swap `a, b = b, a` too: all values are read first).
-    if (left && isSequence(left) && isSequence(right) && left.namedChildCount === right.namedChildCount && !hasStar(left) && !hasStar(right)) {
-      const vals = right.namedChildren.map((c) => (c ? this.expr(c, s) : this.temp()));
-      left.namedChildren.forEach((c, i) => c && this.assign(c, vals[i]!, s));
+    if (left && pairable(left, right)) {
+      const pairs: Array<[SyntaxNode, number]> = [];
+      this.pair(left, right, s, pairs);
+      for (const [t, v] of pairs) this.assign(t, v, s);
       return this.temp();
     }
     const v = this.expr(right, s);
@@ -618,6 +686,18 @@ class FlowExtractor {
       this.assign(left, v, s);
     }
     return v;
+  }
+
+  /** Evaluates the values of a sequence assignment, nested sequences paired too (`a, (b, c) = f, (g, h)`). */
+  private pair(left: SyntaxNode, right: SyntaxNode, s: Scope, out: Array<[SyntaxNode, number]>): void {
+    if (!pairable(left, right)) {
+      out.push([left, this.expr(right, s)]);
+      return;
+    }
+    const ls = left.namedChildren;
+    right.namedChildren.forEach((r, i) => {
+      if (r && ls[i]) this.pair(ls[i]!, r, s, out);
+    });
   }
 
   // ------------------------------------------------------------------ expressions
@@ -639,7 +719,7 @@ class FlowExtractor {
   private exprInner(n: SyntaxNode, s: Scope): number {
     switch (n.type) {
       case 'identifier':
-        return this.read(s, n.text);
+        return this.read(s, n.text, n.startIndex);
       case 'attribute': {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
@@ -678,7 +758,7 @@ class FlowExtractor {
         const name = n.childForFieldName('name');
         const value = n.childForFieldName('value');
         const v = value ? this.expr(value, s) : this.temp();
-        if (name) this.write(s, name.text, v);
+        if (name) this.write(s, name.text, v, name.startIndex);
         return v;
       }
       case 'parenthesized_expression': {
@@ -857,11 +937,12 @@ class FlowExtractor {
     const idx = this.funcs.length;
     const fact: FuncFact = [fqn, [], FN_LAMBDA, n.startPosition.row, n.startPosition.column];
     this.funcs.push(fact);
-    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx };
+    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx, ssa: this.ssaByStart.get(n.startIndex) };
     const params = n.childForFieldName('parameters');
     if (params) fact[1] = this.params(params, s, fs, fqn);
     const body = n.childForFieldName('body');
     if (body) this.emit(Op.Ret, idx, this.expr(body, fs));
+    this.phis(fs);
     const v = this.temp();
     this.emit(Op.Func, v, idx);
     return v;
@@ -905,6 +986,12 @@ class FlowExtractor {
     if (!fn) return out;
     // The span L1 gives the call's edge: the attribute name of `a.b()`, else the whole callee expression.
     const spanNode = fn.type === 'attribute' ? fn.childForFieldName('attribute') ?? fn : fn;
+    const superArgs = fn.type === 'identifier' && fn.text === 'super' ? (argsNode?.namedChildren ?? []).filter((a) => a && a.type !== 'comment') : [];
+    if (superArgs.length === 2) {
+      // `super(C, obj)`: lookup after C in obj's MRO.
+      this.emit(Op.SuperOf, out, this.expr(superArgs[0]!, s), this.expr(superArgs[1]!, s));
+      return out;
+    }
     if (fn.type === 'identifier' && fn.text === 'super' && s.kind === 'function') {
       const m = this.methodScope(s);
       if (m?.methodOf !== undefined && m.selfName) {
@@ -997,11 +1084,23 @@ function isSequence(n: SyntaxNode): boolean {
   return n.type === 'pattern_list' || n.type === 'expression_list' || n.type === 'tuple' || n.type === 'tuple_pattern' || n.type === 'list' || n.type === 'list_pattern';
 }
 
+function pairable(left: SyntaxNode, right: SyntaxNode): boolean {
+  return isSequence(left) && isSequence(right) && left.namedChildCount === right.namedChildCount && !hasStar(left) && !hasStar(right);
+}
+
 function hasStar(n: SyntaxNode): boolean {
   return n.namedChildren.some((c) => c?.type === 'list_splat_pattern' || c?.type === 'list_splat');
 }
 
 /** Whether a function body yields (not counting nested functions, lambdas and classes). */
+function nonlocalNames(def: SyntaxNode): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (const st of def.descendantsOfType('nonlocal_statement')) {
+    for (const c of st?.namedChildren ?? []) if (c?.type === 'identifier') (out ??= new Set()).add(c.text);
+  }
+  return out;
+}
+
 function containsYield(body: SyntaxNode): boolean {
   const stack: SyntaxNode[] = [body];
   while (stack.length) {

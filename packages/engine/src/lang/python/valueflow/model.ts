@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-2';
+export const FLOW_FACTS_FORMAT = 'vf-4';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
@@ -82,6 +82,8 @@ export const enum Op {
    * (`raise C`). Only methods of the corpus are called.
    */
   Implicit = 16,
+  /** [SuperOf, dst, class variable, object variable] — `super(C, obj)`. */
+  SuperOf = 17,
 }
 
 export type Constraint = Array<number | string | string[] | ArgFact[]>;

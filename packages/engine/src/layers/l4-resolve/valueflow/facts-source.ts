@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodePythonSource } from '../../../lang/python/decode';
+import { buildFileFlowWithText } from '../../../lang/python/flow';
 import { initPythonParser, parsePython } from '../../../lang/python/parser';
 import { extractFlowFacts, FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
@@ -129,7 +130,9 @@ function extractFile(root: string, file: string, module: string): FlowFacts | un
     const bytes = fs.readFileSync(path.join(root, file));
     const text = decodePythonSource(bytes).text;
     tree = parsePython(text, { timeoutMs: PARSE_BUDGET_MS });
-    return extractFlowFacts(tree.rootNode, { path: file, module, isPackage: path.basename(file) === '__init__.py' });
+    // As L5 does: SSA first, so the facts are flow-sensitive inside functions.
+    const flow = buildFileFlowWithText(tree.rootNode, text);
+    return extractFlowFacts(tree.rootNode, { path: file, module, isPackage: path.basename(file) === '__init__.py' }, flow);
   } catch {
     return undefined;
   } finally {

@@ -99,6 +99,8 @@ type Handler =
   | { h: 'selem'; src: number }
   | { h: 'call'; call: CallRec }
   | { h: 'super'; dst: number; cls: number }
+  /** `super(C, obj)`: each class arriving here makes a super proxy with each object of `obj`. */
+  | { h: 'superof'; dst: number; obj: number }
   /** Objects arriving here are called as a method of `self` (or plainly when self is -1). */
   | { h: 'callvia'; call: CallRec; self: number }
   /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
@@ -241,6 +243,9 @@ export class FlowSolver {
           break;
         case Op.New:
           this.addObj(v(c[1]), this.obj(O.Cont, fileIdx, ci, c[2] as string), -1);
+          break;
+        case Op.SuperOf:
+          this.addHandler(v(c[2]), { h: 'superof', dst: v(c[1]), obj: v(c[3]) });
           break;
         case Op.Super:
           this.addHandler(v(c[3]), { h: 'super', dst: v(c[1]), cls: this.obj(O.Class, classBase + (c[2] as number), 0, '') });
@@ -483,6 +488,9 @@ export class FlowSolver {
         return;
       case 'super':
         this.addObj(h.dst, this.obj(O.Super, h.cls, o, ''), n);
+        return;
+      case 'superof':
+        if (this.okind[o] === O.Class) this.addHandler(h.obj, { h: 'super', dst: h.dst, cls: o });
         return;
       case 'callvia':
         this.callObj(o, h.call, h.self);
