@@ -326,6 +326,8 @@ class FileResolver {
   private parents = new Map<string, string>();
   /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
   private valueHolders = new Set<string>();
+  /** Call sites value flow added to the file's graph (implicit calls, decorator applications): resolved by L4. */
+  private implicitSites: Array<{ src: string; span: readonly number[] }> = [];
   /** The file's `__init__` methods. */
   private initCalls = new Set<string>();
   /** Definitions of the file under a decorator that may replace them. */
@@ -346,6 +348,7 @@ class FileResolver {
     this.imports = new Map();
     this.scopes = new Map();
     this.sites = this.flow?.sitesOf(ref.file);
+    this.implicitSites = [];
     this.out = [];
     this.lines = [];
     this.states = new Map();
@@ -356,7 +359,7 @@ class FileResolver {
       imports: [...this.deps].sort(),
       externals: [...this.externals].sort(),
       counts: this.stats,
-      resolution: countFile(nodes, edges, this.states),
+      resolution: countFile(nodes, edges, this.states, this.implicitSites),
       graph: graphCounts(edges, indexL4Lines(this.lines)),
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
@@ -553,6 +556,7 @@ class FileResolver {
         const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
         const id = hashString(`${this.file}\0${span.join(',')}\0${t.how}\0${t.id}`);
         this.write({ edge, id, src: src.id, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-implicit', kind: t.kind, span, implicit: true, ...this.fileOfTarget(t) });
+        this.implicitSites.push({ src: src.id, span });
       }
     }
   }
@@ -566,6 +570,8 @@ class FileResolver {
       // A class used as a decorator is instantiated: its `__init__` runs (and the class is what the name holds).
       const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
       this.write({ edge, id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
+      // A call site of the graph (enclosing scope, decorator span) that no L1 call edge has: counted with them.
+      if (e.span) this.implicitSites.push({ src, span: e.span });
     }
   }
 
