@@ -38,7 +38,7 @@ export async function explainAt(folder: IndexFolder, file: string, line: number,
   if (!project) return { chains: [] };
   const deps = folder.projects.filter((p) => p !== project);
   const table = buildSymbolTable(project, deps);
-  const vf = await ValueFlow.build(folder.root, project, deps, new Resolver(table));
+  const vf = await ValueFlow.build(folder.root, project, deps, new Resolver(table), { provenance: true });
   try {
     const s = vf.solver;
     const fileIdx = s.files.indexOf(relPath);

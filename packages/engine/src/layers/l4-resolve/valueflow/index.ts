@@ -54,8 +54,8 @@ export class ValueFlow {
   ) {}
 
   /** Loads every file's facts (project first, then deps), solves, and indexes the project's sites. */
-  static async build(root: string, project: ProjectOut, deps: readonly ProjectOut[], resolver: Resolver): Promise<ValueFlow> {
-    const solver = new FlowSolver(resolver);
+  static async build(root: string, project: ProjectOut, deps: readonly ProjectOut[], resolver: Resolver, opts: { provenance?: boolean } = {}): Promise<ValueFlow> {
+    const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
     const source = await forEachFlowFacts(root, project, deps, (f) => {
       if (f.project === project.name) own.add(f.file);

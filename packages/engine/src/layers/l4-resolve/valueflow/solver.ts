@@ -20,7 +20,8 @@ import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
 
-export const MAX_SET = 256;
+export const MAX_SET = 96;
+const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
 const BUILTIN_RESULT_TYPES = new Map(
@@ -131,8 +132,10 @@ export class FlowSolver {
   private oname: string[] = [];
   private ointern = new Map<string, number>();
   // nodes
-  private pts: number[][] = [];
-  private why: number[][] = [];
+  /** Points-to sets, created on the first object (most temporaries of a big corpus stay empty). */
+  private pts: (number[] | undefined)[] = [];
+  /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
+  private why: (number[] | undefined)[] = [];
   private done: number[] = [];
   private succ: (number[] | undefined)[] = [];
   private handlers: (Handler[] | undefined)[] = [];
@@ -159,7 +162,15 @@ export class FlowSolver {
   private mros = new Map<number, number[]>();
   readonly stats: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
 
-  constructor(private readonly resolver?: Resolver) {}
+  private readonly keepWhy: boolean;
+
+  /** `provenance`: keep the first reason of every object in every set (for `codegraph explain`). */
+  constructor(
+    private readonly resolver?: Resolver,
+    opts: { provenance?: boolean } = {},
+  ) {
+    this.keepWhy = opts.provenance ?? false;
+  }
 
   // ------------------------------------------------------------------ loading
 
@@ -313,8 +324,8 @@ export class FlowSolver {
 
   private newNode(name: string): number {
     const n = this.pts.length;
-    this.pts.push([]);
-    this.why.push([]);
+    this.pts.push(undefined);
+    if (this.keepWhy) this.why.push(undefined);
     this.done.push(0);
     this.succ.push(undefined);
     this.handlers.push(undefined);
@@ -349,12 +360,13 @@ export class FlowSolver {
   }
 
   private addObj(n: number, o: number, why: number): void {
-    const p = this.pts[n]!;
+    let p = this.pts[n];
+    if (!p) this.pts[n] = p = [];
     // A set at the cap keeps its first MAX_SET objects; reaching it was counted once.
     if (p.length >= MAX_SET) return;
     if (p.includes(o)) return;
     p.push(o);
-    this.why[n]!.push(why);
+    if (this.keepWhy) (this.why[n] ??= []).push(why);
     if (p.length === MAX_SET) this.stats.bounds++;
     this.enqueue(n);
   }
@@ -377,13 +389,13 @@ export class FlowSolver {
     this.edgeSet.add(key);
     if (site !== undefined && site >= 0) this.edgeSite.set(key, site);
     (this.succ[from] ??= []).push(to);
-    const p = this.pts[from]!;
+    const p = this.ptsOf(from);
     for (let i = 0; i < this.done[from]!; i++) this.addObj(to, p[i]!, from);
   }
 
   private addHandler(n: number, h: Handler): void {
     (this.handlers[n] ??= []).push(h);
-    const p = this.pts[n]!;
+    const p = this.ptsOf(n);
     for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, p[i]!);
   }
 
@@ -423,7 +435,7 @@ export class FlowSolver {
       for (const name of c.attrs) {
         const n = this.named.get(`${c.fqn}.${name}`);
         if (n === undefined) continue;
-        for (const o of this.pts[n]!) {
+        for (const o of this.ptsOf(n)) {
           const k = this.okind[o];
           const wrapKind = k === O.Wrap ? this.ob[o]! : 0;
           const fo = k === O.Func ? o : wrapKind === WRAP_CLASS || wrapKind === WRAP_PROPERTY ? this.oa[o]! : -1;
@@ -432,7 +444,7 @@ export class FlowSolver {
           const p0 = f.params[0];
           if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
           const pn = this.node(`${f.fqn}.${p0[0]}`);
-          if (this.pts[pn]!.length) continue;
+          if (this.ptsOf(pn).length) continue;
           const cls = this.obj(O.Class, ci, 0, '');
           this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
           seeded++;
@@ -450,7 +462,7 @@ export class FlowSolver {
       }
       const n = this.queue.pop()!;
       this.queued[n] = 0;
-      const p = this.pts[n]!;
+      const p = this.ptsOf(n);
       const start = this.done[n]!;
       const end = p.length;
       if (start === end) continue;
@@ -599,7 +611,7 @@ export class FlowSolver {
 
   private externalBase(mro: number[]): string | undefined {
     for (const c of mro) {
-      for (const b of this.classes[c]!.bases) for (const o of this.pts[b]!) if (this.okind[o] === O.Ext) return this.oname[o];
+      for (const b of this.classes[c]!.bases) for (const o of this.ptsOf(b)) if (this.okind[o] === O.Ext) return this.oname[o];
     }
     return undefined;
   }
@@ -655,7 +667,7 @@ export class FlowSolver {
       if (order[0] !== cls) order.unshift(cls);
     } else {
       const bases: number[] = [];
-      for (const b of c.bases) for (const o of this.pts[b]!) if (this.okind[o] === O.Class && !bases.includes(this.oa[o]!)) bases.push(this.oa[o]!);
+      for (const b of c.bases) for (const o of this.ptsOf(b)) if (this.okind[o] === O.Class && !bases.includes(this.oa[o]!)) bases.push(this.oa[o]!);
       // Classes the symbol table does not know (defined in functions) recurse over their bases: depth-capped.
       const baseMros = this.mroDepth < MAX_MRO_DEPTH ? this.withDepth(() => bases.map((b) => this.mro(b))) : bases.map((b) => [b]);
       order = c3(cls, baseMros, bases) ?? [cls, ...baseMros.flat()].filter((x, i, a) => a.indexOf(x) === i);
@@ -941,7 +953,7 @@ export class FlowSolver {
   /** The objects of a named variable (tests, explain). */
   valuesOf(name: string): string[] {
     const n = this.named.get(name);
-    return n === undefined ? [] : this.pts[n]!.map((o) => this.describe(o));
+    return n === undefined ? [] : this.ptsOf(n).map((o) => this.describe(o));
   }
 
   nodeLabel(n: number): string {
@@ -959,9 +971,9 @@ export class FlowSolver {
     let cur = n;
     while (out.length < max && !seen.has(cur)) {
       seen.add(cur);
-      const i = this.pts[cur]!.indexOf(o);
-      if (i < 0) break;
-      const from = this.why[cur]![i]!;
+      const i = this.ptsOf(cur).indexOf(o);
+      const from = i < 0 ? undefined : this.why[cur]?.[i];
+      if (from === undefined) break;
       out.push({ node: cur });
       if (from < 0) break;
       const site = this.edgeSite.get(from * 67108864 + cur);
@@ -980,7 +992,11 @@ export class FlowSolver {
   }
 
   objectsOf(n: number): readonly number[] {
-    return this.pts[n]!;
+    return this.ptsOf(n);
+  }
+
+  private ptsOf(n: number): readonly number[] {
+    return this.pts[n] ?? EMPTY;
   }
 
   isDecoratorSite(site: number): boolean {
