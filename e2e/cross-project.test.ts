@@ -58,7 +58,7 @@ describe('cross-project incrementality', () => {
     const out = nx(ws, env, ['run', 'repo:codegraph-index']);
     const payments = ran(out).filter((t) => t.startsWith('shop-payments:'));
     expect(payments.length).toBeGreaterThanOrEqual(4); // every layer of payments
-    expect(ran(out).filter((t) => !t.startsWith('shop-payments:'))).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4']);
+    expect(ran(out).filter((t) => !t.startsWith('shop-payments:'))).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7']);
   });
 
   it('a rename updates every cross-project reference in the repo graph', () => {
@@ -124,7 +124,7 @@ describe('projects that import each other', () => {
       // a does not import c, but b (which a imports) does: a's L4 depends on c too.
       fs.appendFileSync(path.join(ws, 'c/c/util.py'), '\ndef k2():\n    return 3\n');
       const out = nx(ws, env, ['run', 'repo:codegraph-index']);
-      expect(ran(out).filter((t) => !t.startsWith('c:'))).toEqual(['a:codegraph-l4', 'b:codegraph-l4', 'repo:codegraph-index']);
+      expect(ran(out).filter((t) => !t.startsWith('c:'))).toEqual(['a:codegraph-l4', 'a:codegraph-l7', 'b:codegraph-l4', 'b:codegraph-l7', 'repo:codegraph-index']);
     } finally {
       fs.rmSync(path.dirname(ws), { recursive: true, force: true });
     }

@@ -1,11 +1,13 @@
 /**
  * Installability: what `npm pack` produces installs into a fresh Nx workspace with no sibling checkout.
  *
- * A local registry (verdaccio, on 127.0.0.1, temp storage, no uplinks) receives `npm publish` of the engine and the
- * plugin tarballs. A fresh workspace maps only the `@codegraph` scope to it (`.npmrc`), so our packages can come from
+ * A local registry (verdaccio, on 127.0.0.1, temp storage, no uplinks) receives `npm publish` of the engine, the
+ * query package (the plugin's L7 target runs it) and the plugin tarballs. A fresh workspace maps only the `@codegraph` scope to it (`.npmrc`), so our packages can come from
  * nowhere else, while nx and the engine's own dependencies install from the ordinary registry (nx from npm's cache:
  * proxying them through verdaccio measured slower and adds nothing to what is proven). Then `nx add @codegraph/nx`
- * (install + the init generator) and `nx run repo:codegraph-index` must succeed.
+ * (install + the init generator) and `nx run repo:codegraph-index` must succeed, L7 included, and the installed
+ * `codegraph-query` must answer from it. The query package's `better-sqlite3` compiles at install where no prebuilt
+ * binary can be fetched (README), which is most of this test's time.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +18,7 @@ import { promisify } from 'node:util';
 import { nxEnv, repoRoot } from './support';
 
 const run = promisify(execFile);
-const TIMEOUT = 300_000;
+const TIMEOUT = 600_000;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,7 +47,7 @@ async function waitForPing(url: string, child: ChildProcess, log: string): Promi
 
 async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
-    const { stdout, stderr } = await run(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
+    const { stdout, stderr } = await run(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 420_000 }); // installing compiles better-sqlite3
     return stdout + stderr;
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
@@ -72,7 +74,7 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
   });
 
   it(
-    'publishes engine and plugin, installs them into a fresh Nx 24 workspace and indexes it',
+    'publishes engine, query and plugin, installs them into a fresh Nx 24 workspace, indexes it and queries it',
     async () => {
       // --- the registry
       const port = await freePort();
@@ -114,7 +116,7 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       const packDir = path.join(base, 'pack');
       fs.mkdirSync(packDir);
       const packed = JSON.parse(
-        await run('npm', ['pack', '--json', '-w', 'packages/engine', '-w', 'packages/nx-plugin', '--pack-destination', packDir], {
+        await run('npm', ['pack', '--json', '-w', 'packages/engine', '-w', 'packages/query', '-w', 'packages/nx-plugin', '--pack-destination', packDir], {
           cwd: repoRoot,
           env,
           encoding: 'utf8',
@@ -122,6 +124,7 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       ) as { name: string; filename: string; integrity: string; files: { path: string }[] }[];
       const files = (name: string) => packed.find((p) => p.name === name)!.files.map((f) => f.path);
       expect(files('@codegraph/engine')).toEqual(expect.arrayContaining(['README.md', 'bin/codegraph.js', 'dist/index.js', 'dist/cli/main.js', 'package.json']));
+      expect(files('@codegraph/query')).toEqual(expect.arrayContaining(['README.md', 'bin/codegraph-query.js', 'dist/index.js', 'dist/l7/build.js', 'package.json']));
       expect(files('@codegraph/nx')).toEqual(
         expect.arrayContaining(['README.md', 'executors.json', 'generators.json', 'plugin.js', 'dist/index.js', 'src/generators/init/schema.json']),
       );
@@ -182,6 +185,10 @@ describe('install from a registry (npm pack → publish → nx add)', () => {
       expect(nxOut).toMatch(/Successfully ran target codegraph-index for project repo/);
       const summary = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'repo', 'summary.json'), 'utf8')) as { projects: number; files: number };
       expect(summary).toMatchObject({ projects: 2, files: 6 });
+      expect(nxOut).toMatch(/nx run shop-payments:codegraph-l7/);
+      expect(fs.existsSync(path.join(ws, '.codegraph', 'projects', 'libs', 'payments', 'l7', 'index.sqlite'))).toBe(true);
+      const callers = await sh(path.join(ws, 'node_modules', '.bin', 'codegraph-query'), ['callers', 'format_money'], path.join(ws, 'libs'), wsEnv);
+      expect(callers).toBe('1 callers of core.money.format_money\n  payments.gateway.Gateway.pay  (libs/payments/src/payments/gateway.py:32, shop-payments)\n');
 
       // The installed CLI works and points to nothing missing from the tarball.
       const cli = path.join(ws, 'node_modules', '.bin', 'codegraph');

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { readFederation } from '@codegraph/engine';
-import { buildL7 } from './l7/build';
+import { initHash, readFederation } from '@codegraph/engine';
+import { buildL7, formatL7Stats } from './l7/build';
 import { Federation, findWorkspace, INDEX_HINT, QueryError, REPO_DIR } from './query/federation';
 import { Queries } from './query/queries';
 import { format } from './format';
@@ -126,7 +126,7 @@ export function makeProgram(io: { out: (s: string) => void; cwd: () => string })
     .command('search')
     .argument('<text>')
     .addOption(new Option('-n, --limit <n>', 'results').default('10').argParser((v) => positiveInt(v, 'limit')))
-    .description('full-text search over names, docstrings and code (bm25-ranked)')
+    .description('full-text search over names, qualified names and docstrings (bm25-ranked)')
     .action(
       withQueries((q, o, text: string, opts: { limit: number }) => {
         const r = q.search(text, opts.limit);
@@ -157,17 +157,18 @@ export function makeProgram(io: { out: (s: string) => void; cwd: () => string })
 
   program
     .command('build')
-    .description('build (or rebuild) the L7 index of every project of the federation, without Nx')
-    .action(async () => {
+    .description('build (or update) the L7 index of every project of the federation, without Nx')
+    .option('--full', 'rebuild from scratch instead of re-doing only the files whose layer records changed')
+    .action(async (opts: { full?: boolean }) => {
       const { dir, json } = ctx();
       const ws = findWorkspace(dir);
       const fed = ws ? readFederation(path.join(ws, REPO_DIR)) : undefined;
       if (!ws || !fed) throw new QueryError(`no codegraph index found in ${dir} or above it: ${INDEX_HINT} first`, 'no-index');
       const all = [];
       for (const p of fed.projects) {
-        const s = await buildL7({ root: fed.root, project: { name: p.name, outDir: p.outDir } });
+        const s = await buildL7({ root: fed.root, project: { name: p.name, outDir: p.outDir }, full: !!opts.full });
         all.push(s);
-        if (!json) io.out(`l7 ${p.name}: ${s.files} files, ${s.symbols} symbols, ${s.edges} edges, ${s.chunks} chunks, ${(s.bytes / 1e6).toFixed(2)} MB, ${s.ms} ms${s.unchunked ? ` (${s.unchunked} files without chunks: ${s.skipped.slice(0, 3).join('; ')})` : ''}`);
+        if (!json) io.out(formatL7Stats(s));
       }
       if (json) io.out(JSON.stringify(all, null, 2));
     });
@@ -190,6 +191,7 @@ function positiveInt(v: string, what: string): number {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s), cwd: () => process.cwd() }): Promise<number> {
+  await initHash(); // refs and chunk checks hash names and text
   const program = makeProgram(io);
   program.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   try {

@@ -10,6 +10,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
+import { initHash } from '@codegraph/engine';
 import { Federation, QueryError } from './query/federation';
 import { Queries } from './query/queries';
 import { format } from './format';
@@ -69,7 +70,7 @@ export function createMcpServer(dir: string): { server: McpServer; close: () => 
   );
   server.registerTool(
     'search',
-    { description: 'Full-text search (bm25) over names, docstrings and code; returns symbols with locations.', inputSchema: { text: z.string(), limit: z.number().int().min(1).max(50).optional() } },
+    { description: 'Full-text search (bm25) over names, qualified names and docstrings; returns symbols with locations.', inputSchema: { text: z.string(), limit: z.number().int().min(1).max(50).optional() } },
     ({ text: t, limit }) => run((q) => format.search(q.search(t, limit ?? 10), t)),
   );
   server.registerTool('chunk', { description: "A symbol's code with its docstring and its parent's header (class or module): the code to read.", inputSchema: { name } }, ({ name }) =>
@@ -105,6 +106,7 @@ export function createMcpServer(dir: string): { server: McpServer; close: () => 
 
 /** Serves over stdio until the client closes the stream. */
 export async function serveMcp(dir: string): Promise<void> {
+  await initHash(); // refs and chunk checks hash names and text
   const { server, close } = createMcpServer(dir);
   const transport = new StdioServerTransport();
   await server.connect(transport);

@@ -1,11 +1,11 @@
 /**
- * Chunks of the bundled example: the hierarchy and kinds, and incrementality — an edit to one function's body
- * changes that function's chunk and its ancestors' hashes, and no other chunk of any project.
+ * Chunks of the bundled example, cut on demand from the layer records the L7 index was built from: the hierarchy
+ * and kinds, and incrementality — an edit to one function's body changes that function's chunk and its ancestors'
+ * hashes, and no other chunk of any project.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
-import { l7DbPath } from '@codegraph/query';
+import { Federation, Queries } from '@codegraph/query';
 import { copyShop, indexShop } from './shop';
 
 interface Row {
@@ -16,14 +16,14 @@ interface Row {
   hash: string;
 }
 
-const OUTS = ['libs/core', 'libs/payments', 'apps/api'];
-
 function chunks(ws: string): Map<string, Row> {
   const out = new Map<string, Row>();
-  for (const o of OUTS) {
-    const db = new Database(l7DbPath(path.join(ws, '.codegraph', 'projects', o)), { readonly: true });
-    for (const r of db.prepare('SELECT id, kind, parent, text, hash FROM chunks').all() as Row[]) out.set(r.id, r);
-    db.close();
+  const fed = Federation.open(ws);
+  try {
+    const q = new Queries(fed);
+    for (const p of fed.projects) for (const c of q.projectChunks(p.name)) out.set(c.id, { id: c.id, kind: c.kind, parent: c.parent ?? null, text: c.text, hash: c.hash });
+  } finally {
+    fed.close();
   }
   return out;
 }

@@ -117,6 +117,12 @@ describe('queries on examples/shop', () => {
     expect(q.search('format money')[0]!.fqn).toBe('core.money.format_money');
     expect(q.search('payment completed')[0]!.fqn).toBe('payments.errors.PaymentError'); // its docstring
     expect(q.search('zzzz-nothing')).toEqual([]);
+    // One word naming at least `limit` symbols exactly: those, shortest FQN first, without ranking every token match.
+    expect(q.search('total', 2).map((h) => [h.fqn, h.score])).toEqual([
+      ['core.models.Order.total', 0],
+      ['core.models.OrderLine.total', 0],
+    ]);
+    expect(q.search('total', 3)[0]!.score).not.toBe(0); // fewer exact names than asked for: bm25
   });
 
   it('answers project and module dependencies both ways', () => {
@@ -194,11 +200,21 @@ describe('a missing, damaged or replaced index', () => {
     }
   });
 
-  it('builds without chunks for a file edited since L1, and says so', async () => {
+  it('says the index is stale for a file edited since, and builds it without chunks from scratch', async () => {
     const ws4 = copyShop();
     await indexShop(ws4);
     fs.appendFileSync(path.join(ws4, 'libs/core/core/models.py'), '\n# edited after L1\n');
-    const s = await buildL7({ root: ws4, project: { name: 'shop-core', outDir: path.join(ws4, '.codegraph/projects/libs/core') } });
+    const f = Federation.open(ws4);
+    try {
+      expect(() => new Queries(f).chunk('Order.total')).toThrow(/models\.py changed since L1 indexed it .*the index is stale, rebuild it/);
+      expect(new Queries(f).chunk('Money.times').text).toMatch(/^def times/); // another file: still answered
+    } finally {
+      f.close();
+    }
+    const outDir = path.join(ws4, '.codegraph/projects/libs/core');
+    // An incremental build keeps the file: its layer records (L1, L2, L4) have not changed.
+    expect(await buildL7({ root: ws4, project: { name: 'shop-core', outDir } })).toMatchObject({ rebuilt: 0, unchunked: 0 });
+    const s = await buildL7({ root: ws4, project: { name: 'shop-core', outDir }, full: true });
     expect(s.unchunked).toBe(1);
     expect(s.skipped).toEqual(['libs/core/core/models.py changed since L1 indexed it (re-run L1)']);
     expect(s.symbols).toBeGreaterThan(0);

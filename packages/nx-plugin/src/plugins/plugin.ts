@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type * as Devkit from '@nx/devkit';
 import type * as Engine from '@codegraph/engine';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
-import { codegraphFingerprint, fingerprintInput } from '../utils/fingerprint';
+import { codegraphFingerprint, fingerprintInput, queryFingerprint } from '../utils/fingerprint';
 import { LAYERS, resolveOptions, type CodegraphPluginOptions, type Layer, type ResolvedOptions } from '../utils/options';
 import { namedInputExclusions, type NamedInputExclusions } from '../utils/inputs';
 import { declaredName, PYTHON_TAG } from './dependencies';
@@ -80,6 +80,7 @@ function projectTargets(
   excluded: NamedInputExclusions,
   fp: string,
   allProjects: string[],
+  queryFp: string,
 ): Record<string, TargetConfiguration> {
   const t = o.targetNames;
   const meta = (layer: Layer, description: string, example: Record<string, unknown> = { workers: 2 }) =>
@@ -146,6 +147,21 @@ function projectTargets(
       options: { layer: 'l4', ...common },
       metadata: meta('l4', 'codegraph L4: cross-file and cross-project resolution (imports, re-exports, calls, bases), file dependency graph, cycles'),
     },
+    [t.l7]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      dependsOn: [t.l1, t.l2, t.l4],
+      // What its L1, L2 and L4 outputs are computed from — its sources and its dependencies' (as L4's inputs) — plus the
+      // repo name of chunk ids (package.json) and the query package's code. Not `dependentTasksOutputFiles` of L4:
+      // measured, Nx then re-ran every project's L7 after an edit in any project L4 waits for (L4 depends on every
+      // project's L1). A dependency's body-only edit re-runs this task, which then finds every file's key unchanged.
+      inputs: [...inputs!, ...DEPENDENCY_SOURCES, '{workspaceRoot}/package.json', { runtime: `echo codegraph-query-${queryFp}` }],
+      outputs: [`${out}/l7`],
+      options: { layer: 'l7', outputDir: o.outputDir },
+      metadata: meta('l7', 'codegraph L7: the retrieval index (SQLite + FTS5) that codegraph-query and its MCP server read; only files whose layer records changed are re-done', {
+        outputDir: o.outputDir,
+      }),
+    },
     [t.l9]: {
       executor: LAYER_EXECUTOR,
       cache: true,
@@ -204,6 +220,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
     const o = resolveOptions(rawOptions);
     const fp = await codegraphFingerprint();
     const excluded = namedInputExclusions(o.namedInput === false ? undefined : context.nxJsonConfiguration?.namedInputs, o.namedInput || '');
+    const queryFp = await queryFingerprint();
     // One project per directory, named by its highest-priority config file.
     const byDir = new Map<string, string>();
     for (const f of configFiles) {
@@ -233,12 +250,12 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       const name = names.get(dir)!;
       if (typeof name !== 'string') throw name;
       const nested = dirs.filter((d) => d.startsWith(dir + '/'));
-      const project = cache.project(dir, { name, nested, excluded, fp, inferredNames }, () => ({
+      const project = cache.project(dir, { name, nested, excluded, fp, queryFp, inferredNames }, () => ({
         name,
         root: dir,
         projectType: 'library',
         tags: [PYTHON_TAG],
-        targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames),
+        targets: projectTargets(o, name, dir, nested, excluded, fp, inferredNames, queryFp),
         metadata: { targetGroups: targetGroups(o) },
       }));
       return { projects: { [dir]: project } };
@@ -250,7 +267,11 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
       const repoTarget: TargetConfiguration = {
         executor: LAYER_EXECUTOR,
         cache: true,
-        dependsOn: [{ projects: inferredNames, target: index }],
+        // Every project's index, and its L7 (what `codegraph-query` and the MCP server read).
+        dependsOn: [
+          { projects: inferredNames, target: index },
+          { projects: inferredNames, target: o.targetNames.l7 },
+        ],
         inputs: [
           // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
           { dependentTasksOutputFiles: '**/summary.json', transitive: true },

@@ -24,6 +24,24 @@ export async function codegraphFingerprint(): Promise<string> {
   return cached;
 }
 
+let queryCached: string | undefined;
+
+/**
+ * The same for `@codegraph/query`'s compiled code, which only the L7 target runs: an input of that target alone, so
+ * a change to the query package re-runs L7 and no other layer.
+ */
+export async function queryFingerprint(): Promise<string> {
+  if (queryCached) return queryCached;
+  const { listFiles }: Pick<typeof Engine, 'listFiles'> = require('@codegraph/engine/dist/version');
+  const { hashString, initHash }: Pick<typeof Engine, 'hashString' | 'initHash'> = require('@codegraph/engine/dist/util/hash');
+  await initHash();
+  const dir = path.dirname(require.resolve('@codegraph/query/package.json'));
+  let acc = 'query';
+  for (const f of listFiles(path.join(dir, 'dist'), ['.js'])) acc += '\0' + hashString(fs.readFileSync(f, 'utf8'));
+  queryCached = hashString(acc);
+  return queryCached;
+}
+
 /** The input Nx hashes: the command's output is the fingerprint itself. */
 export function fingerprintInput(fp: string): { runtime: string } {
   return { runtime: `echo codegraph-${fp}` };

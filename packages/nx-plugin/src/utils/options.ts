@@ -5,7 +5,7 @@ import * as path from 'node:path';
 export const PYTHON_TAG = 'codegraph:python';
 
 /** The steps of a project's index, in layer order; each is one inferred target. */
-export const LAYERS = ['l0', 'l1', 'l2', 'l5', 'l4', 'l9', 'index'] as const;
+export const LAYERS = ['l0', 'l1', 'l2', 'l5', 'l4', 'l7', 'l9', 'index'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /**
@@ -24,7 +24,7 @@ export interface CodegraphPluginOptions {
   /**
    * The name of each inferred target, per layer; a layer left out keeps `<targetPrefix>-<layer>`.
    * `index` names both a project's index and the repo project's index.
-   * @default { l0: 'codegraph-l0', l1: 'codegraph-l1', l2: 'codegraph-l2', l4: 'codegraph-l4', l5: 'codegraph-l5', l9: 'codegraph-l9', index: 'codegraph-index' }
+   * @default { l0: 'codegraph-l0', l1: 'codegraph-l1', l2: 'codegraph-l2', l4: 'codegraph-l4', l5: 'codegraph-l5', l7: 'codegraph-l7', l9: 'codegraph-l9', index: 'codegraph-index' }
    */
   targetNames?: Partial<Record<Layer, string>>;
   /**

@@ -17,14 +17,14 @@ import { L7_SCHEMA, l7DbPath } from '../l7/schema';
 export class QueryError extends Error {
   constructor(
     message: string,
-    readonly code: 'no-index' | 'no-l7' | 'damaged' | 'not-found' | 'ambiguous' | 'bad-input' = 'bad-input',
+    readonly code: 'no-index' | 'no-l7' | 'damaged' | 'stale' | 'not-found' | 'ambiguous' | 'bad-input' = 'bad-input',
   ) {
     super(message);
   }
 }
 
 export const INDEX_HINT = 'run `npx nx run repo:codegraph-index` in the workspace';
-export const L7_HINT = 'run `npx nx run-many -t codegraph-l7` (or `codegraph-query build`)';
+export const L7_HINT = 'run `npx nx run repo:codegraph-index` or `npx nx run-many -t codegraph-l7` (without Nx: `codegraph-query build`)';
 
 export interface ProjectDb {
   name: string;
@@ -58,6 +58,8 @@ function stampOf(p: string): string | undefined {
 export class Federation {
   private constructor(
     readonly workspace: string,
+    /** The index root: file paths in the databases are relative to it (the workspace, or a CLI-indexed folder). */
+    readonly root: string,
     readonly repo: string,
     public projects: ProjectDb[],
   ) {}
@@ -65,7 +67,7 @@ export class Federation {
   /** Opens the federation of the workspace containing `from`. Throws a QueryError saying what to run when it cannot. */
   static open(from: string): Federation {
     const ws = findWorkspace(from);
-    if (!ws) throw new QueryError(`no codegraph index found in ${path.resolve(from)} or above it: ${INDEX_HINT}, then ${L7_HINT}`, 'no-index');
+    if (!ws) throw new QueryError(`no codegraph index found in ${path.resolve(from)} or above it: ${INDEX_HINT} (it builds every layer, L7 included)`, 'no-index');
     const fed = readFederation(path.join(ws, REPO_DIR));
     if (!fed) throw new QueryError(`${path.join(ws, REPO_DIR, 'projects.json')} is unreadable or of another version: ${INDEX_HINT} again`, 'no-index');
     const missing = fed.projects.filter((p) => !fs.existsSync(l7DbPath(p.outDir)));
@@ -73,7 +75,7 @@ export class Federation {
       throw new QueryError(`no L7 index for ${missing.map((p) => p.name).join(', ')} (looked for ${path.relative(ws, l7DbPath(missing[0]!.outDir))}): ${L7_HINT}`, 'no-l7');
     const projects = fed.projects.map((p) => openProject(p.name, p.root, p.outDir));
     const repo = projects.map((p) => p.db.prepare("SELECT value FROM meta WHERE key = 'repo'").pluck().get() as string | undefined).find(Boolean) ?? path.basename(ws);
-    return new Federation(ws, repo, projects);
+    return new Federation(ws, fed.root, repo, projects);
   }
 
   /** Reopens every database whose file was replaced since it was opened; returns the names of those reopened. */
@@ -116,7 +118,7 @@ function openProject(name: string, root: string | undefined, outDir: string): Pr
     const schema = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get();
     if (schema !== String(L7_SCHEMA)) throw new Error(`schema ${String(schema)}, this reader needs ${L7_SCHEMA}`);
     // Touch every table a query reads, so a damaged file fails here with a clear message, not mid-answer.
-    db.prepare('SELECT (SELECT count(*) FROM symbols) + (SELECT count(*) FROM edges) + (SELECT count(*) FROM chunks)').get();
+    for (const t of ['files', 'symbols', 'inbound', 'outbound', 'occ', 'aliases', 'file_deps', 'file_externals', 'search']) db.prepare(`SELECT * FROM ${t} LIMIT 1`).get();
     return { name, root, outDir, dbPath, db, stamp };
   } catch (err) {
     db?.close();

@@ -5,10 +5,17 @@
  * symbols is an error listing them, unless one matches exactly.
  */
 import * as fs from 'node:fs';
-import { Federation, QueryError } from './federation';
+import { dedent, disambiguate, projectChunk, type Chunk } from '../chunks/chunks';
+import { fileChunks, staleError, type FileRow } from '../chunks/on-demand';
+import { statementEndLine } from '../chunks/scan';
+import { readSource } from '../chunks/source';
+import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
+import { Federation, QueryError, type ProjectDb } from './federation';
+import { fqnSql } from '../l7/schema';
 
 export interface Sym {
   project: string;
+  /** The symbol's id: the first 12 hex digits of its IR id. */
   id: string;
   fqn: string;
   name: string;
@@ -18,42 +25,51 @@ export interface Sym {
   line: number;
   endLine: number;
   signature?: string;
+  /** Its first line (the whole docstring is in the source, and in the full-text index). */
   docstring?: string;
   isTest: boolean;
 }
 
 interface SymRow {
   project: string;
-  id: string;
+  id: number;
   fqn: string;
   name: string;
-  kind: string;
+  kind: number;
   file: string;
   sl: number;
   el: number;
   signature: string | null;
   docstring: string | null;
-  is_test: number;
+  flags: number;
 }
 
-const SYM_COLS = 'id, fqn, name, kind, file, sl, el, signature, docstring, is_test';
-const CALL_KINDS = "('CALLS', 'INSTANTIATES')";
+const FQN = fqnSql();
+const SYM_COLS = `s.id, ${FQN} AS fqn, s.name, s.kind, f.path AS file, s.sl, s.el, s.signature, s.docstring, s.flags`;
+const SYM_FROM = 'symbols s JOIN files f ON f.id = s.file';
+const CALLS = new Set(['CALLS', 'INSTANTIATES']);
+const EDGE_ROLE: Record<string, string> = { CALLS: 'call', INSTANTIATES: 'call', INHERITS: 'inherit', DECORATES: 'decorate', IMPORTS: 'import', READS: 'read', WRITES: 'write' };
+const qs = (n: number) => Array(n).fill('?').join(',');
 
 function toSym(r: SymRow): Sym {
   return {
     project: r.project,
-    id: r.id,
+    id: symHex(r.id),
     fqn: r.fqn,
     name: r.name,
-    kind: r.kind,
+    kind: SYMBOL_KINDS[r.kind] ?? String(r.kind),
     file: r.file,
     line: r.sl + 1,
     endLine: r.el + 1,
     ...(r.signature ? { signature: r.signature } : {}),
     ...(r.docstring ? { docstring: r.docstring } : {}),
-    isTest: r.is_test === 1,
+    isTest: (r.flags & 4) !== 0,
   };
 }
+
+const idOf = (s: Sym) => parseInt(s.id, 16);
+/** The name column of an FQN: its last segment without the `#2` of a redefinition. */
+const lastName = (fqn: string) => (fqn.split('.').pop() ?? fqn).replace(/#\d+$/, '');
 
 export class Queries {
   constructor(readonly fed: Federation) {}
@@ -62,18 +78,22 @@ export class Queries {
   candidates(name: string): Sym[] {
     const q = name.trim();
     if (!q) throw new QueryError('empty name: give a symbol name or FQN (e.g. `Money.times` or `core.money.format_money`)');
-    const exact = this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM symbols WHERE fqn = ?`, q);
-    if (exact.length) return exact.map(toSym);
-    const aliased = this.fed.all<{ fqn: string }>('SELECT fqn FROM aliases WHERE name = ?', q);
+    const exact = this.exact(q);
+    if (exact.length) return exact;
+    const aliased = this.fed.all<{ fqn: string }>('SELECT fqn FROM aliases WHERE name = ? LIMIT 1', q);
     if (aliased.length) {
-      const viaAlias = this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM symbols WHERE fqn = ?`, aliased[0]!.fqn);
-      if (viaAlias.length) return viaAlias.map(toSym);
+      const viaAlias = this.exact(aliased[0]!.fqn);
+      if (viaAlias.length) return viaAlias;
     }
-    const last = q.split('.').pop()!;
     return this.fed
-      .all<SymRow>(`SELECT ${SYM_COLS} FROM symbols WHERE name = ? ORDER BY fqn`, last)
+      .all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? ORDER BY ${FQN}`, lastName(q))
       .filter((r) => r.fqn === q || r.fqn.endsWith(`.${q}`))
       .map(toSym);
+  }
+
+  /** Symbols whose FQN is exactly `fqn` (through the name index: no FQN index is kept). */
+  private exact(fqn: string): Sym[] {
+    return this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ? AND ${FQN} = ?`, lastName(fqn), fqn).map(toSym);
   }
 
   /** The one symbol a name denotes, or a QueryError listing the candidates (or suggesting names) otherwise. */
@@ -95,37 +115,61 @@ export class Queries {
     return c;
   }
 
-  /** References: L2 occurrences of the symbol (definition excepted) plus resolved edges to it, one per position. */
+  /** Symbols by database id, in one project's database. */
+  private symbolsIn(p: ProjectDb, ids: readonly number[]): Map<number, Sym> {
+    const out = new Map<number, Sym>();
+    for (const chunk of slices([...new Set(ids)], 500))
+      for (const r of p.db.prepare(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.id IN (${qs(chunk.length)})`).all(...chunk) as SymRow[]) out.set(r.id, toSym({ ...r, project: p.name }));
+    return out;
+  }
+
+  /** Resolved edges into any of `dsts`, from every project: each with its source symbol and site. */
+  private inbound(dsts: readonly number[], kinds?: ReadonlySet<string>): Array<{ dst: number; kind: string; src: Sym; file: string; line: number; col: number }> {
+    const out: Array<{ dst: number; kind: string; src: Sym; file: string; line: number; col: number }> = [];
+    for (const p of this.fed.projects) {
+      const sites: Array<{ dst: number; kind: string; src: number; file: string; line: number; col: number }> = [];
+      // A site names its source by ordinal among the file's symbols in id order (codec.ts).
+      const fileSymbols = p.db.prepare('SELECT id FROM symbols WHERE file = ? ORDER BY id').pluck();
+      const ordinals = new Map<number, number[]>();
+      for (const chunk of slices(dsts, 500))
+        for (const r of p.db.prepare(`SELECT i.dst, i.file, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; file: number; path: string; sites: Buffer }>) {
+          let ids = ordinals.get(r.file);
+          if (!ids) ordinals.set(r.file, (ids = fileSymbols.all(r.file) as number[]));
+          for (const x of decodeInbound(r.sites)) {
+            const src = ids[x.src];
+            if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: r.path });
+          }
+        }
+      const syms = this.symbolsIn(p, sites.map((x) => x.src));
+      for (const x of sites) {
+        const src = syms.get(x.src);
+        if (src) out.push({ ...x, src });
+      }
+    }
+    return out;
+  }
+
+  /** References: resolved edges to the symbol plus its L2 occurrences (definitions excepted), one per position. */
   refs(name: string): { symbol: Sym; refs: Array<{ project: string; file: string; line: number; col: number; role: string; in?: string }> } {
     const s = this.resolve(name);
-    const seen = new Set<string>();
     const out: Array<{ project: string; file: string; line: number; col: number; role: string; in?: string }> = [];
+    const at = new Set<string>();
     const roleOf = (r: number) => (r & 2 ? 'import' : r & 4 ? 'write' : r & 8 ? 'read' : 'reference');
-    for (const o of this.fed.all<{ file: string; sl: number; sc: number; roles: number }>(
-      'SELECT f.path AS file, o.sl, o.sc, o.roles FROM names n JOIN occurrences o ON o.name = n.id JOIN files f ON f.rowid = o.file WHERE n.fqn = ? AND (o.roles & 1) = 0',
-      s.fqn,
-    )) {
-      const k = `${o.file}:${o.sl}:${o.sc}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ project: o.project, file: o.file, line: o.sl + 1, col: o.sc + 1, role: roleOf(o.roles) });
-    }
-    const edgeRole: Record<string, string> = { CALLS: 'call', INSTANTIATES: 'call', INHERITS: 'inherit', DECORATES: 'decorate', IMPORTS: 'import', READS: 'read', WRITES: 'write' };
-    for (const e of this.fed.all<{ file: string; line: number; col: number; kind: string; src_fqn: string | null }>(
-      'SELECT e.file, e.line, e.col, e.kind, s.fqn AS src_fqn FROM edges e LEFT JOIN symbols s ON s.id = e.src WHERE e.dst = ? AND e.line IS NOT NULL',
-      s.id,
-    )) {
-      const k = `${e.file}:${e.line}:${e.col}`;
-      const role = edgeRole[e.kind] ?? e.kind.toLowerCase();
-      const known = out.find((r) => `${r.file}:${r.line - 1}:${r.col - 1}` === k);
-      if (known) {
-        if (known.role === 'reference') known.role = role;
-        if (e.src_fqn) known.in = e.src_fqn;
-        continue;
+    // Occurrences at a resolved edge's position were left out at build time: the edge says more (role, caller).
+    for (const o of this.fed.all<{ path: string; sites: Buffer }>('SELECT f.path, o.sites FROM occ o JOIN files f ON f.id = o.file WHERE o.name = ?', nameKey(s.fqn)))
+      for (const x of decodeOccurrences(o.sites)) {
+        const k = `${o.path}:${x.line}:${x.col}`;
+        if (at.has(k)) continue;
+        at.add(k);
+        out.push({ project: o.project, file: o.path, line: x.line + 1, col: x.col + 1, role: roleOf(x.roles) });
       }
-      if (out.some((r) => r.file === e.file && r.line === e.line + 1 && r.role === role)) continue;
-      seen.add(k);
-      out.push({ project: e.project, file: e.file, line: e.line + 1, col: e.col + 1, role, ...(e.src_fqn ? { in: e.src_fqn } : {}) });
+    const sameLine = new Set(out.map((r) => `${r.file}:${r.line}:${r.role}`));
+    for (const e of this.inbound([idOf(s)])) {
+      const role = EDGE_ROLE[e.kind] ?? e.kind.toLowerCase();
+      const k = `${e.file}:${e.line}:${e.col}`;
+      if (at.has(k) || sameLine.has(`${e.file}:${e.line + 1}:${role}`)) continue;
+      at.add(k);
+      out.push({ project: e.src.project, file: e.file, line: e.line + 1, col: e.col + 1, role, in: e.src.fqn });
     }
     out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
     return { symbol: s, refs: out };
@@ -134,29 +178,23 @@ export class Queries {
   /** Callers up to `depth` levels (1 = direct): each with the call site and its distance. */
   callers(name: string, depth = 1): { symbol: Sym; callers: Array<Sym & { depth: number; site: string }> } {
     const s = this.resolve(name);
-    return { symbol: s, callers: this.walkCallers([s.id], depth) };
+    return { symbol: s, callers: this.walkCallers([idOf(s)], depth) };
   }
 
-  private walkCallers(start: string[], depth: number): Array<Sym & { depth: number; site: string }> {
+  private walkCallers(start: number[], depth: number): Array<Sym & { depth: number; site: string }> {
     const seen = new Set(start);
     const out: Array<Sym & { depth: number; site: string }> = [];
     let frontier = start;
     for (let d = 1; d <= depth && frontier.length; d++) {
-      const next: string[] = [];
+      const next: number[] = [];
       const level: Array<Sym & { depth: number; site: string }> = [];
-      for (const chunk of slices(frontier, 500)) {
-        const rows = this.fed.all<SymRow & { site_file: string; site_line: number }>(
-          `SELECT ${SYM_COLS.split(', ').map((c) => `s.${c}`).join(', ')}, e.file AS site_file, e.line AS site_line
-           FROM edges e JOIN symbols s ON s.id = e.src
-           WHERE e.kind IN ${CALL_KINDS} AND e.dst IN (${chunk.map(() => '?').join(',')}) ORDER BY s.fqn, e.line`,
-          ...chunk,
-        );
-        for (const r of rows) {
-          if (seen.has(r.id)) continue;
-          seen.add(r.id);
-          next.push(r.id);
-          level.push({ ...toSym(r), depth: d, site: `${r.site_file}:${(r.site_line ?? 0) + 1}` });
-        }
+      const calls = this.inbound(frontier, CALLS).sort((a, b) => (a.src.fqn < b.src.fqn ? -1 : a.src.fqn > b.src.fqn ? 1 : a.line - b.line));
+      for (const c of calls) {
+        const id = idOf(c.src);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        next.push(id);
+        level.push({ ...c.src, depth: d, site: `${c.file}:${c.line + 1}` });
       }
       // One order whatever the order of the projects in the federation: by FQN within a level.
       out.push(...level.sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0)));
@@ -165,34 +203,39 @@ export class Queries {
     return out;
   }
 
+  /** The calls each of `srcs` makes (resolved ones by id, others by name), in frontier order then source order. */
+  private outbound(srcs: readonly number[]): Array<{ src: number; file: string; line: number; col: number; dst?: number; label?: string; external?: string }> {
+    const bySrc = new Map<number, Array<{ src: number; file: string; line: number; col: number; dst?: number; label?: string; external?: string }>>();
+    for (const chunk of slices(srcs, 500))
+      for (const r of this.fed.all<{ src: number; path: string; calls: Buffer }>(`SELECT o.src, f.path, o.calls FROM outbound o JOIN files f ON f.id = o.file WHERE o.src IN (${qs(chunk.length)})`, ...chunk))
+        bySrc.set(r.src, decodeOutbound(r.calls).map((c) => ({ src: r.src, file: r.path, ...c })));
+    return srcs.flatMap((s) => bySrc.get(s) ?? []);
+  }
+
   /** Callees up to `depth` levels: resolved ones as symbols, unresolved ones by name (with the outside module). */
   callees(name: string, depth = 1): { symbol: Sym; callees: Array<{ depth: number; site: string; fqn: string; kind?: string; project?: string; file?: string; line?: number; external?: string; resolved: boolean }> } {
     const s = this.resolve(name);
-    const seen = new Set([s.id]);
+    const seen = new Set([idOf(s)]);
     const out: Array<{ depth: number; site: string; fqn: string; kind?: string; project?: string; file?: string; line?: number; external?: string; resolved: boolean }> = [];
     const seenNames = new Set<string>();
-    let frontier = [s.id];
+    let frontier = [idOf(s)];
     for (let d = 1; d <= depth && frontier.length; d++) {
-      const next: string[] = [];
-      for (const chunk of slices(frontier, 500)) {
-        const rows = this.fed.all<{ dst: string | null; target: string | null; callee: string | null; external: string | null; file: string; line: number | null }>(
-          `SELECT dst, target, callee, external, file, line FROM edges WHERE kind IN ${CALL_KINDS} AND src IN (${chunk.map(() => '?').join(',')}) ORDER BY line, col`,
-          ...chunk,
-        );
-        for (const r of rows) {
-          const site = `${r.file}:${(r.line ?? 0) + 1}`;
-          if (r.dst) {
-            if (seen.has(r.dst)) continue;
-            seen.add(r.dst);
-            const t = this.byId(r.dst);
-            next.push(r.dst);
-            out.push(t ? { depth: d, site, fqn: t.fqn, kind: t.kind, project: t.project, file: t.file, line: t.line, resolved: true } : { depth: d, site, fqn: r.target ?? '?', resolved: true });
-          } else {
-            const label = r.target ?? r.callee ?? '?';
-            if (seenNames.has(label)) continue;
-            seenNames.add(label);
-            out.push({ depth: d, site, fqn: label, resolved: false, ...(r.external ? { external: r.external } : {}) });
-          }
+      const next: number[] = [];
+      const calls = this.outbound(frontier).sort((a, b) => a.line - b.line || a.col - b.col);
+      const targets = this.byIds(calls.flatMap((c) => (c.dst === undefined ? [] : [c.dst])));
+      for (const c of calls) {
+        const site = `${c.file}:${c.line + 1}`;
+        if (c.dst !== undefined) {
+          if (seen.has(c.dst)) continue;
+          seen.add(c.dst);
+          next.push(c.dst);
+          const t = targets.get(c.dst);
+          out.push(t ? { depth: d, site, fqn: t.fqn, kind: t.kind, project: t.project, file: t.file, line: t.line, resolved: true } : { depth: d, site, fqn: `?${symHex(c.dst)}`, resolved: true });
+        } else {
+          const label = c.label ?? '?';
+          if (seenNames.has(label)) continue;
+          seenNames.add(label);
+          out.push({ depth: d, site, fqn: label, resolved: false, ...(c.external ? { external: c.external } : {}) });
         }
       }
       frontier = next;
@@ -200,35 +243,40 @@ export class Queries {
     return { symbol: s, callees: out };
   }
 
+  /** Symbols by id, wherever they are defined. */
+  private byIds(ids: readonly number[]): Map<number, Sym> {
+    const out = new Map<number, Sym>();
+    if (!ids.length) return out;
+    for (const p of this.fed.projects) for (const [id, sym] of this.symbolsIn(p, ids)) if (!out.has(id)) out.set(id, sym);
+    return out;
+  }
+
   byId(id: string): Sym | undefined {
-    const r = this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM symbols WHERE id = ?`, id)[0];
-    return r && toSym(r);
+    return this.byIds([parseInt(id, 16)]).get(parseInt(id, 16));
   }
 
   /** A shortest call path from one symbol to another (breadth-first over resolved calls), up to `maxDepth` calls. */
   path(fromName: string, toName: string, maxDepth = 8): { from: Sym; to: Sym; path: Sym[] | null } {
     const from = this.resolve(fromName);
     const to = this.resolve(toName);
-    const prev = new Map<string, string>([[from.id, '']]);
-    let frontier = [from.id];
-    for (let d = 0; d < maxDepth && frontier.length && !prev.has(to.id); d++) {
-      const next: string[] = [];
-      for (const chunk of slices(frontier, 500)) {
-        for (const r of this.fed.all<{ src: string; dst: string }>(
-          `SELECT src, dst FROM edges WHERE kind IN ${CALL_KINDS} AND dst IS NOT NULL AND src IN (${chunk.map(() => '?').join(',')})`,
-          ...chunk,
-        )) {
-          if (prev.has(r.dst)) continue;
-          prev.set(r.dst, r.src);
-          next.push(r.dst);
-        }
+    const start = idOf(from);
+    const goal = idOf(to);
+    const prev = new Map<number, number>([[start, -1]]);
+    let frontier = [start];
+    for (let d = 0; d < maxDepth && frontier.length && !prev.has(goal); d++) {
+      const next: number[] = [];
+      for (const c of this.outbound(frontier)) {
+        if (c.dst === undefined || prev.has(c.dst)) continue;
+        prev.set(c.dst, c.src);
+        next.push(c.dst);
       }
       frontier = next;
     }
-    if (!prev.has(to.id)) return { from, to, path: null };
-    const ids: string[] = [];
-    for (let id = to.id; id; id = prev.get(id)!) ids.unshift(id);
-    return { from, to, path: ids.map((id) => this.byId(id)!).filter(Boolean) };
+    if (!prev.has(goal)) return { from, to, path: null };
+    const ids: number[] = [];
+    for (let id = goal; id !== -1; id = prev.get(id)!) ids.unshift(id);
+    const syms = this.byIds(ids);
+    return { from, to, path: ids.map((id) => syms.get(id)).filter((x): x is Sym => x !== undefined) };
   }
 
   /**
@@ -239,19 +287,19 @@ export class Queries {
     const files = new Set<string>();
     const projects = new Set<string>();
     const tests = new Set<string>();
-    let start: string[];
-    const fileRow = this.fed.all<{ path: string; is_test: number }>('SELECT path, is_test FROM files WHERE path = ? OR path LIKE ?', target, `%/${target}`);
+    let start: number[];
+    const fileRow = this.fed.all<{ id: number; path: string }>('SELECT id, path FROM files WHERE path = ? OR path LIKE ?', target, `%/${target}`);
     if (fileRow.length === 1 && !this.candidates(target).length) {
       const f = fileRow[0]!;
       files.add(f.path);
       projects.add(f.project);
-      start = this.fed.all<{ id: string }>("SELECT id FROM symbols WHERE file = ? AND kind != 'Module'", f.path).map((r) => r.id);
+      start = this.fed.project(f.project)!.db.prepare(`SELECT id FROM symbols WHERE file = ? AND kind != ${K.Module}`).pluck().all(f.id) as number[];
       // Importers of the file, transitively (a changed module can break whoever imports it).
       let frontier = [f.path];
       for (let d = 1; d <= depth && frontier.length; d++) {
         const next: string[] = [];
         for (const chunk of slices(frontier, 500))
-          for (const r of this.fed.all<{ src: string }>(`SELECT DISTINCT src FROM file_deps WHERE dst IN (${chunk.map(() => '?').join(',')})`, ...chunk)) {
+          for (const r of this.fed.all<{ src: string }>(`SELECT DISTINCT f.path AS src FROM file_deps d JOIN files f ON f.id = d.src WHERE d.dst IN (${qs(chunk.length)})`, ...chunk)) {
             if (files.has(r.src)) continue;
             files.add(r.src);
             projects.add(r.project);
@@ -263,7 +311,7 @@ export class Queries {
       const s = this.resolve(target);
       files.add(s.file);
       projects.add(s.project);
-      start = [s.id];
+      start = [idOf(s)];
     }
     const callers = this.walkCallers(start, depth);
     for (const c of callers) {
@@ -281,19 +329,20 @@ export class Queries {
   deps(name: string, reverse = false): { of: string; kind: 'project' | 'module'; projects: Array<{ project: string; files: number }>; modules: Array<{ module: string; project: string; file: string }>; external: string[] } {
     const proj = this.fed.project(name);
     const fileModule = new Map(this.fed.all<{ path: string; module: string }>('SELECT path, module FROM files').map((r) => [r.path, r]));
+    const DEPS = 'SELECT f.path AS src, d.dst, d.dst_project FROM file_deps d JOIN files f ON f.id = d.src';
     if (proj) {
       const counts = new Map<string, number>();
       const modules = new Map<string, { module: string; project: string; file: string }>();
       const external = new Set<string>();
       if (!reverse) {
-        for (const r of proj.db.prepare('SELECT src, dst, dst_project FROM file_deps WHERE dst_project IS NOT NULL').all() as Array<{ dst: string; dst_project: string }>) {
+        for (const r of proj.db.prepare(`${DEPS} WHERE d.dst_project IS NOT NULL`).all() as Array<{ dst: string; dst_project: string }>) {
           counts.set(r.dst_project, (counts.get(r.dst_project) ?? 0) + 1);
           const m = fileModule.get(r.dst);
           modules.set(r.dst, { module: m?.module ?? r.dst, project: r.dst_project, file: r.dst });
         }
         for (const r of proj.db.prepare('SELECT DISTINCT module FROM file_externals').pluck().all() as string[]) external.add(r);
       } else {
-        for (const r of this.fed.all<{ src: string }>('SELECT src FROM file_deps WHERE dst_project = ?', proj.name)) {
+        for (const r of this.fed.all<{ src: string }>(`${DEPS} WHERE d.dst_project = ?`, proj.name)) {
           if (r.project === proj.name) continue;
           counts.set(r.project, (counts.get(r.project) ?? 0) + 1);
           const m = fileModule.get(r.src);
@@ -308,35 +357,57 @@ export class Queries {
         external: [...external].sort(),
       };
     }
-    const file = this.fed.all<{ path: string; module: string }>('SELECT path, module FROM files WHERE module = ? OR path = ?', name, name)[0];
+    const file = this.fed.all<{ id: number; path: string; module: string }>('SELECT id, path, module FROM files WHERE module = ? OR path = ?', name, name)[0];
     if (!file) throw new QueryError(`no project or module named ${name}: projects are ${this.fed.projects.map((p) => p.name).join(', ')}; modules are dotted names (core.money)`, 'not-found');
     const rows = reverse
-      ? this.fed.all<{ src: string }>('SELECT DISTINCT src FROM file_deps WHERE dst = ?', file.path).map((r) => r.src)
-      : this.fed.all<{ dst: string }>('SELECT DISTINCT dst FROM file_deps WHERE src = ?', file.path).map((r) => r.dst);
+      ? this.fed.all<{ src: string }>(`SELECT DISTINCT f.path AS src FROM file_deps d JOIN files f ON f.id = d.src WHERE d.dst = ?`, file.path).map((r) => r.src)
+      : this.fed.project(file.project)!.db.prepare('SELECT DISTINCT dst FROM file_deps WHERE src = ?').pluck().all(file.id) as string[];
     const owner = new Map(this.fed.all<{ path: string }>('SELECT path FROM files').map((r) => [r.path, r.project]));
     const modules = rows.map((f) => ({ module: fileModule.get(f)?.module ?? f, project: owner.get(f) ?? '?', file: f })).sort((a, b) => (a.module < b.module ? -1 : 1));
-    const external = reverse ? [] : this.fed.all<{ module: string }>('SELECT DISTINCT module FROM file_externals WHERE file = ?', file.path).map((r) => r.module).sort();
+    const external = reverse ? [] : (this.fed.project(file.project)!.db.prepare('SELECT DISTINCT module FROM file_externals WHERE file = ?').pluck().all(file.id) as string[]).sort();
     const counts = new Map<string, number>();
     for (const m of modules) counts.set(m.project, (counts.get(m.project) ?? 0) + 1);
     return { of: file.module, kind: 'module', projects: [...counts].map(([project, files]) => ({ project, files })), modules, external };
   }
 
-  /** Full-text search over names, FQNs, docstrings and code, ranked by bm25 (names weigh most). */
+  /**
+   * Full-text search over names, qualified names (`Money.times`; a module's whole name) and docstrings, ranked by
+   * bm25 (names weigh most). Words are matched as the
+   * index tokenizes them (`format_money` is `format` and `money`); all words first, any word when none match all.
+   */
   search(text: string, limit = 10): Array<{ project: string; fqn: string; kind: string; file: string | null; line: number | null; score: number; snippet: string }> {
-    const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+    const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (!words.length) throw new QueryError('search needs at least one word');
+    const toHit = (r: SymRow & { score: number }) => ({
+      project: r.project,
+      fqn: r.fqn,
+      kind: chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name),
+      file: r.file,
+      line: r.kind === K.Module ? null : r.sl + 1,
+      score: Math.round(r.score * 1000) / 1000,
+      snippet: r.signature ?? (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
+    });
+    // One word that names at least `limit` symbols exactly: those are what bm25 puts first (the name weighs most),
+    // and ranking every token match of a word as common as `test` (56K rows in the stdlib) costs ~60 ms. Score 0,
+    // shortest FQN first.
+    if (words.length === 1) {
+      const exact = this.fed
+        .all<SymRow & { score: number }>(`SELECT ${SYM_COLS}, 0 AS score FROM ${SYM_FROM} WHERE s.name = ? ORDER BY length(${FQN}), ${FQN} LIMIT ?`, words[0], limit)
+        .sort((a, b) => a.fqn.length - b.fqn.length || (a.fqn < b.fqn ? -1 : 1));
+      if (exact.length >= limit) return exact.slice(0, limit).map(toHit);
+    }
     const terms = words.map((w) => `"${w}"`);
     const run = (match: string) =>
       this.fed
-        .all<{ fqn: string; kind: string; file: string | null; sl: number | null; score: number; text: string }>(
-          `SELECT c.fqn, c.kind, c.file, c.sl, bm25(search, 10.0, 5.0, 3.0, 1.0) AS score, c.text
-           FROM search JOIN chunks c ON c.rowid = search.rowid WHERE search MATCH ? ORDER BY score LIMIT ?`,
+        .all<SymRow & { score: number }>(
+          `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0, 3.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
+           JOIN symbols s ON s.id = h.rowid JOIN files f ON f.id = s.file`,
           match,
           limit,
         )
         .sort((a, b) => a.score - b.score || (a.fqn < b.fqn ? -1 : 1))
         .slice(0, limit)
-        .map((r) => ({ project: r.project, fqn: r.fqn, kind: r.kind, file: r.file, line: r.sl === null ? null : r.sl + 1, score: Math.round(r.score * 1000) / 1000, snippet: firstLines(r.text, 2) }));
+        .map(toHit);
     const all = run(terms.join(' AND '));
     return all.length || terms.length === 1 ? all : run(terms.join(' OR '));
   }
@@ -349,31 +420,92 @@ export class Queries {
     }
   }
 
-  /** A symbol's code chunk with its docstring and the context of its parent (class or module header). */
+  /**
+   * A symbol's code chunk with its docstring and the context of its parent (class or module header). The text is
+   * read from the source by the span the index holds and checked against the chunk's stored hash: a file edited
+   * since the build is a stale index, never a wrong answer.
+   */
   chunk(name: string): { symbol: Sym; id: string; kind: string; file: string; line: number; endLine: number; parent?: { fqn: string; kind: string; signature?: string; docstring?: string }; text: string; tokens: number; hash: string } {
     const s = this.resolve(name);
     const p = this.fed.project(s.project)!;
-    const c = p.db
-      .prepare("SELECT id, kind, file, sl, el, text, tokens, hash FROM chunks WHERE fqn = ? AND kind IN ('class', 'function', 'method', 'constant', 'variable', 'module') ORDER BY kind = 'module'")
-      .get(s.fqn) as { id: string; kind: string; file: string; sl: number | null; el: number | null; text: string; tokens: number; hash: string } | undefined;
-    if (!c) throw new QueryError(`${s.fqn} has no code chunk (its file's source was not readable when L7 was built: ${p.name}'s L7 stats say why)`, 'not-found');
-    const parentSym = this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM symbols WHERE id = (SELECT parent FROM symbols WHERE id = ?)`, s.id)[0];
+    const row = p.db
+      .prepare('SELECT s.kind, s.parent, s.sl, s.el, s.cstart, s.chash, s.csuffix, f.path, f.module, f.hash, f.l1, f.l4, f.is_test FROM symbols s JOIN files f ON f.id = s.file WHERE s.id = ?')
+      .get(idOf(s)) as FileRow & { kind: number; parent: number | null; sl: number; el: number; cstart: number | null; chash: number | null; csuffix: string | null };
+    const repo = this.repoOf(p);
+    const parentSym = row.parent === null ? undefined : this.symbolsIn(p, [row.parent]).get(row.parent);
     const parent = parentSym ? { fqn: parentSym.fqn, kind: parentSym.kind, ...(parentSym.signature ? { signature: parentSym.signature } : {}), ...(parentSym.docstring ? { docstring: parentSym.docstring } : {}) } : undefined;
-    return { symbol: s, id: c.id, kind: c.kind, file: c.file, line: (c.sl ?? s.line - 1) + 1, endLine: (c.el ?? s.endLine - 1) + 1, ...(parent ? { parent } : {}), text: c.text, tokens: c.tokens, hash: c.hash };
+    if (row.kind === K.Module) {
+      const m = fileChunks(this.chunkSource(p), row).find((c) => c.kind === 'module')!;
+      return { symbol: s, id: m.id, kind: 'module', file: row.path, line: 1, endLine: 1, text: m.text, tokens: m.tokens, hash: m.hash };
+    }
+    if (row.chash === null) throw new QueryError(`${s.fqn} has no code chunk (its file's source was not readable when L7 was built: ${p.name}'s L7 stats say why)`, 'not-found');
+    const src = readSource(this.fed.root, row.path, row.hash);
+    if (!src.ok) throw staleError(src.reason);
+    const lines = src.source.lines;
+    const first = row.cstart ?? row.sl;
+    const last = row.kind === K.Variable ? statementEndLine(lines, row.sl) : row.el;
+    const text = row.kind === K.Variable ? lines.slice(first, last + 1).join('\n') : dedent(lines.slice(first, last + 1));
+    if (textHash(text) !== row.chash) throw staleError(`the code of ${s.fqn} differs from what was indexed`);
+    const kind = chunkKindOf(SYMBOL_KINDS[row.kind] as SymbolKind, s.name);
+    return {
+      symbol: s,
+      id: `chunk:${repo}:${kind}:${s.fqn}${row.csuffix ?? ''}`,
+      kind,
+      file: row.path,
+      line: first + 1,
+      endLine: last + 1,
+      ...(parent ? { parent } : {}),
+      text,
+      tokens: Math.ceil(text.length / 4),
+      hash: symHex(row.chash),
+    };
   }
 
-  /** Project overview (for MCP resources): its chunk text. */
+  /** Every chunk of a file, cut again from the layer records the index was built from (see chunks/on-demand.ts). */
+  fileChunks(file: string): ReturnType<typeof fileChunks> {
+    for (const p of this.fed.projects) {
+      const row = p.db.prepare('SELECT path, module, hash, l1, l4, is_test FROM files WHERE path = ?').get(file) as FileRow | undefined;
+      if (row) return fileChunks(this.chunkSource(p), row);
+    }
+    throw new QueryError(`no file ${file} in the index (paths are relative to ${this.fed.root})`, 'not-found');
+  }
+
+  /** Every chunk of a project — each file's, cut on demand, and the project chunk over its modules. */
+  projectChunks(name: string): Chunk[] {
+    const p = this.fed.project(name);
+    if (!p) throw new QueryError(`no project ${name}: ${this.fed.projects.map((x) => x.name).join(', ')}`, 'not-found');
+    const src = this.chunkSource(p);
+    const taken = new Set<string>();
+    const out: Chunk[] = [];
+    for (const row of p.db.prepare('SELECT path, module, hash, l1, l4, is_test FROM files WHERE chunked = 1 ORDER BY path').all() as FileRow[]) out.push(...disambiguate(fileChunks(src, row), taken));
+    out.push(projectChunk(src.repo, name, out.filter((c) => c.kind === 'module')));
+    return out;
+  }
+
+  private repoOf(p: ProjectDb): string {
+    return (p.db.prepare("SELECT value FROM meta WHERE key = 'repo'").pluck().get() as string | undefined) ?? this.fed.repo;
+  }
+
+  private chunkSource(p: ProjectDb) {
+    return { root: this.fed.root, repo: this.repoOf(p), project: p.name, outDir: p.outDir };
+  }
+
+  /** Project overview (for MCP resources): its modules with the first line of their docstrings. */
   projectOverview(name: string): string {
     const p = this.fed.project(name);
     if (!p) throw new QueryError(`no project ${name}: ${this.fed.projects.map((x) => x.name).join(', ')}`, 'not-found');
-    return (p.db.prepare("SELECT text FROM chunks WHERE kind = 'project'").pluck().get() as string | undefined) ?? `project ${name}`;
+    const mods = p.db.prepare(`SELECT ${FQN} AS fqn, s.docstring FROM ${SYM_FROM} WHERE s.kind = ${K.Module}`).all() as Array<{ fqn: string; docstring: string | null }>;
+    mods.sort((a, b) => (a.fqn < b.fqn ? -1 : a.fqn > b.fqn ? 1 : 0));
+    return [`project ${name}: ${mods.length} modules`, ...mods.map((m) => `  ${m.fqn}${m.docstring ? ` — ${m.docstring}` : ''}`)].join('\n');
   }
 
-  /** Module overview: its docstring, `__all__` and top-level signatures. */
+  /** Module overview: its docstring, `__all__` and top-level signatures (the module chunk, cut on demand). */
   moduleOverview(module: string): string {
-    const r = this.fed.all<{ text: string }>("SELECT text FROM chunks WHERE kind = 'module' AND fqn = ?", module)[0];
-    if (!r) throw new QueryError(`no module ${module}`, 'not-found');
-    return r.text;
+    for (const p of this.fed.projects) {
+      const row = p.db.prepare('SELECT path, module, hash, l1, l4, is_test FROM files WHERE module = ?').get(module) as FileRow | undefined;
+      if (row) return fileChunks(this.chunkSource(p), row).find((c) => c.kind === 'module')!.text;
+    }
+    throw new QueryError(`no module ${module}`, 'not-found');
   }
 
   modules(): Array<{ project: string; module: string; file: string }> {
@@ -401,8 +533,4 @@ function slices<T>(a: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < a.length; i += n) out.push(a.slice(i, i + n));
   return out;
-}
-
-function firstLines(text: string, n: number): string {
-  return text.split('\n').slice(0, n).join('\n');
 }

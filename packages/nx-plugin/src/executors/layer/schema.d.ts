@@ -1,5 +1,5 @@
 export interface Schema {
-  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l5' | 'l9' | 'index' | 'repo-index';
+  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l5' | 'l7' | 'l9' | 'index' | 'repo-index';
   outputDir?: string;
   excludeDirs?: string[];
   /** Globs of Python files to skip, relative to the project root (from the workspace's named input). */

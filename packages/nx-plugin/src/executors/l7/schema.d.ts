@@ -1,0 +1,4 @@
+export interface Schema {
+  outputDir?: string;
+  excludeDirs?: string[];
+}

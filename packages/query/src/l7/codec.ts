@@ -1,0 +1,178 @@
+/**
+ * Compact encodings of the L7 database. Most of what a query reads is lists of small integers (lines, columns,
+ * symbol ids), so they are stored as varint blobs rather than as one row each: an SQLite row costs ~10 bytes of
+ * header and cell pointer before its first value, and the stdlib has ~1M references.
+ *
+ * Symbol ids are the first 12 hex digits (48 bits) of the IR id: an exact JavaScript number (no BigInt at the
+ * driver boundary) and 6 bytes in SQLite. Names (canonical FQNs of referenced symbols) are keyed the same way by the
+ * first 48 bits of their xxh64. Two ids sharing 48 bits among a project's ~100K symbols is a ~1e-5 event; the build
+ * counts such collisions (`L7Stats.collisions`) instead of silently merging them.
+ */
+import { hashString } from '@codegraph/engine';
+
+/** The 48-bit database id of an IR node id (16 hex digits). */
+export const symId = (irId: string): number => parseInt(irId.slice(0, 12), 16);
+/** The id as users see it (12 hex digits, a prefix of the IR id). */
+export const symHex = (id: number): string => id.toString(16).padStart(12, '0');
+/** The 48-bit key of a name (a canonical FQN) in the occurrence index. Requires initHash(). */
+export const nameKey = (fqn: string): number => parseInt(hashString(fqn).slice(0, 12), 16);
+/** The 48-bit content hash of a chunk's text, as stored. Requires initHash(). */
+export const textHash = (text: string): number => parseInt(hashString(text).slice(0, 12), 16);
+
+/** Appends unsigned varints (LEB128; values up to 2^53) and length-prefixed UTF-8 strings. */
+export class BlobWriter {
+  private bytes: number[] = [];
+
+  uint(n: number): this {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`codegraph: cannot encode ${n} as a varint`);
+    while (n >= 0x80) {
+      this.bytes.push((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes.push(n);
+    return this;
+  }
+
+  str(s: string): this {
+    const b = Buffer.from(s, 'utf8');
+    this.uint(b.length);
+    for (const x of b) this.bytes.push(x);
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.bytes.length === 0;
+  }
+
+  done(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+}
+
+export class BlobReader {
+  private at = 0;
+  constructor(private readonly b: Uint8Array) {}
+
+  get more(): boolean {
+    return this.at < this.b.length;
+  }
+
+  uint(): number {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.at >= this.b.length) throw new Error('codegraph: truncated L7 blob');
+      const x = this.b[this.at++]!;
+      n += (x & 0x7f) * scale;
+      if (x < 0x80) return n;
+      scale *= 0x80;
+    }
+  }
+
+  str(): string {
+    const len = this.uint();
+    const s = Buffer.from(this.b.buffer, this.b.byteOffset + this.at, len).toString('utf8');
+    this.at += len;
+    return s;
+  }
+}
+
+/** Edge kinds as stored (small integers); the index is the code. */
+export const EDGE_KINDS = ['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES', 'IMPORTS', 'READS', 'WRITES'] as const;
+export type EdgeKind = (typeof EDGE_KINDS)[number];
+export const edgeCode = (k: string): number => EDGE_KINDS.indexOf(k as EdgeKind);
+
+/** Symbol kinds as stored; the index is the code. */
+export const SYMBOL_KINDS = ['Module', 'Class', 'Function', 'Method', 'Variable'] as const;
+export type SymbolKind = (typeof SYMBOL_KINDS)[number];
+export const kindCode = (k: string): number => SYMBOL_KINDS.indexOf(k as SymbolKind);
+export const K = { Module: 0, Class: 1, Function: 2, Method: 3, Variable: 4 } as const;
+
+/** The chunk kind of a symbol's code chunk (chunks.ts cuts the same kinds). */
+export function chunkKindOf(kind: SymbolKind, name: string): string {
+  if (kind === 'Variable') return /^_*[A-Z][A-Z0-9_]*$/.test(name) ? 'constant' : 'variable';
+  return kind.toLowerCase();
+}
+
+export const VISIBILITIES = ['public', 'internal', 'private'] as const;
+
+/** One resolved edge into a symbol, as `inbound` stores it per (destination, referencing file). */
+export interface InboundSite {
+  kind: EdgeKind;
+  /** The source symbol's ordinal among the referencing file's symbols, in id order (not its id: 1–2 bytes, not 7). */
+  src: number;
+  line: number;
+  col: number;
+}
+
+export function encodeInbound(sites: readonly InboundSite[]): Buffer {
+  const w = new BlobWriter();
+  for (const s of sites) w.uint(edgeCode(s.kind)).uint(s.src).uint(s.line).uint(s.col);
+  return w.done();
+}
+
+export function decodeInbound(b: Uint8Array): InboundSite[] {
+  const r = new BlobReader(b);
+  const out: InboundSite[] = [];
+  while (r.more) out.push({ kind: EDGE_KINDS[r.uint()]!, src: r.uint(), line: r.uint(), col: r.uint() });
+  return out;
+}
+
+/** One call a symbol makes, as `outbound` stores it per caller: resolved (a symbol id) or by name. */
+export type OutboundCall = { line: number; col: number } & ({ dst: number } | { label: string; external?: string });
+
+export function encodeOutbound(calls: readonly OutboundCall[]): Buffer {
+  const w = new BlobWriter();
+  for (const c of calls) {
+    if ('dst' in c) w.uint(0).uint(c.line).uint(c.col).uint(c.dst);
+    else {
+      w.uint(c.external ? 2 : 1).uint(c.line).uint(c.col).str(c.label);
+      if (c.external) w.str(c.external);
+    }
+  }
+  return w.done();
+}
+
+export function decodeOutbound(b: Uint8Array): OutboundCall[] {
+  const r = new BlobReader(b);
+  const out: OutboundCall[] = [];
+  while (r.more) {
+    const tag = r.uint();
+    const line = r.uint();
+    const col = r.uint();
+    if (tag === 0) out.push({ line, col, dst: r.uint() });
+    else {
+      const label = r.str();
+      out.push(tag === 2 ? { line, col, label, external: r.str() } : { line, col, label });
+    }
+  }
+  return out;
+}
+
+/** Occurrences of one name in one file: [line, col, roles] triples, lines delta-encoded (they are sorted). */
+export interface OccSite {
+  line: number;
+  col: number;
+  roles: number;
+}
+
+export function encodeOccurrences(sites: readonly OccSite[]): Buffer {
+  const w = new BlobWriter();
+  let last = 0;
+  for (const s of sites) {
+    w.uint(s.line - last).uint(s.col).uint(s.roles);
+    last = s.line;
+  }
+  return w.done();
+}
+
+export function decodeOccurrences(b: Uint8Array): OccSite[] {
+  const r = new BlobReader(b);
+  const out: OccSite[] = [];
+  let line = 0;
+  while (r.more) {
+    line += r.uint();
+    out.push({ line, col: r.uint(), roles: r.uint() });
+  }
+  return out;
+}

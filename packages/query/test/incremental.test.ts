@@ -1,0 +1,112 @@
+/**
+ * L7 is incremental per file: a rebuild copies the previous database and re-does only the rows of the files whose
+ * layer records changed. Asserted on the bundled example by diffing every table before and after an edit.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { buildL7, fqnSql, l7DbPath } from '@codegraph/query';
+import { copyShop, indexShop } from './shop';
+
+const TABLES = {
+  files: 'SELECT id, path, key, l1, l2, l4 FROM files',
+  symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s JOIN files f ON f.id = s.file`,
+  inbound: 'SELECT dst, file, hex(sites) AS sites FROM inbound',
+  outbound: 'SELECT src, file, hex(calls) AS calls FROM outbound',
+  occ: 'SELECT name, file, hex(sites) AS sites FROM occ',
+  aliases: 'SELECT * FROM aliases',
+  file_deps: 'SELECT * FROM file_deps',
+  file_externals: 'SELECT * FROM file_externals',
+  search: 'SELECT rowid AS id FROM search',
+} as const;
+type Table = keyof typeof TABLES;
+
+const coreOut = (ws: string) => path.join(ws, '.codegraph', 'projects', 'libs', 'core');
+
+function snapshot(ws: string): Record<Table, string[]> {
+  const db = new Database(l7DbPath(coreOut(ws)), { readonly: true });
+  try {
+    return Object.fromEntries(Object.entries(TABLES).map(([t, sql]) => [t, (db.prepare(sql).all() as object[]).map((r) => JSON.stringify(r)).sort()])) as Record<Table, string[]>;
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows only in `a`, by table. */
+const minus = (a: Record<Table, string[]>, b: Record<Table, string[]>) =>
+  Object.fromEntries(Object.keys(a).map((t) => [t, a[t as Table].filter((r) => !b[t as Table].includes(r))])) as Record<Table, string[]>;
+
+/** The files (ids) a row belongs to, for the tables keyed by file. */
+function fileOf(table: Table, row: string, symbolFile: Map<number, number>): number | undefined {
+  const r = JSON.parse(row) as Record<string, number>;
+  if (table === 'files') return r.id;
+  if (table === 'search') return symbolFile.get(r.id!);
+  if (table === 'file_deps') return r.src;
+  return r.file;
+}
+
+let ws: string;
+beforeAll(async () => {
+  ws = copyShop();
+  await indexShop(ws);
+});
+
+describe('an incremental L7 build', () => {
+  it('re-does only the edited file: its rows change, every other row stays', async () => {
+    const before = snapshot(ws);
+    const inode = fs.statSync(l7DbPath(coreOut(ws))).ino;
+    const payments = l7DbPath(path.join(ws, '.codegraph', 'projects', 'libs', 'payments'));
+    const paymentsInode = fs.statSync(payments).ino;
+    const money = path.join(ws, 'libs/core/core/money.py');
+    fs.writeFileSync(money, fs.readFileSync(money, 'utf8').replace('return f"{m.cents / 100:.2f} {m.currency}"', 'return f"{m.currency} {m.cents / 100:.2f}"'));
+    const stats = await indexShop(ws);
+    expect(stats.map((s) => [s.project, s.rebuilt, s.reused, s.removed])).toEqual([
+      ['shop-core', 1, 2, 0],
+      ['shop-payments', 0, 3, 0],
+      ['shop-api', 0, 4, 0],
+    ]);
+    expect(fs.statSync(l7DbPath(coreOut(ws))).ino).not.toBe(inode); // a new file, renamed over the old one
+    expect(fs.statSync(payments).ino).toBe(paymentsInode); // nothing changed: the file in place stays
+    const after = snapshot(ws);
+    const gone = minus(before, after);
+    const added = minus(after, before);
+    const ids = (snap: Record<Table, string[]>) => new Map(snap.symbols.map((r) => JSON.parse(r) as { id: number; file: number }).map((r) => [r.id, r.file]));
+    const moneyBefore = before.files.map((r) => JSON.parse(r) as { id: number; path: string }).find((f) => f.path.endsWith('money.py'))!.id;
+    const moneyAfter = after.files.map((r) => JSON.parse(r) as { id: number; path: string }).find((f) => f.path.endsWith('money.py'))!.id;
+    for (const t of Object.keys(TABLES) as Table[]) {
+      expect({ t, files: [...new Set(gone[t].map((r) => fileOf(t, r, ids(before))))] }).toEqual({ t, files: gone[t].length ? [moneyBefore] : [] });
+      expect({ t, files: [...new Set(added[t].map((r) => fileOf(t, r, ids(after))))] }).toEqual({ t, files: added[t].length ? [moneyAfter] : [] });
+    }
+    // money.py's rows were deleted and re-inserted; the counts of every table are as before, and of its rows only
+    // the file's keys and the edited function's row (its chunk hash) differ.
+    for (const t of Object.keys(TABLES) as Table[]) expect({ t, n: after[t].length }).toEqual({ t, n: before[t].length });
+    expect(added.files.map((r) => JSON.parse(r).path)).toEqual(['libs/core/core/money.py']);
+    expect(added.symbols.map((r) => JSON.parse(r).fqn)).toEqual(['core.money.format_money']);
+    // The edited function's chunk hash changed; the other symbols of the file kept theirs.
+    const hashes = (snap: Record<Table, string[]>) => new Map(snap.symbols.map((r) => JSON.parse(r) as { fqn: string; chash: number | null }).map((r) => [r.fqn, r.chash]));
+    const [h0, h1] = [hashes(before), hashes(after)];
+    expect([...h1].filter(([fqn, h]) => h0.get(fqn) !== h).map(([fqn]) => fqn)).toEqual(['core.money.format_money']);
+  });
+
+  it('removes the rows of a deleted file and adds a new one', async () => {
+    fs.rmSync(path.join(ws, 'libs/core/core/models.py'));
+    fs.writeFileSync(path.join(ws, 'libs/core/core/tax.py'), 'RATE = 20\n\n\ndef vat(cents: int) -> int:\n    """VAT on an amount."""\n    return cents * RATE // 100\n');
+    const stats = await indexShop(ws);
+    // The project's interface changed, so L4 re-resolved every file (new L4 keys): all three are rebuilt.
+    expect(stats.find((s) => s.project === 'shop-core')).toMatchObject({ rebuilt: 3, reused: 0, removed: 1 });
+    const db = new Database(l7DbPath(coreOut(ws)), { readonly: true });
+    try {
+      expect(db.prepare('SELECT path FROM files ORDER BY path').pluck().all()).toEqual(['libs/core/core/__init__.py', 'libs/core/core/money.py', 'libs/core/core/tax.py']);
+      expect(db.prepare(`SELECT count(*) FROM symbols s JOIN files f ON f.id = s.file WHERE ${fqnSql()} LIKE 'core.models%'`).pluck().get()).toBe(0);
+      expect(db.prepare("SELECT count(*) FROM search WHERE search MATCH 'vat'").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+    // A full build gives the same rows as the incremental one.
+    const incremental = snapshot(ws);
+    await buildL7({ root: ws, project: { name: 'shop-core', outDir: coreOut(ws) }, repo: 'shop', full: true });
+    const full = snapshot(ws);
+    const withoutIds = (s: Record<Table, string[]>) => ({ symbols: s.symbols.map((r) => r.replace(/"file":\d+/, '')).sort(), inbound: s.inbound.length, occ: s.occ.length, search: s.search });
+    expect(withoutIds(full)).toEqual(withoutIds(incremental));
+  });
+});
