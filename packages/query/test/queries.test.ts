@@ -37,7 +37,17 @@ describe('queries on examples/shop', () => {
       ['api.app.checkout', 'shop-api', 'apps/api/api/app.py:18', 1],
       ['payments.gateway.Gateway.pay', 'shop-payments', 'libs/payments/src/payments/gateway.py:32', 1],
     ]);
-    expect(fqns(q.callers('format_money', 2).callers)).toEqual(['api.app.checkout', 'payments.gateway.Gateway.pay', 'payments.gateway.charge', 'tests.test_app.test_checkout']);
+    // Depth 2 is what value flow finds: the router's dispatch calls the registered checkout handler
+    // (`self.routes[path](**params)`); Gateway.pay is decorated by @audited, so its caller is the wrapper (charge's
+    // `gateway.pay(order)` calls the wrapper, one level further).
+    expect(fqns(q.callers('format_money', 2).callers)).toEqual([
+      'api.app.checkout',
+      'payments.gateway.Gateway.pay',
+      'api.router.Router.dispatch',
+      'payments.gateway.audited.wrapper',
+      'tests.test_app.test_checkout',
+    ]);
+    expect(fqns(q.callers('format_money', 3).callers)).toContain('payments.gateway.charge');
   });
 
   it('lists references with their roles, through re-exports', () => {
@@ -54,7 +64,7 @@ describe('queries on examples/shop', () => {
   it('computes the impact of a change across projects, tests included', () => {
     const r = q.impact('core.money.format_money');
     expect(r.projects).toEqual(['shop-api', 'shop-core', 'shop-payments']);
-    expect(r.files).toEqual(['apps/api/api/app.py', 'apps/api/tests/test_app.py', 'libs/core/core/money.py', 'libs/payments/src/payments/gateway.py']);
+    expect(r.files).toEqual(['apps/api/api/app.py', 'apps/api/api/router.py', 'apps/api/tests/test_app.py', 'libs/core/core/money.py', 'libs/payments/src/payments/gateway.py']);
     expect(r.tests).toEqual(['tests.test_app.test_checkout']);
     const byFile = q.impact('libs/payments/src/payments/gateway.py');
     expect(byFile.projects).toEqual(['shop-api', 'shop-payments']);
@@ -78,11 +88,14 @@ describe('queries on examples/shop', () => {
       'tests.test_app.test_checkout',
       'api.app.checkout',
       'payments.gateway.charge',
+      'payments.gateway.audited.wrapper', // pay is decorated: charge calls the wrapper, which calls pay
       'payments.gateway.Gateway.pay',
       'core.models.Order.total',
       'core.money.Money.zero',
     ]);
-    expect(q.path('api.app.main', 'format_money').path).toBeNull();
+    // main() reaches format_money through the router: dispatch calls the handler registered by @router.get.
+    expect(fqns(q.path('api.app.main', 'format_money').path ?? [])).toEqual(['api.app.main', 'api.router.Router.dispatch', 'api.app.checkout', 'core.money.format_money']);
+    expect(q.path('core.money.format_money', 'api.app.main').path).toBeNull();
   });
 
   it('resolves partial names, lists ambiguous ones, and suggests for unknown ones', () => {

@@ -104,6 +104,29 @@ Examples:
     });
 
   program
+    .command('explain')
+    .description('Print the value-flow chain behind the call at <file>:<line>:<col> (1-based): what is called there and why.')
+    .argument('<position>', 'a call site, e.g. main.py:12:5 (path relative to the index root)')
+    .option('-i, --index <dir>', "the index: a repo federation or one project's outputs", path.join('.codegraph', 'index'))
+    .option('--root <dir>', "the indexed directory of a single project's outputs (default: the current folder)")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ codegraph index . && codegraph explain main.py:12:5        why the call at line 12, column 5 resolves as it does`,
+    )
+    .action(async (position: string, opts: { index: string; root?: string }) => {
+      const m = /^(.+):(\d+):(\d+)$/.exec(position);
+      if (!m) throw new UsageError(`expected <file>:<line>:<col>, got '${position}'`);
+      const { openIndexFolder } = await import('./export');
+      const { explainAt, formatExplain } = await import('./explain');
+      const folder = openIndexFolderOrUsage(openIndexFolder, opts.index, opts.root);
+      const r = await explainAt(folder, m[1]!, Number(m[2]), Number(m[3]));
+      process.stdout.write(formatExplain(r, position));
+      onExit(r.site ? 0 : 1);
+    });
+
+  program
     .command('dump')
     .description("Print a layer's records as JSON lines, in the shapes docs/ir.md documents.")
     .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs')

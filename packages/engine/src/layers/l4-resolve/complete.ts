@@ -17,19 +17,23 @@ type Completed = Extract<L4Line, { dst?: string }>;
 export interface L4Completions {
   byId: Map<string, L4Line>;
   derived: Map<string, Completed[]>;
+  /** Calls Python makes implicitly (value flow), attached to no L1 edge: they come after the file's edges. */
+  implicit: Completed[];
 }
 
 export function indexL4Lines(lines: Iterable<L4Line>): L4Completions {
   const byId = new Map<string, L4Line>();
   const derived = new Map<string, Completed[]>();
+  const implicit: Completed[] = [];
   for (const r of lines) {
-    if ('of' in r && r.of !== undefined) {
+    if ('implicit' in r && r.implicit) implicit.push(r);
+    else if ('of' in r && r.of !== undefined) {
       let list = derived.get(r.of);
       if (!list) derived.set(r.of, (list = []));
       list.push(r);
     } else byId.set(r.id, r);
   }
-  return { byId, derived };
+  return { byId, derived, implicit };
 }
 
 /** Parses a file's raw L4 lines (one JSON object per line, as in `resolved.pack`). */
@@ -55,7 +59,9 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
   for (const e of edges) {
     const r = c.byId.get(e.id);
     if (r && 'unresolved' in r) {
-      yield { edge: r.external !== undefined ? { ...e, attrs: { ...e.attrs, external: r.external } } : e, byL4: false };
+      // Outside the corpus; value flow may still name it (`builtins.str.split` for `"a b".split()`).
+      const named = r.target !== undefined ? { target: r.target } : {};
+      yield { edge: r.external !== undefined ? { ...e, ...named, attrs: { ...e.attrs, external: r.external } } : e, byL4: false };
     } else if (r && (r.dst !== undefined || e.edge === 'IMPORTS')) {
       const attrs: Record<string, unknown> = { ...e.attrs };
       delete attrs.resolution;
@@ -78,6 +84,18 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
       };
       yield { edge, byL4: true, ...(d.file !== undefined ? { file: d.file } : {}) };
     }
+  }
+  for (const d of c.implicit) {
+    const edge: IrEdge = {
+      edge: d.edge as EdgeKind,
+      id: d.id,
+      src: d.src,
+      dst: d.dst,
+      target: d.target,
+      span: d.span as IrEdge['span'],
+      attrs: { via: d.via, implicit: true, ...(d.file ? { file: d.file } : {}) },
+    };
+    yield { edge, byL4: true, ...(d.file !== undefined ? { file: d.file } : {}) };
   }
 }
 

@@ -7,8 +7,8 @@
  * - An attribute of a module is, in order: a definition in it, a name it imports (a re-export, followed
  *   transitively), a name made available by one of its `*` imports (following the source's `__all__` when it has
  *   one, else its public names), a submodule.
- * - An attribute of a class is looked up along its MRO (depth-first, left to right, duplicates skipped; bases
- *   resolved through imports and re-exports, across files and projects).
+ * - An attribute of a class is looked up along its C3 MRO (bases resolved through imports and re-exports, across
+ *   files and projects).
  * - A top-level name that is not a module of the corpus is external (`os`, `requests`), and stays so for every
  *   attribute under it.
  *
@@ -92,27 +92,49 @@ export class Resolver {
     return withFlags(this.resolveModule(`${mod.fqn}.${b.n}`), mod.flags);
   }
 
-  /** Canonical FQNs of a class and its bases in lookup order (the class first). */
+  /**
+   * Canonical FQNs of a class and its bases in lookup order (the class first): Python's C3 linearisation, so a
+   * diamond (`class D(B, C)`, both from A) looks in B, C, then A. A hierarchy C3 rejects (Python would raise
+   * TypeError) falls back to depth-first order, duplicates skipped.
+   */
   mro(cls: string): string[] {
     const cached = this.mros.get(cls);
     if (cached) return cached;
-    const order: string[] = [];
-    this.mros.set(cls, order); // a base cycle sees the partial order, never loops
-    const seen = new Set<string>();
+    // Iterative post-order over the bases (a 3,000-class chain must not overflow the stack): a class is linearised
+    // once all its bases are; a base still in progress (an inheritance cycle) counts as itself alone.
+    const inProgress = new Set<string>();
     const stack = [cls];
     while (stack.length) {
-      const c = stack.pop()!;
-      if (seen.has(c)) continue;
-      seen.add(c);
-      order.push(c);
-      const bases = this.table.bases.get(c);
-      if (!bases) continue;
-      for (let i = bases.length - 1; i >= 0; i--) {
-        const b = this.resolve(bases[i]!);
-        if (b.k === 'def' && b.kind === 'Class' && !seen.has(b.fqn)) stack.push(b.fqn);
+      const c = stack[stack.length - 1]!;
+      if (this.mros.has(c)) {
+        stack.pop();
+        continue;
       }
+      const bases = this.basesOf(c);
+      if (!inProgress.has(c)) {
+        inProgress.add(c);
+        const pending = bases.filter((b) => !this.mros.has(b) && !inProgress.has(b));
+        if (pending.length) {
+          stack.push(...pending);
+          continue;
+        }
+      }
+      const baseMros = bases.map((b) => this.mros.get(b) ?? [b]);
+      this.mros.set(c, c3Merge(c, baseMros, bases) ?? dfsOrder(c, baseMros));
+      inProgress.delete(c);
+      stack.pop();
     }
-    return order;
+    return this.mros.get(cls)!;
+  }
+
+  /** A class's bases that resolve to classes of the corpus, canonical, without duplicates or itself. */
+  private basesOf(cls: string): string[] {
+    const out: string[] = [];
+    for (const b of this.table.bases.get(cls) ?? []) {
+      const r = this.resolve(b);
+      if (r.k === 'def' && r.kind === 'Class' && r.fqn !== cls && !out.includes(r.fqn)) out.push(r.fqn);
+    }
+    return out;
   }
 
   /** A member of a class through its MRO; VIA_MRO when it is inherited. */
@@ -171,7 +193,8 @@ export class Resolver {
     }
     let externalStar: Res | undefined;
     if (rec?.stars) {
-      for (const s of rec.stars) {
+      // The last `*` import binding a name wins, as at run time.
+      for (const s of [...rec.stars].reverse()) {
         const src = this.resolveModule(s);
         if (src.k === 'external') externalStar ??= src;
         if (src.k !== 'module' || !this.exports(src.fqn, name)) continue;
@@ -209,4 +232,24 @@ export function viaOf(r: Res, base: string): string {
   if (r.flags & VIA_INSTANCE) return 'instance';
   if (r.flags & VIA_REEXPORT) return 'reexport';
   return base;
+}
+
+/** Python's C3 merge of the bases' linearisations; undefined when none is consistent. */
+export function c3Merge<T>(head: T, baseMros: readonly (readonly T[])[], bases: readonly T[]): T[] | undefined {
+  const seqs = [...baseMros.map((m) => [...m]), [...bases]];
+  const out = [head];
+  for (;;) {
+    const live = seqs.filter((s) => s.length > 0);
+    if (!live.length) return out;
+    const cand = live.map((s) => s[0]!).find((c) => !live.some((t) => t.indexOf(c) > 0));
+    if (cand === undefined) return undefined;
+    out.push(cand);
+    for (const s of live) if (s[0] === cand) s.shift();
+  }
+}
+
+function dfsOrder<T>(head: T, baseMros: readonly (readonly T[])[]): T[] {
+  const out = [head];
+  for (const m of baseMros) for (const c of m) if (!out.includes(c)) out.push(c);
+  return out;
 }

@@ -25,6 +25,8 @@ import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
 import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
+import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
 import { graphCounts, indexL4Lines, type GraphCounts } from './complete';
 import { addCounts } from '../../ir/model';
@@ -35,6 +37,8 @@ export interface L4Options {
   project: ProjectOut;
   /** Other projects whose definitions this project's names may resolve to (their L1 output directories). */
   deps?: readonly ProjectOut[];
+  /** Resolve with value flow (default true): calls through variables, parameters, returns, attributes, containers. */
+  valueFlow?: boolean;
 }
 
 export interface L4Stats {
@@ -50,6 +54,8 @@ export interface L4Stats {
   reusedFiles: number;
   /** Call sites and references resolved to a definition, by L1 or by this layer. */
   resolution: ResolutionStats;
+  /** Value flow: facts loaded/extracted, the fixpoint's size and time, bounds hit. */
+  flow?: FlowStats;
   /** The project's edges in the repo graph by kind, and how many of each are resolved (as `codegraph export`). */
   graph: GraphCounts;
   ms: number;
@@ -71,10 +77,16 @@ export type L4Line =
       file?: string;
       /** The L1 kind when L4 changed it (a CALLS of a class becomes INSTANTIATES). */
       was?: string;
-      /** For the CALLS to `__init__` L4 adds after an INSTANTIATES: the L1 edge it derives from. */
+      /**
+       * For a derived line — the CALLS to `__init__` after an INSTANTIATES, each further target value flow finds for
+       * a call site, the call a decorator application makes — the L1 edge it derives from.
+       */
       of?: string;
+      /** A call Python makes implicitly (no L1 edge: `for` → `__iter__`, `a + b` → `__add__`): its span. */
+      implicit?: true;
+      span?: number[];
     }
-  | { edge: string; id: string; unresolved: true; external?: string };
+  | { edge: string; id: string; unresolved: true; external?: string; target?: string; via?: string };
 
 /** Per-file counters of L4's work. */
 type FileCounts = Pick<L4Stats, 'imports' | 'importsResolved' | 'importsExternal' | 'edgesConsidered' | 'edgesResolved'>;
@@ -161,9 +173,20 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
    * digest) resolves those files again instead of reusing results computed without them.
    */
   let writeDigest = digest;
+  let flow: ValueFlow | undefined;
   try {
+    if (opts.valueFlow !== false) {
+      // The fixpoint is global: it runs whenever L4 does, and each file's key covers its part of the answer.
+      table = buildSymbolTable(opts.project, deps);
+      const r = new Resolver(table);
+      resolver = new FileResolver(r, opts.project.name);
+      if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
+      flow = await ValueFlow.build(opts.root, opts.project, deps, r);
+      resolver.flow = flow;
+    }
     for (const ref of l1.refs) {
-      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}`);
+      const flowDigest = flow?.digestOf(ref.file) ?? '';
+      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}\0${flowDigest}`);
       const old = prevFiles[ref.file];
       if (old?.key === key && prevPack && pack.copyFrom(prevPack, key)) {
         files[ref.file] = old;
@@ -180,7 +203,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         unreadable.push(ref.file);
         continue;
       }
-      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}`);
+      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}\0${flowDigest}`);
       const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, writeKey);
       pack.addRaw(writeKey, text);
       files[ref.file] = entry;
@@ -193,6 +216,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   } finally {
     prevPack?.close();
     l1.close();
+    flow?.close();
   }
   const manifest: L4Manifest = { schema: 1, format: L4_FORMAT, project: opts.project.name, digest, files };
   if (unreadable.length) manifest.missing = [...unreadable].sort();
@@ -202,6 +226,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   const depsJson = depsOf(manifest);
   writeJsonAtomicSync(depsPath(outDir), depsJson);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
+  if (flow) stats.flow = flow.stats;
   stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l4StatsPath(outDir), stats);
   return stats;
@@ -262,6 +287,18 @@ export function forEachResolved(outDir: string, fn: (file: string, lines: string
   }
 }
 
+const SCOPE_KINDS = new Set(['Module', 'Class', 'Function', 'Method', 'Lambda']);
+
+/** Whether span a contains span b ([line, col, endLine, endCol]). */
+function contains(a: readonly number[], b: readonly number[]): boolean {
+  const startsBefore = a[0]! < b[0]! || (a[0] === b[0] && a[1]! <= b[1]!);
+  const endsAfter = a[2]! > b[2]! || (a[2] === b[2] && a[3]! >= b[3]!);
+  return startsBefore && endsAfter;
+}
+
+/** Decorators that keep the function callable as itself (or are modelled by name): no reason to ask value flow. */
+const TRANSPARENT_DECORATORS = /^(staticmethod|classmethod|property|[\w.]*\.setter|[\w.]*\.getter|[\w.]*\.deleter|(functools\.)?(lru_cache|cache|cached_property|wraps)(\(.*\))?|abc\.abstractmethod|abstractmethod|(typing\.)?overload|override|dataclass(\(.*\))?|(dataclasses\.)?dataclass(\(.*\))?)$/;
+
 const RESOLVABLE = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 
@@ -282,6 +319,19 @@ class FileResolver {
   private imports = new Map<string, IrNode>();
   /** Class and Method nodes by id, for `super()` calls. */
   private scopes = new Map<string, IrNode>();
+  /** Value flow's answers, when L4 runs with it; this file's sites by span. */
+  flow: ValueFlow | undefined;
+  private sites: Map<string, FlowTarget[]> | undefined;
+  /** Node id → its parent's id (the scope a decorator is applied in). */
+  private parents = new Map<string, string>();
+  /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
+  private valueHolders = new Set<string>();
+  /** Call sites value flow added to the file's graph (implicit calls, decorator applications): resolved by L4. */
+  private implicitSites: Array<{ src: string; span: readonly number[] }> = [];
+  /** The file's `__init__` methods. */
+  private initCalls = new Set<string>();
+  /** Definitions of the file under a decorator that may replace them. */
+  private decorated = new Set<string>();
 
   constructor(
     private readonly r: Resolver,
@@ -297,6 +347,8 @@ class FileResolver {
     this.externals = new Set();
     this.imports = new Map();
     this.scopes = new Map();
+    this.sites = this.flow?.sitesOf(ref.file);
+    this.implicitSites = [];
     this.out = [];
     this.lines = [];
     this.states = new Map();
@@ -307,7 +359,7 @@ class FileResolver {
       imports: [...this.deps].sort(),
       externals: [...this.externals].sort(),
       counts: this.stats,
-      resolution: countFile(nodes, edges, this.states),
+      resolution: countFile(nodes, edges, this.states, this.implicitSites),
       graph: graphCounts(edges, indexL4Lines(this.lines)),
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
@@ -322,7 +374,16 @@ class FileResolver {
   }
 
   run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
+    this.parents = new Map();
+    this.valueHolders = new Set();
+    this.decorated = new Set();
+    this.initCalls = new Set();
     for (const n of nodes) {
+      if (n.parent !== undefined) this.parents.set(n.id, n.parent);
+      if (n.node === 'Variable' || n.node === 'Parameter') this.valueHolders.add(n.id);
+      if (n.node === 'Method' && n.name === '__init__') this.initCalls.add(n.id);
+      const decos = n.attrs?.decorators;
+      if (Array.isArray(decos) && decos.some((d) => !TRANSPARENT_DECORATORS.test(String(d)))) this.decorated.add(n.id);
       if (n.node === 'Import') this.imports.set(n.id, n);
       else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
     }
@@ -334,7 +395,25 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
+      else if (kind === 'CALLS' && e.dst !== undefined && this.initCalls.has(e.dst) && !(e.callee ?? '').endsWith('__init__')) {
+        // The `__init__` L1 found for an instantiation by a depth-first walk of the file's classes: the C3 MRO
+        // (value flow's) decides.
+        const inits = this.flowTargets(e)?.filter((t) => t.how === T_INIT && t.id !== undefined);
+        if (inits?.length && !(inits.length === 1 && inits[0]!.id === e.dst)) {
+          this.stats.edgesConsidered++;
+          inits.forEach((t, i) => {
+            const common = { edge: 'CALLS', src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, ...this.fileOfTarget(t) };
+            if (i === 0) this.write({ id: e.id, ...common });
+            else this.write({ id: hashString(`${e.id}\0__init__\0${t.id}`), ...common, of: e.id });
+          });
+        }
+      } else if (kind === 'CALLS' && e.dst !== undefined && this.flowKnowsBetter(e)) {
+        const ts = this.flowTargets(e);
+        if (ts && this.completeByFlow(e, ts)) this.stats.edgesConsidered++;
+      }
+      if (kind === 'DECORATES' && this.sites) this.onDecorator(e);
     }
+    this.implicitCalls(nodes);
   }
 
   private addDep(fileIdx: number | undefined): void {
@@ -399,12 +478,100 @@ class FileResolver {
   private onEdge(e: IrEdge): void {
     this.stats.edgesConsidered++;
     const how = (e.attrs?.resolution as string | undefined) ?? '';
-    if (e.target !== undefined) this.complete(e, this.r.resolve(e.target), how || 'import');
-    else if (how === 'super') this.complete(e, this.resolveSuper(e), 'super');
+    let r: Res;
+    let base: string;
+    if (e.target !== undefined) [r, base] = [this.r.resolve(e.target), how || 'import'];
+    else if (how === 'super') [r, base] = [this.resolveSuper(e), 'super'];
     else {
       const name = how === 'unresolved' ? unboundName(this.module, e.callee) : undefined;
-      if (name !== undefined) this.complete(e, this.r.resolve(name), 'star');
-      else this.unresolved(e, UNRESOLVED);
+      [r, base] = name !== undefined ? [this.r.resolve(name), 'star'] : [UNRESOLVED, ''];
+    }
+    // What names alone resolve stays (precision); what they leave open, value flow may answer.
+    const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
+    if (r.k !== 'def' && ts && this.completeByFlow(e, ts)) return;
+    const ext = r.k === 'def' || r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
+    if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
+    else if (base === '') this.unresolved(e, r);
+    else this.complete(e, r, base);
+    if (ts) this.derivedByFlow(e, ts, false);
+  }
+
+  /**
+   * Calls L1 resolved by name where what is called depends on values: a variable or parameter (`self.cb()`), a
+   * method through `self`/`cls` (the receiver may be a subclass instance), `super()` (the receiver's MRO, not the
+   * class's), a function or class replaced by a decorator. Value flow answers those when it has an answer.
+   */
+  private flowKnowsBetter(e: IrEdge): boolean {
+    if (this.valueHolders.has(e.dst!)) return true;
+    const callee = e.callee ?? '';
+    if (callee.startsWith('super(') || /^(self|cls)\.\w+$/.test(callee)) return true;
+    return this.decorated.has(e.dst!);
+  }
+
+  private flowTargets(e: IrEdge): FlowTarget[] | undefined {
+    return e.span ? this.sites?.get(e.span.join(',')) : undefined;
+  }
+
+  /**
+   * A call site answered by value flow: its first direct target on the edge's own line, the others derived (`of`),
+   * then the `__init__`s and callbacks it runs. False when flow has no direct target in the corpus.
+   */
+  private completeByFlow(e: IrEdge, ts: FlowTarget[]): boolean {
+    const direct = ts.filter((t) => t.how === T_DIRECT && t.id !== undefined);
+    if (!direct.length) return false;
+    this.stats.edgesResolved++;
+    direct.forEach((t, i) => {
+      const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+      const common = { src: e.src, dst: t.id, target: t.fqn, via: 'flow', kind: t.kind, ...this.fileOfTarget(t) };
+      if (i === 0) this.write({ edge, id: e.id, ...common, ...(edge !== e.edge ? { was: e.edge } : {}) });
+      else this.write({ edge, id: hashString(`${e.id}\0flow\0${t.id}`), ...common, of: e.id });
+    });
+    this.derivedByFlow(e, ts, true);
+    return true;
+  }
+
+  /** The calls a site makes besides its callee: `__init__` of what it instantiates (when `withInit`), callbacks. */
+  private derivedByFlow(e: IrEdge, ts: FlowTarget[], withInit: boolean): void {
+    for (const t of ts) {
+      if (t.id === undefined || t.how === T_DIRECT || (t.how === T_INIT && !withInit)) continue;
+      const [tag, via] = t.how === T_INIT ? ['__init__', 'init'] : ['callback', 'flow-callback'];
+      this.write({ edge: t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS', id: hashString(`${e.id}\0${tag}\0${t.id}`), src: e.src, dst: t.id, target: t.fqn, via, kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
+    }
+  }
+
+  private fileOfTarget(t: FlowTarget): { file?: string } {
+    return t.file !== undefined && t.file !== this.file ? { file: t.file } : {};
+  }
+
+  /** Calls Python makes implicitly (no L1 edge): lines of their own with the span, from the innermost scope. */
+  private implicitCalls(nodes: readonly IrNode[]): void {
+    const sites = this.flow?.implicitOf(this.file) ?? [];
+    if (!sites.length) return;
+    const scopes = nodes.filter((n) => SCOPE_KINDS.has(n.node));
+    for (const { span, targets } of sites) {
+      let src: IrNode | undefined;
+      for (const n of scopes) if (contains(n.span, span) && (!src || contains(src.span, n.span))) src = n;
+      if (!src) continue;
+      for (const t of targets) {
+        const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+        const id = hashString(`${this.file}\0${span.join(',')}\0${t.how}\0${t.id}`);
+        this.write({ edge, id, src: src.id, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-implicit', kind: t.kind, span, implicit: true, ...this.fileOfTarget(t) });
+        this.implicitSites.push({ src: src.id, span });
+      }
+    }
+  }
+
+  /** `@d def f`: applying d is a call of d (and of what d returns when d is a factory) by the enclosing scope. */
+  private onDecorator(e: IrEdge): void {
+    const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
+    const src = this.parents.get(e.src) ?? e.src;
+    for (const t of ts ?? []) {
+      if (t.id === undefined) continue;
+      // A class used as a decorator is instantiated: its `__init__` runs (and the class is what the name holds).
+      const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
+      this.write({ edge, id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
+      // A call site of the graph (enclosing scope, decorator span) that no L1 call edge has: counted with them.
+      if (e.span) this.implicitSites.push({ src, span: e.span });
     }
   }
 

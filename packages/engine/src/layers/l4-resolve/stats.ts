@@ -46,7 +46,13 @@ function finish(r: RateStats): RateStats {
  * A file's resolution counts, from its IR (before any L4 completion is applied) and what L4 made of each edge id
  * (1 resolved, 2 external, 0 or absent unresolved or not touched).
  */
-export function countFile(nodes: readonly IrNode[], edges: readonly IrEdge[], l4: ReadonlyMap<string, number>): ResolutionStats {
+export function countFile(
+  nodes: readonly IrNode[],
+  edges: readonly IrEdge[],
+  l4: ReadonlyMap<string, number>,
+  /** Calls Python makes implicitly that value flow resolved (L4 lines of their own): sites of the graph too. */
+  implicit: ReadonlyArray<{ src: string; span: readonly number[] }> = [],
+): ResolutionStats {
   const calls = rate();
   const refs = rate();
   const imports = new Set<string>();
@@ -67,6 +73,11 @@ export function countFile(nodes: readonly IrNode[], edges: readonly IrEdge[], l4
         refs.resolvedL1++;
       } else count(refs, state);
     }
+  }
+  for (const i of implicit) {
+    const key = `${i.src}\0${i.span.join(',')}`;
+    const prev = sites.get(key);
+    if (prev === undefined || rank(1) > rank(prev)) sites.set(key, 1);
   }
   for (const s of sites.values()) {
     calls.total++;

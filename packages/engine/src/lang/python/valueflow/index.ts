@@ -1,7 +1,3 @@
-// PLACEHOLDER on branch h-l5 only, replaced by the value-flow extractor (branch h-vf) when it merges.
-import type { SyntaxNode } from '../parser';
-import type { FileFlow } from '../flow/model';
-export type FlowFacts = Record<string, unknown>;
-export function extractFlowFacts(_root: SyntaxNode, _file: { path: string; module: string; isPackage: boolean }, _flow?: FileFlow): FlowFacts {
-  return {};
-}
+/** Value-flow facts of a Python file: the front end's part of the value-flow call graph (solved in L4). */
+export { extractFlowFacts, type FlowFileInfo } from './extract';
+export * from './model';

@@ -1,0 +1,141 @@
+/**
+ * Where L4 gets the value-flow facts of every file of a project and its dependencies.
+ *
+ * From L5 (`l5/facts.pack`, read through L5Reader) when the project has L5 output for that file under the same L1
+ * key. Otherwise (L5 not run, or older than L1) L4 derives them itself: it parses the file (tree-sitter) and runs
+ * `extractFlowFacts`, caching the result in its own `l4/flow.pack` keyed by the file's L1 key (which covers the
+ * content and the engine fingerprint), so a run after an edit parses only the edited files. Dependencies' facts are
+ * cached in the same pack (L4 never writes another project's outputs).
+ *
+ * A file that cannot be read or parsed yields no facts (counted in `unreadable`): its values are unknown, nothing
+ * crashes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodePythonSource } from '../../../lang/python/decode';
+import { buildFileFlowWithText } from '../../../lang/python/flow';
+import { initPythonParser, parsePython } from '../../../lang/python/parser';
+import { extractFlowFacts, FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
+import { hashString } from '../../../util/hash';
+import { PackReader, PackWriter } from '../../../util/pack';
+import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
+import { L5_FORMAT } from '../../l5-flow/run';
+import { L5Reader } from '../../l5-flow/stream';
+
+export const flowPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow.pack');
+
+export interface FlowFile {
+  file: string;
+  project: string;
+  module: string;
+  facts: FlowFacts;
+  /** Hash of the facts' cache key (stable while the file is unchanged). */
+  key: string;
+}
+
+export interface FlowSourceStats {
+  files: number;
+  /** Read from L5's output. */
+  fromL5: number;
+  extracted: number;
+  reused: number;
+  unreadable: string[];
+  ms: number;
+}
+
+const PARSE_BUDGET_MS = 20_000;
+
+/**
+ * Calls `fn` with the facts of every file of `project` and `deps` (project first), extracting what the cache lacks.
+ * Rewrites the cache with exactly the files seen.
+ */
+export async function forEachFlowFacts(
+  root: string,
+  project: ProjectOut,
+  deps: readonly ProjectOut[],
+  fn: (f: FlowFile) => void,
+): Promise<FlowSourceStats> {
+  const t0 = performance.now();
+  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, unreadable: [], ms: 0 };
+  const cachePath = flowPackPath(project.outDir);
+  fs.mkdirSync(path.dirname(cachePath), { recursive: true });
+  const prev = PackReader.open(cachePath);
+  const pack = new PackWriter(cachePath);
+  let parserReady = false;
+  const seen = new Set<string>();
+  try {
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      const l1 = L1Reader.open(p.outDir);
+      const l5 = L5Reader.tryOpen(p.outDir);
+      try {
+        for (const ref of l1.refs) {
+          stats.files++;
+          const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
+          let facts: FlowFacts | undefined;
+          // L5 keys a file's records by (L5 format, L1 key): equal means L5 analysed the very text L1 did.
+          if (l5 && l5.key(ref.file) === hashString(`${L5_FORMAT}\0${ref.key}`)) {
+            const f = l5.facts(ref.file);
+            if (f?.format === FLOW_FACTS_FORMAT) {
+              stats.fromL5++;
+              fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key });
+              continue;
+            }
+          }
+          const cached = prev?.text(key);
+          if (cached !== undefined) {
+            try {
+              facts = JSON.parse(cached) as FlowFacts;
+              if (!pack.has(key)) pack.addRaw(key, cached);
+              stats.reused++;
+            } catch {
+              facts = undefined;
+            }
+          }
+          if (!facts) {
+            if (!parserReady) {
+              await initPythonParser();
+              parserReady = true;
+            }
+            facts = extractFile(root, ref.file, ref.module);
+            if (!facts) {
+              stats.unreadable.push(ref.file);
+              continue;
+            }
+            stats.extracted++;
+            if (!pack.has(key)) pack.addRaw(key, JSON.stringify(facts));
+          }
+          fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
+        }
+      } finally {
+        l1.close();
+        l5?.close();
+      }
+    }
+    pack.commit({ fsync: false });
+  } catch (err) {
+    pack.abort();
+    throw err;
+  } finally {
+    prev?.close();
+  }
+  stats.ms = Math.round(performance.now() - t0);
+  return stats;
+}
+
+function extractFile(root: string, file: string, module: string): FlowFacts | undefined {
+  let tree;
+  try {
+    const bytes = fs.readFileSync(path.join(root, file));
+    const text = decodePythonSource(bytes).text;
+    tree = parsePython(text, { timeoutMs: PARSE_BUDGET_MS });
+    // As L5 does: SSA first, so the facts are flow-sensitive inside functions.
+    const flow = buildFileFlowWithText(tree.rootNode, text);
+    return extractFlowFacts(tree.rootNode, { path: file, module, isPackage: path.basename(file) === '__init__.py' }, flow);
+  } catch {
+    return undefined;
+  } finally {
+    tree?.delete();
+  }
+}

@@ -1,0 +1,1006 @@
+/**
+ * The value-flow solver: Andersen-style inclusion constraints over abstract objects, context-insensitive,
+ * interprocedural, across every file given (a project and its dependencies), to a fixpoint.
+ *
+ * - Nodes are integers; a named variable of the facts (`pkg.mod.x`, `pkg.mod.C.attr`, `pkg.mod.f.param`) is one node
+ *   whatever file names it, which is how values cross files: `from pkg.mod import x` copies from node `pkg.mod.x`.
+ * - Objects are integers (functions, classes, instances per class, modules, bound methods, containers per
+ *   allocation site, literals of builtin types, external names, super proxies, staticmethod/classmethod/property
+ *   wrappers). A node's points-to set is an append-only int array (processed prefix + pending delta).
+ * - Bounded: a set stops growing at MAX_SET objects, the worklist at MAX_STEPS node visits; each hit is counted in
+ *   `bounds`, never a hang.
+ * - Provenance: the first reason each object entered each node (the node it was copied from, or the constraint that
+ *   put it there), for `codegraph explain`.
+ *
+ * Class attribute lookup follows the C3 MRO (the symbol table's resolver for classes it knows, else C3 over the
+ * bases' values); instantiation calls `__init__`, instances with `__call__` are callable, bound methods carry their
+ * receiver into the first parameter, `super()` looks up after the method's class in the receiver's MRO.
+ */
+import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
+import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
+import { c3Merge as c3, type Resolver } from '../resolver';
+
+export const MAX_SET = 96;
+const EMPTY: readonly number[] = [];
+
+/** Builtin calls whose result is a value of a builtin type. */
+const BUILTIN_RESULT_TYPES = new Map(
+  ['str', 'bytes', 'int', 'float', 'bool', 'list', 'dict', 'set', 'frozenset', 'tuple', 'bytearray'].map((t) => [`builtins.${t}`, t]),
+);
+const STR_RESULT_METHODS = /^builtins\.str\.(strip|lstrip|rstrip|lower|upper|title|capitalize|casefold|swapcase|replace|format|join|center|ljust|rjust|zfill|expandtabs|translate|removeprefix|removesuffix)$|^builtins\.bytes\.decode$/;
+
+/** Builtins that call a dunder of their argument. */
+const BUILTIN_DUNDERS: Record<string, string> = {
+  len: '__len__', str: '__str__', repr: '__repr__', iter: '__iter__', next: '__next__', bool: '__bool__',
+  hash: '__hash__', abs: '__abs__', format: '__format__', reversed: '__reversed__', int: '__int__', float: '__float__',
+};
+export const MAX_STEPS = 50_000_000;
+/** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
+const MAX_EXT_DEPTH = 4;
+const MAX_MRO_DEPTH = 100;
+
+export const enum O {
+  Func,
+  Class,
+  Inst,
+  Module,
+  Bound,
+  Ext,
+  Lit,
+  Cont,
+  Gen,
+  Super,
+  Wrap,
+}
+
+const WRAP_STATIC = 1;
+const WRAP_CLASS = 2;
+const WRAP_PROPERTY = 3;
+
+/** How a target was reached from a site: called directly, the `__init__` of an instantiation, a callback. */
+export const T_DIRECT = 0;
+export const T_INIT = 1;
+export const T_CALLBACK = 2;
+
+interface FuncInfo {
+  fqn: string;
+  file: number;
+  params: Array<[string, string]>;
+  flags: number;
+  line: number;
+  col: number;
+  /** Object of the `*args` tuple and `**kwargs` dict, when the function has them. */
+  varargs?: number;
+  kwargs?: number;
+}
+
+interface ClassInfo {
+  fqn: string;
+  file: number;
+  bases: number[];
+  attrs: Set<string>;
+  line: number;
+  col: number;
+}
+
+interface CallRec {
+  dst: number;
+  /** Global site id, -1 for calls the engine makes itself (`__enter__`). */
+  site: number;
+  args: Array<[string | number, number]>;
+  deco: boolean;
+  kind: number;
+}
+
+type Handler =
+  | { h: 'load'; dst: number; name: string; site: number }
+  | { h: 'implicit'; call: CallRec; names: string[] }
+  | { h: 'store'; name: string; src: number }
+  | { h: 'elem'; dst: number }
+  | { h: 'selem'; src: number }
+  | { h: 'call'; call: CallRec }
+  | { h: 'super'; dst: number; cls: number }
+  /** `super(C, obj)`: each class arriving here makes a super proxy with each object of `obj`. */
+  | { h: 'superof'; dst: number; obj: number }
+  /** Objects arriving here are called as a method of `self` (or plainly when self is -1). */
+  | { h: 'callvia'; call: CallRec; self: number }
+  /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
+  | { h: 'access'; dst: number; via: number; cls: boolean; site: number }
+  | { h: 'wrap'; dst: number; kind: number };
+
+export interface SolveStats {
+  nodes: number;
+  objects: number;
+  steps: number;
+  /** Bounds hit: sets that reached MAX_SET objects, plus 1 if the step cap stopped the worklist. */
+  bounds: number;
+  ms: number;
+}
+
+/** The reason an object entered a node: the node it came from (≥ 0) or -(constraint description index + 1). */
+export interface Provenance {
+  from: number;
+  /** For a binding of an argument: the site. */
+  site?: number;
+}
+
+export class FlowSolver {
+  // objects
+  private okind: number[] = [];
+  private oa: number[] = [];
+  private ob: number[] = [];
+  private oname: string[] = [];
+  private ointern = new Map<string, number>();
+  // nodes
+  /** Points-to sets, created on the first object (most temporaries of a big corpus stay empty). */
+  private pts: (number[] | undefined)[] = [];
+  /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
+  private why: (number[] | undefined)[] = [];
+  private done: number[] = [];
+  private succ: (number[] | undefined)[] = [];
+  private handlers: (Handler[] | undefined)[] = [];
+  private named = new Map<string, number>();
+  private nodeName: string[] = [];
+  private fields = new Map<string, number>();
+  private edgeSet = new Set<number>();
+  private queue: number[] = [];
+  private queued: Uint8Array = new Uint8Array(1024);
+  // program
+  readonly funcs: FuncInfo[] = [];
+  readonly classes: ClassInfo[] = [];
+  private classByFqn = new Map<string, number>();
+  readonly files: string[] = [];
+  readonly modules = new Set<string>();
+  private moduleGlobals = new Map<string, { globals: Set<string>; all?: string[]; stars?: string[] }>();
+  /** Global site id → [file, line, col, endLine, endCol, kind]. */
+  readonly sites: number[][] = [];
+  /** Site id → targets (object * 4 + T_*). */
+  readonly targets = new Map<number, number[]>();
+  /** Edge (from → to) labels for explain: argument bindings, by edge key. */
+  private edgeSite = new Map<number, number>();
+  private bindings = new Set<string>();
+  private mros = new Map<number, number[]>();
+  readonly stats: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
+
+  private readonly keepWhy: boolean;
+
+  /** `provenance`: keep the first reason of every object in every set (for `codegraph explain`). */
+  constructor(
+    private readonly resolver?: Resolver,
+    opts: { provenance?: boolean } = {},
+  ) {
+    this.keepWhy = opts.provenance ?? false;
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /** Adds one file's facts. `file` is the path reported for its definitions. */
+  addFacts(file: string, f: FlowFacts): void {
+    const fileIdx = this.files.length;
+    this.files.push(file);
+    this.modules.add(f.module);
+    this.moduleGlobals.set(f.module, { globals: new Set(f.globals), ...(f.all ? { all: f.all } : {}), ...(f.stars ? { stars: f.stars } : {}) });
+    const vars = f.vars.map((n) => (n === '' ? this.newNode('') : this.node(n)));
+    const funcBase = this.funcs.length;
+    for (const [fqn, params, flags, line, col] of f.funcs) {
+      const fi: FuncInfo = { fqn, file: fileIdx, params, flags, line, col };
+      this.funcs.push(fi);
+      for (const [name, kind] of params) {
+        if (kind === '*') this.addObj(this.node(`${fqn}.${name}`), (fi.varargs = this.obj(O.Cont, -1 - this.funcs.length, 0, `${fqn}.*${name}`)), -1);
+        if (kind === '**') this.addObj(this.node(`${fqn}.${name}`), (fi.kwargs = this.obj(O.Cont, -1 - this.funcs.length, 1, `${fqn}.**${name}`)), -1);
+      }
+    }
+    const classBase = this.classes.length;
+    for (const [fqn, bases, attrs, line, col] of f.classes) {
+      this.classByFqn.set(fqn, this.classes.length);
+      this.classes.push({ fqn, file: fileIdx, bases: bases.map((b) => vars[b]!), attrs: new Set(attrs), line, col });
+    }
+    const siteBase = this.sites.length;
+    for (const s of f.sites) this.sites.push([fileIdx, ...s]);
+    const v = (i: unknown) => vars[i as number]!;
+    for (let ci = 0; ci < f.c.length; ci++) {
+      const c = f.c[ci]!;
+      switch (c[0] as Op) {
+        case Op.Func:
+          this.addObj(v(c[1]), this.obj(O.Func, funcBase + (c[2] as number), 0, ''), -1);
+          break;
+        case Op.Class:
+          this.addObj(v(c[1]), this.obj(O.Class, classBase + (c[2] as number), 0, ''), -1);
+          break;
+        case Op.Module:
+          this.pendingModules.push([v(c[1]), c[2] as string]);
+          break;
+        case Op.From:
+          this.pendingFroms.push([v(c[1]), c[2] as string, c[3] as string]);
+          break;
+        case Op.Copy:
+          this.addEdge(v(c[2]), v(c[1]));
+          break;
+        case Op.Attr:
+          this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string, site: c[4] === undefined ? -1 : siteBase + (c[4] as number) });
+          break;
+        case Op.Implicit: {
+          const args = (c[5] as ArgFact[]).map((a): [string | number, number] => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
+          this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
+          break;
+        }
+        case Op.Store:
+          this.addHandler(v(c[1]), { h: 'store', name: c[2] as string, src: v(c[3]) });
+          break;
+        case Op.Elem:
+          this.addHandler(v(c[2]), { h: 'elem', dst: v(c[1]) });
+          break;
+        case Op.StoreElem:
+          this.addHandler(v(c[1]), { h: 'selem', src: v(c[2]) });
+          break;
+        case Op.Call:
+        case Op.Deco: {
+          const site = (c[2] as number) < 0 ? -1 : siteBase + (c[2] as number);
+          const args: CallRec['args'] =
+            c[0] === Op.Deco ? [[0, v(c[4])]] : (c[4] as ArgFact[]).map((a) => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const call: CallRec = { dst: v(c[1]), site, args, deco: c[0] === Op.Deco, kind: T_DIRECT };
+          this.addHandler(v(c[3]), { h: 'call', call });
+          break;
+        }
+        case Op.Ret:
+          this.addEdge(v(c[2]), this.retNode(funcBase + (c[1] as number)));
+          break;
+        case Op.Yield:
+          this.addEdge(v(c[2]), this.node(`${this.funcs[funcBase + (c[1] as number)]!.fqn}.<yield>`));
+          break;
+        case Op.Lit:
+          this.addObj(v(c[1]), this.obj(O.Lit, 0, 0, c[2] as string), -1);
+          break;
+        case Op.New:
+          this.addObj(v(c[1]), this.obj(O.Cont, fileIdx, ci, c[2] as string), -1);
+          break;
+        case Op.SuperOf:
+          this.addHandler(v(c[2]), { h: 'superof', dst: v(c[1]), obj: v(c[3]) });
+          break;
+        case Op.Super:
+          this.addHandler(v(c[3]), { h: 'super', dst: v(c[1]), cls: this.obj(O.Class, classBase + (c[2] as number), 0, '') });
+          break;
+      }
+    }
+  }
+
+  private pendingModules: Array<[number, string]> = [];
+  private pendingFroms: Array<[number, string, string]> = [];
+
+  /** Module-level names made available by `*` imports, following `__all__`, to a fixpoint (chains of stars). */
+  private linkStars(): void {
+    let changed = true;
+    let rounds = 0;
+    while (changed && rounds++ < 20) {
+      changed = false;
+      for (const [mod, g] of this.moduleGlobals) {
+        // The last `*` import binding a name wins: later stars are linked first (a name is linked once).
+        for (const src of [...(g.stars ?? [])].reverse()) {
+          const sg = this.moduleGlobals.get(src);
+          if (!sg) continue;
+          const names = sg.all ?? [...sg.globals].filter((n) => !n.startsWith('_'));
+          for (const n of names) {
+            if (g.globals.has(n)) continue;
+            g.globals.add(n);
+            changed = true;
+            this.addEdge(this.node(`${src}.${n}`), this.node(`${mod}.${n}`));
+          }
+        }
+      }
+    }
+  }
+
+  private topInCorpus(m: string): boolean {
+    const top = m.split('.')[0]!;
+    if (this.modules.has(top)) return true;
+    return this.resolver ? this.resolver.table.modules.has(top) || this.resolver.table.namespaces.has(top) : false;
+  }
+
+  private moduleObj(m: string): number {
+    if (this.modules.has(m) || this.resolver?.table.namespaces.has(m)) return this.obj(O.Module, 0, 0, m);
+    return this.extObj(m);
+  }
+
+  // ------------------------------------------------------------------ objects and nodes
+
+  private obj(kind: O, a: number, b: number, name: string): number {
+    const key = `${kind}|${a}|${b}|${name}`;
+    let o = this.ointern.get(key);
+    if (o === undefined) {
+      o = this.okind.length;
+      this.okind.push(kind);
+      this.oa.push(a);
+      this.ob.push(b);
+      this.oname.push(name);
+      this.ointern.set(key, o);
+    }
+    return o;
+  }
+
+  private extObj(name: string): number {
+    return this.obj(O.Ext, 0, 0, name);
+  }
+
+  private newNode(name: string): number {
+    const n = this.pts.length;
+    this.pts.push(undefined);
+    if (this.keepWhy) this.why.push(undefined);
+    this.done.push(0);
+    this.succ.push(undefined);
+    this.handlers.push(undefined);
+    this.nodeName.push(name);
+    return n;
+  }
+
+  /** The node of a named variable; `builtins.x` nodes hold the builtin. */
+  node(name: string): number {
+    let n = this.named.get(name);
+    if (n === undefined) {
+      n = this.newNode(name);
+      this.named.set(name, n);
+      if (name.startsWith('builtins.')) this.addObj(n, this.extObj(name), -1);
+    }
+    return n;
+  }
+
+  private retNode(fn: number): number {
+    return this.node(`${this.funcs[fn]!.fqn}.<return>`);
+  }
+
+  /** Where `o.name` is stored: a module's global, a class attribute, else a field of that object. */
+  private field(o: number, name: string): number {
+    const k = this.okind[o]!;
+    if (k === O.Module) return this.node(`${this.oname[o]}.${name}`);
+    if (k === O.Class) return this.node(`${this.classes[this.oa[o]!]!.fqn}.${name}`);
+    const key = `${o}|${name}`;
+    let n = this.fields.get(key);
+    if (n === undefined) this.fields.set(key, (n = this.newNode(`${this.describe(o)}.${name}`)));
+    return n;
+  }
+
+  private addObj(n: number, o: number, why: number): void {
+    let p = this.pts[n];
+    if (!p) this.pts[n] = p = [];
+    // A set at the cap keeps its first MAX_SET objects; reaching it was counted once.
+    if (p.length >= MAX_SET) return;
+    if (p.includes(o)) return;
+    p.push(o);
+    if (this.keepWhy) (this.why[n] ??= []).push(why);
+    if (p.length === MAX_SET) this.stats.bounds++;
+    this.enqueue(n);
+  }
+
+  private enqueue(n: number): void {
+    if (n >= this.queued.length) {
+      const q = new Uint8Array(Math.max(n + 1, this.queued.length * 2));
+      q.set(this.queued);
+      this.queued = q;
+    }
+    if (this.queued[n]) return;
+    this.queued[n] = 1;
+    this.queue.push(n);
+  }
+
+  private addEdge(from: number, to: number, site?: number): void {
+    if (from === to) return;
+    const key = from * 67108864 + to;
+    if (this.edgeSet.has(key)) return;
+    this.edgeSet.add(key);
+    if (site !== undefined && site >= 0) this.edgeSite.set(key, site);
+    (this.succ[from] ??= []).push(to);
+    const p = this.ptsOf(from);
+    for (let i = 0; i < this.done[from]!; i++) this.addObj(to, p[i]!, from);
+  }
+
+  private addHandler(n: number, h: Handler): void {
+    (this.handlers[n] ??= []).push(h);
+    const p = this.ptsOf(n);
+    for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, p[i]!);
+  }
+
+  // ------------------------------------------------------------------ solving
+
+  solve(): SolveStats {
+    const t0 = performance.now();
+    this.linkStars();
+    for (const [dst, m] of this.pendingModules) {
+      // `import a.b` binds a and runs a.b: both are modules when in the corpus.
+      this.addObj(dst, this.moduleObj(m), -1);
+    }
+    for (const [dst, m, n] of this.pendingFroms) {
+      const sub = `${m}.${n}`;
+      if (this.modules.has(sub)) this.addObj(dst, this.obj(O.Module, 0, 0, sub), -1);
+      if (this.modules.has(m) || this.resolver?.table.namespaces.has(m)) this.addEdge(this.node(sub), dst);
+      else if (!this.modules.has(sub) && !this.topInCorpus(m)) this.addObj(dst, this.extObj(sub), -1);
+      else if (!this.modules.has(sub)) this.addEdge(this.node(sub), dst);
+    }
+    this.pendingModules = [];
+    this.pendingFroms = [];
+    this.propagate();
+    // Methods whose receiver nothing in the corpus provides (classes the framework user instantiates, mixins):
+    // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
+    // that real flow decides wherever it can.
+    if (this.seedReceivers()) this.propagate();
+    this.stats.nodes = this.pts.length;
+    this.stats.objects = this.okind.length;
+    this.stats.ms = Math.round(performance.now() - t0);
+    return this.stats;
+  }
+
+  private seedReceivers(): number {
+    let seeded = 0;
+    for (let ci = 0; ci < this.classes.length; ci++) {
+      const c = this.classes[ci]!;
+      for (const name of c.attrs) {
+        const n = this.named.get(`${c.fqn}.${name}`);
+        if (n === undefined) continue;
+        for (const o of this.ptsOf(n)) {
+          const k = this.okind[o];
+          const wrapKind = k === O.Wrap ? this.ob[o]! : 0;
+          const fo = k === O.Func ? o : wrapKind === WRAP_CLASS || wrapKind === WRAP_PROPERTY ? this.oa[o]! : -1;
+          if (fo < 0 || this.okind[fo] !== O.Func) continue;
+          const f = this.funcs[this.oa[fo]!]!;
+          const p0 = f.params[0];
+          if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
+          const pn = this.node(`${f.fqn}.${p0[0]}`);
+          if (this.ptsOf(pn).length) continue;
+          const cls = this.obj(O.Class, ci, 0, '');
+          this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
+          seeded++;
+        }
+      }
+    }
+    return seeded;
+  }
+
+  private propagate(): void {
+    while (this.queue.length) {
+      if (this.stats.steps++ >= MAX_STEPS) {
+        this.stats.bounds++;
+        break;
+      }
+      const n = this.queue.pop()!;
+      this.queued[n] = 0;
+      const p = this.ptsOf(n);
+      const start = this.done[n]!;
+      const end = p.length;
+      if (start === end) continue;
+      this.done[n] = end;
+      const succ = this.succ[n];
+      const hs = this.handlers[n];
+      for (let i = start; i < end; i++) {
+        const o = p[i]!;
+        if (succ) for (let j = 0; j < succ.length; j++) this.addObj(succ[j]!, o, n);
+        if (hs) for (let j = 0; j < hs.length; j++) this.apply(n, hs[j]!, o);
+      }
+    }
+  }
+
+  private apply(n: number, h: Handler, o: number): void {
+    switch (h.h) {
+      case 'load':
+        this.load(o, h.name, h.dst, h.site);
+        return;
+      case 'implicit':
+        this.implicitCall(o, h.call, h.names);
+        return;
+      case 'store':
+        // Literals and external names are shared objects: a field stored on one would merge unrelated values.
+        if (this.hasFields(o)) this.addEdge(h.src, this.field(o, h.name));
+        return;
+      case 'elem':
+        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), h.dst);
+        return;
+      case 'selem':
+        if (this.hasElems(o)) this.addEdge(h.src, this.field(o, '[]'));
+        return;
+      case 'call':
+        this.callObj(o, h.call, -1);
+        return;
+      case 'super':
+        this.addObj(h.dst, this.obj(O.Super, h.cls, o, ''), n);
+        return;
+      case 'superof':
+        if (this.okind[o] === O.Class) this.addHandler(h.obj, { h: 'super', dst: h.dst, cls: o });
+        return;
+      case 'callvia':
+        this.callObj(o, h.call, h.self);
+        return;
+      case 'access':
+        this.access(o, h.dst, h.via, h.cls, n, h.site);
+        return;
+      case 'wrap':
+        this.addObj(h.dst, this.obj(O.Wrap, o, h.kind, ''), n);
+        return;
+    }
+  }
+
+  private hasFields(o: number): boolean {
+    const k = this.okind[o];
+    return k !== O.Lit && k !== O.Ext && k !== O.Super;
+  }
+
+  /** Containers, generators and instances (of classes that may subclass one) hold elements. */
+  private hasElems(o: number): boolean {
+    const k = this.okind[o];
+    return k === O.Cont || k === O.Gen || k === O.Inst;
+  }
+
+  /** A call Python makes on o: its class's first method among `names` bound to o; `<new>` instantiates a class. */
+  private implicitCall(o: number, call: CallRec, names: string[]): void {
+    const k = this.okind[o];
+    if (k === O.Class && names[0] === '<new>') return this.callObj(o, call, -1);
+    if (k === O.Class && names.includes('__class_getitem__')) return this.classCallVia(this.oa[o]!, '__class_getitem__', call, -1);
+    if (k !== O.Inst) return;
+    const cls = this.oa[this.oa[o]!]!;
+    const mro = this.mro(cls);
+    for (const name of names) {
+      for (const c of mro) {
+        if (this.classes[c]!.attrs.has(name)) return this.classCallVia(cls, name, call, o);
+      }
+    }
+  }
+
+  /** dst ⊇ o.name */
+  private load(o: number, name: string, dst: number, site = -1): void {
+    switch (this.okind[o]) {
+      case O.Module: {
+        const m = this.oname[o]!;
+        this.addEdge(this.node(`${m}.${name}`), dst);
+        if (this.modules.has(`${m}.${name}`)) this.addObj(dst, this.obj(O.Module, 0, 0, `${m}.${name}`), -1);
+        return;
+      }
+      case O.Ext: {
+        const e = this.oname[o]!;
+        if (e.split('.').length < MAX_EXT_DEPTH) this.addObj(dst, this.extObj(`${e}.${name}`), -1);
+        return;
+      }
+      case O.Lit:
+        this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
+        return;
+      case O.Cont:
+        if (this.oa[o]! >= 0) this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
+        return;
+      case O.Class:
+        this.classMember(this.oa[o]!, name, dst, o, true, 0, undefined, site);
+        return;
+      case O.Inst: {
+        this.addEdge(this.field(o, name), dst);
+        this.classMember(this.oa[this.oa[o]!]!, name, dst, o, false, 0, undefined, site);
+        return;
+      }
+      case O.Super: {
+        const cls = this.oa[this.oa[o]!]!;
+        const self = this.ob[o]!;
+        const k = this.okind[self];
+        const selfCls = k === O.Inst ? this.oa[this.oa[self]!]! : k === O.Class ? this.oa[self]! : cls;
+        const mro = this.mro(selfCls);
+        const at = mro.indexOf(cls);
+        this.classMember(selfCls, name, dst, self, k === O.Class, at < 0 ? 1 : at + 1, at < 0 ? this.mro(cls) : mro);
+        return;
+      }
+      default:
+        this.addEdge(this.field(o, name), dst);
+    }
+  }
+
+  /** A class attribute along the MRO from position `from`, read through `via` (an instance or a class). */
+  private classMember(cls: number, name: string, dst: number, via: number, viaClass: boolean, from: number, order?: number[], site = -1): void {
+    const mro = order ?? this.mro(cls);
+    for (let i = from; i < mro.length; i++) {
+      const c = this.classes[mro[i]!]!;
+      if (c.attrs.has(name)) {
+        this.addHandler(this.node(`${c.fqn}.${name}`), { h: 'access', dst, via, cls: viaClass, site });
+        return;
+      }
+    }
+    // Not declared in a class body: set from outside (`C.x = …`) somewhere along the MRO, or an external base's.
+    let found = false;
+    for (let i = from; i < mro.length; i++) {
+      const n = this.named.get(`${this.classes[mro[i]!]!.fqn}.${name}`);
+      if (n !== undefined) {
+        found = true;
+        this.addHandler(n, { h: 'access', dst, via, cls: viaClass, site });
+      }
+    }
+    if (found) return;
+    const ext = this.externalBase(mro);
+    if (ext !== undefined) this.addObj(dst, this.extObj(`${ext}.${name}`), -1);
+  }
+
+  private externalBase(mro: number[]): string | undefined {
+    for (const c of mro) {
+      for (const b of this.classes[c]!.bases) for (const o of this.ptsOf(b)) if (this.okind[o] === O.Ext) return this.oname[o];
+    }
+    return undefined;
+  }
+
+  /** A class attribute's value as read through `via`: functions become bound methods, properties are called. */
+  private access(o: number, dst: number, via: number, viaClass: boolean, from: number, site = -1): void {
+    const k = this.okind[o];
+    if (k === O.Func && !viaClass) {
+      this.addObj(dst, this.obj(O.Bound, o, via, ''), from);
+      return;
+    }
+    if (k === O.Wrap) {
+      const inner = this.oa[o]!;
+      const wk = this.ob[o]!;
+      if (wk === WRAP_STATIC) this.addObj(dst, inner, from);
+      else if (wk === WRAP_CLASS) {
+        const cls = viaClass ? via : this.obj(O.Class, this.oa[this.oa[via]!]!, 0, '');
+        this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
+      } else if (wk === WRAP_PROPERTY) {
+        if (viaClass) this.addObj(dst, o, from);
+        else this.callObj(inner, { dst, site, args: [], deco: false, kind: T_DIRECT }, via);
+      }
+      return;
+    }
+    this.addObj(dst, o, from);
+  }
+
+  private mroDepth = 0;
+
+  private withDepth<T>(fn: () => T): T {
+    this.mroDepth++;
+    try {
+      return fn();
+    } finally {
+      this.mroDepth--;
+    }
+  }
+
+  /** C3 linearisation (class indices); the resolver's for classes it knows, else over the bases' values. */
+  mro(cls: number): number[] {
+    const cached = this.mros.get(cls);
+    if (cached) return cached;
+    const self = [cls];
+    this.mros.set(cls, self); // a base cycle sees the class alone
+    const c = this.classes[cls]!;
+    let order: number[] | undefined;
+    if (this.resolver?.table.defs.get(c.fqn)?.kind === 'Class') {
+      order = [];
+      for (const fqn of this.resolver.mro(c.fqn)) {
+        const i = this.classByFqn.get(fqn);
+        if (i !== undefined) order.push(i);
+      }
+      if (order[0] !== cls) order.unshift(cls);
+    } else {
+      const bases: number[] = [];
+      for (const b of c.bases) for (const o of this.ptsOf(b)) if (this.okind[o] === O.Class && !bases.includes(this.oa[o]!)) bases.push(this.oa[o]!);
+      // Classes the symbol table does not know (defined in functions) recurse over their bases: depth-capped.
+      const baseMros = this.mroDepth < MAX_MRO_DEPTH ? this.withDepth(() => bases.map((b) => this.mro(b))) : bases.map((b) => [b]);
+      order = c3(cls, baseMros, bases) ?? [cls, ...baseMros.flat()].filter((x, i, a) => a.indexOf(x) === i);
+    }
+    this.mros.set(cls, order);
+    return order;
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  private record(site: number, target: number, kind: number): void {
+    if (site < 0) return;
+    let t = this.targets.get(site);
+    if (!t) this.targets.set(site, (t = []));
+    const code = target * 4 + kind;
+    if (!t.includes(code)) t.push(code);
+  }
+
+  /** Calls object o (as a method of `self` when self ≥ 0). */
+  private callObj(o: number, call: CallRec, self: number): void {
+    switch (this.okind[o]) {
+      case O.Func: {
+        if (self >= 0) {
+          // Through `callvia`: a function found as a class attribute, called on an instance.
+          const k = this.okind[self];
+          if (k === O.Inst || k === O.Class) return this.callObj(this.obj(O.Bound, o, self, ''), call, -1);
+        }
+        this.record(call.site, o, call.kind);
+        this.bind(this.oa[o]!, call, -1);
+        this.result(this.oa[o]!, call.dst);
+        return;
+      }
+      case O.Bound: {
+        const f = this.oa[o]!;
+        if (this.okind[f] !== O.Func) return this.callObj(f, call, -1);
+        this.record(call.site, f, call.kind);
+        this.bind(this.oa[f]!, call, this.ob[o]!);
+        this.result(this.oa[f]!, call.dst);
+        return;
+      }
+      case O.Class: {
+        if (call.deco && this.classes[this.oa[o]!]!.fqn === undefined) return;
+        this.record(call.site, o, call.kind === T_DIRECT ? T_DIRECT : call.kind);
+        const inst = this.obj(O.Inst, o, 0, '');
+        this.addObj(call.dst, inst, -1);
+        const init: CallRec = { ...call, dst: this.newNode(''), kind: T_INIT, deco: false };
+        this.classCallVia(this.oa[o]!, '__init__', init, inst);
+        return;
+      }
+      case O.Inst: {
+        const dunder: CallRec = { ...call, kind: call.kind === T_DIRECT ? T_DIRECT : call.kind };
+        this.classCallVia(this.oa[this.oa[o]!]!, '__call__', dunder, o);
+        return;
+      }
+      case O.Wrap: {
+        if (this.ob[o] !== WRAP_PROPERTY) this.callObj(this.oa[o]!, call, -1);
+        return;
+      }
+      case O.Ext:
+        this.callExternal(o, call);
+        return;
+      default:
+    }
+  }
+
+  private classCallVia(cls: number, name: string, call: CallRec, self: number): void {
+    const mro = this.mro(cls);
+    for (const c of mro) {
+      const ci = this.classes[c]!;
+      if (ci.attrs.has(name)) {
+        this.addHandler(this.node(`${ci.fqn}.${name}`), { h: 'callvia', call, self });
+        return;
+      }
+    }
+  }
+
+  private callExternal(o: number, call: CallRec): void {
+    const name = this.oname[o]!;
+    this.record(call.site, o, call.kind);
+    // What builtin constructors and str methods return: values whose methods are builtin methods.
+    const typeName = BUILTIN_RESULT_TYPES.get(name) ?? (STR_RESULT_METHODS.test(name) ? 'str' : undefined);
+    if (typeName !== undefined && !call.deco) this.addObj(call.dst, this.obj(O.Lit, 0, 0, typeName), -1);
+    const arg = (i: number) => call.args.filter((a) => a[0] === 0)[i]?.[1];
+    const kw = (k: string) => call.args.find((a) => a[0] === k)?.[1];
+    if (call.deco) {
+      // An external decorator (or one the engine does not model) is assumed to keep the function callable as is.
+      const a0 = arg(0);
+      if (name === 'builtins.staticmethod' || name === 'builtins.classmethod' || name === 'builtins.property') this.wrapInto(a0, call.dst, name);
+      else if (a0 !== undefined) this.addEdge(a0, call.dst);
+      return;
+    }
+    switch (name) {
+      case 'builtins.staticmethod':
+      case 'builtins.classmethod':
+      case 'builtins.property':
+        this.wrapInto(arg(0), call.dst, name);
+        return;
+      case 'functools.partial':
+      case 'functools.wraps':
+      case 'functools.lru_cache':
+      case 'functools.cache': {
+        // partial(f, …) calls f later; wraps(g)/lru_cache(n) return a decorator that keeps the function.
+        if (name === 'functools.partial') {
+          const a0 = arg(0);
+          if (a0 !== undefined) this.addEdge(a0, call.dst);
+        } else this.addObj(call.dst, this.extObj('functools.<identity>'), -1);
+        return;
+      }
+      case 'functools.<identity>': {
+        const a0 = arg(0);
+        if (a0 !== undefined) this.addEdge(a0, call.dst);
+        return;
+      }
+      case 'builtins.len':
+      case 'builtins.str':
+      case 'builtins.repr':
+      case 'builtins.iter':
+      case 'builtins.next':
+      case 'builtins.bool':
+      case 'builtins.hash':
+      case 'builtins.abs':
+      case 'builtins.format':
+      case 'builtins.reversed':
+      case 'builtins.int':
+      case 'builtins.float': {
+        // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
+        const a0 = arg(0);
+        const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: [], deco: false, kind: T_CALLBACK }, names: [dunder] });
+        return;
+      }
+      case 'functools.reduce': {
+        const f = arg(0);
+        const xs = arg(1);
+        if (f === undefined) return;
+        const el = this.newNode('');
+        if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el], [0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        return;
+      }
+      case 'builtins.map':
+      case 'builtins.filter': {
+        const f = arg(0);
+        const xs = arg(1);
+        if (f === undefined) return;
+        const el = this.newNode('');
+        if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        return;
+      }
+      case 'builtins.sorted':
+      case 'builtins.min':
+      case 'builtins.max':
+      case 'builtins.list.sort': {
+        const f = kw('key');
+        const xs = name === 'builtins.list.sort' ? undefined : arg(0);
+        if (xs !== undefined && name === 'builtins.sorted') {
+          const lst = this.obj(O.Cont, -2, o, 'list');
+          this.addObj(call.dst, lst, -1);
+          this.addHandler(xs, { h: 'elem', dst: this.field(lst, '[]') });
+        }
+        if (f === undefined) return;
+        const el = this.newNode('');
+        if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        return;
+      }
+      default:
+    }
+  }
+
+  private wrapInto(src: number | undefined, dst: number, name: string): void {
+    if (src === undefined) return;
+    const kind = name === 'builtins.staticmethod' ? WRAP_STATIC : name === 'builtins.classmethod' ? WRAP_CLASS : WRAP_PROPERTY;
+    this.addHandler(src, { h: 'wrap', dst, kind });
+  }
+
+  private result(fn: number, dst: number): void {
+    const flags = this.funcs[fn]!.flags;
+    if (flags & FN_ASYNC && !(flags & FN_GENERATOR)) {
+      // A coroutine: `await` on it (the `<await>` field) gives what the function returns.
+      const coro = this.obj(O.Gen, fn, 1, '');
+      this.addObj(dst, coro, -1);
+      this.addEdge(this.retNode(fn), this.field(coro, '<await>'));
+      return;
+    }
+    if (flags & FN_GENERATOR) {
+      const gen = this.obj(O.Gen, fn, 0, '');
+      this.addObj(dst, gen, -1);
+      this.addEdge(this.node(`${this.funcs[fn]!.fqn}.<yield>`), this.field(gen, '[]'));
+    } else this.addEdge(this.retNode(fn), dst);
+  }
+
+  /** Arguments → parameters (receiver first for a bound call). */
+  private bind(fn: number, call: CallRec, self: number): void {
+    const key = `${fn}|${call.dst}|${self}`;
+    if (this.bindings.has(key)) return;
+    this.bindings.add(key);
+    const f = this.funcs[fn]!;
+    const ps = f.params;
+    const pnode = (i: number) => this.node(`${f.fqn}.${ps[i]![0]}`);
+    let i = 0;
+    if (self >= 0 && ps.length && ps[0]![1] !== '*' && ps[0]![1] !== '**' && ps[0]![1] !== 'k') {
+      this.addObj(pnode(0), self, -1);
+      i = 1;
+    }
+    const varargs = ps.findIndex((p) => p[1] === '*');
+    const kwargs = ps.findIndex((p) => p[1] === '**');
+    for (const [k, v] of call.args) {
+      if (k === 0) {
+        if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) this.addEdge(v, pnode(i++), call.site);
+        else if (f.varargs !== undefined) this.addEdge(v, this.field(f.varargs, '[]'), call.site);
+      } else if (k === '*') {
+        const el = this.newNode('');
+        this.addHandler(v, { h: 'elem', dst: el });
+        // Forwarding (`f(*args)` into `def f(*args)`) stays in the tuple: spreading it over every parameter of
+        // every function in a forwarding chain would merge them all.
+        if (f.varargs !== undefined) this.addEdge(el, this.field(f.varargs, '[]'), call.site);
+        else for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) this.addEdge(el, pnode(j), call.site);
+      } else if (k === '**') {
+        const el = this.newNode('');
+        this.addHandler(v, { h: 'elem', dst: el });
+        if (f.kwargs !== undefined) this.addEdge(el, this.field(f.kwargs, '[]'), call.site);
+        else for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') this.addEdge(el, pnode(j), call.site);
+      } else {
+        const j = ps.findIndex((p) => p[0] === k && (p[1] === 'p' || p[1] === 'k'));
+        if (j >= 0) this.addEdge(v, pnode(j), call.site);
+        else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
+      }
+    }
+    void varargs;
+    void kwargs;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** What an object is, for targets and explanations. */
+  describe(o: number): string {
+    switch (this.okind[o]) {
+      case O.Func:
+        return this.funcs[this.oa[o]!]!.fqn;
+      case O.Class:
+        return this.classes[this.oa[o]!]!.fqn;
+      case O.Inst:
+        return `${this.describe(this.oa[o]!)}()`;
+      case O.Module:
+        return `module ${this.oname[o]}`;
+      case O.Bound:
+        return `${this.describe(this.oa[o]!)} bound to ${this.describe(this.ob[o]!)}`;
+      case O.Ext:
+        return this.oname[o]!;
+      case O.Lit:
+        return `${this.oname[o]} literal`;
+      case O.Cont:
+        return `${this.oname[o]}@${this.oa[o]}:${this.ob[o]}`;
+      case O.Gen:
+        return `generator of ${this.funcs[this.oa[o]!]!.fqn}`;
+      case O.Super:
+        return `super(${this.describe(this.oa[o]!)})`;
+      case O.Wrap:
+        return `${['', 'staticmethod', 'classmethod', 'property'][this.ob[o]!]}(${this.describe(this.oa[o]!)})`;
+      default:
+        return `object ${o}`;
+    }
+  }
+
+  kindOf(o: number): O {
+    return this.okind[o]!;
+  }
+
+  funcOf(o: number): FuncInfo | undefined {
+    return this.okind[o] === O.Func ? this.funcs[this.oa[o]!] : undefined;
+  }
+
+  classOf(o: number): ClassInfo | undefined {
+    return this.okind[o] === O.Class ? this.classes[this.oa[o]!] : undefined;
+  }
+
+  nameOf(o: number): string {
+    return this.oname[o]!;
+  }
+
+  /** The objects of a named variable (tests, explain). */
+  valuesOf(name: string): string[] {
+    const n = this.named.get(name);
+    return n === undefined ? [] : this.ptsOf(n).map((o) => this.describe(o));
+  }
+
+  nodeLabel(n: number): string {
+    return this.nodeName[n] || `(expression ${n})`;
+  }
+
+  nodeOf(name: string): number | undefined {
+    return this.named.get(name);
+  }
+
+  /** The chain of nodes an object went through to reach node n, first reason each time (explain). */
+  provenance(n: number, o: number, max = 30): Array<{ node: number; site?: number }> {
+    const out: Array<{ node: number; site?: number }> = [];
+    const seen = new Set<number>();
+    let cur = n;
+    while (out.length < max && !seen.has(cur)) {
+      seen.add(cur);
+      const i = this.ptsOf(cur).indexOf(o);
+      const from = i < 0 ? undefined : this.why[cur]?.[i];
+      if (from === undefined) break;
+      out.push({ node: cur });
+      if (from < 0) break;
+      const site = this.edgeSite.get(from * 67108864 + cur);
+      if (site !== undefined) out[out.length - 1]!.site = site;
+      cur = from;
+    }
+    return out;
+  }
+
+  /** The call handlers' callee node for a site (explain): the node whose objects were called there. */
+  calleeNodeOf(site: number): number | undefined {
+    for (let n = 0; n < this.handlers.length; n++) {
+      for (const h of this.handlers[n] ?? []) if (h.h === 'call' && h.call.site === site) return n;
+    }
+    return undefined;
+  }
+
+  objectsOf(n: number): readonly number[] {
+    return this.ptsOf(n);
+  }
+
+  private ptsOf(n: number): readonly number[] {
+    return this.pts[n] ?? EMPTY;
+  }
+
+  isDecoratorSite(site: number): boolean {
+    return this.sites[site]![5] === SITE_DECORATOR;
+  }
+}
+
