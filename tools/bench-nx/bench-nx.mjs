@@ -261,12 +261,12 @@ function setUpWorkspace(dir, wanted, { fresh, debCache }) {
   return marker;
 }
 
-/** `npm pack` of this repo's engine and plugin (built first), installed in the workspace when their bytes changed. */
+/** `npm pack` of this repo's engine, query package and plugin (built first), installed in the workspace when their bytes changed. */
 function installPlugin(dir, marker) {
-  log('building this repo (tsc -b) and packing @codegraph/engine and @codegraph/nx');
+  log('building this repo (tsc -b) and packing @codegraph/engine, @codegraph/query and @codegraph/nx');
   sh(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: repoRoot });
   const tarballs = {};
-  for (const pkg of ['packages/engine', 'packages/nx-plugin']) {
+  for (const pkg of ['packages/engine', 'packages/query', 'packages/nx-plugin']) {
     const out = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(repoRoot, pkg) }));
     const file = out[0].filename.replace(/^@/, '').replace('/', '-');
     const bytes = fs.readFileSync(path.join(dir, file));
@@ -280,7 +280,8 @@ function installPlugin(dir, marker) {
   // Same name and version with new bytes: remove the old copies so npm cannot keep them.
   fs.rmSync(path.join(dir, 'node_modules/@codegraph'), { recursive: true, force: true });
   log(`npm i -D nx@${NX_VERSION} ${Object.keys(tarballs).join(' ')}`);
-  // Both tarballs in one install: the plugin depends on @codegraph/engine@0.1.0, which is not on the registry.
+  // All tarballs in one install: the plugin depends on @codegraph/engine and @codegraph/query 0.1.0, which are not on
+  // the registry. (@codegraph/query compiles better-sqlite3 when installed.)
   sh('npm', ['i', '-D', '--no-audit', '--no-fund', `nx@${NX_VERSION}`, ...Object.keys(tarballs).map((f) => `./${f}`)], { cwd: dir });
   commitAll(dir, 'install nx and the codegraph plugin');
   marker.tarballs = tarballs;
