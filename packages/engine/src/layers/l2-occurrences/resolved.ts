@@ -18,8 +18,17 @@ import { baseFqn, calleeSite, REF_EDGES } from './document';
 /** `line,char,endLine,endChar` of an occurrence range. */
 export const rangeKey = (r: readonly number[]): string => `${r[0]},${r[1]},${r[2]},${r[3]}`;
 
-/** A file's resolved sites: range key → target FQNs (without `#n` redefinition suffixes), in L4's order. */
-export type FileSites = Map<string, string[]>;
+/** What L4 resolved in a file. */
+export interface FileSites {
+  /** Call / instantiation / base / decorator sites: range key → target FQNs (no `#n` suffixes), in L4's order. */
+  calls: Map<string, string[]>;
+  /**
+   * Imported names: the FQN an import statement names (L1's IMPORTS target, `core.g` for `from core import g`) →
+   * the definition L4 found for it (`core.lib.g` through `from .lib import *` in core/__init__.py). The document
+   * refers to an import-bound name by the former, at the import, its reads and calls through it.
+   */
+  imports: Map<string, string>;
+}
 
 export class ResolvedSites {
   private readonly l1: L1Reader;
@@ -57,7 +66,8 @@ export class ResolvedSites {
     if (!text) return undefined;
     const ir = this.l1.record({ file, key: l1Key });
     if (!ir) return undefined;
-    const sites: FileSites = new Map();
+    const sites: FileSites = { calls: new Map(), imports: new Map() };
+    const l1Targets = new Map(ir.edges.filter((e) => e.edge === 'IMPORTS').map((e) => [e.id, e.target]));
     // An edge derived from an L1 edge (another target of the same site) has no callee of its own: it follows its
     // L1 edge in graphEdges' order, so it takes that edge's site.
     const l1Ids = new Set(ir.edges.map((e) => e.id));
@@ -67,6 +77,11 @@ export class ResolvedSites {
       // Implicit calls (`for` → `__iter__`) have no name written at their span: calleeSite finds no site for them.
       const derived = !l1Ids.has(e.id) && e.attrs?.implicit === undefined;
       if (!derived) lastSite = calleeSite(e);
+      if (e.edge === 'IMPORTS') {
+        const named = l1Targets.get(e.id);
+        if (g.byL4 && e.dst !== undefined && named !== undefined && e.target !== undefined && named !== e.target) sites.imports.set(named, baseFqn(e.target));
+        continue;
+      }
       if (!g.byL4 || !REF_EDGES.has(e.edge) || e.target === undefined) continue;
       const site = derived ? lastSite : calleeSite(e);
       if (!site) continue;
@@ -74,8 +89,8 @@ export class ResolvedSites {
       // The `__init__` call after an instantiation is not a reference to the name written (as in the document).
       if (site.last !== '__init__' && target.endsWith('.__init__')) continue;
       const k = rangeKey(site.range);
-      const list = sites.get(k);
-      if (!list) sites.set(k, [target]);
+      const list = sites.calls.get(k);
+      if (!list) sites.calls.set(k, [target]);
       else if (!list.includes(target)) list.push(target);
     }
     return sites;

@@ -366,7 +366,8 @@ class Resolver {
   /**
    * A document's occurrences and symbol information. `sites` (L4's resolved reference sites of the file) give a
    * reference the symbol of what L4 resolved it to: it replaces the document's guess for a name resolved elsewhere
-   * (`F`), and joins a reference to a variable or parameter (`h()` after `h = g` names `h` and calls `g`).
+   * (`F`), and joins a reference to a variable or parameter (`h()` after `h = g` names `h` and calls `g`); an
+   * imported name L4 found a definition for is that definition at the import, its reads and its calls.
    */
   document(doc: L2Doc, sites?: FileSites): { occ: OccurrenceIn[]; info: SymbolInfoIn[] } {
     const syms = doc.syms.map((r) => {
@@ -377,11 +378,14 @@ class Resolver {
           return 'local ' + r.slice(1);
         default: {
           const bar = r.indexOf('|');
-          return bar < 0 ? this.foreign(r.slice(1), '') : this.foreign(r.slice(1, bar), r.slice(bar + 1));
+          const fqn = bar < 0 ? r.slice(1) : r.slice(1, bar);
+          const found = sites?.imports.get(fqn);
+          if (found !== undefined && this.lookup(found)) return this.foreign(found, '');
+          return this.foreign(fqn, bar < 0 ? '' : r.slice(bar + 1));
         }
       }
     });
-    const all: Occ[] = sites?.size ? this.withSites(doc, syms, sites) : doc.occ;
+    const all: Occ[] = sites?.calls.size ? this.withSites(doc, syms, sites.calls) : doc.occ;
     // Sort by range, then symbol; one occurrence per (range, symbol) with the roles or-ed together.
     const order = all.map((_, i) => i);
     const cmp = (a: number, b: number): number => {
@@ -417,7 +421,7 @@ class Resolver {
   }
 
   /** The document's occurrences with L4's targets at their sites; new symbols are appended to `syms`. */
-  private withSites(doc: L2Doc, syms: string[], sites: FileSites): Occ[] {
+  private withSites(doc: L2Doc, syms: string[], sites: FileSites['calls']): Occ[] {
     const out: Occ[] = [];
     const index = new Map(syms.map((s, i) => [s, i]));
     const symbolIndex = (s: string): number => {
