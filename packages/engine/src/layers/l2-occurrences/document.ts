@@ -48,11 +48,29 @@ export interface L2Doc {
 }
 
 const IDENT_AT_END = /([A-Za-z_][A-Za-z0-9_]*)$/;
-const REF_EDGES = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
+export const REF_EDGES: ReadonlySet<string> = new Set(['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES']);
 
 /** FQN without the `#2` redefinition suffixes L1 adds. */
 export function baseFqn(fqn: string): string {
   return fqn.includes('#') ? fqn.replace(/#\d+/g, '') : fqn;
+}
+
+/**
+ * Where a call / instantiation / base / decorator reference occurs: the callee's last name (`a.b.f()` → `f`; the
+ * root is a READS edge of its own), or undefined when the span does not tell it (multi-line, computed callee).
+ * The index export puts L4's targets at the same ranges, so both must come from here.
+ */
+export function calleeSite(e: Pick<IrEdge, 'callee' | 'span'>): { range: Span; last: string } | undefined {
+  const span = e.span;
+  if (!span || !e.callee) return undefined;
+  const m = IDENT_AT_END.exec(e.callee);
+  if (!m) return undefined;
+  const last = m[1]!;
+  if (span[0] !== span[2]) return undefined;
+  const width = span[3] - span[1];
+  if (width === last.length) return { range: span, last };
+  if (SIMPLE_CHAIN.test(e.callee) && width === e.callee.length) return { range: [span[0], span[3] - last.length, span[2], span[3]], last };
+  return undefined;
 }
 
 export function buildDocument(file: string, module: string, nodes: IrNode[], edges: readonly IrEdge[]): L2Doc {
@@ -282,17 +300,10 @@ class DocBuilder {
       if (at) for (let i = 0; i + 1 < at.length; i += 2) this.push([at[i]!, at[i + 1]! + shift, at[i]!, at[i + 1]! + shift + name.length], s, roles);
       return;
     }
-    if (!REF_EDGES.has(e.edge) || !e.callee) return;
-    // The occurrence is the callee's last name (`a.b.f()` → `f`); the root is a READS edge of its own.
-    const m = IDENT_AT_END.exec(e.callee);
-    if (!m) return;
-    const last = m[1]!;
-    if (span[0] !== span[2]) return;
-    const width = span[3] - span[1];
-    let range: Span;
-    if (width === last.length) range = span;
-    else if (SIMPLE_CHAIN.test(e.callee) && width === e.callee.length) range = [span[0], span[3] - last.length, span[2], span[3]];
-    else return;
+    if (!REF_EDGES.has(e.edge)) return;
+    const site = calleeSite(e);
+    if (!site) return;
+    const { range, last } = site;
     let s = -1;
     if (e.dst) {
       const n = this.byId.get(e.dst);

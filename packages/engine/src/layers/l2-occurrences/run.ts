@@ -19,9 +19,10 @@ import { PackReader, PackWriter } from '../../util/pack';
 import { ENGINE_VERSION } from '../../version';
 import { AtomicLineWriter } from '../../util/line-writer';
 import { L1Reader } from '../l1-structure/stream';
-import { buildDocument, L2_FORMAT, type L2Doc } from './document';
+import { buildDocument, L2_FORMAT, type L2Doc, type Occ } from './document';
 import { encodeDocument, encodeExternalSymbol, encodeMetadata, type OccurrenceIn, type SymbolInfoIn } from './scip';
 import * as d from './symbols';
+import { rangeKey, ResolvedSites, type FileSites } from './resolved';
 
 export interface L2Options {
   /** Index root: documents' relative paths are L1's file paths, relative to it. */
@@ -134,17 +135,25 @@ function docSource(outDir: string): Iterable<L2Doc> {
   return { [Symbol.iterator]: () => projectDocs(outDir) };
 }
 
-/** Appends the SCIP Documents of a project's files, references resolved against its own and the owners' definitions. */
-function encodeDocuments(resolver: Resolver, docs: Iterable<L2Doc>, out: AtomicLineWriter): { documents: number; occurrences: number; symbols: number } {
+/**
+ * Appends the SCIP Documents of a project's files, references resolved against its own and the owners' definitions,
+ * and the sites the project's L4 resolved given L4's targets (when the project has L4 output).
+ */
+function encodeDocuments(resolver: Resolver, docs: Iterable<L2Doc>, outDir: string, out: AtomicLineWriter): { documents: number; occurrences: number; symbols: number } {
   let documents = 0;
   let occurrences = 0;
   let symbols = 0;
-  for (const doc of docs) {
-    const { occ, info } = resolver.document(doc);
-    documents++;
-    occurrences += occ.length;
-    symbols += info.length;
-    out.writeBytes(encodeDocument(doc.file, occ, info));
+  const sites = ResolvedSites.open(outDir);
+  try {
+    for (const doc of docs) {
+      const { occ, info } = resolver.document(doc, sites?.of(doc.file));
+      documents++;
+      occurrences += occ.length;
+      symbols += info.length;
+      out.writeBytes(encodeDocument(doc.file, occ, info));
+    }
+  } finally {
+    sites?.close();
   }
   return { documents, occurrences, symbols };
 }
@@ -170,7 +179,7 @@ export async function writeProjectScip(o: ProjectScipOptions): Promise<{ documen
   const out = new AtomicLineWriter(o.out);
   try {
     out.writeBytes(encodeMetadata(ENGINE_VERSION, o.root));
-    const counts = encodeDocuments(resolver, docs, out);
+    const counts = encodeDocuments(resolver, docs, o.project.outDir, out);
     const externals = [...resolver.external.values()].sort(bySymbol);
     for (const s of externals) out.writeBytes(encodeExternalSymbol(s));
     out.commit();
@@ -208,7 +217,7 @@ export async function writeRepoScip(o: RepoScipOptions): Promise<{ documents: nu
       const docs = docSource(p.outDir);
       const owners = o.projects.filter((q) => q !== p).map((q) => ({ package: q.package, outDir: q.outDir }));
       const resolver = new Resolver(p.package, owners, docs, ownerCache);
-      const counts = encodeDocuments(resolver, docs, out);
+      const counts = encodeDocuments(resolver, docs, p.outDir, out);
       occurrences += counts.occurrences;
       documents += counts.documents;
       for (const [sym, info] of resolver.external) if (!external.has(sym) && !prefixes.some((x) => sym.startsWith(x))) external.set(sym, info);
@@ -347,7 +356,20 @@ class Resolver {
     return base;
   }
 
-  document(doc: L2Doc): { occ: OccurrenceIn[]; info: SymbolInfoIn[] } {
+  /** Symbol of a name defined outside this document, noted as external when another package has it. */
+  private foreign(fqn: string, hint: string): string {
+    const s = this.resolve(fqn, hint);
+    if (!s.startsWith(this.own) && !this.external.has(s)) this.external.set(s, { symbol: s, kind: 0, displayName: fqn.slice(fqn.lastIndexOf('.') + 1) });
+    return s;
+  }
+
+  /**
+   * A document's occurrences and symbol information. `sites` (L4's resolved reference sites of the file) give a
+   * reference the symbol of what L4 resolved it to: it replaces the document's guess for a name resolved elsewhere
+   * (`F`), and joins a reference to a variable or parameter (`h()` after `h = g` names `h` and calls `g`); an
+   * imported name L4 found a definition for is that definition at the import, its reads and its calls.
+   */
+  document(doc: L2Doc, sites?: FileSites): { occ: OccurrenceIn[]; info: SymbolInfoIn[] } {
     const syms = doc.syms.map((r) => {
       switch (r[0]) {
         case 'D':
@@ -356,20 +378,19 @@ class Resolver {
           return 'local ' + r.slice(1);
         default: {
           const bar = r.indexOf('|');
-          const s = bar < 0 ? this.resolve(r.slice(1), '') : this.resolve(r.slice(1, bar), r.slice(bar + 1));
-          if (!s.startsWith(this.own) && !this.external.has(s)) {
-            const fqn = bar < 0 ? r.slice(1) : r.slice(1, bar);
-            this.external.set(s, { symbol: s, kind: 0, displayName: fqn.slice(fqn.lastIndexOf('.') + 1) });
-          }
-          return s;
+          const fqn = bar < 0 ? r.slice(1) : r.slice(1, bar);
+          const found = sites?.imports.get(fqn);
+          if (found !== undefined && this.lookup(found)) return this.foreign(found, '');
+          return this.foreign(fqn, bar < 0 ? '' : r.slice(bar + 1));
         }
       }
     });
+    const all: Occ[] = sites?.calls.size ? this.withSites(doc, syms, sites.calls) : doc.occ;
     // Sort by range, then symbol; one occurrence per (range, symbol) with the roles or-ed together.
-    const order = doc.occ.map((_, i) => i);
+    const order = all.map((_, i) => i);
     const cmp = (a: number, b: number): number => {
-      const x = doc.occ[a]!;
-      const y = doc.occ[b]!;
+      const x = all[a]!;
+      const y = all[b]!;
       for (let k = 0; k < 4; k++) if (x[k] !== y[k]) return x[k]! - y[k]!;
       const sx = syms[x[4]!]!;
       const sy = syms[y[4]!]!;
@@ -379,7 +400,7 @@ class Resolver {
     const occ: OccurrenceIn[] = [];
     let prev = -1;
     for (const i of order) {
-      const o = doc.occ[i]!;
+      const o = all[i]!;
       if (prev >= 0 && cmp(prev, i) === 0) {
         const last = occ[occ.length - 1]!;
         last.roles |= o[5]!;
@@ -397,5 +418,33 @@ class Resolver {
       ...(documentation ? { documentation } : {}),
     }));
     return { occ, info };
+  }
+
+  /** The document's occurrences with L4's targets at their sites; new symbols are appended to `syms`. */
+  private withSites(doc: L2Doc, syms: string[], sites: FileSites['calls']): Occ[] {
+    const out: Occ[] = [];
+    const index = new Map(syms.map((s, i) => [s, i]));
+    const symbolIndex = (s: string): number => {
+      let i = index.get(s);
+      if (i === undefined) index.set(s, (i = syms.push(s) - 1));
+      return i;
+    };
+    const targets = new Map<string, number[]>();
+    for (const [k, fqns] of sites) {
+      // A target outside every table known here (a function-local definition, a project this export was not given)
+      // would only get a guessed symbol: the document's own occurrence stays instead.
+      const known = fqns.filter((f) => this.lookup(f) !== undefined);
+      if (known.length) targets.set(k, known.map((f) => symbolIndex(this.foreign(f, ''))));
+    }
+    for (const o of doc.occ) {
+      // Only reference occurrences (no role) are call sites; a definition or import at the same range stays.
+      const replaced = o[5] === 0 && doc.syms[o[4]!]![0] === 'F' && targets.has(rangeKey(o));
+      if (!replaced) out.push(o);
+    }
+    for (const [k, idx] of targets) {
+      const r = k.split(',').map(Number);
+      for (const i of idx) out.push([r[0]!, r[1]!, r[2]!, r[3]!, i, 0]);
+    }
+    return out;
   }
 }
