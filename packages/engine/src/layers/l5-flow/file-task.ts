@@ -4,7 +4,7 @@
  * value-flow facts (lang/python/valueflow), and compress both for the main thread to pack.
  */
 import { buildFileFlowWithText, type FileFlow } from '../../lang/python/flow';
-import { extractFlowFacts } from '../../lang/python/valueflow';
+import { extractFlowFacts, withinFlowBudget } from '../../lang/python/valueflow';
 import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
 import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
 import { readConfined } from '../../project/discover';
@@ -32,6 +32,8 @@ export interface FlowCounts {
   uses: number;
   /** Scopes a budget left out (see FileFlow.skipped). */
   skipped: number;
+  /** Value-flow constraints left out by the size budget (valueflow withinFlowBudget); absent when none. */
+  flowOmitted?: number;
 }
 
 export interface FlowResult {
@@ -71,8 +73,9 @@ export function processFlowFile(t: FlowTask): FlowResult {
     const isPackage = t.file.endsWith('__init__.py');
     return withParsedPython(bytes, { timeoutMs: t.timeoutMs }, (decoded, root) => {
       const flow: FileFlow = root ? buildFileFlowWithText(root, decoded.text) : { scopes: [] };
-      const facts = root ? extractFlowFacts(root, { path: t.file, module: t.module, isPackage }, flow) : {};
-      return { ...base, counts: countFlow(flow), flow: storeRecord(JSON.stringify(flow)), facts: storeRecord(JSON.stringify(facts)) };
+      const facts = root ? withinFlowBudget(extractFlowFacts(root, { path: t.file, module: t.module, isPackage }, flow)) : {};
+      const omitted = (facts as { omitted?: number }).omitted;
+      return { ...base, counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) }, flow: storeRecord(JSON.stringify(flow)), facts: storeRecord(JSON.stringify(facts)) };
     });
   } catch (err) {
     return failure(base, err);

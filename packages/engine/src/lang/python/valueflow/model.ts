@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-4';
+export const FLOW_FACTS_FORMAT = 'vf-5';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
@@ -104,4 +104,9 @@ export interface FlowFacts {
   c: Constraint[];
   /** Expressions skipped by the depth guard. */
   skipped?: number;
+  /**
+   * Set when the file's constraints were left out by the size budget (withinFlowBudget): how many there were.
+   * Its module-level names stay known (what `*` imports take), holding nothing.
+   */
+  omitted?: number;
 }

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { decodePythonSource } from '../../../lang/python/decode';
 import { buildFileFlowWithText } from '../../../lang/python/flow';
 import { initPythonParser, parsePython } from '../../../lang/python/parser';
-import { extractFlowFacts, FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
+import { extractFlowFacts, FLOW_FACTS_FORMAT, withinFlowBudget, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
@@ -39,11 +39,58 @@ export interface FlowSourceStats {
   fromL5: number;
   extracted: number;
   reused: number;
+  /** Files of dependency projects left out: no import chain from this project reaches their top-level package. */
+  unreached: number;
   unreadable: string[];
   ms: number;
 }
 
 const PARSE_BUDGET_MS = 20_000;
+
+const topLevel = (module: string) => {
+  const dot = module.indexOf('.');
+  return dot < 0 ? module : module.slice(0, dot);
+};
+
+/**
+ * The top-level packages of the dependency projects that this project's code can reach through imports, followed
+ * transitively. Code of a package nothing imports never runs with this project, so no value of it can flow here:
+ * leaving its facts out of the fixpoint changes no answer for this project's files and keeps the fixpoint
+ * proportional to what the project uses (sympy reaches a fraction of the stdlib). A reached package counts whole —
+ * relative imports inside it are not in the interface facts — which errs on the side of keeping files.
+ */
+function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Set<string> {
+  const importsOf = new Map<string, Set<string>>();
+  const own = new Set<string>();
+  for (const p of [project, ...deps]) {
+    const l1 = L1Reader.open(p.outDir);
+    try {
+      for (const ref of l1.refs) {
+        const top = topLevel(ref.module);
+        if (p === project) own.add(top);
+        let out = importsOf.get(top);
+        if (!out) importsOf.set(top, (out = new Set()));
+        const facts = l1.factsOf(ref);
+        if (!facts) continue;
+        for (const [m] of facts.imports) out.add(topLevel(m));
+        for (const b of facts.binds) out.add(topLevel(b[1]));
+      }
+    } finally {
+      l1.close();
+    }
+  }
+  const reached = new Set<string>(own);
+  const todo = [...own];
+  while (todo.length) {
+    for (const t of importsOf.get(todo.pop()!) ?? []) {
+      if (!reached.has(t)) {
+        reached.add(t);
+        todo.push(t);
+      }
+    }
+  }
+  return reached;
+}
 
 /**
  * Calls `fn` with the facts of every file of `project` and `deps` (project first), extracting what the cache lacks.
@@ -56,13 +103,14 @@ export async function forEachFlowFacts(
   fn: (f: FlowFile) => void,
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
-  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, unreadable: [], ms: 0 };
+  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, unreached: 0, unreadable: [], ms: 0 };
   const cachePath = flowPackPath(project.outDir);
   fs.mkdirSync(path.dirname(cachePath), { recursive: true });
   const prev = PackReader.open(cachePath);
   const pack = new PackWriter(cachePath);
   let parserReady = false;
   const seen = new Set<string>();
+  const reachable = reachablePackages(project, deps);
   try {
     for (const p of [project, ...deps]) {
       if (seen.has(p.name)) continue;
@@ -71,6 +119,10 @@ export async function forEachFlowFacts(
       const l5 = L5Reader.tryOpen(p.outDir);
       try {
         for (const ref of l1.refs) {
+          if (p !== project && !reachable.has(topLevel(ref.module))) {
+            stats.unreached++;
+            continue;
+          }
           stats.files++;
           const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
           let facts: FlowFacts | undefined;
@@ -99,6 +151,7 @@ export async function forEachFlowFacts(
               parserReady = true;
             }
             facts = extractFile(root, ref.file, ref.module);
+            if (facts) facts = withinFlowBudget(facts);
             if (!facts) {
               stats.unreadable.push(ref.file);
               continue;

@@ -144,6 +144,10 @@ export class FlowSolver {
   private fields = new Map<string, number>();
   private edgeSet = new Set<number>();
   private queue: number[] = [];
+  /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
+  private replays: Array<{ n: number; h: Handler; upto: number }> = [];
+  /** Class calls and dunder calls already issued (see callKey): a chain of them ends instead of growing forever. */
+  private issued = new Set<string>();
   private queued: Uint8Array = new Uint8Array(1024);
   // program
   readonly funcs: FuncInfo[] = [];
@@ -393,10 +397,15 @@ export class FlowSolver {
     for (let i = 0; i < this.done[from]!; i++) this.addObj(to, p[i]!, from);
   }
 
+  /**
+   * A handler sees every object of its node: those to come through propagate, those already propagated through a
+   * replay the worklist runs later. Never applied here — a handler added while applying another (a class call
+   * looking up `__init__`, whose value is a class being called…) would recurse as deep as such chains go.
+   */
   private addHandler(n: number, h: Handler): void {
     (this.handlers[n] ??= []).push(h);
-    const p = this.ptsOf(n);
-    for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, p[i]!);
+    const upto = this.done[n]!;
+    if (upto > 0) this.replays.push({ n, h, upto });
   }
 
   // ------------------------------------------------------------------ solving
@@ -455,10 +464,16 @@ export class FlowSolver {
   }
 
   private propagate(): void {
-    while (this.queue.length) {
+    while (this.queue.length || this.replays.length) {
       if (this.stats.steps++ >= MAX_STEPS) {
         this.stats.bounds++;
         break;
+      }
+      const r = this.replays.pop();
+      if (r) {
+        const p = this.ptsOf(r.n);
+        for (let i = 0; i < r.upto; i++) this.apply(r.n, r.h, p[i]!);
+        continue;
       }
       const n = this.queue.pop()!;
       this.queued[n] = 0;
@@ -713,6 +728,8 @@ export class FlowSolver {
         this.record(call.site, o, call.kind === T_DIRECT ? T_DIRECT : call.kind);
         const inst = this.obj(O.Inst, o, 0, '');
         this.addObj(call.dst, inst, -1);
+        // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
+        if (!this.firstIssue(`init|${o}|${call.site}|${this.argsKey(call)}`)) return;
         const init: CallRec = { ...call, dst: this.newNode(''), kind: T_INIT, deco: false };
         this.classCallVia(this.oa[o]!, '__init__', init, inst);
         return;
@@ -738,10 +755,26 @@ export class FlowSolver {
     for (const c of mro) {
       const ci = this.classes[c]!;
       if (ci.attrs.has(name)) {
-        this.addHandler(this.node(`${ci.fqn}.${name}`), { h: 'callvia', call, self });
+        const n = this.node(`${ci.fqn}.${name}`);
+        // The same call of the same attribute on the same receiver into the same result is one handler.
+        if (this.firstIssue(`via|${n}|${self}|${call.dst}|${call.site}|${call.kind}|${call.deco}|${this.argsKey(call)}`)) {
+          this.addHandler(n, { h: 'callvia', call, self });
+        }
         return;
       }
     }
+  }
+
+  private firstIssue(key: string): boolean {
+    if (this.issued.has(key)) return false;
+    this.issued.add(key);
+    return true;
+  }
+
+  private argsKey(call: CallRec): string {
+    let k = '';
+    for (const a of call.args) k += `${a[0]}:${a[1]},`;
+    return k;
   }
 
   private callExternal(o: number, call: CallRec): void {
