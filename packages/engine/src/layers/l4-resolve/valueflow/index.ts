@@ -96,7 +96,7 @@ export class ValueFlow {
     const s = this.solver;
     const perFile = new Map<string, string[]>();
     for (const [site, codes] of s.targets) {
-      const [fileIdx, l, c, el, ec, kind] = s.sites[site]!;
+      const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];

@@ -19,6 +19,8 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
+import { EDGE_KEY_SCALE, EdgeSet } from './edge-set';
+import { IntLists } from './int-lists';
 
 export const MAX_SET = 96;
 const EMPTY: readonly number[] = [];
@@ -132,17 +134,20 @@ export class FlowSolver {
   private oname: string[] = [];
   private ointern = new Map<string, number>();
   // nodes
-  /** Points-to sets, created on the first object (most temporaries of a big corpus stay empty). */
-  private pts: (number[] | undefined)[] = [];
+  /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
+  private pts = new IntLists();
   /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
   private why: (number[] | undefined)[] = [];
-  private done: number[] = [];
-  private succ: (number[] | undefined)[] = [];
+  /** Per node, how many of its objects were propagated. */
+  private done = new Int32Array(1024);
+  private succ = new IntLists();
   private handlers: (Handler[] | undefined)[] = [];
   private named = new Map<string, number>();
+  /** A named node's name; a field node's field name (its object is in fieldOwner: labels are built on demand). */
   private nodeName: string[] = [];
+  private fieldOwner = new Map<number, number>();
   private fields = new Map<string, number>();
-  private edgeSet = new Set<number>();
+  private edgeSet = new EdgeSet();
   private queue: number[] = [];
   private queued: Uint8Array = new Uint8Array(1024);
   // program
@@ -152,11 +157,13 @@ export class FlowSolver {
   readonly files: string[] = [];
   readonly modules = new Set<string>();
   private moduleGlobals = new Map<string, { globals: Set<string>; all?: string[]; stars?: string[] }>();
-  /** Global site id → [file, line, col, endLine, endCol, kind]. */
-  readonly sites: number[][] = [];
+  /** Global site id × SITE_WIDTH → file, line, col, endLine, endCol, kind. */
+  private siteData = new Int32Array(6 * 1024);
+  private siteCount = 0;
+  private siteRows?: number[][];
   /** Site id → targets (object * 4 + T_*). */
   readonly targets = new Map<number, number[]>();
-  /** Edge (from → to) labels for explain: argument bindings, by edge key. */
+  /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
   private bindings = new Set<string>();
   private mros = new Map<number, number[]>();
@@ -195,8 +202,8 @@ export class FlowSolver {
       this.classByFqn.set(fqn, this.classes.length);
       this.classes.push({ fqn, file: fileIdx, bases: bases.map((b) => vars[b]!), attrs: new Set(attrs), line, col });
     }
-    const siteBase = this.sites.length;
-    for (const s of f.sites) this.sites.push([fileIdx, ...s]);
+    const siteBase = this.siteCount;
+    for (const s of f.sites) this.addSite(fileIdx, s);
     const v = (i: unknown) => vars[i as number]!;
     for (let ci = 0; ci < f.c.length; ci++) {
       const c = f.c[ci]!;
@@ -323,11 +330,14 @@ export class FlowSolver {
   }
 
   private newNode(name: string): number {
-    const n = this.pts.length;
-    this.pts.push(undefined);
+    const n = this.pts.add();
+    this.succ.add();
+    if (n >= this.done.length) {
+      const d = new Int32Array(this.done.length * 2);
+      d.set(this.done);
+      this.done = d;
+    }
     if (this.keepWhy) this.why.push(undefined);
-    this.done.push(0);
-    this.succ.push(undefined);
     this.handlers.push(undefined);
     this.nodeName.push(name);
     return n;
@@ -355,19 +365,22 @@ export class FlowSolver {
     if (k === O.Class) return this.node(`${this.classes[this.oa[o]!]!.fqn}.${name}`);
     const key = `${o}|${name}`;
     let n = this.fields.get(key);
-    if (n === undefined) this.fields.set(key, (n = this.newNode(`${this.describe(o)}.${name}`)));
+    if (n === undefined) {
+      this.fields.set(key, (n = this.newNode(name)));
+      this.fieldOwner.set(n, o);
+    }
     return n;
   }
 
   private addObj(n: number, o: number, why: number): void {
-    let p = this.pts[n];
-    if (!p) this.pts[n] = p = [];
+    const pts = this.pts;
+    const len = pts.length(n);
     // A set at the cap keeps its first MAX_SET objects; reaching it was counted once.
-    if (p.length >= MAX_SET) return;
-    if (p.includes(o)) return;
-    p.push(o);
+    if (len >= MAX_SET) return;
+    if (pts.includes(n, o)) return;
+    pts.push(n, o);
     if (this.keepWhy) (this.why[n] ??= []).push(why);
-    if (p.length === MAX_SET) this.stats.bounds++;
+    if (len + 1 === MAX_SET) this.stats.bounds++;
     this.enqueue(n);
   }
 
@@ -384,19 +397,15 @@ export class FlowSolver {
 
   private addEdge(from: number, to: number, site?: number): void {
     if (from === to) return;
-    const key = from * 67108864 + to;
-    if (this.edgeSet.has(key)) return;
-    this.edgeSet.add(key);
-    if (site !== undefined && site >= 0) this.edgeSite.set(key, site);
-    (this.succ[from] ??= []).push(to);
-    const p = this.ptsOf(from);
-    for (let i = 0; i < this.done[from]!; i++) this.addObj(to, p[i]!, from);
+    if (!this.edgeSet.add(from, to)) return;
+    if (this.keepWhy && site !== undefined && site >= 0) this.edgeSite.set(from * EDGE_KEY_SCALE + to, site);
+    this.succ.push(from, to);
+    for (let i = 0; i < this.done[from]!; i++) this.addObj(to, this.pts.at(from, i), from);
   }
 
   private addHandler(n: number, h: Handler): void {
     (this.handlers[n] ??= []).push(h);
-    const p = this.ptsOf(n);
-    for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, p[i]!);
+    for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, this.pts.at(n, i));
   }
 
   // ------------------------------------------------------------------ solving
@@ -422,7 +431,7 @@ export class FlowSolver {
     // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
     // that real flow decides wherever it can.
     if (this.seedReceivers()) this.propagate();
-    this.stats.nodes = this.pts.length;
+    this.stats.nodes = this.pts.size;
     this.stats.objects = this.okind.length;
     this.stats.ms = Math.round(performance.now() - t0);
     return this.stats;
@@ -444,7 +453,7 @@ export class FlowSolver {
           const p0 = f.params[0];
           if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
           const pn = this.node(`${f.fqn}.${p0[0]}`);
-          if (this.ptsOf(pn).length) continue;
+          if (this.pts.length(pn)) continue;
           const cls = this.obj(O.Class, ci, 0, '');
           this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
           seeded++;
@@ -462,16 +471,18 @@ export class FlowSolver {
       }
       const n = this.queue.pop()!;
       this.queued[n] = 0;
-      const p = this.ptsOf(n);
+      const pts = this.pts;
+      const succ = this.succ;
       const start = this.done[n]!;
-      const end = p.length;
+      const end = pts.length(n);
       if (start === end) continue;
       this.done[n] = end;
-      const succ = this.succ[n];
+      // Successors added while this node is processed are seen too (when it had any), as they were with arrays.
+      const hasSucc = succ.length(n) > 0;
       const hs = this.handlers[n];
       for (let i = start; i < end; i++) {
-        const o = p[i]!;
-        if (succ) for (let j = 0; j < succ.length; j++) this.addObj(succ[j]!, o, n);
+        const o = pts.at(n, i);
+        if (hasSucc) for (let j = 0; j < succ.length(n); j++) this.addObj(succ.at(n, j), o, n);
         if (hs) for (let j = 0; j < hs.length; j++) this.apply(n, hs[j]!, o);
       }
     }
@@ -957,6 +968,8 @@ export class FlowSolver {
   }
 
   nodeLabel(n: number): string {
+    const owner = this.fieldOwner.get(n);
+    if (owner !== undefined) return `${this.describe(owner)}.${this.nodeName[n]}`;
     return this.nodeName[n] || `(expression ${n})`;
   }
 
@@ -971,12 +984,12 @@ export class FlowSolver {
     let cur = n;
     while (out.length < max && !seen.has(cur)) {
       seen.add(cur);
-      const i = this.ptsOf(cur).indexOf(o);
+      const i = this.pts.indexOf(cur, o);
       const from = i < 0 ? undefined : this.why[cur]?.[i];
       if (from === undefined) break;
       out.push({ node: cur });
       if (from < 0) break;
-      const site = this.edgeSite.get(from * 67108864 + cur);
+      const site = this.edgeSite.get(from * EDGE_KEY_SCALE + cur);
       if (site !== undefined) out[out.length - 1]!.site = site;
       cur = from;
     }
@@ -996,11 +1009,38 @@ export class FlowSolver {
   }
 
   private ptsOf(n: number): readonly number[] {
-    return this.pts[n] ?? EMPTY;
+    return this.pts.length(n) ? this.pts.toArray(n) : EMPTY;
   }
 
   isDecoratorSite(site: number): boolean {
-    return this.sites[site]![5] === SITE_DECORATOR;
+    return this.siteData[site * 6 + 5] === SITE_DECORATOR;
+  }
+
+  private addSite(file: number, s: readonly number[]): void {
+    const at = this.siteCount++ * 6;
+    if (at + 6 > this.siteData.length) {
+      const d = new Int32Array(this.siteData.length * 2);
+      d.set(this.siteData);
+      this.siteData = d;
+    }
+    this.siteData[at] = file;
+    for (let i = 0; i < 5; i++) this.siteData[at + 1 + i] = s[i]!;
+    this.siteRows = undefined;
+  }
+
+  /** Site `i`: [file, line, col, endLine, endCol, kind]. */
+  siteAt(i: number): number[] {
+    return Array.from(this.siteData.subarray(i * 6, i * 6 + 6));
+  }
+
+  /** Every site as [file, line, col, endLine, endCol, kind] (explain; built on first use, not kept by the solver). */
+  get sites(): readonly number[][] {
+    if (!this.siteRows) {
+      const rows: number[][] = [];
+      for (let i = 0; i < this.siteCount; i++) rows.push(this.siteAt(i));
+      this.siteRows = rows;
+    }
+    return this.siteRows;
   }
 }
 
