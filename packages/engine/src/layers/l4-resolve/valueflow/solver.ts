@@ -126,6 +126,22 @@ export interface Provenance {
   site?: number;
 }
 
+/**
+ * `list` with `x` appended. Short lists are copied to an exact-size array: a pushed JS array jumps to 17 slots, and
+ * the solver holds hundreds of thousands of one- or two-element lists (handlers per node, targets per site).
+ */
+function appendSmall<T>(list: T[] | undefined, x: T): T[] {
+  if (!list) return [x];
+  if (list.length >= 8) {
+    list.push(x);
+    return list;
+  }
+  const out = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  out[list.length] = x;
+  return out;
+}
+
 export class FlowSolver {
   // objects
   private okind: number[] = [];
@@ -404,7 +420,7 @@ export class FlowSolver {
   }
 
   private addHandler(n: number, h: Handler): void {
-    (this.handlers[n] ??= []).push(h);
+    this.handlers[n] = appendSmall(this.handlers[n], h);
     for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, this.pts.at(n, i));
   }
 
@@ -479,11 +495,12 @@ export class FlowSolver {
       this.done[n] = end;
       // Successors added while this node is processed are seen too (when it had any), as they were with arrays.
       const hasSucc = succ.length(n) > 0;
-      const hs = this.handlers[n];
+      // Likewise handlers (re-read: appending may replace a short handler list with a longer copy).
+      const hasHandlers = this.handlers[n] !== undefined;
       for (let i = start; i < end; i++) {
         const o = pts.at(n, i);
         if (hasSucc) for (let j = 0; j < succ.length(n); j++) this.addObj(succ.at(n, j), o, n);
-        if (hs) for (let j = 0; j < hs.length; j++) this.apply(n, hs[j]!, o);
+        if (hasHandlers) for (let j = 0; j < this.handlers[n]!.length; j++) this.apply(n, this.handlers[n]![j]!, o);
       }
     }
   }
@@ -691,10 +708,10 @@ export class FlowSolver {
 
   private record(site: number, target: number, kind: number): void {
     if (site < 0) return;
-    let t = this.targets.get(site);
-    if (!t) this.targets.set(site, (t = []));
+    const t = this.targets.get(site);
     const code = target * 4 + kind;
-    if (!t.includes(code)) t.push(code);
+    if (!t) this.targets.set(site, [code]);
+    else if (!t.includes(code)) this.targets.set(site, appendSmall(t, code));
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
