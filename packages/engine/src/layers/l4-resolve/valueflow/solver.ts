@@ -89,7 +89,11 @@ interface CallRec {
   dst: number;
   /** Global site id, -1 for calls the engine makes itself (`__enter__`). */
   site: number;
-  args: Array<[string | number, number]>;
+  /**
+   * Flat pairs [key0, node0, key1, node1, …]: key 0 positional, else `*`, `**` or a keyword name (flat: a pair
+   * array per argument cost more than the call record itself, for hundreds of thousands of calls).
+   */
+  args: ReadonlyArray<string | number>;
   deco: boolean;
   kind: number;
 }
@@ -139,6 +143,25 @@ function appendSmall<T>(list: T[] | undefined, x: T): T[] {
   const out = new Array<T>(list.length + 1);
   for (let i = 0; i < list.length; i++) out[i] = list[i]!;
   out[list.length] = x;
+  return out;
+}
+
+const NO_ARGS: ReadonlyArray<string | number> = Object.freeze([]);
+
+/** Call arguments of the facts as flat [key, node] pairs (see CallRec.args). */
+function flatArgs(facts: readonly ArgFact[], node: (v: number) => number): ReadonlyArray<string | number> {
+  if (!facts.length) return NO_ARGS;
+  const out = new Array<string | number>(facts.length * 2);
+  for (let i = 0; i < facts.length; i++) {
+    const a = facts[i]!;
+    if (typeof a === 'number') {
+      out[2 * i] = 0;
+      out[2 * i + 1] = node(a);
+    } else {
+      out[2 * i] = a[0];
+      out[2 * i + 1] = node(a[1]);
+    }
+  }
   return out;
 }
 
@@ -243,7 +266,7 @@ export class FlowSolver {
           this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string, site: c[4] === undefined ? -1 : siteBase + (c[4] as number) });
           break;
         case Op.Implicit: {
-          const args = (c[5] as ArgFact[]).map((a): [string | number, number] => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const args = flatArgs(c[5] as ArgFact[], v);
           const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
           this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
           break;
@@ -260,8 +283,7 @@ export class FlowSolver {
         case Op.Call:
         case Op.Deco: {
           const site = (c[2] as number) < 0 ? -1 : siteBase + (c[2] as number);
-          const args: CallRec['args'] =
-            c[0] === Op.Deco ? [[0, v(c[4])]] : (c[4] as ArgFact[]).map((a) => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const args: CallRec['args'] = c[0] === Op.Deco ? [0, v(c[4])] : flatArgs(c[4] as ArgFact[], v);
           const call: CallRec = { dst: v(c[1]), site, args, deco: c[0] === Op.Deco, kind: T_DIRECT };
           this.addHandler(v(c[3]), { h: 'call', call });
           break;
@@ -660,7 +682,7 @@ export class FlowSolver {
         this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
       } else if (wk === WRAP_PROPERTY) {
         if (viaClass) this.addObj(dst, o, from);
-        else this.callObj(inner, { dst, site, args: [], deco: false, kind: T_DIRECT }, via);
+        else this.callObj(inner, { dst, site, args: NO_ARGS, deco: false, kind: T_DIRECT }, via);
       }
       return;
     }
@@ -778,8 +800,15 @@ export class FlowSolver {
     // What builtin constructors and str methods return: values whose methods are builtin methods.
     const typeName = BUILTIN_RESULT_TYPES.get(name) ?? (STR_RESULT_METHODS.test(name) ? 'str' : undefined);
     if (typeName !== undefined && !call.deco) this.addObj(call.dst, this.obj(O.Lit, 0, 0, typeName), -1);
-    const arg = (i: number) => call.args.filter((a) => a[0] === 0)[i]?.[1];
-    const kw = (k: string) => call.args.find((a) => a[0] === k)?.[1];
+    const args = call.args;
+    const arg = (i: number): number | undefined => {
+      for (let a = 0; a < args.length; a += 2) if (args[a] === 0 && i-- === 0) return args[a + 1] as number;
+      return undefined;
+    };
+    const kw = (k: string): number | undefined => {
+      for (let a = 0; a < args.length; a += 2) if (args[a] === k) return args[a + 1] as number;
+      return undefined;
+    };
     if (call.deco) {
       // An external decorator (or one the engine does not model) is assumed to keep the function callable as is.
       const a0 = arg(0);
@@ -824,7 +853,7 @@ export class FlowSolver {
         // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
         const a0 = arg(0);
         const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
-        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: [], deco: false, kind: T_CALLBACK }, names: [dunder] });
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: NO_ARGS, deco: false, kind: T_CALLBACK }, names: [dunder] });
         return;
       }
       case 'functools.reduce': {
@@ -833,7 +862,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el], [0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el, 0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       case 'builtins.map':
@@ -843,7 +872,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       case 'builtins.sorted':
@@ -860,7 +889,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       default:
@@ -902,9 +931,10 @@ export class FlowSolver {
       this.addObj(pnode(0), self, -1);
       i = 1;
     }
-    const varargs = ps.findIndex((p) => p[1] === '*');
-    const kwargs = ps.findIndex((p) => p[1] === '**');
-    for (const [k, v] of call.args) {
+    const args = call.args;
+    for (let a = 0; a < args.length; a += 2) {
+      const k = args[a]!;
+      const v = args[a + 1] as number;
       if (k === 0) {
         if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) this.addEdge(v, pnode(i++), call.site);
         else if (f.varargs !== undefined) this.addEdge(v, this.field(f.varargs, '[]'), call.site);
@@ -926,8 +956,6 @@ export class FlowSolver {
         else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
       }
     }
-    void varargs;
-    void kwargs;
   }
 
   // ------------------------------------------------------------------ results
