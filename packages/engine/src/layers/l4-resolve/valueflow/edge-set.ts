@@ -52,3 +52,36 @@ function hash(a: number, b: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   return (h ^ (h >>> 13)) >>> 0;
 }
+
+/** A set of int32 triples (open addressing, three Int32Array slots an entry; a first component of -1 marks empty). */
+export class TripleSet {
+  private slots = new Int32Array(3 << 14).fill(-1);
+  private count = 0;
+
+  /** Adds (a, b, c) with a ≥ 0; false when it was there already. */
+  add(a: number, b: number, c: number): boolean {
+    if ((this.count + 1) * 3 * 2 > this.slots.length) this.rehash((this.slots.length / 3) * 2);
+    const cap = this.slots.length / 3;
+    let i = (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) & (cap - 1);
+    const s = this.slots;
+    for (;;) {
+      const at = i * 3;
+      if (s[at] === -1) {
+        s[at] = a;
+        s[at + 1] = b;
+        s[at + 2] = c;
+        this.count++;
+        return true;
+      }
+      if (s[at] === a && s[at + 1] === b && s[at + 2] === c) return false;
+      i = (i + 1) & (cap - 1);
+    }
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(cap * 3).fill(-1);
+    this.count = 0;
+    for (let at = 0; at < old.length; at += 3) if (old[at] !== -1) this.add(old[at]!, old[at + 1]!, old[at + 2]!);
+  }
+}

@@ -19,7 +19,7 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet } from './edge-set';
+import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
 import { IntLists } from './int-lists';
 
 export const MAX_SET = 96;
@@ -204,7 +204,8 @@ export class FlowSolver {
   readonly targets = new Map<number, number[]>();
   /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
-  private bindings = new Set<string>();
+  /** (function, call result node, receiver) triples already bound. */
+  private bindings = new TripleSet();
   private mros = new Map<number, number[]>();
   readonly stats: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
 
@@ -920,9 +921,7 @@ export class FlowSolver {
 
   /** Arguments → parameters (receiver first for a bound call). */
   private bind(fn: number, call: CallRec, self: number): void {
-    const key = `${fn}|${call.dst}|${self}`;
-    if (this.bindings.has(key)) return;
-    this.bindings.add(key);
+    if (!this.bindings.add(fn, call.dst, self)) return;
     const f = this.funcs[fn]!;
     const ps = f.params;
     const pnode = (i: number) => this.node(`${f.fqn}.${ps[i]![0]}`);
