@@ -20,6 +20,7 @@ import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
 import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
+import { H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 
 export const MAX_SET = 96;
@@ -180,7 +181,9 @@ export class FlowSolver {
   /** Per node, how many of its objects were propagated. */
   private done = new Int32Array(1024);
   private succ = new IntLists();
-  private handlers: (Handler[] | undefined)[] = [];
+  /** Per node, its handlers' rows in `ht`. */
+  private handlers = new IntLists();
+  private ht = new HandlerTable();
   private named = new Map<string, number>();
   /** A named node's name; a field node's field name (its object is in fieldOwner: labels are built on demand). */
   private nodeName: string[] = [];
@@ -377,7 +380,7 @@ export class FlowSolver {
       this.done = d;
     }
     if (this.keepWhy) this.why.push(undefined);
-    this.handlers.push(undefined);
+    this.handlers.add();
     this.nodeName.push(name);
     return n;
   }
@@ -443,8 +446,45 @@ export class FlowSolver {
   }
 
   private addHandler(n: number, h: Handler): void {
-    this.handlers[n] = appendSmall(this.handlers[n], h);
-    for (let i = 0; i < this.done[n]!; i++) this.apply(n, h, this.pts.at(n, i));
+    const t = this.ht;
+    let id: number;
+    switch (h.h) {
+      case 'load':
+        id = t.add(H.Load, h.dst, t.str(h.name), h.site);
+        break;
+      case 'implicit':
+        id = t.add(H.Implicit, t.ref(h.call), t.ref(h.names));
+        break;
+      case 'store':
+        id = t.add(H.Store, h.src, t.str(h.name));
+        break;
+      case 'elem':
+        id = t.add(H.Elem, h.dst);
+        break;
+      case 'selem':
+        id = t.add(H.Selem, h.src);
+        break;
+      case 'call':
+        id = t.add(H.Call, t.ref(h.call));
+        break;
+      case 'super':
+        id = t.add(H.Super, h.dst, h.cls);
+        break;
+      case 'superof':
+        id = t.add(H.SuperOf, h.dst, h.obj);
+        break;
+      case 'callvia':
+        id = t.add(H.CallVia, t.ref(h.call), h.self);
+        break;
+      case 'access':
+        id = t.add(h.cls ? H.AccessCls : H.Access, h.dst, h.via, h.site);
+        break;
+      case 'wrap':
+        id = t.add(H.Wrap, h.dst, h.kind);
+        break;
+    }
+    this.handlers.push(n, id);
+    for (let i = 0; i < this.done[n]!; i++) this.apply(n, id, this.pts.at(n, i));
   }
 
   // ------------------------------------------------------------------ solving
@@ -518,51 +558,56 @@ export class FlowSolver {
       this.done[n] = end;
       // Successors added while this node is processed are seen too (when it had any), as they were with arrays.
       const hasSucc = succ.length(n) > 0;
-      // Likewise handlers (re-read: appending may replace a short handler list with a longer copy).
-      const hasHandlers = this.handlers[n] !== undefined;
+      // Likewise handlers.
+      const hs = this.handlers;
+      const hasHandlers = hs.length(n) > 0;
       for (let i = start; i < end; i++) {
         const o = pts.at(n, i);
         if (hasSucc) for (let j = 0; j < succ.length(n); j++) this.addObj(succ.at(n, j), o, n);
-        if (hasHandlers) for (let j = 0; j < this.handlers[n]!.length; j++) this.apply(n, this.handlers[n]![j]!, o);
+        if (hasHandlers) for (let j = 0; j < hs.length(n); j++) this.apply(n, hs.at(n, j), o);
       }
     }
   }
 
-  private apply(n: number, h: Handler, o: number): void {
-    switch (h.h) {
-      case 'load':
-        this.load(o, h.name, h.dst, h.site);
+  private apply(n: number, id: number, o: number): void {
+    const t = this.ht;
+    const a = t.a[id]!;
+    const b = t.b[id]!;
+    switch (t.kind[id] as H) {
+      case H.Load:
+        this.load(o, t.strs[b]!, a, t.c[id]!);
         return;
-      case 'implicit':
-        this.implicitCall(o, h.call, h.names);
+      case H.Implicit:
+        this.implicitCall(o, t.refs[a] as CallRec, t.refs[b] as string[]);
         return;
-      case 'store':
+      case H.Store:
         // Literals and external names are shared objects: a field stored on one would merge unrelated values.
-        if (this.hasFields(o)) this.addEdge(h.src, this.field(o, h.name));
+        if (this.hasFields(o)) this.addEdge(a, this.field(o, t.strs[b]!));
         return;
-      case 'elem':
-        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), h.dst);
+      case H.Elem:
+        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), a);
         return;
-      case 'selem':
-        if (this.hasElems(o)) this.addEdge(h.src, this.field(o, '[]'));
+      case H.Selem:
+        if (this.hasElems(o)) this.addEdge(a, this.field(o, '[]'));
         return;
-      case 'call':
-        this.callObj(o, h.call, -1);
+      case H.Call:
+        this.callObj(o, t.refs[a] as CallRec, -1);
         return;
-      case 'super':
-        this.addObj(h.dst, this.obj(O.Super, h.cls, o, ''), n);
+      case H.Super:
+        this.addObj(a, this.obj(O.Super, b, o, ''), n);
         return;
-      case 'superof':
-        if (this.okind[o] === O.Class) this.addHandler(h.obj, { h: 'super', dst: h.dst, cls: o });
+      case H.SuperOf:
+        if (this.okind[o] === O.Class) this.addHandler(b, { h: 'super', dst: a, cls: o });
         return;
-      case 'callvia':
-        this.callObj(o, h.call, h.self);
+      case H.CallVia:
+        this.callObj(o, t.refs[a] as CallRec, b);
         return;
-      case 'access':
-        this.access(o, h.dst, h.via, h.cls, n, h.site);
+      case H.Access:
+      case H.AccessCls:
+        this.access(o, a, b, t.kind[id] === H.AccessCls, n, t.c[id]!);
         return;
-      case 'wrap':
-        this.addObj(h.dst, this.obj(O.Wrap, o, h.kind, ''), n);
+      case H.Wrap:
+        this.addObj(a, this.obj(O.Wrap, o, b, ''), n);
         return;
     }
   }
@@ -1042,8 +1087,12 @@ export class FlowSolver {
 
   /** The call handlers' callee node for a site (explain): the node whose objects were called there. */
   calleeNodeOf(site: number): number | undefined {
-    for (let n = 0; n < this.handlers.length; n++) {
-      for (const h of this.handlers[n] ?? []) if (h.h === 'call' && h.call.site === site) return n;
+    const t = this.ht;
+    for (let n = 0; n < this.handlers.size; n++) {
+      for (let j = 0; j < this.handlers.length(n); j++) {
+        const id = this.handlers.at(n, j);
+        if (t.kind[id] === H.Call && (t.refs[t.a[id]!] as CallRec).site === site) return n;
+      }
     }
     return undefined;
   }
