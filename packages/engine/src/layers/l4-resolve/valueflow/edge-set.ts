@@ -2,7 +2,7 @@
  * A set of (from, to) node pairs: open addressing over a Float64Array of keys `from * 2^26 + to`.
  *
  * Why: a JS Set of such keys (beyond the small-integer range) boxes every key as a heap number plus a hash-table
- * entry, ~40+ bytes an edge; here an edge is one 8-byte slot at a load factor ≤ 1/2.
+ * entry, ~40+ bytes an edge; here an edge is one 8-byte slot at a load factor ≤ 3/4.
  */
 export const EDGE_KEY_SCALE = 67108864;
 
@@ -12,7 +12,7 @@ export class EdgeSet {
 
   /** Adds the pair; false when it was there already. */
   add(from: number, to: number): boolean {
-    if ((this.count + 1) * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+    if ((this.count + 1) * 4 > this.keys.length * 3) this.rehash(this.keys.length * 2);
     const key = from * EDGE_KEY_SCALE + to;
     const mask = this.keys.length - 1;
     let i = hash(from, to) & mask;

@@ -13,8 +13,6 @@ export class IntLists {
   private top = 0;
   private start: Int32Array = new Int32Array(1024);
   private len: Int32Array = new Int32Array(1024);
-  /** log2 of the segment capacity. */
-  private capLog = new Uint8Array(1024);
   /** Free segments by log2 capacity. */
   private free: number[][] = [];
   private count = 0;
@@ -28,12 +26,10 @@ export class IntLists {
   add(): number {
     const id = this.count++;
     if (id >= this.start.length) {
-      const cap = this.start.length * 2;
+      // 1.5×, not 2×: there is one entry per solver node, millions of them.
+      const cap = Math.ceil(this.start.length * 1.5);
       this.start = grow(this.start, cap);
       this.len = grow(this.len, cap);
-      const c = new Uint8Array(cap);
-      c.set(this.capLog);
-      this.capLog = c;
     }
     return id;
   }
@@ -63,17 +59,18 @@ export class IntLists {
 
   push(list: number, v: number): void {
     const n = this.len[list]!;
-    if (this.start[list] === 0) {
-      // First element: a segment of one (offset 0 is reserved, so start 0 means "no segment yet").
+    if (n === 0) {
+      // First element: a segment of one.
       this.start[list] = this.alloc(0);
-    } else if (n === 1 << this.capLog[list]!) {
-      const lg = this.capLog[list]! + 1;
-      const at = this.alloc(lg);
+    } else if ((n & (n - 1)) === 0) {
+      // A segment's capacity is the least power of two ≥ its length (it starts at 1 and doubles when full), so a
+      // power-of-two length means full: move to a segment twice the size.
+      const lg = 31 - Math.clz32(n);
+      const at = this.alloc(lg + 1);
       const old = this.start[list]!;
       this.data.copyWithin(at, old, old + n);
-      (this.free[lg - 1] ??= []).push(old);
+      (this.free[lg] ??= []).push(old);
       this.start[list] = at;
-      this.capLog[list] = lg;
     }
     this.data[this.start[list]! + n] = v;
     this.len[list] = n + 1;
@@ -88,7 +85,6 @@ export class IntLists {
   private alloc(lg: number): number {
     const f = this.free[lg];
     if (f?.length) return f.pop()!;
-    if (this.top === 0) this.top = 1;
     const size = 1 << lg;
     if (this.top + size > this.data.length) {
       let cap = this.data.length * 2;

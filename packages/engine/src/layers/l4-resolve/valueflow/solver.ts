@@ -375,7 +375,7 @@ export class FlowSolver {
     const n = this.pts.add();
     this.succ.add();
     if (n >= this.done.length) {
-      const d = new Int32Array(this.done.length * 2);
+      const d = new Int32Array(Math.ceil(this.done.length * 1.5));
       d.set(this.done);
       this.done = d;
     }
