@@ -133,7 +133,7 @@ export interface Provenance {
 
 /**
  * `list` with `x` appended. Short lists are copied to an exact-size array: a pushed JS array jumps to 17 slots, and
- * the solver holds hundreds of thousands of one- or two-element lists (handlers per node, targets per site).
+ * the solver holds hundreds of thousands of one- or two-element target lists (one per call site).
  */
 function appendSmall<T>(list: T[] | undefined, x: T): T[] {
   if (!list) return [x];
