@@ -49,9 +49,18 @@ export class ValueFlow {
   private readers = new Map<string, L1Reader>();
 
   private constructor(
-    readonly solver: FlowSolver,
+    private kept: FlowSolver | undefined,
     readonly stats: FlowStats,
   ) {}
+
+  /**
+   * The solved constraint program (explain). Kept only when built with `provenance`: L4 needs just the per-site
+   * answers, and the solver's sets, handlers and edges are most of value flow's memory.
+   */
+  get solver(): FlowSolver {
+    if (!this.kept) throw new Error('codegraph: the value-flow solver is kept only when built with { provenance: true }');
+    return this.kept;
+  }
 
   /** Loads every file's facts (project first, then deps), solves, and indexes the project's sites. */
   static async build(root: string, project: ProjectOut, deps: readonly ProjectOut[], resolver: Resolver, opts: { provenance?: boolean } = {}): Promise<ValueFlow> {
@@ -69,6 +78,12 @@ export class ValueFlow {
       for (const ref of l1.refs) if (!vf.refs.has(ref.file)) vf.refs.set(ref.file, { outDir: p.outDir, ref });
     }
     vf.index(own);
+    // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
+    vf.nodesByPos.clear();
+    for (const r of vf.readers.values()) r.close();
+    vf.readers.clear();
+    vf.refs.clear();
+    if (!opts.provenance) vf.kept = undefined;
     return vf;
   }
 
@@ -96,7 +111,7 @@ export class ValueFlow {
     const s = this.solver;
     const perFile = new Map<string, string[]>();
     for (const [site, codes] of s.targets) {
-      const [fileIdx, l, c, el, ec, kind] = s.sites[site]!;
+      const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];

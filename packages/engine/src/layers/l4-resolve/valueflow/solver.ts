@@ -19,6 +19,9 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
+import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
+import { H, HandlerTable } from './handler-table';
+import { IntLists } from './int-lists';
 
 export const MAX_SET = 96;
 const EMPTY: readonly number[] = [];
@@ -87,7 +90,11 @@ interface CallRec {
   dst: number;
   /** Global site id, -1 for calls the engine makes itself (`__enter__`). */
   site: number;
-  args: Array<[string | number, number]>;
+  /**
+   * Flat pairs [key0, node0, key1, node1, …]: key 0 positional, else `*`, `**` or a keyword name (flat: a pair
+   * array per argument cost more than the call record itself, for hundreds of thousands of calls).
+   */
+  args: ReadonlyArray<string | number>;
   deco: boolean;
   kind: number;
 }
@@ -124,6 +131,41 @@ export interface Provenance {
   site?: number;
 }
 
+/**
+ * `list` with `x` appended. Short lists are copied to an exact-size array: a pushed JS array jumps to 17 slots, and
+ * the solver holds hundreds of thousands of one- or two-element target lists (one per call site).
+ */
+function appendSmall<T>(list: T[] | undefined, x: T): T[] {
+  if (!list) return [x];
+  if (list.length >= 8) {
+    list.push(x);
+    return list;
+  }
+  const out = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  out[list.length] = x;
+  return out;
+}
+
+const NO_ARGS: ReadonlyArray<string | number> = Object.freeze([]);
+
+/** Call arguments of the facts as flat [key, node] pairs (see CallRec.args). */
+function flatArgs(facts: readonly ArgFact[], node: (v: number) => number): ReadonlyArray<string | number> {
+  if (!facts.length) return NO_ARGS;
+  const out = new Array<string | number>(facts.length * 2);
+  for (let i = 0; i < facts.length; i++) {
+    const a = facts[i]!;
+    if (typeof a === 'number') {
+      out[2 * i] = 0;
+      out[2 * i + 1] = node(a);
+    } else {
+      out[2 * i] = a[0];
+      out[2 * i + 1] = node(a[1]);
+    }
+  }
+  return out;
+}
+
 export class FlowSolver {
   // objects
   private okind: number[] = [];
@@ -132,20 +174,25 @@ export class FlowSolver {
   private oname: string[] = [];
   private ointern = new Map<string, number>();
   // nodes
-  /** Points-to sets, created on the first object (most temporaries of a big corpus stay empty). */
-  private pts: (number[] | undefined)[] = [];
+  /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
+  private pts = new IntLists();
   /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
   private why: (number[] | undefined)[] = [];
-  private done: number[] = [];
-  private succ: (number[] | undefined)[] = [];
-  private handlers: (Handler[] | undefined)[] = [];
+  /** Per node, how many of its objects were propagated. */
+  private done = new Int32Array(1024);
+  private succ = new IntLists();
+  /** Per node, its handlers' rows in `ht`. */
+  private handlers = new IntLists();
+  private ht = new HandlerTable();
   private named = new Map<string, number>();
+  /** A named node's name; a field node's field name (its object is in fieldOwner: labels are built on demand). */
   private nodeName: string[] = [];
+  private fieldOwner = new Map<number, number>();
   private fields = new Map<string, number>();
-  private edgeSet = new Set<number>();
+  private edgeSet = new EdgeSet();
   private queue: number[] = [];
   /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
-  private replays: Array<{ n: number; h: Handler; upto: number }> = [];
+  private replays: Array<{ n: number; h: number; upto: number }> = [];
   /** Class calls and dunder calls already issued (see callKey): a chain of them ends instead of growing forever. */
   private issued = new Set<string>();
   private queued: Uint8Array = new Uint8Array(1024);
@@ -156,13 +203,16 @@ export class FlowSolver {
   readonly files: string[] = [];
   readonly modules = new Set<string>();
   private moduleGlobals = new Map<string, { globals: Set<string>; all?: string[]; stars?: string[] }>();
-  /** Global site id → [file, line, col, endLine, endCol, kind]. */
-  readonly sites: number[][] = [];
+  /** Global site id × SITE_WIDTH → file, line, col, endLine, endCol, kind. */
+  private siteData = new Int32Array(6 * 1024);
+  private siteCount = 0;
+  private siteRows?: number[][];
   /** Site id → targets (object * 4 + T_*). */
   readonly targets = new Map<number, number[]>();
-  /** Edge (from → to) labels for explain: argument bindings, by edge key. */
+  /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
-  private bindings = new Set<string>();
+  /** (function, call result node, receiver) triples already bound. */
+  private bindings = new TripleSet();
   private mros = new Map<number, number[]>();
   readonly stats: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
 
@@ -199,8 +249,8 @@ export class FlowSolver {
       this.classByFqn.set(fqn, this.classes.length);
       this.classes.push({ fqn, file: fileIdx, bases: bases.map((b) => vars[b]!), attrs: new Set(attrs), line, col });
     }
-    const siteBase = this.sites.length;
-    for (const s of f.sites) this.sites.push([fileIdx, ...s]);
+    const siteBase = this.siteCount;
+    for (const s of f.sites) this.addSite(fileIdx, s);
     const v = (i: unknown) => vars[i as number]!;
     for (let ci = 0; ci < f.c.length; ci++) {
       const c = f.c[ci]!;
@@ -224,7 +274,7 @@ export class FlowSolver {
           this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string, site: c[4] === undefined ? -1 : siteBase + (c[4] as number) });
           break;
         case Op.Implicit: {
-          const args = (c[5] as ArgFact[]).map((a): [string | number, number] => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const args = flatArgs(c[5] as ArgFact[], v);
           const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
           this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
           break;
@@ -241,8 +291,7 @@ export class FlowSolver {
         case Op.Call:
         case Op.Deco: {
           const site = (c[2] as number) < 0 ? -1 : siteBase + (c[2] as number);
-          const args: CallRec['args'] =
-            c[0] === Op.Deco ? [[0, v(c[4])]] : (c[4] as ArgFact[]).map((a) => (typeof a === 'number' ? [0, v(a)] : [a[0], v(a[1])]));
+          const args: CallRec['args'] = c[0] === Op.Deco ? [0, v(c[4])] : flatArgs(c[4] as ArgFact[], v);
           const call: CallRec = { dst: v(c[1]), site, args, deco: c[0] === Op.Deco, kind: T_DIRECT };
           this.addHandler(v(c[3]), { h: 'call', call });
           break;
@@ -327,12 +376,15 @@ export class FlowSolver {
   }
 
   private newNode(name: string): number {
-    const n = this.pts.length;
-    this.pts.push(undefined);
+    const n = this.pts.add();
+    this.succ.add();
+    if (n >= this.done.length) {
+      const d = new Int32Array(Math.ceil(this.done.length * 1.5));
+      d.set(this.done);
+      this.done = d;
+    }
     if (this.keepWhy) this.why.push(undefined);
-    this.done.push(0);
-    this.succ.push(undefined);
-    this.handlers.push(undefined);
+    this.handlers.add();
     this.nodeName.push(name);
     return n;
   }
@@ -359,19 +411,22 @@ export class FlowSolver {
     if (k === O.Class) return this.node(`${this.classes[this.oa[o]!]!.fqn}.${name}`);
     const key = `${o}|${name}`;
     let n = this.fields.get(key);
-    if (n === undefined) this.fields.set(key, (n = this.newNode(`${this.describe(o)}.${name}`)));
+    if (n === undefined) {
+      this.fields.set(key, (n = this.newNode(name)));
+      this.fieldOwner.set(n, o);
+    }
     return n;
   }
 
   private addObj(n: number, o: number, why: number): void {
-    let p = this.pts[n];
-    if (!p) this.pts[n] = p = [];
+    const pts = this.pts;
+    const len = pts.length(n);
     // A set at the cap keeps its first MAX_SET objects; reaching it was counted once.
-    if (p.length >= MAX_SET) return;
-    if (p.includes(o)) return;
-    p.push(o);
+    if (len >= MAX_SET) return;
+    if (pts.includes(n, o)) return;
+    pts.push(n, o);
     if (this.keepWhy) (this.why[n] ??= []).push(why);
-    if (p.length === MAX_SET) this.stats.bounds++;
+    if (len + 1 === MAX_SET) this.stats.bounds++;
     this.enqueue(n);
   }
 
@@ -388,13 +443,10 @@ export class FlowSolver {
 
   private addEdge(from: number, to: number, site?: number): void {
     if (from === to) return;
-    const key = from * 67108864 + to;
-    if (this.edgeSet.has(key)) return;
-    this.edgeSet.add(key);
-    if (site !== undefined && site >= 0) this.edgeSite.set(key, site);
-    (this.succ[from] ??= []).push(to);
-    const p = this.ptsOf(from);
-    for (let i = 0; i < this.done[from]!; i++) this.addObj(to, p[i]!, from);
+    if (!this.edgeSet.add(from, to)) return;
+    if (this.keepWhy && site !== undefined && site >= 0) this.edgeSite.set(from * EDGE_KEY_SCALE + to, site);
+    this.succ.push(from, to);
+    for (let i = 0; i < this.done[from]!; i++) this.addObj(to, this.pts.at(from, i), from);
   }
 
   /**
@@ -403,9 +455,46 @@ export class FlowSolver {
    * looking up `__init__`, whose value is a class being called…) would recurse as deep as such chains go.
    */
   private addHandler(n: number, h: Handler): void {
-    (this.handlers[n] ??= []).push(h);
+    const t = this.ht;
+    let id: number;
+    switch (h.h) {
+      case 'load':
+        id = t.add(H.Load, h.dst, t.str(h.name), h.site);
+        break;
+      case 'implicit':
+        id = t.add(H.Implicit, t.ref(h.call), t.ref(h.names));
+        break;
+      case 'store':
+        id = t.add(H.Store, h.src, t.str(h.name));
+        break;
+      case 'elem':
+        id = t.add(H.Elem, h.dst);
+        break;
+      case 'selem':
+        id = t.add(H.Selem, h.src);
+        break;
+      case 'call':
+        id = t.add(H.Call, t.ref(h.call));
+        break;
+      case 'super':
+        id = t.add(H.Super, h.dst, h.cls);
+        break;
+      case 'superof':
+        id = t.add(H.SuperOf, h.dst, h.obj);
+        break;
+      case 'callvia':
+        id = t.add(H.CallVia, t.ref(h.call), h.self);
+        break;
+      case 'access':
+        id = t.add(h.cls ? H.AccessCls : H.Access, h.dst, h.via, h.site);
+        break;
+      case 'wrap':
+        id = t.add(H.Wrap, h.dst, h.kind);
+        break;
+    }
+    this.handlers.push(n, id);
     const upto = this.done[n]!;
-    if (upto > 0) this.replays.push({ n, h, upto });
+    if (upto > 0) this.replays.push({ n, h: id, upto });
   }
 
   // ------------------------------------------------------------------ solving
@@ -431,7 +520,7 @@ export class FlowSolver {
     // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
     // that real flow decides wherever it can.
     if (this.seedReceivers()) this.propagate();
-    this.stats.nodes = this.pts.length;
+    this.stats.nodes = this.pts.size;
     this.stats.objects = this.okind.length;
     this.stats.ms = Math.round(performance.now() - t0);
     return this.stats;
@@ -453,7 +542,7 @@ export class FlowSolver {
           const p0 = f.params[0];
           if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
           const pn = this.node(`${f.fqn}.${p0[0]}`);
-          if (this.ptsOf(pn).length) continue;
+          if (this.pts.length(pn)) continue;
           const cls = this.obj(O.Class, ci, 0, '');
           this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
           seeded++;
@@ -471,62 +560,69 @@ export class FlowSolver {
       }
       const r = this.replays.pop();
       if (r) {
-        const p = this.ptsOf(r.n);
-        for (let i = 0; i < r.upto; i++) this.apply(r.n, r.h, p[i]!);
+        for (let i = 0; i < r.upto; i++) this.apply(r.n, r.h, this.pts.at(r.n, i));
         continue;
       }
       const n = this.queue.pop()!;
       this.queued[n] = 0;
-      const p = this.ptsOf(n);
+      const pts = this.pts;
+      const succ = this.succ;
       const start = this.done[n]!;
-      const end = p.length;
+      const end = pts.length(n);
       if (start === end) continue;
       this.done[n] = end;
-      const succ = this.succ[n];
-      const hs = this.handlers[n];
+      // Successors added while this node is processed are seen too (when it had any), as they were with arrays.
+      const hasSucc = succ.length(n) > 0;
+      // Likewise handlers.
+      const hs = this.handlers;
+      const hasHandlers = hs.length(n) > 0;
       for (let i = start; i < end; i++) {
-        const o = p[i]!;
-        if (succ) for (let j = 0; j < succ.length; j++) this.addObj(succ[j]!, o, n);
-        if (hs) for (let j = 0; j < hs.length; j++) this.apply(n, hs[j]!, o);
+        const o = pts.at(n, i);
+        if (hasSucc) for (let j = 0; j < succ.length(n); j++) this.addObj(succ.at(n, j), o, n);
+        if (hasHandlers) for (let j = 0; j < hs.length(n); j++) this.apply(n, hs.at(n, j), o);
       }
     }
   }
 
-  private apply(n: number, h: Handler, o: number): void {
-    switch (h.h) {
-      case 'load':
-        this.load(o, h.name, h.dst, h.site);
+  private apply(n: number, id: number, o: number): void {
+    const t = this.ht;
+    const a = t.a[id]!;
+    const b = t.b[id]!;
+    switch (t.kind[id] as H) {
+      case H.Load:
+        this.load(o, t.strs[b]!, a, t.c[id]!);
         return;
-      case 'implicit':
-        this.implicitCall(o, h.call, h.names);
+      case H.Implicit:
+        this.implicitCall(o, t.refs[a] as CallRec, t.refs[b] as string[]);
         return;
-      case 'store':
+      case H.Store:
         // Literals and external names are shared objects: a field stored on one would merge unrelated values.
-        if (this.hasFields(o)) this.addEdge(h.src, this.field(o, h.name));
+        if (this.hasFields(o)) this.addEdge(a, this.field(o, t.strs[b]!));
         return;
-      case 'elem':
-        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), h.dst);
+      case H.Elem:
+        if (this.hasElems(o)) this.addEdge(this.field(o, '[]'), a);
         return;
-      case 'selem':
-        if (this.hasElems(o)) this.addEdge(h.src, this.field(o, '[]'));
+      case H.Selem:
+        if (this.hasElems(o)) this.addEdge(a, this.field(o, '[]'));
         return;
-      case 'call':
-        this.callObj(o, h.call, -1);
+      case H.Call:
+        this.callObj(o, t.refs[a] as CallRec, -1);
         return;
-      case 'super':
-        this.addObj(h.dst, this.obj(O.Super, h.cls, o, ''), n);
+      case H.Super:
+        this.addObj(a, this.obj(O.Super, b, o, ''), n);
         return;
-      case 'superof':
-        if (this.okind[o] === O.Class) this.addHandler(h.obj, { h: 'super', dst: h.dst, cls: o });
+      case H.SuperOf:
+        if (this.okind[o] === O.Class) this.addHandler(b, { h: 'super', dst: a, cls: o });
         return;
-      case 'callvia':
-        this.callObj(o, h.call, h.self);
+      case H.CallVia:
+        this.callObj(o, t.refs[a] as CallRec, b);
         return;
-      case 'access':
-        this.access(o, h.dst, h.via, h.cls, n, h.site);
+      case H.Access:
+      case H.AccessCls:
+        this.access(o, a, b, t.kind[id] === H.AccessCls, n, t.c[id]!);
         return;
-      case 'wrap':
-        this.addObj(h.dst, this.obj(O.Wrap, o, h.kind, ''), n);
+      case H.Wrap:
+        this.addObj(a, this.obj(O.Wrap, o, b, ''), n);
         return;
     }
   }
@@ -647,7 +743,7 @@ export class FlowSolver {
         this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
       } else if (wk === WRAP_PROPERTY) {
         if (viaClass) this.addObj(dst, o, from);
-        else this.callObj(inner, { dst, site, args: [], deco: false, kind: T_DIRECT }, via);
+        else this.callObj(inner, { dst, site, args: NO_ARGS, deco: false, kind: T_DIRECT }, via);
       }
       return;
     }
@@ -695,10 +791,10 @@ export class FlowSolver {
 
   private record(site: number, target: number, kind: number): void {
     if (site < 0) return;
-    let t = this.targets.get(site);
-    if (!t) this.targets.set(site, (t = []));
+    const t = this.targets.get(site);
     const code = target * 4 + kind;
-    if (!t.includes(code)) t.push(code);
+    if (!t) this.targets.set(site, [code]);
+    else if (!t.includes(code)) this.targets.set(site, appendSmall(t, code));
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
@@ -772,9 +868,7 @@ export class FlowSolver {
   }
 
   private argsKey(call: CallRec): string {
-    let k = '';
-    for (const a of call.args) k += `${a[0]}:${a[1]},`;
-    return k;
+    return call.args.join(',');
   }
 
   private callExternal(o: number, call: CallRec): void {
@@ -783,8 +877,15 @@ export class FlowSolver {
     // What builtin constructors and str methods return: values whose methods are builtin methods.
     const typeName = BUILTIN_RESULT_TYPES.get(name) ?? (STR_RESULT_METHODS.test(name) ? 'str' : undefined);
     if (typeName !== undefined && !call.deco) this.addObj(call.dst, this.obj(O.Lit, 0, 0, typeName), -1);
-    const arg = (i: number) => call.args.filter((a) => a[0] === 0)[i]?.[1];
-    const kw = (k: string) => call.args.find((a) => a[0] === k)?.[1];
+    const args = call.args;
+    const arg = (i: number): number | undefined => {
+      for (let a = 0; a < args.length; a += 2) if (args[a] === 0 && i-- === 0) return args[a + 1] as number;
+      return undefined;
+    };
+    const kw = (k: string): number | undefined => {
+      for (let a = 0; a < args.length; a += 2) if (args[a] === k) return args[a + 1] as number;
+      return undefined;
+    };
     if (call.deco) {
       // An external decorator (or one the engine does not model) is assumed to keep the function callable as is.
       const a0 = arg(0);
@@ -829,7 +930,7 @@ export class FlowSolver {
         // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
         const a0 = arg(0);
         const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
-        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: [], deco: false, kind: T_CALLBACK }, names: [dunder] });
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: NO_ARGS, deco: false, kind: T_CALLBACK }, names: [dunder] });
         return;
       }
       case 'functools.reduce': {
@@ -838,7 +939,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el], [0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el, 0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       case 'builtins.map':
@@ -848,7 +949,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       case 'builtins.sorted':
@@ -865,7 +966,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [[0, el]], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
         return;
       }
       default:
@@ -896,9 +997,7 @@ export class FlowSolver {
 
   /** Arguments → parameters (receiver first for a bound call). */
   private bind(fn: number, call: CallRec, self: number): void {
-    const key = `${fn}|${call.dst}|${self}`;
-    if (this.bindings.has(key)) return;
-    this.bindings.add(key);
+    if (!this.bindings.add(fn, call.dst, self)) return;
     const f = this.funcs[fn]!;
     const ps = f.params;
     const pnode = (i: number) => this.node(`${f.fqn}.${ps[i]![0]}`);
@@ -907,9 +1006,10 @@ export class FlowSolver {
       this.addObj(pnode(0), self, -1);
       i = 1;
     }
-    const varargs = ps.findIndex((p) => p[1] === '*');
-    const kwargs = ps.findIndex((p) => p[1] === '**');
-    for (const [k, v] of call.args) {
+    const args = call.args;
+    for (let a = 0; a < args.length; a += 2) {
+      const k = args[a]!;
+      const v = args[a + 1] as number;
       if (k === 0) {
         if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) this.addEdge(v, pnode(i++), call.site);
         else if (f.varargs !== undefined) this.addEdge(v, this.field(f.varargs, '[]'), call.site);
@@ -931,8 +1031,6 @@ export class FlowSolver {
         else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
       }
     }
-    void varargs;
-    void kwargs;
   }
 
   // ------------------------------------------------------------------ results
@@ -990,6 +1088,8 @@ export class FlowSolver {
   }
 
   nodeLabel(n: number): string {
+    const owner = this.fieldOwner.get(n);
+    if (owner !== undefined) return `${this.describe(owner)}.${this.nodeName[n]}`;
     return this.nodeName[n] || `(expression ${n})`;
   }
 
@@ -1004,12 +1104,12 @@ export class FlowSolver {
     let cur = n;
     while (out.length < max && !seen.has(cur)) {
       seen.add(cur);
-      const i = this.ptsOf(cur).indexOf(o);
+      const i = this.pts.indexOf(cur, o);
       const from = i < 0 ? undefined : this.why[cur]?.[i];
       if (from === undefined) break;
       out.push({ node: cur });
       if (from < 0) break;
-      const site = this.edgeSite.get(from * 67108864 + cur);
+      const site = this.edgeSite.get(from * EDGE_KEY_SCALE + cur);
       if (site !== undefined) out[out.length - 1]!.site = site;
       cur = from;
     }
@@ -1018,8 +1118,12 @@ export class FlowSolver {
 
   /** The call handlers' callee node for a site (explain): the node whose objects were called there. */
   calleeNodeOf(site: number): number | undefined {
-    for (let n = 0; n < this.handlers.length; n++) {
-      for (const h of this.handlers[n] ?? []) if (h.h === 'call' && h.call.site === site) return n;
+    const t = this.ht;
+    for (let n = 0; n < this.handlers.size; n++) {
+      for (let j = 0; j < this.handlers.length(n); j++) {
+        const id = this.handlers.at(n, j);
+        if (t.kind[id] === H.Call && (t.refs[t.a[id]!] as CallRec).site === site) return n;
+      }
     }
     return undefined;
   }
@@ -1029,11 +1133,38 @@ export class FlowSolver {
   }
 
   private ptsOf(n: number): readonly number[] {
-    return this.pts[n] ?? EMPTY;
+    return this.pts.length(n) ? this.pts.toArray(n) : EMPTY;
   }
 
   isDecoratorSite(site: number): boolean {
-    return this.sites[site]![5] === SITE_DECORATOR;
+    return this.siteData[site * 6 + 5] === SITE_DECORATOR;
+  }
+
+  private addSite(file: number, s: readonly number[]): void {
+    const at = this.siteCount++ * 6;
+    if (at + 6 > this.siteData.length) {
+      const d = new Int32Array(this.siteData.length * 2);
+      d.set(this.siteData);
+      this.siteData = d;
+    }
+    this.siteData[at] = file;
+    for (let i = 0; i < 5; i++) this.siteData[at + 1 + i] = s[i]!;
+    this.siteRows = undefined;
+  }
+
+  /** Site `i`: [file, line, col, endLine, endCol, kind]. */
+  siteAt(i: number): number[] {
+    return Array.from(this.siteData.subarray(i * 6, i * 6 + 6));
+  }
+
+  /** Every site as [file, line, col, endLine, endCol, kind] (explain; built on first use, not kept by the solver). */
+  get sites(): readonly number[][] {
+    if (!this.siteRows) {
+      const rows: number[][] = [];
+      for (let i = 0; i < this.siteCount; i++) rows.push(this.siteAt(i));
+      this.siteRows = rows;
+    }
+    return this.siteRows;
   }
 }
 

@@ -1,0 +1,87 @@
+/**
+ * The solver's handlers (what happens to each object arriving at a node: a load, a call, a store…) as columns of
+ * typed arrays instead of one JS object each: a big corpus has over a million of them, and an object with its
+ * per-node array cost ~100 bytes where a row here costs 13. Call records and name lists, shared and few per call
+ * site, stay objects in a side table; attribute names are interned.
+ */
+export const enum H {
+  /** a dst, b name, c site — dst ⊇ o.name */
+  Load,
+  /** a call ref, b names ref */
+  Implicit,
+  /** a src, b name */
+  Store,
+  /** a dst */
+  Elem,
+  /** a src */
+  Selem,
+  /** a call ref */
+  Call,
+  /** a dst, b class object */
+  Super,
+  /** a dst, b obj — `super(C, obj)`: each class arriving here makes a super proxy with each object of `obj`. */
+  SuperOf,
+  /** a call ref, b self — objects arriving here are called as a method of self (or plainly when self is -1). */
+  CallVia,
+  /** a dst, b via, c site — read through an instance (method binding, properties) into dst. */
+  Access,
+  /** As Access, read through a class. */
+  AccessCls,
+  /** a dst, b wrapper kind */
+  Wrap,
+}
+
+export class HandlerTable {
+  kind = new Uint8Array(1024);
+  a: Int32Array = new Int32Array(1024);
+  b: Int32Array = new Int32Array(1024);
+  c: Int32Array = new Int32Array(1024);
+  /** Call records and name lists the rows refer to. */
+  readonly refs: unknown[] = [];
+  readonly strs: string[] = [];
+  private strIds = new Map<string, number>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(kind: H, a: number, b = 0, c = 0): number {
+    const id = this.count++;
+    if (id >= this.kind.length) {
+      const cap = this.kind.length * 2;
+      const k = new Uint8Array(cap);
+      k.set(this.kind);
+      this.kind = k;
+      this.a = grow(this.a, cap);
+      this.b = grow(this.b, cap);
+      this.c = grow(this.c, cap);
+    }
+    this.kind[id] = kind;
+    this.a[id] = a;
+    this.b[id] = b;
+    this.c[id] = c;
+    return id;
+  }
+
+  ref(x: unknown): number {
+    this.refs.push(x);
+    return this.refs.length - 1;
+  }
+
+  str(s: string): number {
+    let i = this.strIds.get(s);
+    if (i === undefined) {
+      i = this.strs.length;
+      this.strs.push(s);
+      this.strIds.set(s, i);
+    }
+    return i;
+  }
+}
+
+function grow(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
