@@ -12,7 +12,7 @@ import { visibilityOf } from '../../ir/model';
 import { hashString } from '../../util/hash';
 import { PY_BUILTINS } from './builtins';
 import { importGuard } from './imports';
-import { inferLiteralType } from './literal-types';
+import { inferLiteralType, stringList } from './literal-types';
 import { ParserDamagedError, withParsedPython, type ParseFileOptions } from './parse-file';
 import {
   ParseTimeoutError,
@@ -1331,18 +1331,6 @@ function addType(attrs: Record<string, unknown>, t: string): void {
     const types = (attrs.types ??= [attrs.type]) as string[];
     if (!types.includes(t)) types.push(t);
   }
-}
-
-function stringList(n: SyntaxNode): string[] | undefined {
-  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
-  const out: string[] = [];
-  for (const c of n.namedChildren) {
-    if (!c || c.type !== 'string') return undefined;
-    let s = '';
-    for (const p of c.namedChildren) if (p?.type === 'string_content') s += p.text;
-    out.push(s);
-  }
-  return out;
 }
 
 function lineStartsOf(text: string): number[] {

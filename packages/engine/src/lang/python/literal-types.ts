@@ -78,3 +78,16 @@ export function inferLiteralType(n: SyntaxNode, depth = 0): string | undefined {
       return undefined;
   }
 }
+
+/** The strings of a literal list or tuple of plain strings (`__all__ = ['a', 'b']`); undefined for anything else. */
+export function stringList(n: SyntaxNode): string[] | undefined {
+  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
+  const out: string[] = [];
+  for (const c of n.namedChildren) {
+    if (!c || c.type !== 'string') return undefined;
+    let s = '';
+    for (const p of c.namedChildren) if (p?.type === 'string_content') s += p.text;
+    out.push(s);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@
  * file cannot overflow the stack.
  */
 import type { SyntaxNode } from '../parser';
+import { stringList } from '../literal-types';
 import { PY_BUILTINS } from '../builtins';
 import type { FileFlow, SsaDef } from '../flow/model';
 import {
@@ -1112,16 +1113,4 @@ function containsYield(body: SyntaxNode): boolean {
     }
   }
   return false;
-}
-
-function stringList(n: SyntaxNode): string[] | undefined {
-  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
-  const out: string[] = [];
-  for (const c of n.namedChildren) {
-    if (!c || c.type !== 'string') return undefined;
-    let s = '';
-    for (const p of c.namedChildren) if (p?.type === 'string_content') s += p.text;
-    out.push(s);
-  }
-  return out;
 }
