@@ -4,7 +4,7 @@
  * value-flow facts (lang/python/valueflow), and compress both for the main thread to pack.
  */
 import { buildFileFlowWithText, type FileFlow } from '../../lang/python/flow';
-import { extractFlowFacts, withinFlowBudget } from '../../lang/python/valueflow';
+import { extractFlowFacts, withinFlowBudget, type FlowFacts } from '../../lang/python/valueflow';
 import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
 import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
 import { readConfined } from '../../project/discover';
@@ -59,6 +59,20 @@ export function countFlow(flow: FileFlow): FlowCounts {
   return c;
 }
 
+/**
+ * One file's control flow and value-flow facts (within the per-file budget), parsed with the guards every parsing
+ * layer uses (parse-file.ts). `facts` is undefined when the file was not parsed (too deeply indented to be safe).
+ * L5 runs it on workers; L4 runs it for a file L5 did not analyse.
+ */
+export function analyseSource(bytes: Uint8Array, file: string, module: string, timeoutMs?: number): { flow: FileFlow; facts: FlowFacts | undefined } {
+  return withParsedPython(bytes, { timeoutMs }, (decoded, root) => {
+    if (!root) return { flow: { scopes: [] }, facts: undefined };
+    const flow = buildFileFlowWithText(root, decoded.text);
+    const facts = withinFlowBudget(extractFlowFacts(root, { path: file, module, isPackage: file.endsWith('__init__.py') }, flow));
+    return { flow, facts };
+  });
+}
+
 export function processFlowFile(t: FlowTask): FlowResult {
   const base: FlowResult = { file: t.file, key: t.key };
   let bytes: Buffer;
@@ -70,13 +84,14 @@ export function processFlowFile(t: FlowTask): FlowResult {
   if (hashBytes(bytes) !== t.hash) return { ...base, transient: true, error: 'changed since L1 indexed it: run L1 again' };
   if (parserUnrecoverable) return { ...base, transient: true, error: 'parser unrecoverable in this worker' };
   try {
-    const isPackage = t.file.endsWith('__init__.py');
-    return withParsedPython(bytes, { timeoutMs: t.timeoutMs }, (decoded, root) => {
-      const flow: FileFlow = root ? buildFileFlowWithText(root, decoded.text) : { scopes: [] };
-      const facts = root ? withinFlowBudget(extractFlowFacts(root, { path: t.file, module: t.module, isPackage }, flow)) : {};
-      const omitted = (facts as { omitted?: number }).omitted;
-      return { ...base, counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) }, flow: storeRecord(JSON.stringify(flow)), facts: storeRecord(JSON.stringify(facts)) };
-    });
+    const { flow, facts } = analyseSource(bytes, t.file, t.module, t.timeoutMs);
+    const omitted = facts?.omitted;
+    return {
+      ...base,
+      counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) },
+      flow: storeRecord(JSON.stringify(flow)),
+      facts: storeRecord(JSON.stringify(facts ?? {})),
+    };
   } catch (err) {
     return failure(base, err);
   }

@@ -55,6 +55,9 @@ export const flowPackPath = (outDir: string) => path.join(l5Dir(outDir), 'flow.p
 export const flowFactsPackPath = (outDir: string) => path.join(l5Dir(outDir), 'facts.pack');
 export const l5ManifestPath = (outDir: string) => path.join(l5Dir(outDir), 'manifest.json');
 
+/** The key of a file's L5 records: its L1 key (engine, path, module, content) under L5's format. */
+export const l5Key = (l1Key: string) => hashString(`${L5_FORMAT}\0${l1Key}`);
+
 const L5_TASKS: PoolTaskKind<FlowTask, FlowResult> = { method: 'flowBatch', failure: flowWorkerFailure };
 
 export async function runL5(opts: L5Options): Promise<L5Manifest> {
@@ -75,7 +78,7 @@ export async function runL5(opts: L5Options): Promise<L5Manifest> {
   let reused = 0;
   try {
     for (const ref of l1.refs) {
-      const key = hashString(`${L5_FORMAT}\0${ref.key}`);
+      const key = l5Key(ref.key);
       const old = prevFiles[ref.file];
       const flow = old?.key === key ? prevFlow?.stored(key) : undefined;
       const facts = flow && prevFacts?.stored(key);

@@ -12,15 +12,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodePythonSource } from '../../../lang/python/decode';
-import { buildFileFlowWithText } from '../../../lang/python/flow';
-import { initPythonParser, parsePython } from '../../../lang/python/parser';
-import { extractFlowFacts, FLOW_FACTS_FORMAT, withinFlowBudget, type FlowFacts } from '../../../lang/python/valueflow';
+import { initPythonParser } from '../../../lang/python/parser';
+import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
-import { L5_FORMAT } from '../../l5-flow/run';
+import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
+import { analyseSource } from '../../l5-flow/file-task';
+import { readConfined } from '../../../project/discover';
 
 export const flowPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow.pack');
 
@@ -127,7 +127,7 @@ export async function forEachFlowFacts(
           const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
           let facts: FlowFacts | undefined;
           // L5 keys a file's records by (L5 format, L1 key): equal means L5 analysed the very text L1 did.
-          if (l5 && l5.key(ref.file) === hashString(`${L5_FORMAT}\0${ref.key}`)) {
+          if (l5 && l5.key(ref.file) === l5Key(ref.key)) {
             const f = l5.facts(ref.file);
             if (f?.format === FLOW_FACTS_FORMAT) {
               stats.fromL5++;
@@ -151,7 +151,6 @@ export async function forEachFlowFacts(
               parserReady = true;
             }
             facts = extractFile(root, ref.file, ref.module);
-            if (facts) facts = withinFlowBudget(facts);
             if (!facts) {
               stats.unreadable.push(ref.file);
               continue;
@@ -177,18 +176,11 @@ export async function forEachFlowFacts(
   return stats;
 }
 
+/** As L5 would have: read (confined to the index root), parsed with the guards, flow first, then the facts. */
 function extractFile(root: string, file: string, module: string): FlowFacts | undefined {
-  let tree;
   try {
-    const bytes = fs.readFileSync(path.join(root, file));
-    const text = decodePythonSource(bytes).text;
-    tree = parsePython(text, { timeoutMs: PARSE_BUDGET_MS });
-    // As L5 does: SSA first, so the facts are flow-sensitive inside functions.
-    const flow = buildFileFlowWithText(tree.rootNode, text);
-    return extractFlowFacts(tree.rootNode, { path: file, module, isPackage: path.basename(file) === '__init__.py' }, flow);
+    return analyseSource(readConfined(root, path.join(root, file)), file, module, PARSE_BUDGET_MS).facts;
   } catch {
     return undefined;
-  } finally {
-    tree?.delete();
   }
 }
