@@ -3,8 +3,8 @@
  * indexed, check it is still the content L1 saw, parse it, build its control flow and SSA (lang/python/flow) and its
  * value-flow facts (lang/python/valueflow), and compress both for the main thread to pack.
  */
-import { buildFileFlowWithText, type FileFlow } from '../../lang/python/flow';
-import { extractFlowFacts, withinFlowBudget, type FlowFacts } from '../../lang/python/valueflow';
+import { buildFileFlowFlat, type FileFlow } from '../../lang/python/flow';
+import { extractFlowFactsFlat, flattenForFlow, withinFlowBudget, type FlowFacts } from '../../lang/python/valueflow';
 import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
 import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
 import { readConfined } from '../../project/discover';
@@ -67,8 +67,10 @@ export function countFlow(flow: FileFlow): FlowCounts {
 export function analyseSource(bytes: Uint8Array, file: string, module: string, timeoutMs?: number): { flow: FileFlow; facts: FlowFacts | undefined } {
   return withParsedPython(bytes, { timeoutMs }, (decoded, root) => {
     if (!root) return { flow: { scopes: [] }, facts: undefined };
-    const flow = buildFileFlowWithText(root, decoded.text);
-    const facts = withinFlowBudget(extractFlowFacts(root, { path: file, module, isPackage: file.endsWith('__init__.py') }, flow));
+    // One flat copy of the tree for both builders (valid until the next flatten on this thread).
+    const view = flattenForFlow(root, decoded.text);
+    const flow = buildFileFlowFlat(view.tree, view.text, view.grammar);
+    const facts = withinFlowBudget(extractFlowFactsFlat(view, { path: file, module, isPackage: file.endsWith('__init__.py') }, flow));
     return { flow, facts };
   });
 }

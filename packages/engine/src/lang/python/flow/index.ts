@@ -7,8 +7,8 @@
  * input into `skipped` entries instead of time or stack blow-ups.
  */
 import type { FileFlow, FlowEdge, FlowEdgeKind, ScopeFlow } from './model';
-import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type RawFlow } from './cfg';
-import { flattenTree, type FlattenOptions } from './flat-tree';
+import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type Grammar, type RawFlow } from './cfg';
+import { flattenTree, type FlatTree, type FlattenOptions } from './flat-tree';
 import { csr, immediateDominators } from './dominators';
 import { localNames } from './scopes';
 import { buildSsa } from './ssa';
@@ -17,7 +17,8 @@ import type { SyntaxNode } from '../parser';
 export * from './model';
 export { printScope, printCfg, printDominators, printSsa, printFileFlow } from './print';
 export { enclosingForFreeNames, localNames } from './scopes';
-export { rawWalkInUse, type FlattenOptions } from './flat-tree';
+export { rawWalkInUse, flattenTree, type FlatTree, type FlattenOptions } from './flat-tree';
+export { grammarOf, type Grammar } from './cfg';
 
 export interface FlowOptions {
   /** A scope with more statements than this is skipped (default 100,000). */
@@ -48,10 +49,16 @@ export function buildFileFlow(root: SyntaxNode, opts: FlowOptions = {}): FileFlo
 
 /** As buildFileFlow, with the source text the tree was parsed from (saves copying it out of wasm again). */
 export function buildFileFlowWithText(root: SyntaxNode, text: string, opts: FlowOptions = {}): FileFlow {
-  const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
   const grammar = grammarOf(root.tree.language);
-  // Everything below reads the flat copy: no more calls into wasm for this file.
-  const tree = flattenTree(root, text, grammar.walk, opts.treeWalk);
+  return buildFileFlowFlat(flattenTree(root, text, grammar.walk, opts.treeWalk), text, grammar, opts);
+}
+
+/**
+ * As buildFileFlowWithText, from the file's flat tree (flat-tree.ts): everything reads the flat copy, with no more
+ * calls into wasm for this file. L5 flattens once and gives the same copy to the value-flow extractor.
+ */
+export function buildFileFlowFlat(tree: FlatTree, text: string, grammar: Grammar, opts: FlowOptions = {}): FileFlow {
+  const maxDepth = opts.maxScopeDepth ?? DEFAULT_MAX_SCOPE_DEPTH;
   const ctx = new FileContext(text, tree, grammar, opts.maxStatements ?? DEFAULT_MAX_STATEMENTS);
   const scopes: ScopeFlow[] = [];
   const skipped: NonNullable<FileFlow['skipped']> = [];

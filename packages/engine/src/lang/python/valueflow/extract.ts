@@ -12,6 +12,8 @@
  * file cannot overflow the stack.
  */
 import type { SyntaxNode } from '../parser';
+import { FlatView, tokensBetween, type FlatNode } from './flat-node';
+import { flattenForFlow } from './flat-source';
 import { stringList } from '../literal-types';
 import { PY_BUILTINS } from '../builtins';
 import type { FileFlow, SsaDef } from '../flow/model';
@@ -90,8 +92,16 @@ export interface FlowFileInfo {
   isPackage: boolean;
 }
 
+/** Facts of a parsed file (flattens the tree itself; L5 shares its flat copy through `extractFlowFactsFlat`). */
 export function extractFlowFacts(root: SyntaxNode, file: FlowFileInfo, flow?: FileFlow): FlowFacts {
-  return new FlowExtractor(file, flow).run(root);
+  // The module node starts at its first token: positions are indices into the whole source, so pad the text back.
+  const text = ' '.repeat(root.startIndex) + root.text;
+  return extractFlowFactsFlat(flattenForFlow(root, text), file, flow);
+}
+
+/** Facts of a file from its flattened tree (valid until the next flatten on this thread). */
+export function extractFlowFactsFlat(view: FlatView, file: FlowFileInfo, flow?: FileFlow): FlowFacts {
+  return new FlowExtractor(file, view.text, flow).run(view.node(0));
 }
 
 /** A function's SSA, indexed for the walk: the definition reaching each read, the one made at each binding. */
@@ -123,6 +133,7 @@ class FlowExtractor {
 
   constructor(
     private readonly file: FlowFileInfo,
+    private readonly text: string,
     flow?: FileFlow,
   ) {
     this.module = { kind: 'module', fqn: file.module, bound: new Set() };
@@ -162,7 +173,7 @@ class FlowExtractor {
     }
   }
 
-  run(root: SyntaxNode): FlowFacts {
+  run(root: FlatNode): FlowFacts {
     this.block(root, this.module);
     this.nameVars();
     const facts: FlowFacts = {
@@ -242,6 +253,11 @@ class FlowExtractor {
     return `builtins.${name}`;
   }
 
+  /** The operator token(s) between two named nodes. */
+  private between(from: number, to: number): string {
+    return tokensBetween(this.text, from, to);
+  }
+
   private emit(...c: Constraint): void {
     this.c.push(c);
   }
@@ -252,7 +268,7 @@ class FlowExtractor {
     return seen === 0 ? base : `${base}#${seen + 1}`;
   }
 
-  private site(n: SyntaxNode, kind: number): number {
+  private site(n: FlatNode, kind: number): number {
     const a = n.startPosition;
     const b = n.endPosition;
     this.sites.push([a.row, a.column, b.row, b.column, kind]);
@@ -261,11 +277,11 @@ class FlowExtractor {
 
   // ------------------------------------------------------------------ statements
 
-  private block(n: SyntaxNode, s: Scope): void {
+  private block(n: FlatNode, s: Scope): void {
     for (const c of n.namedChildren) if (c) this.stmt(c, s);
   }
 
-  private stmt(n: SyntaxNode, s: Scope): void {
+  private stmt(n: FlatNode, s: Scope): void {
     switch (n.type) {
       case 'expression_statement':
         for (const c of n.namedChildren) if (c) this.expr(c, s);
@@ -277,7 +293,7 @@ class FlowExtractor {
         this.classDef(n, s, []);
         return;
       case 'decorated_definition': {
-        const decos = n.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator');
+        const decos = n.namedChildren.filter((c): c is FlatNode => c?.type === 'decorator');
         const def = n.childForFieldName('definition');
         if (def?.type === 'function_definition') this.funcDef(def, s, decos);
         else if (def?.type === 'class_definition') this.classDef(def, s, decos);
@@ -310,7 +326,7 @@ class FlowExtractor {
           const el = this.temp();
           this.emit(Op.Elem, el, xs);
           // `for x in obj`: iter(obj) then next(it) on user classes (`async for`: __aiter__/__anext__).
-          const isAsync = n.firstChild?.type === 'async';
+          const isAsync = n.startsWithKeyword('async');
           const site = this.site(right, SITE_IMPLICIT);
           const it = this.temp();
           this.emit(Op.Implicit, it, site, xs, [isAsync ? '__aiter__' : '__iter__'], []);
@@ -321,7 +337,7 @@ class FlowExtractor {
         return;
       }
       case 'with_statement': {
-        const isAsync = n.firstChild?.type === 'async';
+        const isAsync = n.startsWithKeyword('async');
         for (const c of n.namedChildren) {
           if (c?.type === 'with_clause') {
             for (const item of c.namedChildren) {
@@ -421,7 +437,7 @@ class FlowExtractor {
     }
   }
 
-  private importStmt(n: SyntaxNode, s: Scope): void {
+  private importStmt(n: FlatNode, s: Scope): void {
     for (const c of n.namedChildren) {
       if (!c) continue;
       if (c.type === 'dotted_name') {
@@ -441,7 +457,7 @@ class FlowExtractor {
     }
   }
 
-  private importFrom(n: SyntaxNode, s: Scope): void {
+  private importFrom(n: FlatNode, s: Scope): void {
     const modNode = n.childForFieldName('module_name');
     if (!modNode) return;
     const mod = this.absolute(modNode);
@@ -471,7 +487,7 @@ class FlowExtractor {
   }
 
   /** The absolute module of a `from` import (relative ones made absolute against this file's package). */
-  private absolute(m: SyntaxNode): string | undefined {
+  private absolute(m: FlatNode): string | undefined {
     if (m.type !== 'relative_import') return m.text;
     const prefix = m.namedChildren.find((c) => c?.type === 'import_prefix')?.text ?? '.';
     const rest = m.namedChildren.find((c) => c?.type === 'dotted_name')?.text;
@@ -485,7 +501,7 @@ class FlowExtractor {
     return parts.join('.');
   }
 
-  private funcDef(n: SyntaxNode, s: Scope, decos: SyntaxNode[]): void {
+  private funcDef(n: FlatNode, s: Scope, decos: FlatNode[]): void {
     const nameNode = n.childForFieldName('name');
     if (!nameNode) return;
     const name = nameNode.text;
@@ -502,7 +518,7 @@ class FlowExtractor {
     if (params) fact[1] = this.params(params, s, fs, fqn);
     if (fs.methodOf !== undefined && fact[1].length) fs.selfName = fact[1][0]![0];
     const body = n.childForFieldName('body');
-    if (n.firstChild?.type === 'async') fact[2] |= FN_ASYNC;
+    if (n.startsWithKeyword('async')) fact[2] |= FN_ASYNC;
     if (body) {
       if (containsYield(body)) fact[2] |= FN_GENERATOR;
       this.block(body, fs);
@@ -514,7 +530,7 @@ class FlowExtractor {
     this.write(s, name, v, nameNode.startIndex);
   }
 
-  private classDef(n: SyntaxNode, s: Scope, decos: SyntaxNode[]): void {
+  private classDef(n: FlatNode, s: Scope, decos: FlatNode[]): void {
     const nameNode = n.childForFieldName('name');
     if (!nameNode) return;
     const name = nameNode.text;
@@ -542,12 +558,12 @@ class FlowExtractor {
     this.write(s, name, v, nameNode.startIndex);
   }
 
-  private decoratorExpr(d: SyntaxNode, s: Scope): number {
+  private decoratorExpr(d: FlatNode, s: Scope): number {
     const e = d.firstNamedChild;
     return e ? this.expr(e, s) : this.temp();
   }
 
-  private applyDecorators(decos: SyntaxNode[], decoVars: number[], v: number): number {
+  private applyDecorators(decos: FlatNode[], decoVars: number[], v: number): number {
     // Innermost first: `@a @b def f` is a(b(f)).
     for (let i = decos.length - 1; i >= 0; i--) {
       const e = decos[i]!.firstNamedChild;
@@ -561,14 +577,14 @@ class FlowExtractor {
   }
 
   /** Parameters: their facts, defaults evaluated in the enclosing scope, names bound in the function. */
-  private params(n: SyntaxNode, outer: Scope, fs: Scope, fqn: string): ParamFact[] {
+  private params(n: FlatNode, outer: Scope, fs: Scope, fqn: string): ParamFact[] {
     const out: ParamFact[] = [];
     let kwOnly = false;
     for (const p of n.namedChildren) {
       if (!p) continue;
       let name: string | undefined;
       let kind: ParamKind = kwOnly ? 'k' : 'p';
-      let dflt: SyntaxNode | null = null;
+      let dflt: FlatNode | null = null;
       switch (p.type) {
         case 'identifier':
           name = p.text;
@@ -617,7 +633,7 @@ class FlowExtractor {
   }
 
   /** Binds a target (name, attribute, subscript, tuple/list pattern, starred) to the value in `v`. */
-  private assign(t: SyntaxNode, v: number, s: Scope): void {
+  private assign(t: FlatNode, v: number, s: Scope): void {
     switch (t.type) {
       case 'identifier':
         this.write(s, t.text, v, t.startIndex);
@@ -670,27 +686,30 @@ class FlowExtractor {
     }
   }
 
-  private assignment(n: SyntaxNode, s: Scope): number {
+  private assignment(n: FlatNode, s: Scope): number {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!right) return this.temp();
     // `a, b = f, g` pairs targets with values (a swap `a, b = b, a` too: all values are read first).
     if (left && pairable(left, right)) {
-      const pairs: Array<[SyntaxNode, number]> = [];
+      const pairs: Array<[FlatNode, number]> = [];
       this.pair(left, right, s, pairs);
       for (const [t, v] of pairs) this.assign(t, v, s);
       return this.temp();
     }
     const v = this.expr(right, s);
     if (left) {
-      if (left.type === 'identifier' && left.text === '__all__' && s === this.module) this.all = stringList(right);
+      if (left.type === 'identifier' && left.text === '__all__' && s === this.module) {
+        const real = right.syntaxNode();
+        this.all = real ? stringList(real) : undefined;
+      }
       this.assign(left, v, s);
     }
     return v;
   }
 
   /** Evaluates the values of a sequence assignment, nested sequences paired too (`a, (b, c) = f, (g, h)`). */
-  private pair(left: SyntaxNode, right: SyntaxNode, s: Scope, out: Array<[SyntaxNode, number]>): void {
+  private pair(left: FlatNode, right: FlatNode, s: Scope, out: Array<[FlatNode, number]>): void {
     if (!pairable(left, right)) {
       out.push([left, this.expr(right, s)]);
       return;
@@ -704,7 +723,7 @@ class FlowExtractor {
   // ------------------------------------------------------------------ expressions
 
   /** Evaluates an expression for its effects and returns the variable holding its value. */
-  private expr(n: SyntaxNode, s: Scope): number {
+  private expr(n: FlatNode, s: Scope): number {
     if (this.depth >= MAX_DEPTH) {
       this.skipped++;
       return this.temp();
@@ -717,7 +736,7 @@ class FlowExtractor {
     }
   }
 
-  private exprInner(n: SyntaxNode, s: Scope): number {
+  private exprInner(n: FlatNode, s: Scope): number {
     switch (n.type) {
       case 'identifier':
         return this.read(s, n.text, n.startIndex);
@@ -748,7 +767,7 @@ class FlowExtractor {
           const el = this.temp();
           this.emit(Op.Elem, el, v);
           this.emit(Op.StoreElem, old, el);
-          const op = n.childForFieldName('operator')?.type ?? '';
+          const op = right ? this.between(left.endIndex, right.startIndex) : '';
           const dunder = BINARY_DUNDERS[op.slice(0, -1)];
           if (dunder) this.emit(Op.Implicit, old, this.site(n, SITE_IMPLICIT), old, [`__i${dunder.slice(2)}`, dunder], [v]);
           this.assign(left, old, s);
@@ -874,14 +893,14 @@ class FlowExtractor {
         // `a + b` on lists/strings: the result is of the left operand's kind (elements flow approximately).
         const v = this.temp();
         if (l && (l.type === 'list' || l.type === 'string' || l.type === 'tuple')) this.emit(Op.Copy, v, lv);
-        const dunder = BINARY_DUNDERS[n.childForFieldName('operator')?.type ?? ''];
+        const dunder = l && r ? BINARY_DUNDERS[this.between(l.endIndex, r.startIndex)] : undefined;
         if (dunder) this.emit(Op.Implicit, v, this.site(n, SITE_IMPLICIT), lv, [dunder], [rv]);
         return v;
       }
       case 'unary_operator': {
         const a = n.childForFieldName('argument');
         const av = a ? this.expr(a, s) : this.temp();
-        const dunder = UNARY_DUNDERS[n.childForFieldName('operator')?.type ?? ''];
+        const dunder = a ? UNARY_DUNDERS[this.between(n.startIndex, a.startIndex)] : undefined;
         const v = this.temp();
         if (dunder) this.emit(Op.Implicit, v, this.site(n, SITE_IMPLICIT), av, [dunder], []);
         return v;
@@ -889,15 +908,15 @@ class FlowExtractor {
       case 'comparison_operator': {
         const operands: number[] = [];
         const ops: string[] = [];
-        let pendingNot = false;
-        for (const c of n.children) {
-          if (!c) continue;
-          if (c.isNamed) operands.push(this.expr(c, s));
-          else if (c.type === 'not') pendingNot = true;
-          else {
-            ops.push(pendingNot && c.type === 'in' ? 'not in' : c.type);
-            pendingNot = false;
+        // The operators are anonymous tokens: read between the operands (`not in` and `is not` are one token each).
+        let prevEnd = -1;
+        for (const c of n.namedChildren) {
+          if (prevEnd >= 0) {
+            const op = this.between(prevEnd, c.startIndex);
+            if (op) ops.push(op);
           }
+          operands.push(this.expr(c, s));
+          prevEnd = c.endIndex;
         }
         const site = this.site(n, SITE_IMPLICIT);
         ops.forEach((op, i) => {
@@ -933,7 +952,7 @@ class FlowExtractor {
     return v;
   }
 
-  private lambda(n: SyntaxNode, s: Scope): number {
+  private lambda(n: FlatNode, s: Scope): number {
     const fqn = this.fqnOf(`${s.fqn}.<lambda>`);
     const idx = this.funcs.length;
     const fact: FuncFact = [fqn, [], FN_LAMBDA, n.startPosition.row, n.startPosition.column];
@@ -950,7 +969,7 @@ class FlowExtractor {
   }
 
   /** Comprehensions run in the enclosing scope here (their variables are names of it: a small imprecision). */
-  private comprehension(n: SyntaxNode, s: Scope): number {
+  private comprehension(n: FlatNode, s: Scope): number {
     const v = this.temp();
     this.emit(Op.New, v, CONTAINERS[n.type] ?? 'list');
     const body = n.childForFieldName('body');
@@ -980,7 +999,7 @@ class FlowExtractor {
     return v;
   }
 
-  private call(n: SyntaxNode, s: Scope): number {
+  private call(n: FlatNode, s: Scope): number {
     const fn = n.childForFieldName('function');
     const argsNode = n.childForFieldName('arguments');
     const out = this.temp();
@@ -1071,30 +1090,30 @@ const EXPRESSION_TYPES = new Set([
   'dictionary_splat', 'pair', 'slice', 'ellipsis', 'type', 'argument_list', 'format_expression', 'interpolation',
 ]);
 
-function isExpression(n: SyntaxNode): boolean {
+function isExpression(n: FlatNode): boolean {
   return EXPRESSION_TYPES.has(n.type);
 }
 
 /** `str`, or `bytes` for a b-prefixed literal. */
-function stringType(n: SyntaxNode): string {
+function stringType(n: FlatNode): string {
   const first = n.type === 'concatenated_string' ? n.firstNamedChild : n;
   return /^[rRuUfF]*[bB]/.test(first?.text ?? '') ? 'bytes' : 'str';
 }
 
-function isSequence(n: SyntaxNode): boolean {
+function isSequence(n: FlatNode): boolean {
   return n.type === 'pattern_list' || n.type === 'expression_list' || n.type === 'tuple' || n.type === 'tuple_pattern' || n.type === 'list' || n.type === 'list_pattern';
 }
 
-function pairable(left: SyntaxNode, right: SyntaxNode): boolean {
+function pairable(left: FlatNode, right: FlatNode): boolean {
   return isSequence(left) && isSequence(right) && left.namedChildCount === right.namedChildCount && !hasStar(left) && !hasStar(right);
 }
 
-function hasStar(n: SyntaxNode): boolean {
+function hasStar(n: FlatNode): boolean {
   return n.namedChildren.some((c) => c?.type === 'list_splat_pattern' || c?.type === 'list_splat');
 }
 
 /** Whether a function body yields (not counting nested functions, lambdas and classes). */
-function nonlocalNames(def: SyntaxNode): Set<string> | undefined {
+function nonlocalNames(def: FlatNode): Set<string> | undefined {
   let out: Set<string> | undefined;
   for (const st of def.descendantsOfType('nonlocal_statement')) {
     for (const c of st?.namedChildren ?? []) if (c?.type === 'identifier') (out ??= new Set()).add(c.text);
@@ -1102,8 +1121,8 @@ function nonlocalNames(def: SyntaxNode): Set<string> | undefined {
   return out;
 }
 
-function containsYield(body: SyntaxNode): boolean {
-  const stack: SyntaxNode[] = [body];
+function containsYield(body: FlatNode): boolean {
+  const stack: FlatNode[] = [body];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'yield') return true;

@@ -1,6 +1,7 @@
 /** Value-flow facts of a Python file: the front end's part of the value-flow call graph (solved in L4). */
 import type { FlowFacts } from './model';
-export { extractFlowFacts, type FlowFileInfo } from './extract';
+export { extractFlowFacts, extractFlowFactsFlat, type FlowFileInfo } from './extract';
+export { flattenForFlow } from './flat-source';
 export * from './model';
 
 /**

@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-5';
+export const FLOW_FACTS_FORMAT = 'vf-6';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
