@@ -21,6 +21,7 @@ import {
   type TreeCursor,
 } from './parser';
 import { isTestDecorator, isTestPath } from './tests';
+import { lineAt, lineStarts } from '../../util/lines';
 
 type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
 
@@ -233,7 +234,7 @@ class Extractor {
 
   /** File + Module only, for input that is not parsed; spans cover the whole text. */
   runWithoutTree(encoding: string, diagnostics: Diagnostic[]): FileIr {
-    const ls = lineStartsOf(this.text);
+    const ls = lineStarts(this.text);
     const last = ls.length - 1;
     const span: Span = [0, 0, last, this.text.length - ls[last]!];
     const loc = countLines(this.text);
@@ -354,14 +355,8 @@ class Extractor {
 
   /** Position of a UTF-16 offset on a single line (identifiers never span lines). */
   private spanAt(start: number, length: number): Span {
-    const ls = (this.lineStarts ??= lineStartsOf(this.text));
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid]! <= start) lo = mid;
-      else hi = mid - 1;
-    }
+    const ls = (this.lineStarts ??= lineStarts(this.text));
+    const lo = lineAt(ls, start);
     const col = start - ls[lo]!;
     return [lo, col, lo, col + length];
   }
@@ -1333,12 +1328,6 @@ function addType(attrs: Record<string, unknown>, t: string): void {
   }
 }
 
-function lineStartsOf(text: string): number[] {
-  const out = [0];
-  let i = -1;
-  while ((i = text.indexOf('\n', i + 1)) !== -1) out.push(i + 1);
-  return out;
-}
 
 /** The class an annotation names, if it is that simple: `C`, `m.C`, `"C"`, `Optional[C]`, `C | None`. */
 function annotatedClass(annotation: unknown): string | undefined {

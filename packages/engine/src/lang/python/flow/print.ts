@@ -9,24 +9,13 @@
  * Versions count each name's definitions in id order from 0; positions are line:column (line from 1, column from 0).
  */
 import type { FileFlow, ScopeFlow } from './model';
+import { lineAt, lineStarts } from '../../../util/lines';
 
 const MAX_STMT = 40;
 
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
 function position(ls: number[], at: number): string {
-  let lo = 0;
-  let hi = ls.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ls[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${lo + 1}:${at - ls[lo]!}`;
+  const line = lineAt(ls, at);
+  return `${line + 1}:${at - ls[line]!}`;
 }
 
 function snippet(text: string, [s, e]: [number, number]): string {

@@ -16,6 +16,7 @@
 import type { SyntaxNode } from '../parser';
 import type { FlatTree } from '../flow/flat-tree';
 import type { Grammar } from '../flow/cfg';
+import { lineAt, lineStarts } from '../../../util/lines';
 
 export interface Point {
   row: number;
@@ -25,7 +26,7 @@ export interface Point {
 export class FlatView {
   private nodes: Array<FlatNode | undefined> = [];
   private fieldIds = new Map<string, number>();
-  private lineStarts: Int32Array | undefined;
+  private lineStarts: number[] | undefined;
 
   constructor(
     readonly tree: FlatTree,
@@ -47,16 +48,9 @@ export class FlatView {
   }
 
   point(index: number): Point {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    // The last line start at or before index.
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - starts[lo]! };
+    const starts = (this.lineStarts ??= lineStarts(this.text));
+    const row = lineAt(starts, index);
+    return { row, column: index - starts[row]! };
   }
 
   /** Index just past the subtree of node i (pre-order: the next sibling of its nearest ancestor-or-self that has one). */
@@ -67,14 +61,6 @@ export class FlatView {
   }
 }
 
-function lineStartsOf(text: string): Int32Array {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  const out = new Int32Array(n);
-  let k = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out[k++] = i + 1;
-  return out;
-}
 
 export class FlatNode {
   constructor(
