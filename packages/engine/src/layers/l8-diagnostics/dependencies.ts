@@ -31,7 +31,7 @@ export function dependencyFindings(report: PackagesReport, l1: L1Reader, sources
   const refs = new Map(l1.refs.map((r) => [r.file, r]));
   const nodesOf = new Map<string, readonly IrNode[]>();
   for (const u of report.undeclared) {
-    const provide = u.candidates.length ? ` (provided by ${u.candidates.map((c) => `"${c}"`).join(' or ')})` : '';
+    const provide = u.candidates.length ? `: declare ${u.candidates.map((c) => `"${c}"`).join(' or ')}` : '';
     const msg = `"${u.name}" is imported but no declared dependency provides it${provide}` + (u.testOnly ? '; only tests import it: a dev dependency is enough' : '');
     for (const file of u.files) {
       const ref = refs.get(file);
