@@ -72,6 +72,11 @@ function pythonInputs(projectDir: string, nested: string[], excluded: NamedInput
   return [...sourceFiles(projectDir, nested, excluded), fingerprintInput(fp)];
 }
 
+/** L3's target name (another layer's; absent in a project without it, which Nx's `dependsOn` tolerates). */
+function l3Target(o: ResolvedOptions): string {
+  return (o.targetNames as Partial<Record<string, string>>).l3 ?? `${o.targetPrefix}-l3`;
+}
+
 function projectTargets(
   o: ResolvedOptions,
   name: string,
@@ -173,6 +178,26 @@ function projectTargets(
       options: { layer: 'l9', ...common },
       metadata: meta('l9', 'codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
     },
+    [t.l8]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      // Pyright's diagnostics come from the project's L3 when it has that target (Nx skips a missing one).
+      dependsOn: [t.l1, t.l5, t.l4, t.l9, l3Target(o)],
+      // What its L1, L4, L5 and L9 outputs are computed from (as L4's and L9's inputs), the source text it reads for
+      // positions and `# codegraph: ignore` comments, and L3's diagnostics when there are any.
+      inputs: [
+        ...inputs!,
+        ...DEPENDENCY_SOURCES,
+        `{projectRoot}/**/requirements*.txt`,
+        `{projectRoot}/requirements/*.txt`,
+        { dependentTasksOutputFiles: '**/l3/diagnostics.json' },
+      ],
+      outputs: [`${out}/l8`],
+      options: { layer: 'l8', ...common, ...(Object.keys(o.diagnosticRules).length ? { rules: o.diagnosticRules } : {}) },
+      metadata: meta('l8', 'codegraph L8: diagnostics — syntax errors, unresolved imports, undefined names, undeclared/unused dependencies, Pyright — as JSON and SARIF 2.1.0', {
+        rules: { 'undefined-name': 'off' },
+      }),
+    },
     [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
@@ -271,6 +296,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
         dependsOn: [
           { projects: inferredNames, target: index },
           { projects: inferredNames, target: o.targetNames.l7 },
+          { projects: inferredNames, target: o.targetNames.l8 },
         ],
         inputs: [
           // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
@@ -278,6 +304,8 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           { dependentTasksOutputFiles: '**/l4/deps.json', transitive: true },
           { dependentTasksOutputFiles: '**/l4/stats.json', transitive: true },
           { dependentTasksOutputFiles: '**/l9/packages.json', transitive: true },
+          // The repo-wide SARIF merges every project's diagnostics.
+          { dependentTasksOutputFiles: '**/l8/diagnostics.json', transitive: true },
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],
