@@ -12,18 +12,19 @@ import type { Sources } from './source';
 
 type ImportNodeAttrs = ImportAttrs & { optional?: boolean; type_checking?: boolean };
 
-/** The first import of top-level module `name` in the file, preferring one that runs unconditionally. */
+/**
+ * The first import of top-level module `name` in the file that runs unconditionally (not under `try: … except
+ * ImportError` nor `if TYPE_CHECKING:`); undefined when every import of it there is guarded — that file is fine.
+ */
 function firstImportOf(nodes: readonly IrNode[], name: string): IrNode | undefined {
-  let guarded: IrNode | undefined;
   for (const n of nodes) {
     if (n.node !== 'Import') continue;
     const a = (n.attrs ?? {}) as ImportNodeAttrs;
     const top = (a.module || (a.name ?? '')).split('.')[0];
     if (top !== name || a.unresolved_relative !== undefined || (a as { level?: number }).level) continue;
     if (!a.optional && !a.type_checking) return n;
-    guarded ??= n;
   }
-  return guarded;
+  return undefined;
 }
 
 export function dependencyFindings(report: PackagesReport, l1: L1Reader, sources: Sources): RawFinding[] {
@@ -39,7 +40,8 @@ export function dependencyFindings(report: PackagesReport, l1: L1Reader, sources
       let nodes = nodesOf.get(file);
       if (!nodes) nodesOf.set(file, (nodes = l1.record(ref)?.nodes ?? []));
       const imp = firstImportOf(nodes, u.name);
-      const s = imp?.span ?? [0, 0, 0, 0];
+      if (!imp) continue;
+      const s = imp.span;
       out.push({ rule: 'undeclared-dependency', level: 'warning', message: msg, file, range: [s[0], s[1], s[2], s[3]] });
     }
   }

@@ -3,7 +3,9 @@
  * the import unresolved without calling it external: its top-level package is in the workspace), or a relative
  * import that climbs above the top-level package. Imports of names outside the workspace are L9's business
  * (`undeclared-dependency`): whether `requests` is installed is not something a static index can know. Imports
- * guarded by `try: … except ImportError` are skipped: the code is written to run without them.
+ * guarded by `try: … except ImportError` are skipped: the code is written to run without them; so are imports of a
+ * module's implicit attributes (`__doc__`) and of names from a module that binds names dynamically (dynamic.ts:
+ * `from hashlib import sha1` is fine although no statement of hashlib binds `sha1`).
  *
  * Reads L4's manifest (per-file counts tell which files have an unresolved import, so only those records are
  * opened), L4's record of those files and their L1 IR (for the import's span and how it is written).
@@ -14,6 +16,8 @@ import type { ImportAttrs } from '../l1-structure/interface';
 import type { L1Reader } from '../l1-structure/stream';
 import { resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import type { RawFinding } from './finding';
+import { bindsNamesDynamically, MODULE_ATTRIBUTES } from './dynamic';
+import type { Sources } from './source';
 
 /** How the import reads: as written for absolute imports; relative ones by their level and absolute target (L1 resolved it). */
 function message(a: ImportAttrs & { level?: number }): string {
@@ -24,7 +28,19 @@ function message(a: ImportAttrs & { level?: number }): string {
   return `"${written}": no module or name "${target}" in the workspace`;
 }
 
-export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1Reader): RawFinding[] {
+/**
+ * `moduleFile`: the file defining a module, in this project or the projects it depends on (undefined when none does).
+ */
+export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1Reader, moduleFile: (m: string) => string | undefined, sources: Sources): RawFinding[] {
+  const dynamic = new Map<string, boolean>();
+  // The module the name is looked up in binds names dynamically: its names cannot be judged.
+  const fromDynamicModule = (m: string | undefined): boolean => {
+    const file = m === undefined ? undefined : moduleFile(m);
+    if (file === undefined) return false;
+    let d = dynamic.get(file);
+    if (d === undefined) dynamic.set(file, (d = bindsNamesDynamically(sources.get(file)?.text ?? '')));
+    return d;
+  };
   const out: RawFinding[] = [];
   let pack: PackReader | undefined;
   try {
@@ -48,7 +64,8 @@ export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1R
         if (edge.edge !== 'IMPORTS' || !unresolved.has(edge.id)) continue;
         const node = nodes.get(edge.src);
         const a = (node?.attrs ?? {}) as ImportAttrs & { level?: number; optional?: boolean };
-        if (!node || a.optional) continue;
+        if (!node || a.optional || (a.name !== undefined && MODULE_ATTRIBUTES.has(a.name))) continue;
+        if (a.name !== undefined && a.unresolved_relative === undefined && fromDynamicModule(a.module)) continue;
         // The imported name as written (`nothing` in `from pkg import nothing`), not the whole statement.
         const span = (edge.span ?? node.span) as number[];
         out.push({ rule: 'unresolved-import', level: 'warning', message: message(a), file: ref.file, range: [span[0]!, span[1]!, span[2]!, span[3]!] });

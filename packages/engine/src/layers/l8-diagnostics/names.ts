@@ -9,9 +9,9 @@
  *   sensitive cases, read-before-assignment, class-scope subtleties are a type checker's job);
  * - a name declared `global` anywhere in the file counts as a module name, a `nonlocal` one as bound;
  * - files skipped whole: with syntax errors (the tree is a guess), with `from x import *` (the names it binds are
- *   not in the file), a module-level `__getattr__`, any read of `globals`/`locals`/`vars`/`exec` (they can bind
- *   names no statement shows), a scope L5 skipped by its budget, or an `except NameError` (code that probes
- *   names on purpose).
+ *   not in the file), a module-level `__getattr__`, any read of `globals`/`locals`/`vars`/`exec` or another way
+ *   of binding module names dynamically (dynamic.ts), a scope L5 skipped by its budget, or an `except NameError`
+ *   (code that probes names on purpose).
  */
 import type { FileFlow, ScopeFlow } from '../../lang/python/flow/model';
 import { PY_BUILTINS } from '../../lang/python/builtins';

@@ -14,7 +14,8 @@
 import * as path from 'node:path';
 import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
-import { L1Reader } from '../l1-structure/stream';
+import { L1Reader, type ProjectOut } from '../l1-structure/stream';
+import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import { l4ManifestPath, type L4Manifest } from '../l4-resolve/run';
 import { L5Reader } from '../l5-flow/stream';
 import { packagesPath } from '../l9-packages/run';
@@ -23,6 +24,7 @@ import { dependencyFindings } from './dependencies';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { unresolvedImportFindings } from './imports';
 import { catchesNameError, undefinedReads } from './names';
+import { bindsNamesDynamically } from './dynamic';
 import { pyrightFindings } from './pyright';
 import { levelOf, type Level, type RuleConfig } from './rules';
 import { toSarif } from './sarif';
@@ -40,6 +42,8 @@ export interface L8Options {
   project?: string;
   /** Per-rule levels (`off|note|warning|error`); rules left out keep their defaults (rules.ts). */
   rules?: RuleConfig;
+  /** The projects this one imports from (their L1 output), as given to L4: where an imported module's file is. */
+  deps?: readonly ProjectOut[];
 }
 
 export interface DiagnosticsJson {
@@ -82,7 +86,7 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     raw.push(...syntax.findings);
 
     const l4 = readJsonOrUndefined<L4Manifest>(l4ManifestPath(o.outDir));
-    if (l4?.files) raw.push(...unresolvedImportFindings(o.outDir, l4, l1));
+    if (l4?.files) raw.push(...unresolvedImportFindings(o.outDir, l4, l1, moduleFiles(l1.manifest, o.deps ?? []), sources));
 
     const l5 = L5Reader.tryOpen(o.outDir);
     if (l5) {
@@ -131,6 +135,20 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
   }
 }
 
+/** Module → file over this project and its dependencies (their L1 manifests read on first use; first wins, as in L4). */
+function moduleFiles(own: L1Manifest, deps: readonly ProjectOut[]): (m: string) => string | undefined {
+  let map: Map<string, string> | undefined;
+  return (m) => {
+    if (!map) {
+      map = new Map();
+      for (const man of [own, ...deps.map((d) => readJsonOrUndefined<L1Manifest>(manifestPath(d.outDir)))]) {
+        for (const [file, e] of Object.entries(man?.files ?? {})) if (!map.has(e.module)) map.set(e.module, file);
+      }
+    }
+    return map.get(m);
+  };
+}
+
 /** Free names of every file L5 analysed, at their positions in the source. */
 function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources): RawFinding[] {
   const out: RawFinding[] = [];
@@ -146,7 +164,7 @@ function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources): Ra
     const facts = l1.factsOf(ref);
     if (!facts || facts.module?.stars?.length) continue;
     const src = sources.get(file);
-    if (!src || catchesNameError(src.text)) continue;
+    if (!src || catchesNameError(src.text) || bindsNamesDynamically(src.text)) continue;
     for (const r of reads) {
       const [line, col] = src.position(r.at);
       out.push({ rule: 'undefined-name', level: 'warning', message: `"${r.name}" is not defined (bound in no enclosing scope, not a builtin)`, file, range: [line, col, line, col + r.name.length] });
