@@ -50,7 +50,7 @@ describe('createNodes', () => {
     expect(Object.keys(p).sort()).toEqual(['repo', 'shop-api', 'shop-core']);
     const core = p['shop-core']!;
     expect(core.metadata?.targetGroups).toEqual({
-      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l7', 'codegraph-l9', 'codegraph-index'],
+      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l7', 'codegraph-l9', 'codegraph-l8', 'codegraph-index'],
     });
     for (const [name, t] of Object.entries(core.targets!)) {
       expect(t.metadata?.technologies).toEqual(['python']);

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { checkRuleConfig, runL8, type RuleConfig } from '@codegraph/engine';
-import { projectPaths, type LayerExecutorOptions } from '../context';
+import { projectPaths, pythonDependencies, type LayerExecutorOptions } from '../context';
 
 export interface L8ExecutorOptions extends LayerExecutorOptions {
   /** Per-rule levels (the plugin's `diagnostics.rules` option). */
@@ -18,7 +18,9 @@ export default async function l8Executor(options: L8ExecutorOptions, context: Ex
     console.error(`codegraph l8 ${p.projectName}: invalid diagnostics.rules: ${problems.join('; ')}`);
     return { success: false };
   }
-  const d = await runL8({ root: p.root, outDir: p.outDir, project: p.projectName, rules: options.rules as RuleConfig | undefined });
+  // The projects L4 resolved against: where an imported module's file is (to tell a dynamic module from a missing name).
+  const deps = pythonDependencies(options, context);
+  const d = await runL8({ root: p.root, outDir: p.outDir, project: p.projectName, deps, rules: options.rules as RuleConfig | undefined });
   const c = d.counts;
   const rules = Object.entries(d.byRule).map(([r, n]) => `${r} ${n}`).join(', ');
   console.log(
