@@ -183,14 +183,16 @@ function projectTargets(
       cache: true,
       // Pyright's diagnostics come from the project's L3 when it has that target (Nx skips a missing one).
       dependsOn: [t.l1, t.l5, t.l4, t.l9, l3Target(o)],
-      // What its L1, L4, L5 and L9 outputs are computed from (as L4's and L9's inputs), the source text it reads for
-      // positions and `# codegraph: ignore` comments, and L3's diagnostics when there are any.
+      // What its inputs are computed from: L1/L4/L5/L9's (its and its dependencies' sources, packaging and requirement
+      // files), the source text it reads for positions and `# codegraph: ignore` comments, and what L3's Pyright run
+      // reads (the same sources, pyrightconfig.json). Not `dependentTasksOutputFiles` of L3's diagnostics: measured
+      // (e2e/nx-workspace), Nx then re-ran every project's L8 after an edit in any project, as it did for L7.
       inputs: [
         ...inputs!,
         ...DEPENDENCY_SOURCES,
         `{projectRoot}/**/requirements*.txt`,
         `{projectRoot}/requirements/*.txt`,
-        { dependentTasksOutputFiles: '**/l3/diagnostics.json' },
+        `{projectRoot}/pyrightconfig.json`,
       ],
       outputs: [`${out}/l8`],
       options: { layer: 'l8', ...common, ...(Object.keys(o.diagnosticRules).length ? { rules: o.diagnosticRules } : {}) },
