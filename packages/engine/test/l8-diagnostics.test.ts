@@ -12,7 +12,7 @@ import * as path from 'node:path';
 // The official schema is draft-04 (its `id`, `$schema`): Ajv's draft-04 build validates it.
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { indexDirectory, runL4, runL5, runL9 } from '@codegraph/engine';
+import { formatSummary, indexDirectory, mergeSummaries, runL4, runL5, runL9, summarizeProject } from '@codegraph/engine';
 import { runL8, projectSarifPath, suppressionsOf, writeRepoSarif, repoSarifPath, type DiagnosticsJson, type Finding } from '../dist/layers/l8-diagnostics';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'l8-workspace');
@@ -163,6 +163,16 @@ describe('L8 findings on the fixture', () => {
     const sarif = JSON.parse(fs.readFileSync(repoSarifPath(repo), 'utf8'));
     expect(validator()(sarif)).toEqual([]);
     expect(sarif.runs[0].results).toHaveLength(14);
+  });
+});
+
+describe('the project summary', () => {
+  it('names the files with syntax errors', () => {
+    const s = summarizeProject('l8-fixture', out);
+    expect(s.syntaxErrorFiles).toBe(1);
+    expect(s.syntaxErrorPaths).toEqual(['pkg/broken.py']);
+    expect(formatSummary(s)).toContain('syntax errors in: pkg/broken.py');
+    expect(mergeSummaries('repo', [s, { ...s, name: 'other', syntaxErrorPaths: ['a/x.py'] }]).syntaxErrorPaths).toEqual(['a/x.py', 'pkg/broken.py']);
   });
 });
 
