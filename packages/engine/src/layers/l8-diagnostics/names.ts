@@ -8,8 +8,9 @@
  * - a name bound anywhere in the scope it is read in, or in any enclosing class body, is never reported (flow-
  *   sensitive cases, read-before-assignment, class-scope subtleties are a type checker's job);
  * - a name declared `global` anywhere in the file counts as a module name, a `nonlocal` one as bound;
- * - files skipped whole: with syntax errors (the tree is a guess), with `from x import *` (the names it binds are
- *   not in the file), a module-level `__getattr__`, any read of `globals`/`locals`/`vars`/`exec` or another way
+ * - files skipped whole: with syntax errors (the tree is a guess), with a `from x import *` the workspace cannot
+ *   enumerate (stars.ts: x outside the workspace or dynamic; a workspace module's exports count as bound), a
+ *   module-level `__getattr__`, any read of `globals`/`locals`/`vars`/`exec` or another way
  *   of binding module names dynamically (dynamic.ts), a scope L5 skipped by its budget, or an `except NameError`
  *   (code that probes names on purpose).
  */
@@ -42,7 +43,7 @@ function boundIn(s: ScopeFlow): Set<string> {
 
 /**
  * The reads of one file that no scope binds, in text order; empty when the file is not checked (see the header).
- * Star imports are the caller's to check (L1's interface facts know them; the flow does not).
+ * Star imports are the caller's to check (L1's interface facts know them; the flow does not: stars.ts).
  */
 export function undefinedReads(flow: FileFlow): UndefinedRead[] {
   if (flow.skipped?.length) return [];

@@ -25,6 +25,8 @@ import { compareFindings, type Finding, type RawFinding } from './finding';
 import { unresolvedImportFindings } from './imports';
 import { catchesNameError, undefinedReads } from './names';
 import { bindsNamesDynamically } from './dynamic';
+import { starNames } from './stars';
+import type { FileFacts } from '../l1-structure/interface';
 import { pyrightFindings } from './pyright';
 import { levelOf, type Level, type RuleConfig } from './rules';
 import { toSarif } from './sarif';
@@ -81,17 +83,18 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
   const files = l1.manifest.files;
   const sources = new Sources(o.root, (f) => files[f]?.hash);
   const raw: RawFinding[] = [];
+  const workspace = new WorkspaceFacts(l1, moduleHomes(l1, o.deps ?? []));
   try {
     const syntax = syntaxFindings(l1.manifest);
     raw.push(...syntax.findings);
 
     const l4 = readJsonOrUndefined<L4Manifest>(l4ManifestPath(o.outDir));
-    if (l4?.files) raw.push(...unresolvedImportFindings(o.outDir, l4, l1, moduleFiles(l1.manifest, o.deps ?? []), sources));
+    if (l4?.files) raw.push(...unresolvedImportFindings(o.outDir, l4, l1, (m) => workspace.home(m)?.file, sources));
 
     const l5 = L5Reader.tryOpen(o.outDir);
     if (l5) {
       try {
-        raw.push(...undefinedNameFindings(l5, l1, sources));
+        raw.push(...undefinedNameFindings(l5, l1, sources, workspace));
       } finally {
         l5.close();
       }
@@ -131,26 +134,66 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     writeJsonAtomicSync(diagnosticsPath(o.outDir), out);
     return out;
   } finally {
+    workspace.close();
     l1.close();
   }
 }
 
+/** Where a module is defined: its file and the output folder of the project holding it. */
+interface ModuleHome {
+  file: string;
+  outDir: string;
+}
+
 /** Module → file over this project and its dependencies (their L1 manifests read on first use; first wins, as in L4). */
-function moduleFiles(own: L1Manifest, deps: readonly ProjectOut[]): (m: string) => string | undefined {
-  let map: Map<string, string> | undefined;
+function moduleHomes(own: L1Reader, deps: readonly ProjectOut[]): (m: string) => ModuleHome | undefined {
+  let map: Map<string, ModuleHome> | undefined;
   return (m) => {
     if (!map) {
       map = new Map();
-      for (const man of [own, ...deps.map((d) => readJsonOrUndefined<L1Manifest>(manifestPath(d.outDir)))]) {
-        for (const [file, e] of Object.entries(man?.files ?? {})) if (!map.has(e.module)) map.set(e.module, file);
+      const manifests: Array<[L1Manifest | undefined, string]> = [[own.manifest, own.outDir], ...deps.map((d): [L1Manifest | undefined, string] => [readJsonOrUndefined<L1Manifest>(manifestPath(d.outDir)), d.outDir])];
+      for (const [man, outDir] of manifests) {
+        for (const [file, e] of Object.entries(man?.files ?? {})) if (!map.has(e.module)) map.set(e.module, { file, outDir });
       }
     }
     return map.get(m);
   };
 }
 
+/** Interface facts of any workspace module (this project's or a dependency's), readers opened on first use. */
+class WorkspaceFacts {
+  private readers = new Map<string, L1Reader>();
+
+  constructor(
+    private readonly own: L1Reader,
+    readonly home: (m: string) => ModuleHome | undefined,
+  ) {
+    this.readers.set(own.outDir, own);
+  }
+
+  facts(module: string): FileFacts | undefined {
+    const h = this.home(module);
+    if (!h) return undefined;
+    let r = this.readers.get(h.outDir);
+    if (!r) {
+      try {
+        r = L1Reader.open(h.outDir);
+      } catch {
+        return undefined;
+      }
+      this.readers.set(h.outDir, r);
+    }
+    const ref = r.manifest.files[h.file];
+    return ref ? r.factsOf({ key: ref.key }) : undefined;
+  }
+
+  close(): void {
+    for (const r of this.readers.values()) if (r !== this.own) r.close();
+  }
+}
+
 /** Free names of every file L5 analysed, at their positions in the source. */
-function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources): RawFinding[] {
+function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources, workspace: WorkspaceFacts): RawFinding[] {
   const out: RawFinding[] = [];
   const refs = new Map(l1.refs.map((r) => [r.file, r]));
   for (const file of l5.paths) {
@@ -159,12 +202,31 @@ function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources): Ra
     const flow = l5.flow(file);
     if (!flow) continue;
     // The facts (star imports) are read only for the few files that have a free name at all.
-    const reads = undefinedReads(flow);
+    let reads = undefinedReads(flow);
     if (reads.length === 0) continue;
     const facts = l1.factsOf(ref);
-    if (!facts || facts.module?.stars?.length) continue;
+    if (!facts) continue;
     const src = sources.get(file);
     if (!src || catchesNameError(src.text) || bindsNamesDynamically(src.text)) continue;
+    if (facts.module?.stars?.length) {
+      // Names the star imports bind are bound; a star the workspace cannot enumerate leaves the file unchecked.
+      const starSources = {
+        facts: (m: string) => workspace.facts(m),
+        dynamic: (m: string) => {
+          const home = workspace.home(m);
+          return home === undefined || bindsNamesDynamically(sources.get(home.file)?.text ?? '');
+        },
+      };
+      const bound = new Set<string>();
+      let known = true;
+      for (const m of facts.module.stars) {
+        const names = starNames(m, starSources);
+        if (!names) known = false;
+        else for (const n of names) bound.add(n);
+      }
+      if (!known) continue;
+      reads = reads.filter((r) => !bound.has(r.name));
+    }
     for (const r of reads) {
       const [line, col] = src.position(r.at);
       out.push({ rule: 'undefined-name', level: 'warning', message: `"${r.name}" is not defined (bound in no enclosing scope, not a builtin)`, file, range: [line, col, line, col + r.name.length] });
