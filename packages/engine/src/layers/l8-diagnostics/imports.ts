@@ -4,20 +4,22 @@
  * import that climbs above the top-level package. Imports of names outside the workspace are L9's business
  * (`undeclared-dependency`): whether `requests` is installed is not something a static index can know. Imports
  * guarded by `try: … except ImportError` are skipped: the code is written to run without them; so are imports of a
- * module's implicit attributes (`__doc__`) and of names from a module that binds names dynamically (dynamic.ts:
- * `from hashlib import sha1` is fine although no statement of hashlib binds `sha1`).
+ * module's implicit attributes (`__doc__`), of names from a module (or under a package) that binds names
+ * dynamically or star-imports what cannot be enumerated (dynamic.ts, stars.ts: `from hashlib import sha1` is fine
+ * although no statement of hashlib binds `sha1`), and of namespace packages (a directory without `.py` files).
  *
  * Reads L4's manifest (per-file counts tell which files have an unresolved import, so only those records are
  * opened), L4's record of those files and their L1 IR (for the import's span and how it is written).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { IrNode } from '../../ir/model';
 import { PackReader } from '../../util/pack';
 import type { ImportAttrs } from '../l1-structure/interface';
 import type { L1Reader } from '../l1-structure/stream';
 import { resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import type { RawFinding } from './finding';
-import { bindsNamesDynamically, MODULE_ATTRIBUTES } from './dynamic';
-import type { Sources } from './source';
+import { MODULE_ATTRIBUTES } from './dynamic';
 
 /** How the import reads: as written for absolute imports; relative ones by their level and absolute target (L1 resolved it). */
 function message(a: ImportAttrs & { level?: number }): string {
@@ -28,19 +30,43 @@ function message(a: ImportAttrs & { level?: number }): string {
   return `"${written}": no module or name "${target}" in the workspace`;
 }
 
+/** What the rule needs to know about the workspace's modules (run.ts provides it over this project and its dependencies). */
+export interface ImportContext {
+  /** Index root: paths are relative to it. */
+  root: string;
+  /** The file defining a module, undefined when no workspace file does. */
+  moduleFile(m: string): string | undefined;
+  /** The module's names can be told statically: it binds none dynamically and its star imports can be enumerated. */
+  namesKnown(m: string): boolean;
+}
+
 /**
- * `moduleFile`: the file defining a module, in this project or the projects it depends on (undefined when none does).
+ * The import cannot be judged: the module it reads from, or a package above it, binds names at run time, or the
+ * missing part is a directory — a namespace package (data folders imported as packages), which L0 does not list.
  */
-export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1Reader, moduleFile: (m: string) => string | undefined, sources: Sources): RawFinding[] {
-  const dynamic = new Map<string, boolean>();
-  // The module the name is looked up in binds names dynamically: its names cannot be judged.
-  const fromDynamicModule = (m: string | undefined): boolean => {
-    const file = m === undefined ? undefined : moduleFile(m);
-    if (file === undefined) return false;
-    let d = dynamic.get(file);
-    if (d === undefined) dynamic.set(file, (d = bindsNamesDynamically(sources.get(file)?.text ?? '')));
-    return d;
-  };
+function unjudgeable(a: ImportAttrs, ctx: ImportContext): boolean {
+  const parts = (a.name !== undefined ? `${a.module}.${a.name}` : (a.module ?? '')).split('.');
+  if (parts.includes('__init__')) return true; // `from pkg.__init__ import x` imports the package's file again
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const container = parts.slice(0, i).join('.');
+    const file = ctx.moduleFile(container);
+    if (file === undefined) continue;
+    if (!ctx.namesKnown(container)) return true;
+    if (file.endsWith('__init__.py') && isDirectory(path.join(ctx.root, path.dirname(file), parts[i]!))) return true;
+    return false;
+  }
+  return false;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1Reader, ctx: ImportContext): RawFinding[] {
   const out: RawFinding[] = [];
   let pack: PackReader | undefined;
   try {
@@ -65,7 +91,7 @@ export function unresolvedImportFindings(outDir: string, l4: L4Manifest, l1: L1R
         const node = nodes.get(edge.src);
         const a = (node?.attrs ?? {}) as ImportAttrs & { level?: number; optional?: boolean };
         if (!node || a.optional || (a.name !== undefined && MODULE_ATTRIBUTES.has(a.name))) continue;
-        if (a.name !== undefined && a.unresolved_relative === undefined && fromDynamicModule(a.module)) continue;
+        if (a.unresolved_relative === undefined && unjudgeable(a, ctx)) continue;
         // The imported name as written (`nothing` in `from pkg import nothing`), not the whole statement.
         const span = (edge.span ?? node.span) as number[];
         out.push({ rule: 'unresolved-import', level: 'warning', message: message(a), file: ref.file, range: [span[0]!, span[1]!, span[2]!, span[3]!] });

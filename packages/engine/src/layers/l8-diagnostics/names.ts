@@ -11,16 +11,21 @@
  * - files skipped whole: with syntax errors (the tree is a guess), with a `from x import *` the workspace cannot
  *   enumerate (stars.ts: x outside the workspace or dynamic; a workspace module's exports count as bound), a
  *   module-level `__getattr__`, any read of `globals`/`locals`/`vars`/`exec` or another way
- *   of binding module names dynamically (dynamic.ts), a scope L5 skipped by its budget, or an `except NameError`
- *   (code that probes names on purpose).
+ *   of binding module names dynamically (dynamic.ts), a scope L5 skipped by its budget, an `except NameError`
+ *   (code that probes names on purpose), or code that adds builtins (`gettext.install()`, `builtins.x = …`);
+ * - in a package's `__init__`, a name that is one of its submodules is bound (importing `pkg.sub` anywhere binds
+ *   `sub` in `pkg`: asyncio's `__init__` reads `base_events` after `from .base_events import *`).
  */
 import type { FileFlow, ScopeFlow } from '../../lang/python/flow/model';
 import { PY_BUILTINS } from '../../lang/python/builtins';
 
-/** Names Python provides that `dir(builtins)`'s public part leaves out: module attributes, constants, `__class__`. */
+/**
+ * Names Python provides that `dir(builtins)`'s public part leaves out: module attributes, constants, `__class__`;
+ * and `_`, which the REPL and `gettext.install()` put in builtins (a translation function read everywhere).
+ */
 const IMPLICIT_NAMES: ReadonlySet<string> = new Set(
   (
-    'NotImplemented Ellipsis __debug__ __name__ __file__ __doc__ __package__ __spec__ __loader__ __path__ __builtins__ ' +
+    '_ NotImplemented Ellipsis __debug__ __name__ __file__ __doc__ __package__ __spec__ __loader__ __path__ __builtins__ ' +
     '__cached__ __annotations__ __dict__ __class__ __module__ __qualname__ __build_class__ __import__ WindowsError'
   ).split(' '),
 );
@@ -81,7 +86,15 @@ function boundSomewhereAbove(scopes: readonly ScopeFlow[], bound: readonly Set<s
   return false;
 }
 
-/** The file probes names on purpose (`except NameError`, alone or in a tuple): its undefined-name reads are not reported. */
-export function catchesNameError(text: string): boolean {
-  return /except\s*\*?\s*\(?[^:\n]*\bNameError\b/.test(text);
+/**
+ * The file probes names on purpose (`except NameError`, alone or in a tuple) or adds builtins (`builtins.x = …`,
+ * `setattr(builtins, …)`, `gettext.install()` — which binds `_`, `ngettext`, … for every module): its undefined-name
+ * reads are not reported.
+ */
+export function probesOrAddsNames(text: string): boolean {
+  return (
+    /except\s*\*?\s*\(?[^:\n]*\bNameError\b/.test(text) ||
+    /\b(?:__)?builtins(?:__)?\.\w+\s*=[^=]|setattr\(\s*(?:__)?builtins|__builtins__\[/.test(text) ||
+    (text.includes('gettext') && /\.install\(/.test(text))
+  );
 }

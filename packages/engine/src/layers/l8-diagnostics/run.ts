@@ -23,9 +23,9 @@ import type { PackagesReport } from '../l9-packages/types';
 import { dependencyFindings } from './dependencies';
 import { compareFindings, type Finding, type RawFinding } from './finding';
 import { unresolvedImportFindings } from './imports';
-import { catchesNameError, undefinedReads } from './names';
+import { probesOrAddsNames, undefinedReads } from './names';
 import { bindsNamesDynamically } from './dynamic';
-import { starNames } from './stars';
+import { starNames, type StarSources } from './stars';
 import type { FileFacts } from '../l1-structure/interface';
 import { pyrightFindings } from './pyright';
 import { levelOf, type Level, type RuleConfig } from './rules';
@@ -89,7 +89,14 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     raw.push(...syntax.findings);
 
     const l4 = readJsonOrUndefined<L4Manifest>(l4ManifestPath(o.outDir));
-    if (l4?.files) raw.push(...unresolvedImportFindings(o.outDir, l4, l1, (m) => workspace.home(m)?.file, sources));
+    if (l4?.files) {
+      const namesKnown = (m: string) => {
+        const home = workspace.home(m);
+        if (!home || bindsNamesDynamically(sources.get(home.file)?.text ?? '')) return false;
+        return (workspace.facts(m)?.module?.stars ?? []).every((s) => starNames(s, starSources(workspace, sources)) !== undefined);
+      };
+      raw.push(...unresolvedImportFindings(o.outDir, l4, l1, { root: o.root, moduleFile: (m) => workspace.home(m)?.file, namesKnown }));
+    }
 
     const l5 = L5Reader.tryOpen(o.outDir);
     if (l5) {
@@ -192,6 +199,17 @@ class WorkspaceFacts {
   }
 }
 
+/** What star-import enumeration reads: workspace facts, and the source text to spot dynamic binding. */
+function starSources(workspace: WorkspaceFacts, sources: Sources): StarSources {
+  return {
+    facts: (m) => workspace.facts(m),
+    dynamic: (m) => {
+      const home = workspace.home(m);
+      return home === undefined || bindsNamesDynamically(sources.get(home.file)?.text ?? '');
+    },
+  };
+}
+
 /** Free names of every file L5 analysed, at their positions in the source. */
 function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources, workspace: WorkspaceFacts): RawFinding[] {
   const out: RawFinding[] = [];
@@ -207,20 +225,15 @@ function undefinedNameFindings(l5: L5Reader, l1: L1Reader, sources: Sources, wor
     const facts = l1.factsOf(ref);
     if (!facts) continue;
     const src = sources.get(file);
-    if (!src || catchesNameError(src.text) || bindsNamesDynamically(src.text)) continue;
+    if (!src || probesOrAddsNames(src.text) || bindsNamesDynamically(src.text)) continue;
+    const pkg = facts.module?.pkg ? facts.module.fqn : undefined;
+    if (pkg !== undefined) reads = reads.filter((r) => workspace.home(`${pkg}.${r.name}`) === undefined);
     if (facts.module?.stars?.length) {
       // Names the star imports bind are bound; a star the workspace cannot enumerate leaves the file unchecked.
-      const starSources = {
-        facts: (m: string) => workspace.facts(m),
-        dynamic: (m: string) => {
-          const home = workspace.home(m);
-          return home === undefined || bindsNamesDynamically(sources.get(home.file)?.text ?? '');
-        },
-      };
       const bound = new Set<string>();
       let known = true;
       for (const m of facts.module.stars) {
-        const names = starNames(m, starSources);
+        const names = starNames(m, starSources(workspace, sources));
         if (!names) known = false;
         else for (const n of names) bound.add(n);
       }
