@@ -15,7 +15,6 @@ import * as path from 'node:path';
 import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
-import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import { l4ManifestPath, type L4Manifest } from '../l4-resolve/run';
 import { L5Reader } from '../l5-flow/stream';
 import { packagesPath } from '../l9-packages/run';
@@ -25,8 +24,8 @@ import { compareFindings, type Finding, type RawFinding } from './finding';
 import { unresolvedImportFindings } from './imports';
 import { probesOrAddsNames, undefinedReads } from './names';
 import { bindsNamesDynamically } from './dynamic';
-import { starNames, type StarSources } from './stars';
-import type { FileFacts } from '../l1-structure/interface';
+import { starNames } from './stars';
+import { moduleHomes, starSources, WorkspaceFacts } from './workspace';
 import { pyrightFindings } from './pyright';
 import { levelOf, type Level, type RuleConfig } from './rules';
 import { toSarif } from './sarif';
@@ -144,70 +143,6 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     workspace.close();
     l1.close();
   }
-}
-
-/** Where a module is defined: its file and the output folder of the project holding it. */
-interface ModuleHome {
-  file: string;
-  outDir: string;
-}
-
-/** Module → file over this project and its dependencies (their L1 manifests read on first use; first wins, as in L4). */
-function moduleHomes(own: L1Reader, deps: readonly ProjectOut[]): (m: string) => ModuleHome | undefined {
-  let map: Map<string, ModuleHome> | undefined;
-  return (m) => {
-    if (!map) {
-      map = new Map();
-      const manifests: Array<[L1Manifest | undefined, string]> = [[own.manifest, own.outDir], ...deps.map((d): [L1Manifest | undefined, string] => [readJsonOrUndefined<L1Manifest>(manifestPath(d.outDir)), d.outDir])];
-      for (const [man, outDir] of manifests) {
-        for (const [file, e] of Object.entries(man?.files ?? {})) if (!map.has(e.module)) map.set(e.module, { file, outDir });
-      }
-    }
-    return map.get(m);
-  };
-}
-
-/** Interface facts of any workspace module (this project's or a dependency's), readers opened on first use. */
-class WorkspaceFacts {
-  private readers = new Map<string, L1Reader>();
-
-  constructor(
-    private readonly own: L1Reader,
-    readonly home: (m: string) => ModuleHome | undefined,
-  ) {
-    this.readers.set(own.outDir, own);
-  }
-
-  facts(module: string): FileFacts | undefined {
-    const h = this.home(module);
-    if (!h) return undefined;
-    let r = this.readers.get(h.outDir);
-    if (!r) {
-      try {
-        r = L1Reader.open(h.outDir);
-      } catch {
-        return undefined;
-      }
-      this.readers.set(h.outDir, r);
-    }
-    const ref = r.manifest.files[h.file];
-    return ref ? r.factsOf({ key: ref.key }) : undefined;
-  }
-
-  close(): void {
-    for (const r of this.readers.values()) if (r !== this.own) r.close();
-  }
-}
-
-/** What star-import enumeration reads: workspace facts, and the source text to spot dynamic binding. */
-function starSources(workspace: WorkspaceFacts, sources: Sources): StarSources {
-  return {
-    facts: (m) => workspace.facts(m),
-    dynamic: (m) => {
-      const home = workspace.home(m);
-      return home === undefined || bindsNamesDynamically(sources.get(home.file)?.text ?? '');
-    },
-  };
 }
 
 /** Free names of every file L5 analysed, at their positions in the source. */
