@@ -192,7 +192,7 @@ describe('suppression comments', () => {
 });
 
 describe('the per-file cap', () => {
-  it('keeps 100 findings of a file and counts the rest', async () => {
+  it('keeps 100 findings of a file and counts the rest; a corrupt l3/diagnostics.json is reported', async () => {
     const dir = path.join(tmp, 'cap');
     fs.mkdirSync(dir, { recursive: true });
     const lines = ['def f():', ...Array.from({ length: 150 }, (_, i) => `    missing_${i}`)];
@@ -203,6 +203,11 @@ describe('the per-file cap', () => {
     const c = await runL8({ root: dir, outDir: o });
     expect(c.findings).toHaveLength(100);
     expect(c.truncated).toEqual({ 'gen.py': 50 });
+    // An l3/diagnostics.json that is not JSON is reported, not taken for "no L3".
+    fs.mkdirSync(path.join(o, 'l3'));
+    fs.writeFileSync(path.join(o, 'l3', 'diagnostics.json'), '{"files": {');
+    const bad = await runL8({ root: dir, outDir: o });
+    expect([bad.layers.l3, bad.malformedL3, bad.findings.length]).toEqual([true, 1, 100]);
   });
 });
 

@@ -11,6 +11,7 @@
  * (SARIF 2.1.0). Per rule the configured level applies (`off` drops it); at most MAX_FINDINGS_PER_FILE findings per
  * file are kept (a huge broken generated file must not produce 100K results), the rest counted in `truncated`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
@@ -110,7 +111,10 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     if (l9) raw.push(...dependencyFindings(l9, l1, sources));
 
     const l3json = readJsonOrUndefined<unknown>(l3DiagnosticsPath(o.outDir));
+    // A file that is there but not JSON is reported (malformedL3), never taken for "L3 did not run".
+    const l3Corrupt = l3json === undefined && fs.existsSync(l3DiagnosticsPath(o.outDir));
     const pyright = pyrightFindings(l3json);
+    const malformedL3 = pyright.malformed + (l3Corrupt ? 1 : 0);
     raw.push(...pyright.findings);
 
     const { findings, truncated } = finish(raw, o.rules, sources);
@@ -124,7 +128,7 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
     const out: DiagnosticsJson = {
       schema: 1,
       project: o.project ?? l1.manifest.project,
-      layers: { l4: !!l4?.files, l5: !!l5, l9: !!l9, l3: l3json !== undefined },
+      layers: { l4: !!l4?.files, l5: !!l5, l9: !!l9, l3: l3json !== undefined || l3Corrupt },
       rules: o.rules ?? {},
       findings,
       counts,
@@ -132,7 +136,7 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
       truncated,
       unlistedSyntaxErrors: syntax.unlisted,
       stale: sources.stale,
-      ...(pyright.malformed ? { malformedL3: pyright.malformed } : {}),
+      ...(malformedL3 ? { malformedL3 } : {}),
       ms: 0,
     };
     writeFileAtomicSync(projectSarifPath(o.outDir), JSON.stringify(toSarif(findings, o.rules), null, 1) + '\n');
