@@ -38,6 +38,8 @@ export interface ImportContext {
   moduleFile(m: string): string | undefined;
   /** The module's names can be told statically: it binds none dynamically and its star imports can be enumerated. */
   namesKnown(m: string): boolean;
+  /** The module's file binds `name` at module level (a definition, an import, `__all__`), by its interface facts. */
+  binds(m: string, name: string): boolean;
 }
 
 /**
@@ -45,8 +47,13 @@ export interface ImportContext {
  * missing part is a directory — a namespace package (data folders imported as packages), which L0 does not list.
  */
 function unjudgeable(a: ImportAttrs, ctx: ImportContext): boolean {
-  const parts = (a.name !== undefined ? `${a.module}.${a.name}` : (a.module ?? '')).split('.');
+  const full = a.name !== undefined ? `${a.module}.${a.name}` : (a.module ?? '');
+  const parts = full.split('.');
   if (parts.includes('__init__')) return true; // `from pkg.__init__ import x` imports the package's file again
+  // L4 leaves a name unresolved when its resolution ends in a cycle or past its depth cap too: a name the module's
+  // own facts show, or a module that has a file, exists — not a finding.
+  if (ctx.moduleFile(full) !== undefined) return true;
+  if (a.name !== undefined && a.module && ctx.binds(a.module, a.name)) return true;
   for (let i = parts.length - 1; i >= 1; i--) {
     const container = parts.slice(0, i).join('.');
     const file = ctx.moduleFile(container);

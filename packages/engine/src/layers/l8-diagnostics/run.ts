@@ -95,7 +95,13 @@ export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
         if (!home || bindsNamesDynamically(sources.get(home.file)?.text ?? '')) return false;
         return (workspace.facts(m)?.module?.stars ?? []).every((s) => starNames(s, starSources(workspace, sources)) !== undefined);
       };
-      raw.push(...unresolvedImportFindings(o.outDir, l4, l1, { root: o.root, moduleFile: (m) => workspace.home(m)?.file, namesKnown }));
+      const binds = (m: string, name: string) => {
+        const f = workspace.facts(m);
+        if (!f?.module) return false;
+        const fqn = `${f.module.fqn}.${name}`;
+        return !!f.module.all?.includes(name) || f.binds.some((b) => b[0] === name) || f.defs.some((d) => d[0] === fqn);
+      };
+      raw.push(...unresolvedImportFindings(o.outDir, l4, l1, { root: o.root, moduleFile: (m) => workspace.home(m)?.file, namesKnown, binds }));
     }
 
     const l5 = L5Reader.tryOpen(o.outDir);
