@@ -53,12 +53,12 @@ describe('cross-project incrementality', () => {
 
   afterAll(() => fs.rmSync(path.dirname(ws), { recursive: true, force: true }));
 
-  it("an edit in payments re-runs payments' layers, the L4 of its importers and the repo merge only", () => {
+  it("an edit in payments re-runs payments' layers, the L4, L7 and L8 of its importers and the repo merge only", () => {
     fs.appendFileSync(path.join(ws, 'libs/payments/src/payments/errors.py'), '\n\nclass RefundError(PaymentError):\n    pass\n');
     const out = nx(ws, env, ['run', 'repo:codegraph-index']);
     const payments = ran(out).filter((t) => t.startsWith('shop-payments:'));
     expect(payments.length).toBeGreaterThanOrEqual(4); // every layer of payments
-    expect(ran(out).filter((t) => !t.startsWith('shop-payments:'))).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7']);
+    expect(ran(out).filter((t) => !t.startsWith('shop-payments:'))).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7', 'shop-api:codegraph-l8']);
   });
 
   it('a rename updates every cross-project reference in the repo graph', () => {
@@ -124,7 +124,7 @@ describe('projects that import each other', () => {
       // a does not import c, but b (which a imports) does: a's L4 depends on c too.
       fs.appendFileSync(path.join(ws, 'c/c/util.py'), '\ndef k2():\n    return 3\n');
       const out = nx(ws, env, ['run', 'repo:codegraph-index']);
-      expect(ran(out).filter((t) => !t.startsWith('c:'))).toEqual(['a:codegraph-l4', 'a:codegraph-l7', 'b:codegraph-l4', 'b:codegraph-l7', 'repo:codegraph-index']);
+      expect(ran(out).filter((t) => !t.startsWith('c:'))).toEqual(['a:codegraph-l4', 'a:codegraph-l7', 'a:codegraph-l8', 'b:codegraph-l4', 'b:codegraph-l7', 'b:codegraph-l8', 'repo:codegraph-index']);
     } finally {
       fs.rmSync(path.dirname(ws), { recursive: true, force: true });
     }

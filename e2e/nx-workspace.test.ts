@@ -2,6 +2,7 @@
  * End to end: a real Nx workspace (a copy of examples/shop in a temp dir, its own git repo and its own Nx cache)
  * with the @codegraph/nx plugin, driven through the real `nx` CLI.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_TASKS, codegraph, git, nx, PROJECT_TARGETS, ran, setup, tasks } from './support';
@@ -59,6 +60,19 @@ describe('codegraph in a real Nx workspace', () => {
     ]);
     expect(l9.undeclared).toEqual([{ name: 'pytest', files: ['apps/api/tests/test_app.py'], testOnly: true, candidates: ['pytest'] }]);
     expect(l9.unused).toEqual([]);
+    // L8: the same finding as a diagnostic at the import, in the project's SARIF and the repo-wide one (paths
+    // relative to the workspace root); `codegraph check` reads the federation and fails on it (a warning).
+    const sarif = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph/repo/codegraph.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: object } }> }>;
+    expect(results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri])).toEqual([['undeclared-dependency', 'apps/api/tests/test_app.py']]);
+    expect(results[0]!.locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: 8, endLine: 1, endColumn: 14 });
+    expect(fs.existsSync(path.join(ws, '.codegraph/projects/apps/api/l8/codegraph.sarif'))).toBe(true);
+    const bin = path.join(ws, 'node_modules', '@codegraph', 'engine', 'bin', 'codegraph.js');
+    const check = spawnSync(process.execPath, [bin, 'check'], { cwd: ws, encoding: 'utf8' });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('apps/api/tests/test_app.py:1:8: warning [undeclared-dependency] "pytest"');
+    expect(spawnSync(process.execPath, [bin, 'check', '--fail-on', 'error'], { cwd: ws }).status).toBe(0);
 
     const second = tasks(nx(ws, env, ['run', 'repo:codegraph-index']));
     expect(second).toHaveLength(ALL_TASKS);
@@ -69,8 +83,8 @@ describe('codegraph in a real Nx workspace', () => {
     const errorsPy = path.join(ws, 'libs/payments/src/payments/errors.py');
     fs.appendFileSync(errorsPy, '\n\nclass RefundError(PaymentError):\n    pass\n');
     const third = nx(ws, env, ['run', 'repo:codegraph-index']);
-    // shop-api's L7 too: its L4 output changed (payments' interface did).
-    expect(ran(third)).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)]);
+    // shop-api's L7 and L8 too: its L4 output changed (payments' interface did).
+    expect(ran(third)).toEqual(['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7', 'shop-api:codegraph-l8', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)]);
     expect(manifest(ws, 'libs/payments').stats).toMatchObject({ files: 3, processed: 1, reused: 2 });
     // The edited file's IR, read back through `codegraph dump` (the documented JSON lines).
     const shard = codegraph(ws, ['dump', '.codegraph/projects/libs/payments', '--layer', 'l1', '--file', 'libs/payments/src/payments/errors.py']);

@@ -92,10 +92,10 @@ describe('remote cache shared by two clones', () => {
     expect(affectedProjects).toEqual(['repo', 'shop-api', 'shop-payments']);
     const affected = tasks(await nx(b, envB, ['affected', '-t', 'codegraph-index', '--base=HEAD~1', '--head=HEAD']));
     // Only what the commit changed is computed: payments' layers, the L4 of api (which imports payments) and its
-    // L7, and the repo merge. api's other layers did not change and core is only pulled in by the repo target: both
+    // L7 and L8, and the repo merge. api's other layers did not change and core is only pulled in by the repo target: both
     // come from the cache.
     expect(affected.filter((t) => t.from === 'run').map((t) => t.task).sort()).toEqual(
-      ['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)].sort(),
+      ['repo:codegraph-index', 'shop-api:codegraph-l4', 'shop-api:codegraph-l7', 'shop-api:codegraph-l8', ...PROJECT_TARGETS.map((t) => `shop-payments:${t}`)].sort(),
     );
     expect(affected.filter((t) => t.task.startsWith('shop-api:')).length).toBeGreaterThan(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(b, '.codegraph/projects/libs/payments/l1/manifest.json'), 'utf8'));

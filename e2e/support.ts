@@ -9,7 +9,7 @@ export const repoRoot = path.resolve(__dirname, '..');
 export const nxBin = path.join(repoRoot, 'node_modules', '.bin', 'nx');
 
 /** The targets the plugin infers per Python project; with the repo's own index a full run has 3 × this + 1 tasks. */
-export const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l5', 'codegraph-l7', 'codegraph-l9'];
+export const PROJECT_TARGETS = ['codegraph-index', 'codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l4', 'codegraph-l5', 'codegraph-l7', 'codegraph-l8', 'codegraph-l9'];
 export const ALL_TASKS = 3 * PROJECT_TARGETS.length + 1;
 
 export interface TaskLine {

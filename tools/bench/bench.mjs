@@ -6,7 +6,7 @@
  * For each corpus it prints, measured in the same run: files, LOC, raw tree-sitter parse-only LOC/s on one core
  * (wasm, the parser the engine uses; native too when the optional `tree-sitter` binding loads), L1 cold LOC/s with
  * all cores, their ratio, the warm (no change) re-run time, L5 (CFG/SSA) cold as a ratio to L1 cold and to parse-only,
- * and peak RSS of each phase. Phases run in child processes so each peak RSS is its own. Ratios are what to compare across machines; absolute times are noisy.
+ * L8 (diagnostics) as a ratio to L1 cold, and peak RSS of each phase. Phases run in child processes so each peak RSS is its own. Ratios are what to compare across machines; absolute times are noisy.
  *
  *   npm run bench                 # all corpora found
  *   npm run bench -- --corpus stdlib --workers 2
@@ -65,6 +65,14 @@ async function phase(name, args) {
     const s = performance.now();
     const stats = await engine.runL4({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
     out = { ms: performance.now() - s, stats, resolution: await engine.resolutionStats(args.out) };
+  } else if (name === 'l9') {
+    const s = performance.now();
+    const r = await engine.runL9({ root: args.dir, projectDir: args.dir, outDir: args.out, name: 'corpus' });
+    out = { ms: performance.now() - s, undeclared: r.undeclared.length };
+  } else if (name === 'l8') {
+    const s = performance.now();
+    const d = await engine.runL8({ root: args.dir, outDir: args.out, project: 'corpus' });
+    out = { ms: performance.now() - s, counts: d.counts, byRule: d.byRule };
   }
   out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   out.totalMs = performance.now() - t0;
@@ -165,6 +173,15 @@ async function main() {
     const { calls, references } = l4.resolution;
     console.log(`  L4 cross-file, 1 core:       ${fmt((loc / l4.ms) * 1000)} LOC/s   peak RSS ${l4.maxRssMb} MB   (${l4.stats.importsResolved}/${l4.stats.imports} imports resolved, ${l4.stats.importsExternal} external)`);
     console.log(`  resolved to a definition in the corpus: call sites ${pct(calls.fraction)} of ${fmt(calls.total)} (${pct(calls.fractionInternal)} of non-external), references ${pct(references.fraction)} of ${fmt(references.total)} (${pct(references.fractionInternal)})`);
+    // L8 reads the layers' outputs (L1 manifest, L4/L5 records, L9 report) and the source of files with a finding;
+    // goal: ≤ 0.1× the L1 cold time of the same run. L9 first: L8 reads its report.
+    runPhase('l9', { dir: c.dir, out });
+    const l8 = runPhase('l8', { dir: c.dir, out });
+    const l8Ratio = l8.ms / cold.ms;
+    console.log(
+      `  L8 diagnostics, 1 core:      ${(l8.ms / 1000).toFixed(3)} s   peak RSS ${l8.maxRssMb} MB   ${l8Ratio.toFixed(3)}× L1 cold (goal ≤ 0.1: ${l8Ratio <= 0.1 ? 'met' : 'NOT met'})   ` +
+        `(${Object.entries(l8.byRule).map(([r, n]) => `${r} ${n}`).join(', ') || 'no findings'})`,
+    );
     console.log(`  IR: ${fmt(cold.summary.nodes)} nodes, ${fmt(cold.summary.edges)} edges; ${cold.summary.syntaxErrorFiles} files with syntax errors, ${cold.summary.failedFiles} failed`);
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -50,7 +50,7 @@ describe('createNodes', () => {
     expect(Object.keys(p).sort()).toEqual(['repo', 'shop-api', 'shop-core']);
     const core = p['shop-core']!;
     expect(core.metadata?.targetGroups).toEqual({
-      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l7', 'codegraph-l9', 'codegraph-index'],
+      codegraph: ['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l7', 'codegraph-l9', 'codegraph-l8', 'codegraph-index'],
     });
     for (const [name, t] of Object.entries(core.targets!)) {
       expect(t.metadata?.technologies).toEqual(['python']);
@@ -66,7 +66,7 @@ describe('createNodes', () => {
   it('names targets per layer from targetNames, the rest from targetPrefix, and every dependsOn follows', async () => {
     const p = projects(await infer(SHOP, { targetPrefix: 'cg', targetNames: { l1: 'py-ir', index: 'py-index' } }));
     const api = p['shop-api']!;
-    expect(Object.keys(api.targets!).sort()).toEqual(['cg-l0', 'cg-l2', 'cg-l4', 'cg-l5', 'cg-l7', 'cg-l9', 'py-index', 'py-ir']);
+    expect(Object.keys(api.targets!).sort()).toEqual(['cg-l0', 'cg-l2', 'cg-l4', 'cg-l5', 'cg-l7', 'cg-l8', 'cg-l9', 'py-index', 'py-ir']);
     expect(api.targets!['py-ir']!.dependsOn).toEqual(['cg-l0']);
     expect(api.targets!['cg-l2']!.dependsOn).toEqual(['py-ir']);
     expect(api.targets!['cg-l4']!.dependsOn).toEqual([
@@ -77,11 +77,14 @@ describe('createNodes', () => {
     ]);
     expect(api.targets!['cg-l7']!.dependsOn).toEqual(['py-ir', 'cg-l2', 'cg-l4']);
     expect(api.targets!['cg-l9']!.dependsOn).toEqual(['py-ir', '^py-ir']);
+    // L3 by the prefix's name: a project without that target simply has no such dependency (Nx skips it).
+    expect(api.targets!['cg-l8']!.dependsOn).toEqual(['py-ir', 'cg-l5', 'cg-l4', 'cg-l9', 'cg-l3']);
     expect(api.targets!['py-index']!.dependsOn).toEqual(['py-ir', 'cg-l2', 'cg-l5', 'cg-l4', 'cg-l9']);
-    expect(api.metadata?.targetGroups).toEqual({ cg: ['cg-l0', 'py-ir', 'cg-l2', 'cg-l5', 'cg-l4', 'cg-l7', 'cg-l9', 'py-index'] });
+    expect(api.metadata?.targetGroups).toEqual({ cg: ['cg-l0', 'py-ir', 'cg-l2', 'cg-l5', 'cg-l4', 'cg-l7', 'cg-l9', 'cg-l8', 'py-index'] });
     expect(p['repo']!.targets!['py-index']!.dependsOn).toEqual([
       { projects: ['shop-api', 'shop-core'], target: 'py-index' },
       { projects: ['shop-api', 'shop-core'], target: 'cg-l7' },
+      { projects: ['shop-api', 'shop-core'], target: 'cg-l8' },
     ]);
   });
 
@@ -103,6 +106,7 @@ describe('createNodes', () => {
     expect(p['repo']!.targets!['codegraph-index']!.dependsOn).toEqual([
       { projects: ['shop-api', 'shop-core'], target: 'codegraph-index' },
       { projects: ['shop-api', 'shop-core'], target: 'codegraph-l7' },
+      { projects: ['shop-api', 'shop-core'], target: 'codegraph-l8' },
     ]);
     expect(p['shop-core']!.targets!['codegraph-l4']!.dependsOn).toEqual([
       'codegraph-l1',

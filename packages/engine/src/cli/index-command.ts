@@ -1,5 +1,5 @@
 /**
- * `codegraph index <dir>`: the directory as one project through L0, L1, L2, L4 and L9. Everything that can be
+ * `codegraph index <dir>`: the directory as one project through L0, L1, L2, L5, L4, L9 and L8 (diagnostics). Everything that can be
  * checked is checked before any output is written: a bad option, a missing directory, an invalid pyproject.toml.
  */
 import * as fs from 'node:fs';
@@ -15,6 +15,8 @@ import { runL4, type L4Stats } from '../layers/l4-resolve/run';
 import { runL5, type L5Manifest } from '../layers/l5-flow/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
 import { runL9 } from '../layers/l9-packages/run';
+import { runL8, type DiagnosticsJson } from '../layers/l8-diagnostics/run';
+import { parseRuleOptions } from './check';
 import { summarizeProject, type Summary } from '../layers/summary/summary';
 import { detectLayout } from '../project/layout';
 import { ENGINE_VERSION } from '../version';
@@ -36,6 +38,8 @@ export interface IndexOptions {
   json?: boolean;
   quiet?: boolean;
   progress: boolean;
+  /** `rule=level` pairs for L8 (`undefined-name=off`). */
+  rule?: string[];
 }
 
 /** How many files with syntax errors (and failed files) the text summary names. */
@@ -143,6 +147,7 @@ function kinds(counts: Record<string, number | undefined>): string {
 
 export async function indexCommand(dirArg: string, o: IndexOptions): Promise<number> {
   const { dir, out } = validate(dirArg, o.out);
+  const rules = parseRuleOptions(o.rule);
   const progress = createProgress(process.stderr, { quiet: !!o.quiet || !o.progress });
   const t0 = performance.now();
   let summary: Summary;
@@ -151,6 +156,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
   let l5: L5Manifest;
   let resolution: Awaited<ReturnType<typeof resolutionStats>>;
   let l9: Awaited<ReturnType<typeof runL9>>;
+  let l8: DiagnosticsJson;
   try {
     progress.step('l0 inventory, l1 parse');
     summary = await indexDirectory({
@@ -177,6 +183,8 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     resolution = await resolutionStats(out);
     progress.step('l9 packages');
     l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
+    progress.step('l8 diagnostics');
+    l8 = await runL8({ root: dir, outDir: out, project: project.name, rules });
     // Again now that L4 has run: the edges are then the graph's (L1 + L4's completions), as `codegraph export` has them.
     summary = summarizeProject(project.name, out);
   } finally {
@@ -206,6 +214,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       l5: { ...l5.totals, failed: l5.failed, stats: l5.stats },
       resolution,
       l9: { undeclared: l9.undeclared, unused: l9.unused, diagnostics: l9.diagnostics },
+      l8: { counts: l8.counts, byRule: l8.byRule, ms: l8.ms },
       ms: Math.round(ms),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -227,6 +236,10 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       `${plural(l4.edgesResolved, 'edge')} completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
     `  l9: ${count(l9.declared.length)} declared, ${count(l9.imported.length)} third-party imported; ` +
       `undeclared: ${names(l9.undeclared.map((u) => u.name))}; unused: ${names(l9.unused.map((u) => u.dist))}`,
+    `  l8: ${plural(l8.counts.error, 'error')}, ${plural(l8.counts.warning, 'warning')}, ${plural(l8.counts.note, 'note')}` +
+      `${l8.counts.suppressed ? ` (+${count(l8.counts.suppressed)} suppressed)` : ''}` +
+      `${Object.keys(l8.byRule).length ? ` — ${Object.entries(l8.byRule).map(([r, n]) => `${r} ${count(n)}`).join(', ')}` : ''}; ` +
+      `codegraph check ${path.relative(process.cwd(), out) || '.'} lists them (SARIF: ${path.join(path.relative(process.cwd(), out) || '.', 'l8', 'codegraph.sarif')})`,
     ...listProblems('files with syntax errors, indexed as far as they parse', syntax),
     ...listProblems('files that could not be indexed', failed),
     ...listProblems('files without control/data flow (L5)', Object.entries(l5.failed).map(([file, message]) => ({ file, message }))),

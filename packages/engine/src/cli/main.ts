@@ -44,7 +44,7 @@ Docs: ${README}`,
 
   program
     .command('index')
-    .description('Index every Python file under <dir> as one project (L0 inventory, L1 IR, L2 SCIP, L4 resolution, L9 packages).')
+    .description('Index every Python file under <dir> as one project (L0 inventory, L1 IR, L2 SCIP, L5 flow, L4 resolution, L9 packages, L8 diagnostics).')
     .argument('<dir>', 'directory of Python code (a project: pyproject.toml, setup.cfg or plain files)')
     .option('-o, --out <dir>', 'output directory', path.join('.codegraph', 'index'))
     .addOption(new Option('-w, --workers <n>', 'worker threads for parsing (default: one per core)').argParser(positiveInteger))
@@ -57,6 +57,7 @@ Docs: ${README}`,
     .option('--verify-hashes', 'hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)')
     .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
     .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))
+    .option('--rule <rule=level...>', 'L8 diagnostics: set a rule to off, note, warning or error (e.g. undefined-name=off); see codegraph help check')
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--no-progress', 'no progress bar or progress lines')
@@ -124,6 +125,35 @@ Examples:
       const r = await explainAt(folder, m[1]!, Number(m[2]), Number(m[3]));
       process.stdout.write(formatExplain(r, position));
       onExit(r.site ? 0 : 1);
+    });
+
+  program
+    .command('check')
+    .description('Report the L8 findings (syntax errors, unresolved imports, undefined names, dependencies, Pyright) that are new against a baseline.')
+    .argument('[index]', "a repo federation (.codegraph/repo) or one project's outputs (default: .codegraph/repo, else .codegraph/index)")
+    .option('-b, --baseline <file>', 'accepted findings (a file written by --update-baseline): only findings not in it count')
+    .option('--update-baseline', 'write every current finding to the --baseline file and exit 0')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a new finding is at this level or above').choices(['error', 'warning', 'note']).default('warning'))
+    .option('--rule <rule=level...>', 'set a rule to off, note, warning or error (e.g. undefined-name=off, pyright=off)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Rules: syntax-error (error), unresolved-import (warning), undefined-name (warning), undeclared-dependency (warning),
+unused-dependency (note), pyright/<rule> (Pyright's severity). Silence one line with a comment on it:
+"# codegraph: ignore" or "# codegraph: ignore[undefined-name]". It reads what the index wrote (l8/ of every
+project); build that first (nx run repo:codegraph-index, or codegraph index <dir>).
+Exit codes: 0 no new finding at or above --fail-on, 1 new findings, 2 bad usage or no L8 output.
+
+Examples:
+  $ codegraph check                                        every finding counts (no baseline)
+  $ codegraph check --baseline .codegraph-baseline.json --update-baseline    accept today's findings
+  $ codegraph check --baseline .codegraph-baseline.json    CI: fail only on new ones
+  $ codegraph check --fail-on error --rule unused-dependency=off --json`,
+    )
+    .action(async (index: string | undefined, opts: import('./check').CheckOptions) => {
+      const { checkCommand } = await import('./check');
+      onExit(await checkCommand(index, opts));
     });
 
   program

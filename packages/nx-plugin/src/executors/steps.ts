@@ -4,7 +4,7 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 
-export const STEPS = ['l0', 'l1', 'l2', 'l4', 'l5', 'l7', 'l9', 'index', 'repo-index'] as const;
+export const STEPS = ['l0', 'l1', 'l2', 'l4', 'l5', 'l7', 'l8', 'l9', 'index', 'repo-index'] as const;
 export type StepName = (typeof STEPS)[number];
 
 type StepExecutor = (options: any, context: ExecutorContext) => Promise<{ success: boolean }>;
@@ -16,6 +16,7 @@ const LOADERS: Record<StepName, () => Promise<{ default: StepExecutor }>> = {
   l4: () => import('./l4/executor'),
   l5: () => import('./l5/executor'),
   l7: () => import('./l7/executor'),
+  l8: () => import('./l8/executor'),
   l9: () => import('./l9/executor'),
   index: () => import('./index/executor'),
   'repo-index': () => import('./repo-index/executor'),

@@ -72,6 +72,11 @@ function pythonInputs(projectDir: string, nested: string[], excluded: NamedInput
   return [...sourceFiles(projectDir, nested, excluded), fingerprintInput(fp)];
 }
 
+/** L3's target name (another layer's; absent in a project without it, which Nx's `dependsOn` tolerates). */
+function l3Target(o: ResolvedOptions): string {
+  return (o.targetNames as Partial<Record<string, string>>).l3 ?? `${o.targetPrefix}-l3`;
+}
+
 function projectTargets(
   o: ResolvedOptions,
   name: string,
@@ -173,6 +178,28 @@ function projectTargets(
       options: { layer: 'l9', ...common },
       metadata: meta('l9', 'codegraph L9: declared (pyproject, requirements, setup.cfg) vs imported packages — undeclared and unused dependencies'),
     },
+    [t.l8]: {
+      executor: LAYER_EXECUTOR,
+      cache: true,
+      // Pyright's diagnostics come from the project's L3 when it has that target (Nx skips a missing one).
+      dependsOn: [t.l1, t.l5, t.l4, t.l9, l3Target(o)],
+      // What its inputs are computed from: L1/L4/L5/L9's (its and its dependencies' sources, packaging and requirement
+      // files), the source text it reads for positions and `# codegraph: ignore` comments, and what L3's Pyright run
+      // reads (the same sources, pyrightconfig.json). Not `dependentTasksOutputFiles` of L3's diagnostics: measured
+      // (e2e/nx-workspace), Nx then re-ran every project's L8 after an edit in any project, as it did for L7.
+      inputs: [
+        ...inputs!,
+        ...DEPENDENCY_SOURCES,
+        `{projectRoot}/**/requirements*.txt`,
+        `{projectRoot}/requirements/*.txt`,
+        `{projectRoot}/pyrightconfig.json`,
+      ],
+      outputs: [`${out}/l8`],
+      options: { layer: 'l8', ...common, ...(Object.keys(o.diagnosticRules).length ? { rules: o.diagnosticRules } : {}) },
+      metadata: meta('l8', 'codegraph L8: diagnostics — syntax errors, unresolved imports, undefined names, undeclared/unused dependencies, Pyright — as JSON and SARIF 2.1.0', {
+        rules: { 'undefined-name': 'off' },
+      }),
+    },
     [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
@@ -271,6 +298,7 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
         dependsOn: [
           { projects: inferredNames, target: index },
           { projects: inferredNames, target: o.targetNames.l7 },
+          { projects: inferredNames, target: o.targetNames.l8 },
         ],
         inputs: [
           // What the federation reads: the summaries, the L4 stats and file dependency graphs, the L9 reports.
@@ -278,6 +306,8 @@ export const createNodes: CreateNodes<CodegraphPluginOptions> = [
           { dependentTasksOutputFiles: '**/l4/deps.json', transitive: true },
           { dependentTasksOutputFiles: '**/l4/stats.json', transitive: true },
           { dependentTasksOutputFiles: '**/l9/packages.json', transitive: true },
+          // The repo-wide SARIF merges every project's diagnostics.
+          { dependentTasksOutputFiles: '**/l8/diagnostics.json', transitive: true },
           fingerprintInput(fp),
         ],
         outputs: [`{workspaceRoot}/${o.outputDir}/repo`],

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 export const PYTHON_TAG = 'codegraph:python';
 
 /** The steps of a project's index, in layer order; each is one inferred target. */
-export const LAYERS = ['l0', 'l1', 'l2', 'l5', 'l4', 'l7', 'l9', 'index'] as const;
+export const LAYERS = ['l0', 'l1', 'l2', 'l5', 'l4', 'l7', 'l9', 'l8', 'index'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /**
@@ -24,7 +24,7 @@ export interface CodegraphPluginOptions {
   /**
    * The name of each inferred target, per layer; a layer left out keeps `<targetPrefix>-<layer>`.
    * `index` names both a project's index and the repo project's index.
-   * @default { l0: 'codegraph-l0', l1: 'codegraph-l1', l2: 'codegraph-l2', l4: 'codegraph-l4', l5: 'codegraph-l5', l7: 'codegraph-l7', l9: 'codegraph-l9', index: 'codegraph-index' }
+   * @default { l0: 'codegraph-l0', l1: 'codegraph-l1', l2: 'codegraph-l2', l4: 'codegraph-l4', l5: 'codegraph-l5', l7: 'codegraph-l7', l8: 'codegraph-l8', l9: 'codegraph-l9', index: 'codegraph-index' }
    */
   targetNames?: Partial<Record<Layer, string>>;
   /**
@@ -44,6 +44,14 @@ export interface CodegraphPluginOptions {
    * @default 'production'
    */
   namedInput?: string | false;
+  /**
+   * L8 diagnostics (`codegraph-l8`): the level of each rule — `off`, `note`, `warning` or `error`. Rules and their
+   * defaults: `syntax-error` error, `unresolved-import` warning, `undefined-name` warning, `undeclared-dependency`
+   * warning, `unused-dependency` note; `pyright` (every Pyright rule) or `pyright/<rule>`: Pyright's own severity.
+   * The engine's rules table (`RULES`) is the source of truth; an unknown rule or level fails the l8 task.
+   * @default { rules: {} }
+   */
+  diagnostics?: { rules?: Record<string, 'off' | 'note' | 'warning' | 'error'> };
 }
 
 export interface ResolvedOptions {
@@ -53,6 +61,8 @@ export interface ResolvedOptions {
   repoProjectName: string;
   outputDir: string;
   namedInput: string | false;
+  /** L8's per-rule levels (empty: the defaults). */
+  diagnosticRules: Record<string, string>;
 }
 
 export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedOptions {
@@ -64,6 +74,7 @@ export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedO
     repoProjectName: o?.repoProjectName ?? 'repo',
     outputDir: (o?.outputDir ?? '.codegraph').replace(/\/+$/, ''),
     namedInput: o?.namedInput ?? 'production',
+    diagnosticRules: { ...(o?.diagnostics?.rules ?? {}) },
   };
 }
 

@@ -40,6 +40,8 @@ export interface IndexTotals {
   /** Call sites and references resolved (as `l4/stats.json` and `repo/resolution.json`); absent before L4. */
   resolution?: ResolutionStats;
   syntaxErrorFiles: number;
+  /** The files with syntax errors by name, sorted, at most SYNTAX_ERROR_FILES_LISTED (`syntaxErrorFiles` counts them all). */
+  syntaxErrorPaths?: string[];
   failedFiles: number;
   /** Paths refused before reading (symlinks out of the root, non-UTF-8 names): see the L1 manifest's `refused`. */
   refusedFiles?: number;
@@ -59,6 +61,9 @@ export interface RepoSummary extends IndexTotals {
 export function summaryPath(outDir: string): string {
   return path.join(outDir, 'summary.json');
 }
+
+/** How many files with syntax errors a summary names (the count covers them all). */
+export const SYNTAX_ERROR_FILES_LISTED = 20;
 
 const sum = (c: Record<string, number | undefined>) => Object.values(c).reduce<number>((a, b) => a + (b ?? 0), 0);
 
@@ -91,6 +96,10 @@ export function summarizeProject(name: string, outDir: string): Summary {
     edgesFrom: graph ? 'graph' : 'l1',
     ...(l4?.resolution ? { resolution: l4.resolution } : {}),
     syntaxErrorFiles: m.totals.syntaxErrorFiles,
+    syntaxErrorPaths: Object.keys(m.files)
+      .filter((f) => m.files[f]!.syntaxErrors > 0)
+      .sort()
+      .slice(0, SYNTAX_ERROR_FILES_LISTED),
     failedFiles: m.totals.failedFiles,
     refusedFiles: m.refused?.length ?? 0,
     lastRun,
@@ -113,6 +122,7 @@ export function mergeSummaries(name: string, parts: Summary[]): RepoSummary {
     resolvedByKind: {},
     edgesFrom: parts.every((p) => p.edgesFrom === 'graph') ? 'graph' : 'l1',
     syntaxErrorFiles: 0,
+    syntaxErrorPaths: [],
     failedFiles: 0,
     refusedFiles: 0,
     perProject: [],
@@ -125,6 +135,7 @@ export function mergeSummaries(name: string, parts: Summary[]): RepoSummary {
     out.nodes += p.nodes;
     out.edges += p.edges;
     out.syntaxErrorFiles += p.syntaxErrorFiles;
+    out.syntaxErrorPaths!.push(...(p.syntaxErrorPaths ?? []));
     out.failedFiles += p.failedFiles;
     out.refusedFiles! += p.refusedFiles ?? 0;
     addCounts(out.nodesByKind, p.nodesByKind);
@@ -133,6 +144,7 @@ export function mergeSummaries(name: string, parts: Summary[]): RepoSummary {
     if (p.resolution) addRates(resolution, p.resolution);
     out.perProject.push({ name: p.name, files: p.files, loc: p.loc, nodes: p.nodes, edges: p.edges, lastRun: p.lastRun });
   }
+  out.syntaxErrorPaths = out.syntaxErrorPaths!.sort().slice(0, SYNTAX_ERROR_FILES_LISTED);
   if (out.edgesFrom !== 'graph') delete out.resolvedByKind;
   if (parts.length && parts.every((p) => p.resolution)) out.resolution = finishResolution(resolution);
   return out;
@@ -165,6 +177,10 @@ function totalsLines(s: IndexTotals): string[] {
     `  files with syntax errors: ${n(s.syntaxErrorFiles)}; files that failed: ${n(s.failedFiles)}` +
       (s.refusedFiles ? `; refused (not read): ${n(s.refusedFiles)}` : ''),
   );
+  if (s.syntaxErrorPaths?.length) {
+    const more = s.syntaxErrorFiles - s.syntaxErrorPaths.length;
+    lines.push(`  syntax errors in: ${s.syntaxErrorPaths.join(', ')}${more > 0 ? ` and ${n(more)} more` : ''}`);
+  }
   return lines;
 }
 

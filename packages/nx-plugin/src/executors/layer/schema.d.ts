@@ -1,5 +1,5 @@
 export interface Schema {
-  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l5' | 'l7' | 'l9' | 'index' | 'repo-index';
+  layer: 'l0' | 'l1' | 'l2' | 'l4' | 'l5' | 'l7' | 'l8' | 'l9' | 'index' | 'repo-index';
   outputDir?: string;
   excludeDirs?: string[];
   /** Globs of Python files to skip, relative to the project root (from the workspace's named input). */
@@ -7,4 +7,6 @@ export interface Schema {
   /** Worker threads for per-file work, at least 1 (an integer). Default: one per core. */
   workers?: number;
   projects?: string[];
+  /** Layer l8: per-rule levels (rule id → off | note | warning | error). */
+  rules?: Record<string, 'off' | 'note' | 'warning' | 'error'>;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { formatRepoSummary, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoIndex, type Summary } from '@codegraph/engine';
+import { formatRepoSummary, mergeSummaries, packagesPath, readJsonOrUndefined, summaryPath, writeJsonAtomicSync, writeRepoIndex, writeRepoSarif, type Summary } from '@codegraph/engine';
 import type { FederatedProject, PackagesReport } from '@codegraph/engine';
 import { scipPackage } from '../context';
 import { projectOutDir, repoOutDir } from '../../utils/options';
@@ -13,7 +13,7 @@ export interface RepoIndexOptions {
 
 /**
  * `repo:codegraph-index`: the repo federation — a manifest naming every project's outputs, the repo-wide file
- * dependency graph and resolution rates, and the repo summary. Whole-repo graphs and SCIP indexes are exports
+ * dependency graph and resolution rates, the repo summary, and the repo-wide SARIF of every project's L8 findings. Whole-repo graphs and SCIP indexes are exports
  * (`codegraph export`), so an edit in one project writes kilobytes here, not a copy of the repo.
  */
 export default async function repoIndexExecutor(options: RepoIndexOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -41,6 +41,14 @@ export default async function repoIndexExecutor(options: RepoIndexOptions, conte
   console.log(
     `  ${idx.crossProjectImports} cross-project file imports, ${idx.cycles} import cycles; ` +
       `repo federation: ${path.relative(context.root, dir)}/projects.json (${idx.projects} projects, ${idx.files} files); whole-repo graph or SCIP: npx codegraph export --help`,
+  );
+  // Every project's L8 findings in one SARIF log, paths relative to the workspace root (what CI uploads).
+  const diag = writeRepoSarif(federation, dir);
+  const levels = { error: 0, warning: 0, note: 0 };
+  for (const f of diag.findings) if (!f.suppressed) levels[f.level]++;
+  console.log(
+    `  diagnostics: ${levels.error} errors, ${levels.warning} warnings, ${levels.note} notes in ${diag.projects.length} projects` +
+      `${diag.missing.length ? ` (no L8 output: ${diag.missing.join(', ')})` : ''}; SARIF: ${path.relative(context.root, dir)}/codegraph.sarif; npx codegraph check lists them`,
   );
   // L9 findings, one line per project that has any.
   for (const o of federation) {

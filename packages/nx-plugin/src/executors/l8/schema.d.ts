@@ -1,0 +1,10 @@
+export interface Schema {
+  outputDir?: string;
+  excludeDirs?: string[];
+  /** Globs of Python files to skip, relative to the project root (from the workspace's named input). */
+  excludeFiles?: string[];
+  /** Worker threads for per-file work, at least 1 (an integer). Default: one per core. */
+  workers?: number;
+  /** Per-rule levels: rule id → off | note | warning | error (the plugin's `diagnostics.rules`). */
+  rules?: Record<string, 'off' | 'note' | 'warning' | 'error'>;
+}
