@@ -43,6 +43,10 @@ function projectsOf(index: string): Array<{ name: string; outDir: string }> {
   const fed = readFederation(index);
   if (fed) return fed.projects.map((p) => ({ name: p.name, outDir: p.outDir }));
   if (fs.existsSync(diagnosticsPath(index)) || fs.existsSync(path.join(index, 'l1'))) return [{ name: path.basename(index), outDir: index }];
+  // A workspace or project directory: the index it holds (`codegraph check examples/shop`).
+  for (const inner of [path.join(index, '.codegraph', 'repo'), path.join(index, '.codegraph', 'index')]) {
+    if (fs.existsSync(inner)) return projectsOf(inner);
+  }
   throw new UsageError(`no codegraph index in ${index}: ${BUILD_HINT}`);
 }
 

@@ -130,7 +130,7 @@ Examples:
   program
     .command('check')
     .description('Report the L8 findings (syntax errors, unresolved imports, undefined names, dependencies, Pyright) that are new against a baseline.')
-    .argument('[index]', "a repo federation (.codegraph/repo) or one project's outputs (default: .codegraph/repo, else .codegraph/index)")
+    .argument('[index]', "a repo federation (.codegraph/repo), one project's outputs, or a workspace holding .codegraph/ (default: .codegraph/repo, else .codegraph/index)")
     .option('-b, --baseline <file>', 'accepted findings (a file written by --update-baseline): only findings not in it count')
     .option('--update-baseline', 'write every current finding to the --baseline file and exit 0')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a new finding is at this level or above').choices(['error', 'warning', 'note']).default('warning'))
