@@ -18,6 +18,7 @@ const TABLES = {
   file_deps: 'SELECT * FROM file_deps',
   file_externals: 'SELECT * FROM file_externals',
   search: 'SELECT rowid AS id FROM search',
+  code: 'SELECT rowid AS id FROM code',
 } as const;
 type Table = keyof typeof TABLES;
 
@@ -39,7 +40,7 @@ const minus = (a: Record<Table, string[]>, b: Record<Table, string[]>) =>
 /** The files (ids) a row belongs to, for the tables keyed by file. */
 function fileOf(table: Table, row: string, symbolFile: Map<number, number>): number | undefined {
   const r = JSON.parse(row) as Record<string, number>;
-  if (table === 'files') return r.id;
+  if (table === 'files' || table === 'code') return r.id;
   if (table === 'search') return symbolFile.get(r.id!);
   if (table === 'file_deps') return r.src;
   return r.file;
@@ -99,6 +100,7 @@ describe('an incremental L7 build', () => {
       expect(db.prepare('SELECT path FROM files ORDER BY path').pluck().all()).toEqual(['libs/core/core/__init__.py', 'libs/core/core/money.py', 'libs/core/core/tax.py']);
       expect(db.prepare(`SELECT count(*) FROM symbols s JOIN files f ON f.id = s.file WHERE ${fqnSql()} LIKE 'core.models%'`).pluck().get()).toBe(0);
       expect(db.prepare("SELECT count(*) FROM search WHERE search MATCH 'vat'").pluck().get()).toBe(1);
+      expect(db.prepare("SELECT f.path FROM code c JOIN files f ON f.id = c.rowid WHERE code MATCH 'cents AND rate'").pluck().all()).toEqual(['libs/core/core/tax.py']);
     } finally {
       db.close();
     }
@@ -106,7 +108,7 @@ describe('an incremental L7 build', () => {
     const incremental = snapshot(ws);
     await buildL7({ root: ws, project: { name: 'shop-core', outDir: coreOut(ws) }, repo: 'shop', full: true });
     const full = snapshot(ws);
-    const withoutIds = (s: Record<Table, string[]>) => ({ symbols: s.symbols.map((r) => r.replace(/"file":\d+/, '')).sort(), inbound: s.inbound.length, occ: s.occ.length, search: s.search });
+    const withoutIds = (s: Record<Table, string[]>) => ({ symbols: s.symbols.map((r) => r.replace(/"file":\d+/, '')).sort(), inbound: s.inbound.length, occ: s.occ.length, search: s.search, code: s.code.length });
     expect(withoutIds(full)).toEqual(withoutIds(incremental));
   });
 });

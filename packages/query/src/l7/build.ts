@@ -5,7 +5,7 @@
  * - `l1/manifest.json`, `l1/ir.pack` — files, nodes (symbols, spans, docstrings), edges;
  * - `l4/manifest.json`, `l4/resolved.pack` — L4's completions of those edges, and the files each file imports;
  * - `l2/manifest.json`, `l2/docs.pack` — occurrences (references with roles);
- * - the source files, for signatures, chunk hashes and the code tokens of the full-text index: each is checked
+ * - the source files, for signatures, chunk hashes and the words of the code index: each is checked
  *   against the content hash L1 recorded (a file edited since then is indexed without them, and the stats say so).
  *
  * Incremental per file: a file's L7 key is (L7 format, repo, project, its L1 key, L4 record key, L2 record key).
@@ -196,7 +196,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       stats.ms = Math.round(performance.now() - t0);
       return stats;
     }
-    if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize')");
+    if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize'); INSERT INTO code(code) VALUES('optimize');");
     // Deleted rows (and FTS5 segments merged by 'optimize') leave free pages: once they are a quarter of the file
     // after an update, or a twentieth after a full build, compact it (the copy is still private).
     const pages = d.pragma('page_count', { simple: true }) as number;
@@ -294,7 +294,8 @@ class FileWriter {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
       symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      search: db.prepare('INSERT INTO search(rowid, name, qual, doc) VALUES (?, ?, ?, ?)'),
+      search: db.prepare('INSERT INTO search(rowid, name, qual) VALUES (?, ?, ?)'),
+      code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
@@ -335,6 +336,7 @@ class FileWriter {
     for (const id of ids) add.run(id);
     d.exec(`
       DELETE FROM search WHERE rowid IN (SELECT s.id FROM symbols s WHERE s.file IN gone);
+      DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
       DELETE FROM symbols WHERE file IN gone;
       DELETE FROM inbound WHERE file IN gone;
@@ -360,6 +362,8 @@ class FileWriter {
       this.stats.skipped.push(src.reason);
     }
     const lines = src?.ok ? src.source.lines : [];
+    // Every word of the file, for search over code text (one row per file, no positions: a few bytes per word).
+    if (lines.length) this.ins.code!.run(fileId, lines.join('\n'));
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
     const edges = applyL4(ir.edges, l4lines);
     const counts = { symbols: 0, chunks: 0 };
@@ -420,11 +424,11 @@ class FileWriter {
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;
-      // Names, qualified names and docstrings only: code tokens would more than double the database (measured).
+      // Names and qualified names: docstrings and code are words of the source, in the per-file `code` index.
       // The FQN without its module (`Money.times`), but a module's whole name: module paths repeated on every
       // symbol were a third of the index.
       const qual = n.node !== 'Module' && n.fqn.startsWith(`${module}.`) ? n.fqn.slice(module.length + 1) : n.fqn;
-      this.rows.search.push([id, n.name, qual, doc ?? '']);
+      this.rows.search.push([id, n.name, qual]);
     }
     return written;
   }

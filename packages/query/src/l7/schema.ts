@@ -1,7 +1,8 @@
 /**
  * The L7 database of one project (`<outDir>/l7/index.sqlite`): an index over the layer outputs, not a copy of them.
  * It holds what lookups need — symbols with their spans, signatures and docstrings, resolved edges and occurrences
- * as compact per-file lists (codec.ts), the file dependency graph, an FTS5 index — and per file the content keys of
+ * as compact per-file lists (codec.ts), the file dependency graph, two FTS5 indexes (symbol names per symbol; every
+ * word of the source per file, without positions: query/code-search.ts reads the file to place a hit) — and per file the content keys of
  * the layer records it was built from, so a rebuild re-does only the files whose keys changed. Code text is never
  * stored: a chunk is read from the source file by its span and checked against its stored hash.
  * docs/ir.md ("L7") describes every table; keep the two in step and bump L7_SCHEMA when a table changes (readers
@@ -9,9 +10,9 @@
  */
 import * as path from 'node:path';
 
-export const L7_SCHEMA = 3;
+export const L7_SCHEMA = 4;
 /** Bumped when what the builder writes for a file changes (part of every file's key). */
-export const L7_FORMAT = 'l7-3.2';
+export const L7_FORMAT = 'l7-4.0';
 
 export const l7Dir = (outDir: string) => path.join(outDir, 'l7');
 export const l7DbPath = (outDir: string) => path.join(l7Dir(outDir), 'index.sqlite');
@@ -32,7 +33,8 @@ CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NU
 CREATE TABLE aliases(name TEXT NOT NULL, file INTEGER NOT NULL, fqn TEXT NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE file_deps(src INTEGER NOT NULL, dst TEXT NOT NULL, dst_project TEXT);
 CREATE TABLE file_externals(file INTEGER NOT NULL, module TEXT NOT NULL);
-CREATE VIRTUAL TABLE search USING fts5(name, qual, doc, content='', contentless_delete=1, tokenize='unicode61', detail=column);
+CREATE VIRTUAL TABLE search USING fts5(name, qual, content='', contentless_delete=1, tokenize='unicode61', detail=column);
+CREATE VIRTUAL TABLE code USING fts5(text, content='', contentless_delete=1, tokenize='unicode61', detail=none);
 `;
 
 /** Created after a full build's bulk insert (one sorted pass, packed pages); an incremental build finds them there. */

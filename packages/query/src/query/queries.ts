@@ -12,6 +12,7 @@ import { readSource } from '../chunks/source';
 import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
 import { fqnSql } from '../l7/schema';
+import { codeTerms, searchCode } from './code-search';
 
 export interface Sym {
   project: string;
@@ -68,6 +69,21 @@ function toSym(r: SymRow): Sym {
 }
 
 const idOf = (s: Sym) => parseInt(s.id, 16);
+
+export interface SearchHit {
+  project: string;
+  fqn: string;
+  kind: string;
+  file: string | null;
+  /** The symbol's first line (null for a module). */
+  line: number | null;
+  score: number;
+  /** What matched: the symbol's name, or its code (body, comments, docstring). */
+  match: 'name' | 'code';
+  /** For a code hit: the first line that matched (1-based); the snippet is that line. */
+  at?: number;
+  snippet: string;
+}
 /** The name column of an FQN: its last segment without the `#2` of a redefinition. */
 const lastName = (fqn: string) => (fqn.split('.').pop() ?? fqn).replace(/#\d+$/, '');
 
@@ -371,20 +387,24 @@ export class Queries {
   }
 
   /**
-   * Full-text search over names, qualified names (`Money.times`; a module's whole name) and docstrings, ranked by
-   * bm25 (names weigh most). Words are matched as the
-   * index tokenizes them (`format_money` is `format` and `money`); all words first, any word when none match all.
+   * Full-text search, names first: symbols whose name or qualified name (`Money.times`; a module's whole name) holds
+   * every word, ranked by bm25 (the name weighs most); then symbols whose code — body, comments, docstring — holds
+   * the words (code-search.ts), those holding all terms first, then by lines matched; symbols whose name holds any
+   * word only when nothing else matched. Name words are matched as the index tokenizes them (`format_money` is
+   * `format` and `money`); code terms as typed. A name hit's score is its bm25, a code hit's minus its lines matched
+   * (lower is better within each group).
    */
-  search(text: string, limit = 10): Array<{ project: string; fqn: string; kind: string; file: string | null; line: number | null; score: number; snippet: string }> {
+  search(text: string, limit = 10): SearchHit[] {
     const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (!words.length) throw new QueryError('search needs at least one word');
-    const toHit = (r: SymRow & { score: number }) => ({
+    const toHit = (r: SymRow & { score: number }): SearchHit => ({
       project: r.project,
       fqn: r.fqn,
       kind: chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name),
       file: r.file,
       line: r.kind === K.Module ? null : r.sl + 1,
       score: Math.round(r.score * 1000) / 1000,
+      match: 'name',
       snippet: r.signature ?? (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
     });
     // One word that names at least `limit` symbols exactly: those are what bm25 puts first (the name weighs most),
@@ -400,7 +420,7 @@ export class Queries {
     const run = (match: string) =>
       this.fed
         .all<SymRow & { score: number }>(
-          `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0, 3.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
+          `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
            JOIN symbols s ON s.id = h.rowid JOIN files f ON f.id = s.file`,
           match,
           limit,
@@ -408,8 +428,26 @@ export class Queries {
         .sort((a, b) => a.score - b.score || (a.fqn < b.fqn ? -1 : 1))
         .slice(0, limit)
         .map(toHit);
-    const all = run(terms.join(' AND '));
-    return all.length || terms.length === 1 ? all : run(terms.join(' OR '));
+    const out = run(terms.join(' AND '));
+    if (out.length < limit) out.push(...this.searchCode(text, limit, new Set(out.map((h) => `${h.project}\0${h.fqn}`))).slice(0, limit - out.length));
+    return out.length || terms.length === 1 ? out : run(terms.join(' OR '));
+  }
+
+  /** Code hits of every project (see `search`), without the symbols in `skip` (project NUL fqn). */
+  private searchCode(text: string, limit: number, skip: ReadonlySet<string>): SearchHit[] {
+    const terms = codeTerms(text);
+    const hits: Array<SearchHit & { terms: number }> = [];
+    for (const p of this.fed.projects) {
+      const found = searchCode(p.db, this.fed.root, terms);
+      const syms = this.symbolsIn(p, found.map((h) => h.id));
+      for (const h of found) {
+        const s = syms.get(h.id);
+        if (!s || skip.has(`${p.name}\0${s.fqn}`)) continue;
+        hits.push({ project: p.name, fqn: s.fqn, kind: chunkKindOf(s.kind as SymbolKind, s.name), file: s.file, line: s.kind === 'Module' ? null : s.line, score: -h.lines, match: 'code', at: h.first + 1, snippet: h.text, terms: h.terms });
+      }
+    }
+    hits.sort((a, b) => b.terms - a.terms || a.score - b.score || (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : a.at! - b.at!));
+    return hits.slice(0, limit).map(({ terms: _, ...h }) => h);
   }
 
   private searchSafe(text: string, limit: number) {
