@@ -78,7 +78,7 @@ const fed = query.Federation.open(tmp);
 const q = new query.Queries(fed);
 const db = fed.projects[0].db;
 // Sample functions and methods that are called at least once (so callers/refs have work), and some that are not.
-const all = db.prepare(`SELECT ${query.fqnSql()} AS fqn FROM symbols s JOIN files f ON f.id = s.file WHERE s.kind IN (1, 2, 3) AND s.qual NOT LIKE '%#%' ORDER BY s.id`).pluck().all();
+const all = db.prepare(`SELECT ${query.fqnSql()} AS fqn FROM symbols s ${query.SYM_JOIN} WHERE s.kind IN (1, 2, 3) AND coalesce(s.qual, '') NOT LIKE '%#%' ORDER BY s.id`).pluck().all();
 const step = Math.max(1, Math.floor(all.length / SAMPLES));
 const sample = all.filter((_, i) => i % step === 0).slice(0, SAMPLES);
 const words = db.prepare('SELECT name FROM symbols WHERE kind = 2 ORDER BY id').pluck().all().filter((_, i) => i % 7 === 0);

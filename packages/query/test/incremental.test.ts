@@ -5,12 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildL7, fqnSql, l7DbPath } from '@codegraph/query';
+import { buildL7, fqnSql, l7DbPath, SYM_JOIN } from '@codegraph/query';
 import { copyShop, indexShop } from './shop';
 
 const TABLES = {
   files: 'SELECT id, path, key, l1, l2, l4 FROM files',
-  symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s JOIN files f ON f.id = s.file`,
+  symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s ${SYM_JOIN}`,
   inbound: 'SELECT dst, file, hex(sites) AS sites FROM inbound',
   outbound: 'SELECT src, file, hex(calls) AS calls FROM outbound',
   occ: 'SELECT name, file, hex(sites) AS sites FROM occ',
@@ -98,7 +98,7 @@ describe('an incremental L7 build', () => {
     const db = new Database(l7DbPath(coreOut(ws)), { readonly: true });
     try {
       expect(db.prepare('SELECT path FROM files ORDER BY path').pluck().all()).toEqual(['libs/core/core/__init__.py', 'libs/core/core/money.py', 'libs/core/core/tax.py']);
-      expect(db.prepare(`SELECT count(*) FROM symbols s JOIN files f ON f.id = s.file WHERE ${fqnSql()} LIKE 'core.models%'`).pluck().get()).toBe(0);
+      expect(db.prepare(`SELECT count(*) FROM symbols s ${SYM_JOIN} WHERE ${fqnSql()} LIKE 'core.models%'`).pluck().get()).toBe(0);
       expect(db.prepare("SELECT count(*) FROM search WHERE search MATCH 'vat'").pluck().get()).toBe(1);
       expect(db.prepare("SELECT f.path FROM code c JOIN files f ON f.id = c.rowid WHERE code MATCH 'cents AND rate'").pluck().all()).toEqual(['libs/core/core/tax.py']);
     } finally {

@@ -38,7 +38,7 @@ import {
 import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, qualOf, SCHEMA_SQL } from './schema';
+import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, storedQual, SYM_JOIN } from './schema';
 import { applyL4 } from './complete';
 import {
   edgeCode,
@@ -293,7 +293,7 @@ class FileWriter {
     this.ins = {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
-      symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, el, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search(rowid, name, qual) VALUES (?, ?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
@@ -324,7 +324,7 @@ class FileWriter {
   }
 
   loadTakenChunkIds(): void {
-    for (const r of this.db.prepare(`SELECT ${fqnSql()} AS fqn, s.kind FROM symbols s JOIN files f ON f.id = s.file WHERE s.chash IS NOT NULL`).all() as Array<{ fqn: string; kind: number }>)
+    for (const r of this.db.prepare(`SELECT ${fqnSql()} AS fqn, s.kind FROM symbols s ${SYM_JOIN} WHERE s.chash IS NOT NULL`).all() as Array<{ fqn: string; kind: number }>)
       this.taken.add(`${r.kind}\0${r.fqn}`);
   }
 
@@ -384,6 +384,19 @@ class FileWriter {
     // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
     const start = new Map<string, number>();
     for (const e of edges) if (e.edge === 'DECORATES' && e.span) start.set(e.src, Math.min(start.get(e.src) ?? Infinity, e.span[0]));
+    // What `symbols.qual` holds per symbol (schema.ts: NULL when the FQN follows from the module and the names).
+    const symbolParent = (n: IrNode) => {
+      const p = n.parent ? byId.get(n.parent) : undefined;
+      return p && p.node !== 'Module' && isSymbol(p, byId) ? p : undefined;
+    };
+    const quals = new Map<string, string | null>();
+    const qualOf = (n: IrNode): string | null => {
+      if (quals.has(n.id)) return quals.get(n.id)!;
+      const p = symbolParent(n);
+      const q = storedQual(n.fqn, { module, kind: n.node, name: n.name, ...(p ? { parent: { name: p.name, qual: qualOf(p), topLevel: !symbolParent(p) } } : {}) });
+      quals.set(n.id, q);
+      return q;
+    };
     for (const n of nodes) {
       if (!isSymbol(n, byId)) continue;
       const parent = n.parent ? byId.get(n.parent) : undefined;
@@ -420,7 +433,7 @@ class FileWriter {
       }
       this.ids.add(id);
       written.push(id);
-      this.rows.symbols.push([id, qualOf(n.fqn, module), n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
+      this.rows.symbols.push([id, qualOf(n), n.name, kindCode(n.node), fileId, n.span[0], n.span[2], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig === null ? null : packSignature(sig, n.name), doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;

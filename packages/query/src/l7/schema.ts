@@ -25,7 +25,7 @@ CREATE TABLE files(
   nsym INTEGER NOT NULL, nedge INTEGER NOT NULL, nocc INTEGER NOT NULL, nchunk INTEGER NOT NULL);
 CREATE TABLE symbols(
   id INTEGER PRIMARY KEY, qual TEXT, name TEXT NOT NULL, kind INTEGER NOT NULL, file INTEGER NOT NULL,
-  sl INTEGER NOT NULL, sc INTEGER NOT NULL, el INTEGER NOT NULL, ec INTEGER NOT NULL, parent INTEGER,
+  sl INTEGER NOT NULL, el INTEGER NOT NULL, parent INTEGER,
   signature TEXT, docstring TEXT, flags INTEGER NOT NULL, cstart INTEGER, chash INTEGER, csuffix TEXT);
 CREATE TABLE inbound(dst INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(dst, file)) WITHOUT ROWID;
 CREATE TABLE outbound(src INTEGER PRIMARY KEY, file INTEGER NOT NULL, calls BLOB NOT NULL);
@@ -46,15 +46,55 @@ CREATE INDEX deps_dst ON file_deps(dst);
 `;
 
 /**
- * A symbol's FQN from `symbols.qual` and its file's module (`s` and `f` are the aliases of `symbols` and `files`):
- * the module itself (NULL), `<module>.<qual>`, or a whole FQN written `=<fqn>` when it does not start with the
- * module (none in the stdlib). Module paths repeated on every row were 1.9 MB of the stdlib's database.
+ * A symbol's FQN from `symbols.qual`, its file's module and its parent (`s`, `f` and `p` are the aliases of
+ * `symbols`, `files` and the parent's `symbols` row, joined with LEFT JOIN — SYM_JOIN). `qual` is NULL when the FQN
+ * follows from the names: a module's is the module; a top-level symbol's `<module>.<name>`; a member's its parent's
+ * FQN (the parent's own qual, or `<module>.<parent name>` when that is NULL and the parent is top-level) plus
+ * `.<name>`. Otherwise `qual` is the FQN without its module, or a whole FQN written `=<fqn>` when it does not start
+ * with the module (none in the stdlib). Module paths and parent names repeated on every row were 4.7 MB of the
+ * stdlib's database.
  */
-export const fqnSql = (s = 's', f = 'f') =>
-  `(CASE WHEN ${s}.qual IS NULL THEN ${f}.module WHEN substr(${s}.qual, 1, 1) = '=' THEN substr(${s}.qual, 2) ELSE ${f}.module || '.' || ${s}.qual END)`;
+export const fqnSql = (s = 's', f = 'f', p = 'p') =>
+  `(CASE WHEN ${s}.qual IS NOT NULL THEN (CASE WHEN substr(${s}.qual, 1, 1) = '=' THEN substr(${s}.qual, 2) ELSE ${f}.module || '.' || ${s}.qual END)` +
+  ` WHEN ${s}.kind = 0 THEN ${f}.module WHEN ${p}.id IS NULL OR ${p}.kind = 0 THEN ${f}.module || '.' || ${s}.name` +
+  ` WHEN ${p}.qual IS NULL THEN ${f}.module || '.' || ${p}.name || '.' || ${s}.name` +
+  ` WHEN substr(${p}.qual, 1, 1) = '=' THEN substr(${p}.qual, 2) || '.' || ${s}.name ELSE ${f}.module || '.' || ${p}.qual || '.' || ${s}.name END)`;
 
-/** What `symbols.qual` holds for an FQN in a file of `module` (fqnSql reverses it). */
-export function qualOf(fqn: string, module: string): string | null {
-  if (fqn === module) return null;
-  return fqn.startsWith(`${module}.`) ? fqn.slice(module.length + 1) : `=${fqn}`;
+/** The joins fqnSql needs, after `FROM symbols s`. */
+export const SYM_JOIN = 'JOIN files f ON f.id = s.file LEFT JOIN symbols p ON p.id = s.parent';
+
+/** Where a symbol's FQN comes from, for `storedQual`: its module, and its parent's name and stored qual (if any). */
+export interface QualContext {
+  module: string;
+  kind: string;
+  name: string;
+  /** Undefined for a symbol without a symbol parent (or whose parent is the module). */
+  parent?: { name: string; qual: string | null; topLevel: boolean };
+}
+
+/** What `symbols.qual` holds for `fqn` (fqnSql reverses it): NULL when the names give it. */
+export function storedQual(fqn: string, c: QualContext): string | null {
+  if (c.kind === 'Module' && fqn === c.module) return null;
+  if (!c.parent && fqn === `${c.module}.${c.name}`) return null;
+  if (c.parent) {
+    const parentFqn = c.parent.qual === null ? (c.parent.topLevel ? `${c.module}.${c.parent.name}` : undefined) : c.parent.qual.startsWith('=') ? c.parent.qual.slice(1) : `${c.module}.${c.parent.qual}`;
+    if (parentFqn !== undefined && fqn === `${parentFqn}.${c.name}`) return null;
+  }
+  if (fqn === c.module) return `=${fqn}`;
+  return fqn.startsWith(`${c.module}.`) ? fqn.slice(c.module.length + 1) : `=${fqn}`;
+}
+
+/**
+ * A definition's signature as stored: without its keyword and name, which the row has (`def times(self, n)` of a
+ * method `times` is `S, n)`): D `def <name>`, S `def <name>(self`, A `async def <name>`, C `class <name>`, or `=` and
+ * the whole text. 1.1 MB of the stdlib's database.
+ */
+export function packSignature(sig: string, name: string): string {
+  for (const [code, head] of [['S', `def ${name}(self`], ['D', `def ${name}`], ['A', `async def ${name}`], ['C', `class ${name}`]] as const) if (sig.startsWith(head)) return code + sig.slice(head.length);
+  return `=${sig}`;
+}
+
+export function unpackSignature(stored: string, name: string): string {
+  const head = { S: `def ${name}(self`, D: `def ${name}`, A: `async def ${name}`, C: `class ${name}`, '=': '' }[stored[0]!];
+  return head === undefined ? stored : head + stored.slice(1);
 }

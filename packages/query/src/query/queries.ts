@@ -11,7 +11,7 @@ import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
 import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
-import { fqnSql } from '../l7/schema';
+import { fqnSql, SYM_JOIN, unpackSignature } from '../l7/schema';
 import { codeTerms, searchCode } from './code-search';
 
 export interface Sym {
@@ -47,7 +47,7 @@ interface SymRow {
 
 const FQN = fqnSql();
 const SYM_COLS = `s.id, ${FQN} AS fqn, s.name, s.kind, f.path AS file, s.sl, s.el, s.signature, s.docstring, s.flags`;
-const SYM_FROM = 'symbols s JOIN files f ON f.id = s.file';
+const SYM_FROM = `symbols s ${SYM_JOIN}`;
 const CALLS = new Set(['CALLS', 'INSTANTIATES']);
 const EDGE_ROLE: Record<string, string> = { CALLS: 'call', INSTANTIATES: 'call', INHERITS: 'inherit', DECORATES: 'decorate', IMPORTS: 'import', READS: 'read', WRITES: 'write' };
 const qs = (n: number) => Array(n).fill('?').join(',');
@@ -62,7 +62,7 @@ function toSym(r: SymRow): Sym {
     file: r.file,
     line: r.sl + 1,
     endLine: r.el + 1,
-    ...(r.signature ? { signature: r.signature } : {}),
+    ...(r.signature ? { signature: unpackSignature(r.signature, r.name) } : {}),
     ...(r.docstring ? { docstring: r.docstring } : {}),
     isTest: (r.flags & 4) !== 0,
   };
@@ -405,7 +405,7 @@ export class Queries {
       line: r.kind === K.Module ? null : r.sl + 1,
       score: Math.round(r.score * 1000) / 1000,
       match: 'name',
-      snippet: r.signature ?? (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
+      snippet: r.signature !== null ? unpackSignature(r.signature, r.name) : (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
     });
     // One word that names at least `limit` symbols exactly: those are what bm25 puts first (the name weighs most),
     // and ranking every token match of a word as common as `test` (56K rows in the stdlib) costs ~60 ms. Score 0,
@@ -421,7 +421,7 @@ export class Queries {
       this.fed
         .all<SymRow & { score: number }>(
           `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
-           JOIN symbols s ON s.id = h.rowid JOIN files f ON f.id = s.file`,
+           JOIN symbols s ON s.id = h.rowid ${SYM_JOIN}`,
           match,
           limit,
         )
