@@ -17,7 +17,8 @@ const TABLES = {
   aliases: 'SELECT * FROM aliases',
   file_deps: 'SELECT * FROM file_deps',
   file_externals: 'SELECT * FROM file_externals',
-  search: 'SELECT rowid AS id FROM search',
+  // The name index keeps no rows, only its terms (and in how many symbols each is): deletes must give them back.
+  search: 'SELECT term, doc FROM temp.search_terms',
   code: 'SELECT rowid AS id FROM code',
 } as const;
 type Table = keyof typeof TABLES;
@@ -27,6 +28,7 @@ const coreOut = (ws: string) => path.join(ws, '.codegraph', 'projects', 'libs', 
 function snapshot(ws: string): Record<Table, string[]> {
   const db = new Database(l7DbPath(coreOut(ws)), { readonly: true });
   try {
+    db.exec("CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, 'search', 'row')");
     return Object.fromEntries(Object.entries(TABLES).map(([t, sql]) => [t, (db.prepare(sql).all() as object[]).map((r) => JSON.stringify(r)).sort()])) as Record<Table, string[]>;
   } finally {
     db.close();
@@ -41,7 +43,6 @@ const minus = (a: Record<Table, string[]>, b: Record<Table, string[]>) =>
 function fileOf(table: Table, row: string, symbolFile: Map<number, number>): number | undefined {
   const r = JSON.parse(row) as Record<string, number>;
   if (table === 'files' || table === 'code') return r.id;
-  if (table === 'search') return symbolFile.get(r.id!);
   if (table === 'file_deps') return r.src;
   return r.file;
 }

@@ -113,7 +113,7 @@ describe('queries on examples/shop', () => {
     expect(err!.code).toBe('not-found');
   });
 
-  it('ranks full-text hits by bm25 with names first', () => {
+  it('ranks full-text hits with names first', () => {
     expect(q.search('format money')[0]!.fqn).toBe('core.money.format_money');
     expect(q.search('payment completed')[0]!.fqn).toBe('payments.errors.PaymentError'); // its docstring
     expect(q.search('zzzz-nothing')).toEqual([]);
@@ -122,7 +122,19 @@ describe('queries on examples/shop', () => {
       ['core.models.Order.total', 0],
       ['core.models.OrderLine.total', 0],
     ]);
-    expect(q.search('total', 3)[0]!.score).not.toBe(0); // fewer exact names than asked for: bm25
+    // Fewer exact names than asked for: the name index and then code fill the rest (`order.total()` in Gateway.pay).
+    expect(q.search('total', 3).map((h) => [h.fqn, h.match])).toEqual([
+      ['core.models.Order.total', 'name'],
+      ['core.models.OrderLine.total', 'name'],
+      ['payments.gateway.Gateway.pay', 'code'],
+    ]);
+    // Names holding more words rank after those that are the words; the qualified name counts too.
+    expect(q.search('money').map((h) => [h.fqn, h.score]).slice(0, 4)).toEqual([
+      ['core.money', 0],
+      ['core.money.Money', 0],
+      ['core.money.format_money', 1],
+      ['core.money.Money.zero', 11],
+    ]);
   });
 
   it('searches code text: names first, then the symbols whose code, comments or docstring hold the terms', () => {
@@ -132,11 +144,10 @@ describe('queries on examples/shop', () => {
     expect(hits.map((h) => `${h.fqn} ${h.file}:${h.at}`)).toEqual(
       expect.arrayContaining(['api.app.checkout apps/api/api/app.py:18', 'payments.gateway.Gateway.pay libs/payments/src/payments/gateway.py:32', 'api.app apps/api/api/app.py:2']),
     );
-    // An identifier used only in bodies (no symbol's name holds it): each symbol whose own lines hold it, with the first
-    // (equal counts: in file order).
+    // An attribute named as typed, then each symbol whose own lines use it, with the first (equal counts: in file order).
     expect(q.search('limit_cents').map((h) => [h.fqn, h.match, h.at, h.snippet])).toEqual([
+      ['payments.gateway.CardGateway.limit_cents', 'name', undefined, 'variable payments.gateway.CardGateway.limit_cents'],
       ['payments.gateway.CardGateway.__init__', 'code', 37, 'def __init__(self, limit_cents: int = 100_000):'],
-      ['payments.gateway.CardGateway.limit_cents', 'code', 38, 'self.limit_cents = limit_cents'],
       ['payments.gateway.CardGateway.authorize', 'code', 41, 'return amount.cents <= self.limit_cents'],
     ]);
     // The symbol holding every term ranks first; a docstring is code text too.
@@ -144,8 +155,9 @@ describe('queries on examples/shop', () => {
     expect(q.search('payment completed')[0]).toMatchObject({ fqn: 'payments.errors.PaymentError', match: 'code' });
     // Whole words, as the tokenizer cuts them: `limit_cent` is not in `limit_cents`.
     expect(q.search('limit_cent')).toEqual([]);
-    expect(format.search(q.search('limit_cents', 1), 'limit_cents')).toBe(
-      'payments.gateway.CardGateway.__init__  (method, libs/payments/src/payments/gateway.py:37, shop-payments)\n  libs/payments/src/payments/gateway.py:37: def __init__(self, limit_cents: int = 100_000):',
+    expect(format.search(q.search('limit_cents', 2), 'limit_cents')).toBe(
+      'payments.gateway.CardGateway.limit_cents  (variable, libs/payments/src/payments/gateway.py:38, shop-payments)\n' +
+        'payments.gateway.CardGateway.__init__  (method, libs/payments/src/payments/gateway.py:37, shop-payments)\n  libs/payments/src/payments/gateway.py:37: def __init__(self, limit_cents: int = 100_000):',
     );
   });
 

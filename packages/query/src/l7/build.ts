@@ -38,15 +38,17 @@ import {
 import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, storedQual, SYM_JOIN } from './schema';
+import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, searchText, storedQual, SYM_JOIN } from './schema';
 import { applyL4 } from './complete';
 import {
   edgeCode,
   encodeInbound,
   encodeOccurrences,
   encodeOutbound,
+  K,
   kindCode,
   nameKey,
+  SYMBOL_KINDS,
   symId,
   textHash,
   VISIBILITIES,
@@ -294,7 +296,7 @@ class FileWriter {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
       symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, el, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      search: db.prepare('INSERT INTO search(rowid, name, qual) VALUES (?, ?, ?)'),
+      search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
@@ -334,8 +336,10 @@ class FileWriter {
     d.exec('CREATE TEMP TABLE IF NOT EXISTS gone(id INTEGER PRIMARY KEY); DELETE FROM gone;');
     const add = d.prepare('INSERT INTO gone(id) VALUES (?)');
     for (const id of ids) add.run(id);
+    const unindex = d.prepare("INSERT INTO search(search, rowid, qual) VALUES ('delete', ?, ?)");
+    const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.file IN gone AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
+    for (const r of indexed.all() as Array<{ id: number; kind: number; fqn: string; module: string }>) unindex.run(r.id, searchText(SYMBOL_KINDS[r.kind]!, r.fqn, r.module));
     d.exec(`
-      DELETE FROM search WHERE rowid IN (SELECT s.id FROM symbols s WHERE s.file IN gone);
       DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
       DELETE FROM symbols WHERE file IN gone;
@@ -437,11 +441,8 @@ class FileWriter {
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;
-      // Names and qualified names: docstrings and code are words of the source, in the per-file `code` index.
-      // The FQN without its module (`Money.times`), but a module's whole name: module paths repeated on every
-      // symbol were a third of the index.
-      const qual = n.node !== 'Module' && n.fqn.startsWith(`${module}.`) ? n.fqn.slice(module.length + 1) : n.fqn;
-      this.rows.search.push([id, n.name, qual]);
+      // Qualified names only: docstrings and code are words of the source, in the per-file `code` index.
+      this.rows.search.push([id, searchText(n.node, n.fqn, module)]);
     }
     return written;
   }

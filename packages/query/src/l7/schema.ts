@@ -1,7 +1,7 @@
 /**
  * The L7 database of one project (`<outDir>/l7/index.sqlite`): an index over the layer outputs, not a copy of them.
  * It holds what lookups need — symbols with their spans, signatures and docstrings, resolved edges and occurrences
- * as compact per-file lists (codec.ts), the file dependency graph, two FTS5 indexes (symbol names per symbol; every
+ * as compact per-file lists (codec.ts), the file dependency graph, two FTS5 indexes without positions (qualified names per symbol; every
  * word of the source per file, without positions: query/code-search.ts reads the file to place a hit) — and per file the content keys of
  * the layer records it was built from, so a rebuild re-does only the files whose keys changed. Code text is never
  * stored: a chunk is read from the source file by its span and checked against its stored hash.
@@ -33,7 +33,7 @@ CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NU
 CREATE TABLE aliases(name TEXT NOT NULL, file INTEGER NOT NULL, fqn TEXT NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE file_deps(src INTEGER NOT NULL, dst TEXT NOT NULL, dst_project TEXT);
 CREATE TABLE file_externals(file INTEGER NOT NULL, module TEXT NOT NULL);
-CREATE VIRTUAL TABLE search USING fts5(name, qual, content='', contentless_delete=1, tokenize='unicode61', detail=column);
+CREATE VIRTUAL TABLE search USING fts5(qual, content='', tokenize='unicode61', detail=none, columnsize=0);
 CREATE VIRTUAL TABLE code USING fts5(text, content='', contentless_delete=1, tokenize='unicode61', detail=none);
 `;
 
@@ -98,3 +98,10 @@ export function unpackSignature(stored: string, name: string): string {
   const head = { S: `def ${name}(self`, D: `def ${name}`, A: `async def ${name}`, C: `class ${name}`, '=': '' }[stored[0]!];
   return head === undefined ? stored : head + stored.slice(1);
 }
+
+/**
+ * What the `search` FTS5 table indexes for a symbol: its FQN without its module (`Money.times`), a module's whole
+ * name (module paths repeated on every symbol were a third of the index). The table keeps no copy and no
+ * sizes (columnsize=0 excludes contentless_delete), so a row is deleted by giving this same text again.
+ */
+export const searchText = (kind: string, fqn: string, module: string): string => (kind !== 'Module' && fqn.startsWith(`${module}.`) ? fqn.slice(module.length + 1) : fqn);

@@ -69,6 +69,8 @@ function toSym(r: SymRow): Sym {
 }
 
 const idOf = (s: Sym) => parseInt(s.id, 16);
+/** Name-index matches ranked per search and project (the symbols named exactly as typed come in addition). */
+const NAME_CANDIDATES = 2000;
 
 export interface SearchHit {
   project: string;
@@ -388,11 +390,11 @@ export class Queries {
 
   /**
    * Full-text search, names first: symbols whose name or qualified name (`Money.times`; a module's whole name) holds
-   * every word, ranked by bm25 (the name weighs most); then symbols whose code — body, comments, docstring — holds
+   * every word, ranked by how well the name matches (see `run`); then symbols whose code — body, comments, docstring — holds
    * the words (code-search.ts), those holding all terms first, then by lines matched; symbols whose name holds any
    * word only when nothing else matched. Name words are matched as the index tokenizes them (`format_money` is
-   * `format` and `money`); code terms as typed. A name hit's score is its bm25, a code hit's minus its lines matched
-   * (lower is better within each group).
+   * `format` and `money`); code terms as typed. Scores rank within each group, lower first: a name hit's says how
+   * many words its name lacks and has besides, a code hit's is minus its lines matched.
    */
   search(text: string, limit = 10): SearchHit[] {
     const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -407,9 +409,8 @@ export class Queries {
       match: 'name',
       snippet: r.signature !== null ? unpackSignature(r.signature, r.name) : (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
     });
-    // One word that names at least `limit` symbols exactly: those are what bm25 puts first (the name weighs most),
-    // and ranking every token match of a word as common as `test` (56K rows in the stdlib) costs ~60 ms. Score 0,
-    // shortest FQN first.
+    // One word that names at least `limit` symbols exactly: those rank first anyway, and ranking every token match
+    // of a word as common as `test` (56K rows in the stdlib) is what costs. Score 0, shortest FQN first.
     if (words.length === 1) {
       const exact = this.fed
         .all<SymRow & { score: number }>(`SELECT ${SYM_COLS}, 0 AS score FROM ${SYM_FROM} WHERE s.name = ? ORDER BY length(${FQN}), ${FQN} LIMIT ?`, words[0], limit)
@@ -417,17 +418,32 @@ export class Queries {
       if (exact.length >= limit) return exact.slice(0, limit).map(toHit);
     }
     const terms = words.map((w) => `"${w}"`);
-    const run = (match: string) =>
-      this.fed
-        .all<SymRow & { score: number }>(
-          `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
-           JOIN symbols s ON s.id = h.rowid ${SYM_JOIN}`,
-          match,
-          limit,
-        )
-        .sort((a, b) => a.score - b.score || (a.fqn < b.fqn ? -1 : 1))
+    const lower = words.map((w) => w.toLowerCase());
+    const tokens = (t: string) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    // The FTS table has no positions, so no bm25 (FTS5 needs them): the candidates it finds — the symbols named
+    // exactly as typed always among them — are ranked here, by the words their name holds, then their qualified
+    // name, then how few other words their name has, then the shorter FQN. Score: 10 per word missing from the
+    // name plus 1 per other word of the name (0: the name is the words).
+    const run = (match: string) => {
+      const rows = [
+        ...this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ?`, words.join('_')),
+        ...this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ${NAME_CANDIDATES}) h JOIN symbols s ON s.id = h.rowid ${SYM_JOIN}`, match),
+      ];
+      const seen = new Set<string>();
+      const ranked: Array<SymRow & { score: number; inQual: number }> = [];
+      for (const r of rows) {
+        if (seen.has(`${r.project}\0${r.id}`)) continue;
+        seen.add(`${r.project}\0${r.id}`);
+        const name = tokens(r.name);
+        const inName = lower.filter((w) => name.includes(w)).length;
+        const qual = tokens(r.fqn);
+        ranked.push({ ...r, score: (lower.length - inName) * 10 + (name.length - inName), inQual: lower.filter((w) => qual.includes(w)).length });
+      }
+      return ranked
+        .sort((a, b) => a.score - b.score || b.inQual - a.inQual || a.fqn.length - b.fqn.length || (a.fqn < b.fqn ? -1 : 1))
         .slice(0, limit)
         .map(toHit);
+    };
     const out = run(terms.join(' AND '));
     if (out.length < limit) out.push(...this.searchCode(text, limit, new Set(out.map((h) => `${h.project}\0${h.fqn}`))).slice(0, limit - out.length));
     return out.length || terms.length === 1 ? out : run(terms.join(' OR '));
