@@ -101,6 +101,14 @@ measure('refs', (i) => q.refs(sample[i]));
 measure('callers', (i) => q.callers(sample[i]));
 measure('callees', (i) => q.callees(sample[i]));
 measure('search', (i) => q.search(words[i % words.length].replace(/_/g, ' ')));
+// Words of code that name no symbol (locals, attributes, parameters): search answers them from the code index.
+const isName = db.prepare('SELECT 1 FROM symbols WHERE name = ? LIMIT 1').pluck();
+const codeWords = [];
+for (const [i, f] of db.prepare('SELECT path FROM files WHERE chunked = 1 ORDER BY id').pluck().all().entries()) {
+  const ids = [...new Set(fs.readFileSync(path.join(corpus, f), 'latin1').match(/\b[a-z][a-z0-9_]{5,}\b/g) ?? [])].filter((w) => !isName.get(w));
+  if (ids.length) codeWords.push(ids[(i * 7) % ids.length]);
+}
+measure('search (code)', (i) => q.search(codeWords[i % codeWords.length]), Math.min(500, codeWords.length));
 measure('impact depth 3', (i) => q.impact(sample[i], 3));
 measure('chunk', (i) => q.chunk(sample[i]), Math.min(300, sample.length));
 fed.close();
