@@ -41,7 +41,9 @@ import { readSource } from '../chunks/source';
 import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, searchText, storedQual, SYM_JOIN } from './schema';
 import { applyL4 } from './complete';
 import {
+  decodeIds,
   edgeCode,
+  encodeIds,
   encodeInbound,
   encodeOccurrences,
   encodeOutbound,
@@ -298,6 +300,7 @@ class FileWriter {
       symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, el, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
+      fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids) VALUES (?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
@@ -336,13 +339,17 @@ class FileWriter {
     d.exec('CREATE TEMP TABLE IF NOT EXISTS gone(id INTEGER PRIMARY KEY); DELETE FROM gone;');
     const add = d.prepare('INSERT INTO gone(id) VALUES (?)');
     for (const id of ids) add.run(id);
+    d.exec('CREATE TEMP TABLE IF NOT EXISTS gone_symbols(id INTEGER PRIMARY KEY); DELETE FROM gone_symbols;');
+    const addSymbol = d.prepare('INSERT OR IGNORE INTO gone_symbols(id) VALUES (?)');
+    for (const b of d.prepare('SELECT ids FROM file_symbols WHERE file IN gone').pluck().all() as Buffer[]) for (const id of decodeIds(b)) addSymbol.run(id);
     const unindex = d.prepare("INSERT INTO search(search, rowid, qual) VALUES ('delete', ?, ?)");
-    const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.file IN gone AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
+    const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.id IN gone_symbols AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
     for (const r of indexed.all() as Array<{ id: number; kind: number; fqn: string; module: string }>) unindex.run(r.id, searchText(SYMBOL_KINDS[r.kind]!, r.fqn, r.module));
     d.exec(`
       DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
-      DELETE FROM symbols WHERE file IN gone;
+      DELETE FROM symbols WHERE id IN gone_symbols;
+      DELETE FROM file_symbols WHERE file IN gone;
       DELETE FROM inbound WHERE file IN gone;
       DELETE FROM occ WHERE file IN gone;
       DELETE FROM aliases WHERE file IN gone;
@@ -373,7 +380,9 @@ class FileWriter {
     const counts = { symbols: 0, chunks: 0 };
     const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
     // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
-    const ordinal = new Map(ids.sort((a, b) => a - b).map((id, i) => [id, i]));
+    ids.sort((a, b) => a - b);
+    this.ins.fileSymbols!.run(fileId, encodeIds(ids));
+    const ordinal = new Map(ids.map((id, i) => [id, i]));
     const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
     for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);

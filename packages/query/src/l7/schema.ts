@@ -27,6 +27,7 @@ CREATE TABLE symbols(
   id INTEGER PRIMARY KEY, qual TEXT, name TEXT NOT NULL, kind INTEGER NOT NULL, file INTEGER NOT NULL,
   sl INTEGER NOT NULL, el INTEGER NOT NULL, parent INTEGER,
   signature TEXT, docstring TEXT, flags INTEGER NOT NULL, cstart INTEGER, chash INTEGER, csuffix TEXT);
+CREATE TABLE file_symbols(file INTEGER PRIMARY KEY, ids BLOB NOT NULL);
 CREATE TABLE inbound(dst INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(dst, file)) WITHOUT ROWID;
 CREATE TABLE outbound(src INTEGER PRIMARY KEY, file INTEGER NOT NULL, calls BLOB NOT NULL);
 CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
@@ -40,7 +41,6 @@ CREATE VIRTUAL TABLE code USING fts5(text, content='', contentless_delete=1, tok
 /** Created after a full build's bulk insert (one sorted pass, packed pages); an incremental build finds them there. */
 export const INDEX_SQL = `
 CREATE INDEX symbols_name ON symbols(name);
-CREATE INDEX symbols_file ON symbols(file);
 CREATE INDEX deps_src ON file_deps(src);
 CREATE INDEX deps_dst ON file_deps(dst);
 `;

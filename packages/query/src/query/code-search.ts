@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import { readSource } from '../chunks/source';
 import { staleError } from '../chunks/on-demand';
-import { K } from '../l7/codec';
+import { decodeIds, K } from '../l7/codec';
 
 export interface CodeHit {
   /** The symbol's database id (in its project's database). */
@@ -62,12 +62,21 @@ export function searchCode(db: Database.Database, root: string, terms: readonly 
   const files = db
     .prepare('SELECT f.id, f.path, f.hash FROM code c JOIN files f ON f.id = c.rowid WHERE code MATCH ? ORDER BY f.is_test, f.path LIMIT ?')
     .all(match, MAX_FILES) as Array<{ id: number; path: string; hash: string }>;
-  const symbolsOf = db.prepare('SELECT id, kind, sl, el, cstart FROM symbols WHERE file = ?');
+  const idsOf = db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck();
+  const symbolsOf = (file: number): SymSpan[] => {
+    const ids = decodeIds((idsOf.get(file) as Buffer | undefined) ?? Buffer.alloc(0));
+    const out: SymSpan[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      out.push(...(db.prepare(`SELECT id, kind, sl, el, cstart FROM symbols WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as SymSpan[]));
+    }
+    return out;
+  };
   const hits: CodeHit[] = [];
   for (const f of files) {
     const src = readSource(root, f.path, f.hash);
     if (!src.ok) throw staleError(src.reason);
-    const syms = symbolsOf.all(f.id) as SymSpan[];
+    const syms = symbolsOf(f.id);
     const module = syms.find((s) => s.kind === K.Module);
     const byId = new Map<number, { lines: number; seen: boolean[]; first: number }>();
     const lines = src.source.lines;

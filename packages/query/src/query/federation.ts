@@ -119,7 +119,7 @@ function openProject(name: string, root: string | undefined, outDir: string): Pr
     if (schema !== String(L7_SCHEMA)) throw new Error(`schema ${String(schema)}, this reader needs ${L7_SCHEMA}`);
     // Touch every table a query reads, so a damaged file fails here with a clear message, not mid-answer.
     // (The FTS5 tables keep no rows to scan: their segments are read.)
-    for (const t of ['files', 'symbols', 'inbound', 'outbound', 'occ', 'aliases', 'file_deps', 'file_externals', 'search_data', 'code_data']) db.prepare(`SELECT * FROM ${t} LIMIT 1`).get();
+    for (const t of ['files', 'symbols', 'file_symbols', 'inbound', 'outbound', 'occ', 'aliases', 'file_deps', 'file_externals', 'search_data', 'code_data']) db.prepare(`SELECT * FROM ${t} LIMIT 1`).get();
     return { name, root, outDir, dbPath, db, stamp };
   } catch (err) {
     db?.close();

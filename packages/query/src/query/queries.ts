@@ -9,7 +9,7 @@ import { dedent, disambiguate, projectChunk, type Chunk } from '../chunks/chunks
 import { fileChunks, staleError, type FileRow } from '../chunks/on-demand';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
+import { chunkKindOf, decodeIds, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
 import { fqnSql, SYM_JOIN, unpackSignature } from '../l7/schema';
 import { codeTerms, searchCode } from './code-search';
@@ -147,12 +147,12 @@ export class Queries {
     for (const p of this.fed.projects) {
       const sites: Array<{ dst: number; kind: string; src: number; file: string; line: number; col: number }> = [];
       // A site names its source by ordinal among the file's symbols in id order (codec.ts).
-      const fileSymbols = p.db.prepare('SELECT id FROM symbols WHERE file = ? ORDER BY id').pluck();
+      const fileSymbols = p.db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck();
       const ordinals = new Map<number, number[]>();
       for (const chunk of slices(dsts, 500))
         for (const r of p.db.prepare(`SELECT i.dst, i.file, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; file: number; path: string; sites: Buffer }>) {
           let ids = ordinals.get(r.file);
-          if (!ids) ordinals.set(r.file, (ids = fileSymbols.all(r.file) as number[]));
+          if (!ids) ordinals.set(r.file, (ids = decodeIds((fileSymbols.get(r.file) as Buffer | undefined) ?? Buffer.alloc(0))));
           for (const x of decodeInbound(r.sites)) {
             const src = ids[x.src];
             if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: r.path });
@@ -311,7 +311,9 @@ export class Queries {
       const f = fileRow[0]!;
       files.add(f.path);
       projects.add(f.project);
-      start = this.fed.project(f.project)!.db.prepare(`SELECT id FROM symbols WHERE file = ? AND kind != ${K.Module}`).pluck().all(f.id) as number[];
+      const db = this.fed.project(f.project)!.db;
+      const ids = decodeIds((db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck().get(f.id) as Buffer | undefined) ?? Buffer.alloc(0));
+      start = slices(ids, 500).flatMap((chunk) => db.prepare(`SELECT id FROM symbols WHERE id IN (${qs(chunk.length)}) AND kind != ${K.Module}`).pluck().all(...chunk) as number[]);
       // Importers of the file, transitively (a changed module can break whoever imports it).
       let frontier = [f.path];
       for (let d = 1; d <= depth && frontier.length; d++) {
