@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildL7, cliMain, Federation, format, l7DbPath, Queries, QueryError } from '@codegraph/query';
+import { buildL7, cliMain, Federation, format, l7DbPath, nameKey, Queries, QueryError } from '@codegraph/query';
 import { copyShop, indexShop } from './shop';
 
 let ws: string;
@@ -181,6 +181,13 @@ describe('queries on examples/shop', () => {
       fs.writeFileSync(file, before);
     }
     expect(q.search('limit_cents')).toHaveLength(3); // the same bytes again: fresh
+  });
+
+  it('stores the occurrences refs can ask for: of symbols, not of builtins, outside modules or locals', () => {
+    const has = (project: string, fqn: string) => fed.project(project)!.db.prepare('SELECT count(*) FROM occ WHERE name = ?').pluck().get(nameKey(fqn)) !== 0;
+    expect(['pytest', 'pytest.mark.parametrize', 'builtins.print', 'builtins.sorted', 'api.app.checkout.order'].filter((n) => has('shop-api', n))).toEqual([]);
+    // A name of another project's symbol (its symbols are not known when this project is built), and of its own.
+    expect([has('shop-payments', 'core.money.Money'), has('shop-payments', 'payments.gateway.CardGateway.limit_cents')]).toEqual([true, true]);
   });
 
   it('answers project and module dependencies both ways', () => {

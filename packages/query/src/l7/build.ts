@@ -155,7 +155,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     // Keys are hashes, so inserts land on random pages: a page cache as large as the tables avoids re-reading them.
     db.pragma('cache_size = -262144');
     const d = db;
-    const writer = new FileWriter(d, o.root, repo, stats, incremental);
+    const writer = new FileWriter(d, o.root, repo, stats, incremental, new Set(l1.refs.map((r) => topOf(r.module))));
     let unchanged = false;
     d.transaction(() => {
       const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
@@ -281,6 +281,10 @@ class FileWriter {
   private readonly idTaken: Stmt;
   /** Symbol ids written in this run (a second one is a 48-bit collision). */
   private readonly ids = new Set<number>();
+  /** FQNs of the symbols written in this run (occurrence names under the project's modules are checked against them). */
+  private readonly fqns = new Set<string>();
+  /** Occurrence rows of names under the project's modules, kept at `flush` if the name is a symbol of the project. */
+  private pendingOcc: Array<{ fqn: string; row: unknown[]; sites: number }> = [];
   /**
    * Rows of the tables keyed by hashes, held until `flush`: inserted in key order they append to the B-trees
    * (pages end up full, no page is visited twice) instead of landing on random pages.
@@ -293,6 +297,8 @@ class FileWriter {
     private readonly repo: string,
     private readonly stats: L7Stats,
     private readonly incremental: boolean,
+    /** The top-level modules of the project's files (`core` for `core.money`). */
+    private readonly tops: ReadonlySet<string>,
   ) {
     this.ins = {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
@@ -314,6 +320,17 @@ class FileWriter {
 
   /** Inserts the rows held so far, each table in key order. */
   flush(): void {
+    if (this.pendingOcc.length) {
+      if (this.incremental) for (const f of this.db.prepare(`SELECT ${fqnSql()} FROM symbols s ${SYM_JOIN}`).pluck().iterate() as Iterable<string>) this.fqns.add(f);
+      const dropped = new Map<number, number>();
+      for (const { fqn, row, sites } of this.pendingOcc) {
+        if (this.fqns.has(fqn)) this.rows.occ.push(row);
+        else dropped.set(row[1] as number, (dropped.get(row[1] as number) ?? 0) + sites);
+      }
+      const uncount = this.db.prepare('UPDATE files SET nocc = nocc - ? WHERE id = ?');
+      for (const [file, n] of dropped) uncount.run(n, file);
+      this.pendingOcc = [];
+    }
     const byKeys = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number);
     for (const [table, stmt] of [
       ['symbols', this.ins.symbol!],
@@ -386,7 +403,7 @@ class FileWriter {
     const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
     for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);
-    const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases) : 0;
+    const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases, f.e4?.externals ?? []) : 0;
     this.ins.counts!.run(counts.symbols, stored, occurrences, counts.chunks, fileId);
   }
 
@@ -445,6 +462,7 @@ class FileWriter {
         continue;
       }
       this.ids.add(id);
+      this.fqns.add(n.fqn);
       written.push(id);
       this.rows.symbols.push([id, qualOf(n), n.name, kindCode(n.node), fileId, n.span[0], n.span[2], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig === null ? null : packSignature(sig, n.name), doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
@@ -535,7 +553,7 @@ class FileWriter {
    * grouped by canonical name: `D` symbols through the document's own definitions, `F` names through the import
    * aliases (this file's first, then the project's); document-local symbols are left out.
    */
-  private insertOccurrences(fileId: number, file: string, l2text: string, positions: Map<string, Set<string>>, aliases: Map<string, string>): number {
+  private insertOccurrences(fileId: number, file: string, l2text: string, positions: Map<string, Set<string>>, aliases: Map<string, string>, externals: readonly string[]): number {
     let doc: L2Doc;
     try {
       doc = JSON.parse(l2text) as L2Doc;
@@ -566,6 +584,10 @@ class FileWriter {
       const fqn = fqns[o[4] as number];
       const roles = o[5] as number;
       if (!fqn || roles & 1) continue;
+      // `refs` asks for the FQN of a symbol of some project: a name of a builtin or of a module outside the
+      // workspace never is one (84% of the stdlib's occurrence rows were names no symbol has).
+      const top = topOf(fqn);
+      if (top === 'builtins' || externals.includes(top)) continue;
       if (positions.get(`${o[0]}:${o[1]}`)?.has(fqn)) continue;
       let list = byName.get(fqn);
       if (!list) byName.set(fqn, (list = []));
@@ -578,11 +600,18 @@ class FileWriter {
       if (keys.has(key)) continue; // two names of one file sharing 48 bits: the first keeps the slot
       keys.add(key);
       sites.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.rows.occ.push([key, fileId, encodeOccurrences(sites)]);
+      const row = [key, fileId, encodeOccurrences(sites)];
+      // A name under this project's modules is kept if a symbol has it (known once every file is read: `flush`);
+      // one under another project's, as that project's symbols are not known here.
+      if (this.tops.has(topOf(fqn))) this.pendingOcc.push({ fqn, row, sites: sites.length });
+      else this.rows.occ.push(row);
     }
     return n;
   }
 }
+
+/** The top-level module of a dotted name. */
+const topOf = (name: string): string => name.split('.', 1)[0]!;
 
 function isSymbol(n: IrNode, byId: Map<string, IrNode>): boolean {
   if (!SYMBOL_NODES.has(n.node)) return false;
