@@ -11,7 +11,7 @@ import { copyShop, indexShop } from './shop';
 const TABLES = {
   files: 'SELECT id, path, key, l1, l2, l4 FROM files',
   symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s ${SYM_JOIN}`,
-  file_symbols: 'SELECT file, hex(ids) AS ids FROM file_symbols',
+  file_symbols: 'SELECT file, hex(ids) AS ids, hex(spans) AS spans FROM file_symbols',
   inbound: 'SELECT dst, file, hex(sites) AS sites FROM inbound',
   outbound: 'SELECT src, file, hex(calls) AS calls FROM outbound',
   occ: 'SELECT name, file, hex(sites) AS sites FROM occ',

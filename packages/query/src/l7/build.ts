@@ -45,6 +45,7 @@ import {
   edgeCode,
   encodeIds,
   encodeInbound,
+  encodeSpans,
   encodeOccurrences,
   encodeOutbound,
   K,
@@ -57,6 +58,7 @@ import {
   type InboundSite,
   type OccSite,
   type OutboundCall,
+  type SymbolSpan,
 } from './codec';
 
 export interface BuildL7Options {
@@ -306,7 +308,7 @@ class FileWriter {
       symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, el, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
-      fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids) VALUES (?, ?)'),
+      fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids, spans) VALUES (?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
@@ -395,10 +397,11 @@ class FileWriter {
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
     const edges = applyL4(ir.edges, l4lines);
     const counts = { symbols: 0, chunks: 0 };
-    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
+    const spans = new Map<number, SymbolSpan>();
+    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts, spans);
     // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
     ids.sort((a, b) => a - b);
-    this.ins.fileSymbols!.run(fileId, encodeIds(ids));
+    this.ins.fileSymbols!.run(fileId, encodeIds(ids), encodeSpans(ids.map((id) => spans.get(id)!)));
     const ordinal = new Map(ids.map((id, i) => [id, i]));
     const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
@@ -408,7 +411,7 @@ class FileWriter {
   }
 
   /** Symbols (with their chunk's start, hash and id suffix) and their full-text rows. */
-  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): number[] {
+  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }, spans: Map<number, SymbolSpan>): number[] {
     const written: number[] = [];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
@@ -464,6 +467,7 @@ class FileWriter {
       this.ids.add(id);
       this.fqns.add(n.fqn);
       written.push(id);
+      spans.set(id, { kind: kindCode(n.node), start: Math.min(n.span[0], start.get(n.id) ?? Infinity), end: n.span[2] });
       this.rows.symbols.push([id, qualOf(n), n.name, kindCode(n.node), fileId, n.span[0], n.span[2], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig === null ? null : packSignature(sig, n.name), doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;

@@ -105,6 +105,32 @@ export function decodeIds(b: Uint8Array): number[] {
   return out;
 }
 
+/** A symbol's lines as `file_symbols.spans` holds them: code search places a line without a lookup per symbol. */
+export interface SymbolSpan {
+  kind: number;
+  /** First line (0-based; the first decorator's when there are decorators) and last line. */
+  start: number;
+  end: number;
+}
+
+/** Spans in the order of the file's ids: [kind, start, end − start] varints. */
+export function encodeSpans(spans: readonly SymbolSpan[]): Buffer {
+  const w = new BlobWriter();
+  for (const s of spans) w.uint(s.kind).uint(s.start).uint(s.end - s.start);
+  return w.done();
+}
+
+export function decodeSpans(b: Uint8Array): SymbolSpan[] {
+  const r = new BlobReader(b);
+  const out: SymbolSpan[] = [];
+  while (r.more) {
+    const kind = r.uint();
+    const start = r.uint();
+    out.push({ kind, start, end: start + r.uint() });
+  }
+  return out;
+}
+
 /** Edge kinds as stored (small integers); the index is the code. */
 export const EDGE_KINDS = ['CALLS', 'INSTANTIATES', 'INHERITS', 'DECORATES', 'IMPORTS', 'READS', 'WRITES'] as const;
 export type EdgeKind = (typeof EDGE_KINDS)[number];

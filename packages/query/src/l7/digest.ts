@@ -14,7 +14,7 @@ const CONTENT: Record<string, string> = {
   meta: 'SELECT key, value FROM meta',
   files: 'SELECT path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk FROM files',
   symbols: 'SELECT s.id, s.qual, s.name, s.kind, f.path, s.sl, s.el, s.parent, s.signature, s.docstring, s.flags, s.cstart, s.chash, s.csuffix FROM symbols s JOIN files f ON f.id = s.file',
-  file_symbols: 'SELECT f.path, hex(x.ids) FROM file_symbols x JOIN files f ON f.id = x.file',
+  file_symbols: 'SELECT f.path, hex(x.ids), hex(x.spans) FROM file_symbols x JOIN files f ON f.id = x.file',
   inbound: 'SELECT i.dst, f.path, hex(i.sites) FROM inbound i JOIN files f ON f.id = i.file',
   outbound: 'SELECT o.src, f.path, hex(o.calls) FROM outbound o JOIN files f ON f.id = o.file',
   occ: 'SELECT o.name, f.path, hex(o.sites) FROM occ o JOIN files f ON f.id = o.file',

@@ -9,13 +9,14 @@
  * letters or digits, as the FTS tokenizer splits words: `after` is found in `retry_after`, not in `hereafter`.
  */
 import type Database from 'better-sqlite3';
-import { readSource } from '../chunks/source';
+import { readSourceText } from '../chunks/source';
 import { staleError } from '../chunks/on-demand';
-import { decodeIds, K } from '../l7/codec';
+import { decodeIds, decodeSpans, K, type SymbolSpan } from '../l7/codec';
 
 export interface CodeHit {
-  /** The symbol's database id (in its project's database). */
+  /** The symbol's database id (in its project's database), and its file. */
   id: number;
+  file: string;
   /** Lines of the symbol (its own, not its nested definitions') holding a term. */
   lines: number;
   /** How many of the terms those lines hold. */
@@ -26,7 +27,7 @@ export interface CodeHit {
 }
 
 /** At most this many files are read per query and project: the FTS says which files, not how well they match. */
-export const MAX_FILES = 64;
+export const MAX_FILES = 32;
 
 /** The terms of a query as typed (identifier runs: `retry_after`, `Money`, `times`). */
 export function codeTerms(text: string): string[] {
@@ -41,68 +42,97 @@ export function codeMatch(terms: readonly string[]): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-interface SymSpan {
+interface SymSpan extends SymbolSpan {
   id: number;
-  kind: number;
-  sl: number;
-  el: number;
-  cstart: number | null;
 }
 
 /**
- * The symbols of one project whose code holds any of the terms, in files holding all of them (the caller ranks).
- * `root` is the index root the database's paths are relative to.
+ * The symbols of one project whose code holds any of the terms, in files holding all of them (the caller ranks);
+ * files are read until `want` symbols hold every term, or MAX_FILES. `root` is the index root the database's paths
+ * are relative to.
  */
-export function searchCode(db: Database.Database, root: string, terms: readonly string[]): CodeHit[] {
+export function searchCode(db: Database.Database, root: string, terms: readonly string[], want: number): CodeHit[] {
   if (!terms.length) return [];
   const match = codeMatch(terms);
   if (!match) return [];
-  const res = terms.map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(t)}(?![\\p{L}\\p{N}])`, 'iu'));
+  const res = terms.map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(t)}(?![\\p{L}\\p{N}])`, 'giu'));
   // Library code before tests, then by path: a stable order when more files match than are read.
   const files = db
     .prepare('SELECT f.id, f.path, f.hash FROM code c JOIN files f ON f.id = c.rowid WHERE code MATCH ? ORDER BY f.is_test, f.path LIMIT ?')
     .all(match, MAX_FILES) as Array<{ id: number; path: string; hash: string }>;
-  const idsOf = db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck();
-  const symbolsOf = (file: number): SymSpan[] => {
-    const ids = decodeIds((idsOf.get(file) as Buffer | undefined) ?? Buffer.alloc(0));
-    const out: SymSpan[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      out.push(...(db.prepare(`SELECT id, kind, sl, el, cstart FROM symbols WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as SymSpan[]));
-    }
-    return out;
+  const symbolsOf = db.prepare('SELECT ids, spans FROM file_symbols WHERE file = ?');
+  const spansOf = (file: number): SymSpan[] => {
+    const r = symbolsOf.get(file) as { ids: Buffer; spans: Buffer } | undefined;
+    if (!r) return [];
+    const ids = decodeIds(r.ids);
+    return decodeSpans(r.spans).map((s, i) => ({ ...s, id: ids[i]! }));
   };
   const hits: CodeHit[] = [];
+  let complete = 0;
   for (const f of files) {
-    const src = readSource(root, f.path, f.hash);
+    if (complete >= want) break;
+    const src = readSourceText(root, f.path, f.hash);
     if (!src.ok) throw staleError(src.reason);
-    const syms = symbolsOf(f.id);
-    const module = syms.find((s) => s.kind === K.Module);
+    const text = src.text;
+    // Where each term occurs (the FTS matched its words anywhere in the file, not necessarily together): the lines.
+    const at = res.map((re) => [...text.matchAll(re)].map((m) => m.index!));
+    if (!at.some((x) => x.length)) continue;
+    const starts = lineStarts(text);
+    const found = new Map<number, boolean[]>();
+    at.forEach((offsets, j) => {
+      for (const o of offsets) {
+        const line = lineOf(starts, o);
+        let seen = found.get(line);
+        if (!seen) found.set(line, (seen = terms.map(() => false)));
+        seen[j] = true;
+      }
+    });
+    const owners = ownersOf(spansOf(f.id), starts.length);
     const byId = new Map<number, { lines: number; seen: boolean[]; first: number }>();
-    const lines = src.source.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const found = res.map((re) => re.test(lines[i]!));
-      if (!found.some(Boolean)) continue;
-      const owner = innermost(syms, i) ?? module;
-      if (!owner) continue;
-      let h = byId.get(owner.id);
-      if (!h) byId.set(owner.id, (h = { lines: 0, seen: terms.map(() => false), first: i }));
+    for (const line of [...found.keys()].sort((a, b) => a - b)) {
+      const owner = owners[line];
+      if (owner === undefined) continue;
+      let h = byId.get(owner);
+      if (!h) byId.set(owner, (h = { lines: 0, seen: terms.map(() => false), first: line }));
       h.lines++;
-      found.forEach((x, j) => (h.seen[j] ||= x));
+      found.get(line)!.forEach((x, j) => (h.seen[j] ||= x));
     }
-    for (const [id, h] of byId) hits.push({ id, lines: h.lines, terms: h.seen.filter(Boolean).length, first: h.first, text: lines[h.first]!.trim() });
+    for (const [id, h] of byId) {
+      const n = h.seen.filter(Boolean).length;
+      if (n === res.length) complete++;
+      hits.push({ id, file: f.path, lines: h.lines, terms: n, first: h.first, text: text.slice(starts[h.first], starts[h.first + 1] ?? text.length).trim() });
+    }
   }
   return hits;
 }
 
-/** The smallest symbol span (decorators included) holding `line`, the module excepted. */
-function innermost(syms: readonly SymSpan[], line: number): SymSpan | undefined {
-  let best: SymSpan | undefined;
-  for (const s of syms) {
-    if (s.kind === K.Module) continue;
-    const start = s.cstart ?? s.sl;
-    if (line < start || line > s.el) continue;
-    if (!best || s.el - start < best.el - (best.cstart ?? best.sl)) best = s;
+/** Where each line starts (lines as tree-sitter counts them: split at `\n`). */
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+/** The 0-based line of an offset, by binary search over the line starts. */
+function lineOf(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return best;
+  return lo;
+}
+
+/**
+ * The symbol each line belongs to: the smallest span (decorators included) holding it, else the module. Spans are
+ * painted largest first, so nested ones overwrite their parents: one pass, however many lines match.
+ */
+function ownersOf(syms: readonly SymSpan[], n: number): Array<number | undefined> {
+  const owners = new Array<number | undefined>(n).fill(syms.find((s) => s.kind === K.Module)?.id);
+  const spans = syms.filter((s) => s.kind !== K.Module).map((s) => ({ id: s.id, start: s.start, end: Math.min(s.end, n - 1) }));
+  spans.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  for (const s of spans) for (let i = s.start; i <= s.end; i++) owners[i] = s.id;
+  return owners;
 }

@@ -12,7 +12,7 @@ import { readSource } from '../chunks/source';
 import { chunkKindOf, decodeIds, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
 import { fqnSql, SYM_JOIN, unpackSignature } from '../l7/schema';
-import { codeTerms, searchCode } from './code-search';
+import { codeTerms, searchCode, type CodeHit } from './code-search';
 
 export interface Sym {
   project: string;
@@ -135,9 +135,13 @@ export class Queries {
 
   /** Symbols by database id, in one project's database. */
   private symbolsIn(p: ProjectDb, ids: readonly number[]): Map<number, Sym> {
-    const out = new Map<number, Sym>();
+    return new Map([...this.symbolRows(p, ids)].map(([id, r]) => [id, toSym(r)]));
+  }
+
+  private symbolRows(p: ProjectDb, ids: readonly number[]): Map<number, SymRow> {
+    const out = new Map<number, SymRow>();
     for (const chunk of slices([...new Set(ids)], 500))
-      for (const r of p.db.prepare(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.id IN (${qs(chunk.length)})`).all(...chunk) as SymRow[]) out.set(r.id, toSym({ ...r, project: p.name }));
+      for (const r of p.db.prepare(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.id IN (${qs(chunk.length)})`).all(...chunk) as SymRow[]) out.set(r.id, { ...r, project: p.name });
     return out;
   }
 
@@ -426,22 +430,37 @@ export class Queries {
     // exactly as typed always among them — are ranked here, by the words their name holds, then their qualified
     // name, then how few other words their name has, then the shorter FQN. Score: 10 per word missing from the
     // name plus 1 per other word of the name (0: the name is the words).
+    const nameScore = (n: string) => {
+      const name = tokens(n);
+      const inName = lower.filter((w) => name.includes(w)).length;
+      return (lower.length - inName) * 10 + (name.length - inName);
+    };
     const run = (match: string) => {
-      const rows = [
-        ...this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.name = ?`, words.join('_')),
-        ...this.fed.all<SymRow>(`SELECT ${SYM_COLS} FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ${NAME_CANDIDATES}) h JOIN symbols s ON s.id = h.rowid ${SYM_JOIN}`, match),
-      ];
-      const seen = new Set<string>();
-      const ranked: Array<SymRow & { score: number; inQual: number }> = [];
-      for (const r of rows) {
-        if (seen.has(`${r.project}\0${r.id}`)) continue;
-        seen.add(`${r.project}\0${r.id}`);
-        const name = tokens(r.name);
-        const inName = lower.filter((w) => name.includes(w)).length;
-        const qual = tokens(r.fqn);
-        ranked.push({ ...r, score: (lower.length - inName) * 10 + (name.length - inName), inQual: lower.filter((w) => qual.includes(w)).length });
+      // Names first (id and name only: most candidates go no further), then whole rows for the best few.
+      const ranked: Array<{ project: string; id: number; score: number }> = [];
+      for (const p of this.fed.projects) {
+        const seen = new Set<number>();
+        const named = p.db.prepare('SELECT id, name FROM symbols WHERE name = ?').all(words.join('_')) as Array<{ id: number; name: string }>;
+        const found = p.db.prepare(`SELECT s.id, s.name FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ${NAME_CANDIDATES}) h JOIN symbols s ON s.id = h.rowid`).all(match) as Array<{ id: number; name: string }>;
+        for (const r of [...named, ...found]) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          ranked.push({ project: p.name, id: r.id, score: nameScore(r.name) });
+        }
       }
-      return ranked
+      ranked.sort((a, b) => a.score - b.score || a.id - b.id);
+      // Within a score the qualified name decides: rows for every candidate of the scores the first `limit` reach.
+      const last = ranked[Math.min(limit, ranked.length) - 1]?.score;
+      const best = ranked.filter((r) => last !== undefined && r.score <= last).slice(0, limit * 20);
+      const rows: Array<SymRow & { score: number; inQual: number }> = [];
+      for (const p of this.fed.projects) {
+        const mine = new Map(best.filter((r) => r.project === p.name).map((r) => [r.id, r.score]));
+        for (const [id, sym] of this.symbolRows(p, [...mine.keys()])) {
+          const qual = tokens(sym.fqn);
+          rows.push({ ...sym, score: mine.get(id)!, inQual: lower.filter((w) => qual.includes(w)).length });
+        }
+      }
+      return rows
         .sort((a, b) => a.score - b.score || b.inQual - a.inQual || a.fqn.length - b.fqn.length || (a.fqn < b.fqn ? -1 : 1))
         .slice(0, limit)
         .map(toHit);
@@ -455,8 +474,10 @@ export class Queries {
   private searchCode(text: string, limit: number, skip: ReadonlySet<string>): SearchHit[] {
     const terms = codeTerms(text);
     const hits: Array<SearchHit & { terms: number }> = [];
+    const byRank = (a: CodeHit, b: CodeHit) => b.terms - a.terms || b.lines - a.lines || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.first - b.first);
     for (const p of this.fed.projects) {
-      const found = searchCode(p.db, this.fed.root, terms);
+      // The best `limit` of each project, and as many again as names may take: only those are looked up.
+      const found = searchCode(p.db, this.fed.root, terms, limit + skip.size).sort(byRank).slice(0, limit + skip.size);
       const syms = this.symbolsIn(p, found.map((h) => h.id));
       for (const h of found) {
         const s = syms.get(h.id);
