@@ -101,11 +101,13 @@ measure('refs', (i) => q.refs(sample[i]));
 measure('callers', (i) => q.callers(sample[i]));
 measure('callees', (i) => q.callees(sample[i]));
 measure('search', (i) => q.search(words[i % words.length].replace(/_/g, ' ')));
-// Words of code that name no symbol (locals, attributes, parameters): search answers them from the code index.
+// Words of code that name no symbol (locals, attributes, parameters; not keywords): search answers them from the
+// code index.
 const isName = db.prepare('SELECT 1 FROM symbols WHERE name = ? LIMIT 1').pluck();
+const KEYWORDS = new Set(['assert', 'except', 'global', 'import', 'lambda', 'return', 'finally', 'nonlocal', 'continue']);
 const codeWords = [];
 for (const [i, f] of db.prepare('SELECT path FROM files WHERE chunked = 1 ORDER BY id').pluck().all().entries()) {
-  const ids = [...new Set(fs.readFileSync(path.join(corpus, f), 'latin1').match(/\b[a-z][a-z0-9_]{5,}\b/g) ?? [])].filter((w) => !isName.get(w));
+  const ids = [...new Set(fs.readFileSync(path.join(corpus, f), 'latin1').match(/\b[a-z][a-z0-9_]{5,}\b/g) ?? [])].filter((w) => !isName.get(w) && !KEYWORDS.has(w));
   if (ids.length) codeWords.push(ids[(i * 7) % ids.length]);
 }
 measure('search (code)', (i) => q.search(codeWords[i % codeWords.length]), Math.min(500, codeWords.length));

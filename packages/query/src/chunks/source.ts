@@ -22,6 +22,12 @@ export function readSource(root: string, file: string, expectedHash: string): So
 
 /** `readSource` without the split into lines. */
 export function readSourceText(root: string, file: string, expectedHash: string): { ok: true; text: string } | { ok: false; reason: string } {
+  const r = readSourceBytes(root, file, expectedHash);
+  return r.ok ? { ok: true, text: decodePythonSource(r.bytes).text } : r;
+}
+
+/** The file's bytes, checked against L1's content hash, not decoded. */
+export function readSourceBytes(root: string, file: string, expectedHash: string): { ok: true; bytes: Buffer } | { ok: false; reason: string } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(path.join(root, file));
@@ -29,7 +35,7 @@ export function readSourceText(root: string, file: string, expectedHash: string)
     return { ok: false, reason: `cannot read ${file}: ${(err as Error).message}` };
   }
   if (hashBytes(bytes) !== expectedHash) return { ok: false, reason: `${file} changed since L1 indexed it (re-run L1)` };
-  return { ok: true, text: decodePythonSource(bytes).text };
+  return { ok: true, bytes };
 }
 
 export function splitLines(text: string): string[] {

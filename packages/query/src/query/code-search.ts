@@ -9,7 +9,8 @@
  * letters or digits, as the FTS tokenizer splits words: `after` is found in `retry_after`, not in `hereafter`.
  */
 import type Database from 'better-sqlite3';
-import { readSourceText } from '../chunks/source';
+import { decodePythonSource } from '@codegraph/engine';
+import { readSourceBytes } from '../chunks/source';
 import { staleError } from '../chunks/on-demand';
 import { decodeIds, decodeSpans, K, type SymbolSpan } from '../l7/codec';
 
@@ -27,11 +28,17 @@ export interface CodeHit {
 }
 
 /** At most this many files are read per query and project: the FTS says which files, not how well they match. */
-export const MAX_FILES = 32;
+export const MAX_FILES = 16;
 
-/** The terms of a query as typed (identifier runs: `retry_after`, `Money`, `times`). */
+/**
+ * The terms of a query as typed (identifier runs: `retry_after`, `Money`, `times`). Beside longer ones, terms of one
+ * or two characters (`is`, `a`) are left out: they occur on most lines of the files they are in, and finding them
+ * all made a query like `is dataclass instance` cost tens of milliseconds for nothing.
+ */
 export function codeTerms(text: string): string[] {
-  return [...new Set((text.match(/[\p{L}\p{N}_]+/gu) ?? []).map((t) => t.replace(/^_+|_+$/g, '')).filter(Boolean))];
+  const terms = [...new Set((text.match(/[\p{L}\p{N}_]+/gu) ?? []).map((t) => t.replace(/^_+|_+$/g, '')).filter(Boolean))];
+  const long = terms.filter((t) => t.length > 2);
+  return long.length ? long : terms;
 }
 
 /** The FTS5 query for terms: every word of every term (the tokenizer splits `retry_after` into two). */
@@ -55,6 +62,8 @@ export function searchCode(db: Database.Database, root: string, terms: readonly 
   if (!terms.length) return [];
   const match = codeMatch(terms);
   if (!match) return [];
+  const ascii = terms.every((t) => /^[\x00-\x7f]*$/.test(t));
+  const lowered = terms.map((t) => t.toLowerCase());
   const res = terms.map((t) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(t)}(?![\\p{L}\\p{N}])`, 'giu'));
   // Library code before tests, then by path: a stable order when more files match than are read.
   const files = db
@@ -71,11 +80,14 @@ export function searchCode(db: Database.Database, root: string, terms: readonly 
   let complete = 0;
   for (const f of files) {
     if (complete >= want) break;
-    const src = readSourceText(root, f.path, f.hash);
+    const src = readSourceBytes(root, f.path, f.hash);
     if (!src.ok) throw staleError(src.reason);
-    const text = src.text;
+    // ASCII terms are looked for in the bytes read as latin1 — one character per byte, so offsets are byte offsets
+    // and lines the same — which costs a fraction of decoding (the matched lines alone are decoded, as UTF-8).
+    const text = ascii ? src.bytes.toString('latin1') : decodePythonSource(src.bytes).text;
     // Where each term occurs (the FTS matched its words anywhere in the file, not necessarily together): the lines.
-    const at = res.map((re) => [...text.matchAll(re)].map((m) => m.index!));
+    const low = ascii ? text.toLowerCase() : '';
+    const at = ascii ? lowered.map((t) => occurrences(low, t)) : res.map((re) => [...text.matchAll(re)].map((m) => m.index!));
     if (!at.some((x) => x.length)) continue;
     const starts = lineStarts(text);
     const found = new Map<number, boolean[]>();
@@ -100,10 +112,29 @@ export function searchCode(db: Database.Database, root: string, terms: readonly 
     for (const [id, h] of byId) {
       const n = h.seen.filter(Boolean).length;
       if (n === res.length) complete++;
-      hits.push({ id, file: f.path, lines: h.lines, terms: n, first: h.first, text: text.slice(starts[h.first], starts[h.first + 1] ?? text.length).trim() });
+      const [from, to] = [starts[h.first]!, starts[h.first + 1] ?? text.length];
+      hits.push({ id, file: f.path, lines: h.lines, terms: n, first: h.first, text: (ascii ? src.bytes.subarray(from, to).toString('utf8') : text.slice(from, to)).trim() });
     }
   }
   return hits;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Where `term` (lower case) occurs in `low` (a lower-cased latin1 text: one character per byte, the same length)
+ * between characters that are not letters or digits. indexOf finds candidates at native speed; a regex with
+ * lookbehind would test every position of the file.
+ */
+function occurrences(low: string, term: string): number[] {
+  const out: number[] = [];
+  for (let i = low.indexOf(term); i >= 0; i = low.indexOf(term, i + 1)) {
+    if (i > 0 && WORD_CHAR.test(low[i - 1]!)) continue;
+    const after = low[i + term.length];
+    if (after !== undefined && WORD_CHAR.test(after)) continue;
+    out.push(i);
+  }
+  return out;
 }
 
 /** Where each line starts (lines as tree-sitter counts them: split at `\n`). */
