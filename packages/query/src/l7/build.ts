@@ -323,10 +323,12 @@ class FileWriter {
   /** Inserts the rows held so far, each table in key order. */
   flush(): void {
     if (this.pendingOcc.length) {
-      if (this.incremental) for (const f of this.db.prepare(`SELECT ${fqnSql()} FROM symbols s ${SYM_JOIN}`).pluck().iterate() as Iterable<string>) this.fqns.add(f);
+      // Symbols of the files kept from the previous database, through the name index (no FQN index is kept).
+      const kept = this.db.prepare(`SELECT 1 FROM symbols s ${SYM_JOIN} WHERE s.name = ? AND ${fqnSql()} = ?`).pluck();
+      const isSymbol = (fqn: string) => this.fqns.has(fqn) || (this.incremental && kept.get((fqn.split('.').pop() ?? fqn).replace(/#\d+$/, ''), fqn) !== undefined);
       const dropped = new Map<number, number>();
       for (const { fqn, row, sites } of this.pendingOcc) {
-        if (this.fqns.has(fqn)) this.rows.occ.push(row);
+        if (isSymbol(fqn)) this.rows.occ.push(row);
         else dropped.set(row[1] as number, (dropped.get(row[1] as number) ?? 0) + sites);
       }
       const uncount = this.db.prepare('UPDATE files SET nocc = nocc - ? WHERE id = ?');
