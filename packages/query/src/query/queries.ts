@@ -477,7 +477,7 @@ export class Queries {
     const byRank = (a: CodeHit, b: CodeHit) => b.terms - a.terms || b.lines - a.lines || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.first - b.first);
     for (const p of this.fed.projects) {
       // The best `limit` of each project, and as many again as names may take: only those are looked up.
-      const found = searchCode(p.db, this.fed.root, terms, limit + skip.size).sort(byRank).slice(0, limit + skip.size);
+      const found = searchCode(p.db, this.fed.root, terms, limit).sort(byRank).slice(0, limit + skip.size);
       const syms = this.symbolsIn(p, found.map((h) => h.id));
       for (const h of found) {
         const s = syms.get(h.id);
