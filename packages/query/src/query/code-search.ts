@@ -60,8 +60,8 @@ interface SymSpan extends SymbolSpan {
 
 /**
  * The symbols of one project whose code holds any of the terms, in files holding all of them (the caller ranks);
- * files are read until `want` symbols hold every term, or MAX_FILES. `root` is the index root the database's paths
- * are relative to.
+ * files are read until `want` symbols hold every term, or MAX_FILES, or MAX_BYTES. `root` is the index root the
+ * database's paths are relative to.
  */
 export function searchCode(db: Database.Database, root: string, terms: readonly string[], want: number): CodeHit[] {
   if (!terms.length) return [];
