@@ -32,6 +32,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+
+const { l7Digest } = createRequire(import.meta.url)('@codegraph/query');
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const repoRoot = path.resolve(here, '../..');
@@ -421,14 +424,20 @@ function dropRunSpecific(value) {
   return value;
 }
 
-/** path → sha1 of every output file; `.json` files are hashed without their run-specific keys. */
+/**
+ * path → sha1 of every output file; `.json` files are hashed without their run-specific keys, and L7's `.sqlite`
+ * databases by their logical content (@codegraph/query's l7Digest): an incremental L7 run holds the same index as a
+ * cold one but not the same bytes (file ids, page and FTS5 segment order), and a byte-identical file would mean
+ * rewriting the whole database after each incremental run.
+ */
 function outputDigest(dir) {
   const root = path.join(dir, '.codegraph');
   const digest = new Map();
   for (const rel of walkFiles(root)) {
     const bytes = fs.readFileSync(path.join(root, rel));
     let content = bytes;
-    if (rel.endsWith('.json')) {
+    if (rel.endsWith('.sqlite')) content = l7Digest(path.join(root, rel));
+    else if (rel.endsWith('.json')) {
       try {
         content = JSON.stringify(dropRunSpecific(JSON.parse(bytes.toString('utf8'))));
       } catch {

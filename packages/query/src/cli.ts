@@ -126,7 +126,7 @@ export function makeProgram(io: { out: (s: string) => void; cwd: () => string })
     .command('search')
     .argument('<text>')
     .addOption(new Option('-n, --limit <n>', 'results').default('10').argParser((v) => positiveInt(v, 'limit')))
-    .description('full-text search over names, qualified names and docstrings (bm25-ranked)')
+    .description('full-text search: names first, then code, comments and docstrings')
     .action(
       withQueries((q, o, text: string, opts: { limit: number }) => {
         const r = q.search(text, opts.limit);

@@ -31,7 +31,10 @@ export const format = {
       ...r.modules.map((m) => `  ${m.module}  (${m.project})`),
       ...(r.external.length ? [`outside the workspace: ${r.external.join(', ')}`] : []),
     ].join('\n'),
-  search: (r: R<'search'>, text: string) => (r.length ? r.map((h) => `${h.fqn}  (${h.kind}, ${h.file ?? ''}${h.line ? `:${h.line}` : ''}, ${h.project})`).join('\n') : `nothing matches ${JSON.stringify(text)}`),
+  search: (r: R<'search'>, text: string) =>
+    r.length
+      ? r.map((h) => `${h.fqn}  (${h.kind}, ${h.file ?? ''}${h.line ? `:${h.line}` : ''}, ${h.project})${h.match === 'code' ? `\n  ${h.file}:${h.at}: ${h.snippet}` : ''}`).join('\n')
+      : `nothing matches ${JSON.stringify(text)}`,
   chunk: (r: R<'chunk'>) =>
     [
       `# ${r.symbol.fqn}  (${r.file}:${r.line}-${r.endLine}, ${r.symbol.project}, ~${r.tokens} tokens)`,

@@ -70,7 +70,7 @@ export function createMcpServer(dir: string): { server: McpServer; close: () => 
   );
   server.registerTool(
     'search',
-    { description: 'Full-text search (bm25) over names, qualified names and docstrings; returns symbols with locations.', inputSchema: { text: z.string(), limit: z.number().int().min(1).max(50).optional() } },
+    { description: 'Full-text search: symbols whose name holds the words first, then symbols whose code, comments or docstring hold them; returns symbols with locations.', inputSchema: { text: z.string(), limit: z.number().int().min(1).max(50).optional() } },
     ({ text: t, limit }) => run((q) => format.search(q.search(t, limit ?? 10), t)),
   );
   server.registerTool('chunk', { description: "A symbol's code with its docstring and its parent's header (class or module): the code to read.", inputSchema: { name } }, ({ name }) =>

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildL7, cliMain, Federation, l7DbPath, Queries, QueryError } from '@codegraph/query';
+import { buildL7, cliMain, Federation, format, l7DbPath, nameKey, Queries, QueryError } from '@codegraph/query';
 import { copyShop, indexShop } from './shop';
 
 let ws: string;
@@ -113,7 +113,7 @@ describe('queries on examples/shop', () => {
     expect(err!.code).toBe('not-found');
   });
 
-  it('ranks full-text hits by bm25 with names first', () => {
+  it('ranks full-text hits with names first', () => {
     expect(q.search('format money')[0]!.fqn).toBe('core.money.format_money');
     expect(q.search('payment completed')[0]!.fqn).toBe('payments.errors.PaymentError'); // its docstring
     expect(q.search('zzzz-nothing')).toEqual([]);
@@ -122,7 +122,72 @@ describe('queries on examples/shop', () => {
       ['core.models.Order.total', 0],
       ['core.models.OrderLine.total', 0],
     ]);
-    expect(q.search('total', 3)[0]!.score).not.toBe(0); // fewer exact names than asked for: bm25
+    // Fewer exact names than asked for: the name index and then code fill the rest (`order.total()` in Gateway.pay).
+    expect(q.search('total', 3).map((h) => [h.fqn, h.match])).toEqual([
+      ['core.models.Order.total', 'name'],
+      ['core.models.OrderLine.total', 'name'],
+      ['payments.gateway.Gateway.pay', 'code'],
+    ]);
+    // Names holding more words rank after those that are the words; the qualified name counts too.
+    expect(q.search('money').map((h) => [h.fqn, h.score]).slice(0, 4)).toEqual([
+      ['core.money', 0],
+      ['core.money.Money', 0],
+      ['core.money.format_money', 1],
+      ['core.money.Money.zero', 11],
+    ]);
+  });
+
+  it('searches code text: names first, then the symbols whose code, comments or docstring hold the terms', () => {
+    const hits = q.search('format_money');
+    expect(hits[0]).toMatchObject({ fqn: 'core.money.format_money', match: 'name' });
+    expect(hits.slice(1).map((h) => h.match)).toEqual(hits.slice(1).map(() => 'code'));
+    expect(hits.map((h) => `${h.fqn} ${h.file}:${h.at}`)).toEqual(
+      expect.arrayContaining(['api.app.checkout apps/api/api/app.py:18', 'payments.gateway.Gateway.pay libs/payments/src/payments/gateway.py:32', 'api.app apps/api/api/app.py:2']),
+    );
+    // An attribute named as typed, then each symbol whose own lines use it, with the first (equal counts: in file order).
+    expect(q.search('limit_cents').map((h) => [h.fqn, h.match, h.at, h.snippet])).toEqual([
+      ['payments.gateway.CardGateway.limit_cents', 'name', undefined, 'variable payments.gateway.CardGateway.limit_cents'],
+      ['payments.gateway.CardGateway.__init__', 'code', 37, 'def __init__(self, limit_cents: int = 100_000):'],
+      ['payments.gateway.CardGateway.authorize', 'code', 41, 'return amount.cents <= self.limit_cents'],
+    ]);
+    // The symbol holding every term ranks first; a docstring is code text too.
+    expect(q.search('currency mismatch')[0]).toMatchObject({ fqn: 'core.money.Money._check', match: 'code', at: 20 });
+    expect(q.search('payment completed')[0]).toMatchObject({ fqn: 'payments.errors.PaymentError', match: 'code' });
+    // Whole words, as the tokenizer cuts them: `limit_cent` is not in `limit_cents`.
+    expect(q.search('limit_cent')).toEqual([]);
+    expect(format.search(q.search('limit_cents', 2), 'limit_cents')).toBe(
+      'payments.gateway.CardGateway.limit_cents  (variable, libs/payments/src/payments/gateway.py:38, shop-payments)\n' +
+        'payments.gateway.CardGateway.__init__  (method, libs/payments/src/payments/gateway.py:37, shop-payments)\n  libs/payments/src/payments/gateway.py:37: def __init__(self, limit_cents: int = 100_000):',
+    );
+  });
+
+  it('says the index is stale when a source file changed since it was built, instead of placing hits in new text', () => {
+    const file = path.join(ws, 'libs/payments/src/payments/gateway.py');
+    const before = fs.readFileSync(file);
+    fs.writeFileSync(file, before.toString('utf8').replace('def __init__(self, limit_cents', '# moved\n    def __init__(self, limit_cents'));
+    try {
+      for (const ask of [() => q.search('limit_cents'), () => q.chunk('CardGateway.authorize')]) {
+        let err: QueryError | undefined;
+        try {
+          ask();
+        } catch (e) {
+          err = e as QueryError;
+        }
+        expect(err).toBeInstanceOf(QueryError);
+        expect(err!.code).toBe('stale');
+        expect(err!.message).toMatch(/gateway\.py changed since L1 indexed it.*the index is stale, rebuild it/);
+      }
+    } finally {
+      fs.writeFileSync(file, before);
+    }
+    expect(q.search('limit_cents')).toHaveLength(3); // the same bytes again: fresh
+  });
+
+  it('stores the occurrences refs can ask for: of symbols, not of builtins, outside modules or locals', () => {
+    const has = (project: string, fqn: string) => fed.project(project)!.db.prepare('SELECT count(*) FROM occ WHERE name = ?').pluck().get(nameKey(fqn)) !== 0;
+    expect(['pytest', 'pytest.mark.parametrize', 'builtins.print', 'builtins.sorted', 'api.app.checkout.order'].filter((n) => has('shop-api', n))).toEqual([]);
+    // A name of another project's symbol (its symbols are not known when this project is built), and of its own.
+    expect([has('shop-payments', 'core.money.Money'), has('shop-payments', 'payments.gateway.CardGateway.limit_cents')]).toEqual([true, true]);
   });
 
   it('answers project and module dependencies both ways', () => {

@@ -16,6 +16,18 @@ export type SourceResult = { ok: true; source: SourceText } | { ok: false; reaso
 
 /** Reads `file` (relative to `root`) and checks it against the content hash L1 recorded for it. Requires initHash(). */
 export function readSource(root: string, file: string, expectedHash: string): SourceResult {
+  const r = readSourceText(root, file, expectedHash);
+  return r.ok ? { ok: true, source: { lines: splitLines(r.text) } } : r;
+}
+
+/** `readSource` without the split into lines. */
+export function readSourceText(root: string, file: string, expectedHash: string): { ok: true; text: string } | { ok: false; reason: string } {
+  const r = readSourceBytes(root, file, expectedHash);
+  return r.ok ? { ok: true, text: decodePythonSource(r.bytes).text } : r;
+}
+
+/** The file's bytes, checked against L1's content hash, not decoded. */
+export function readSourceBytes(root: string, file: string, expectedHash: string): { ok: true; bytes: Buffer } | { ok: false; reason: string } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(path.join(root, file));
@@ -23,7 +35,7 @@ export function readSource(root: string, file: string, expectedHash: string): So
     return { ok: false, reason: `cannot read ${file}: ${(err as Error).message}` };
   }
   if (hashBytes(bytes) !== expectedHash) return { ok: false, reason: `${file} changed since L1 indexed it (re-run L1)` };
-  return { ok: true, source: { lines: splitLines(decodePythonSource(bytes).text) } };
+  return { ok: true, bytes };
 }
 
 export function splitLines(text: string): string[] {

@@ -5,7 +5,7 @@
  * - `l1/manifest.json`, `l1/ir.pack` — files, nodes (symbols, spans, docstrings), edges;
  * - `l4/manifest.json`, `l4/resolved.pack` — L4's completions of those edges, and the files each file imports;
  * - `l2/manifest.json`, `l2/docs.pack` — occurrences (references with roles);
- * - the source files, for signatures, chunk hashes and the code tokens of the full-text index: each is checked
+ * - the source files, for signatures, chunk hashes and the words of the code index: each is checked
  *   against the content hash L1 recorded (a file edited since then is indexed without them, and the stats say so).
  *
  * Incremental per file: a file's L7 key is (L7 format, repo, project, its L1 key, L4 record key, L2 record key).
@@ -38,21 +38,27 @@ import {
 import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, qualOf, SCHEMA_SQL } from './schema';
+import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, searchText, storedQual, SYM_JOIN } from './schema';
 import { applyL4 } from './complete';
 import {
+  decodeIds,
   edgeCode,
+  encodeIds,
   encodeInbound,
+  encodeSpans,
   encodeOccurrences,
   encodeOutbound,
+  K,
   kindCode,
   nameKey,
+  SYMBOL_KINDS,
   symId,
   textHash,
   VISIBILITIES,
   type InboundSite,
   type OccSite,
   type OutboundCall,
+  type SymbolSpan,
 } from './codec';
 
 export interface BuildL7Options {
@@ -151,7 +157,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     // Keys are hashes, so inserts land on random pages: a page cache as large as the tables avoids re-reading them.
     db.pragma('cache_size = -262144');
     const d = db;
-    const writer = new FileWriter(d, o.root, repo, stats, incremental);
+    const writer = new FileWriter(d, o.root, repo, stats, incremental, new Set(l1.refs.map((r) => topOf(r.module))));
     let unchanged = false;
     d.transaction(() => {
       const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
@@ -196,7 +202,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       stats.ms = Math.round(performance.now() - t0);
       return stats;
     }
-    if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize')");
+    if (!incremental) d.exec("INSERT INTO search(search) VALUES('optimize'); INSERT INTO code(code) VALUES('optimize');");
     // Deleted rows (and FTS5 segments merged by 'optimize') leave free pages: once they are a quarter of the file
     // after an update, or a twentieth after a full build, compact it (the copy is still private).
     const pages = d.pragma('page_count', { simple: true }) as number;
@@ -277,6 +283,10 @@ class FileWriter {
   private readonly idTaken: Stmt;
   /** Symbol ids written in this run (a second one is a 48-bit collision). */
   private readonly ids = new Set<number>();
+  /** FQNs of the symbols written in this run (occurrence names under the project's modules are checked against them). */
+  private readonly fqns = new Set<string>();
+  /** Occurrence rows of names under the project's modules, kept at `flush` if the name is a symbol of the project. */
+  private pendingOcc: Array<{ fqn: string; row: unknown[]; sites: number }> = [];
   /**
    * Rows of the tables keyed by hashes, held until `flush`: inserted in key order they append to the B-trees
    * (pages end up full, no page is visited twice) instead of landing on random pages.
@@ -289,12 +299,16 @@ class FileWriter {
     private readonly repo: string,
     private readonly stats: L7Stats,
     private readonly incremental: boolean,
+    /** The top-level modules of the project's files (`core` for `core.money`). */
+    private readonly tops: ReadonlySet<string>,
   ) {
     this.ins = {
       file: db.prepare('INSERT INTO files(path, module, loc, hash, l1, l2, l4, key, is_test, chunked, nsym, nedge, nocc, nchunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)'),
       counts: db.prepare('UPDATE files SET nsym = ?, nedge = ?, nocc = ?, nchunk = ? WHERE id = ?'),
-      symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, sc, el, ec, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      search: db.prepare('INSERT INTO search(rowid, name, qual, doc) VALUES (?, ?, ?, ?)'),
+      symbol: db.prepare('INSERT INTO symbols(id, qual, name, kind, file, sl, el, parent, signature, docstring, flags, cstart, chash, csuffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
+      code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
+      fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids, spans) VALUES (?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
       outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
@@ -308,6 +322,19 @@ class FileWriter {
 
   /** Inserts the rows held so far, each table in key order. */
   flush(): void {
+    if (this.pendingOcc.length) {
+      // Symbols of the files kept from the previous database, through the name index (no FQN index is kept).
+      const kept = this.db.prepare(`SELECT 1 FROM symbols s ${SYM_JOIN} WHERE s.name = ? AND ${fqnSql()} = ?`).pluck();
+      const isSymbol = (fqn: string) => this.fqns.has(fqn) || (this.incremental && kept.get((fqn.split('.').pop() ?? fqn).replace(/#\d+$/, ''), fqn) !== undefined);
+      const dropped = new Map<number, number>();
+      for (const { fqn, row, sites } of this.pendingOcc) {
+        if (isSymbol(fqn)) this.rows.occ.push(row);
+        else dropped.set(row[1] as number, (dropped.get(row[1] as number) ?? 0) + sites);
+      }
+      const uncount = this.db.prepare('UPDATE files SET nocc = nocc - ? WHERE id = ?');
+      for (const [file, n] of dropped) uncount.run(n, file);
+      this.pendingOcc = [];
+    }
     const byKeys = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number);
     for (const [table, stmt] of [
       ['symbols', this.ins.symbol!],
@@ -323,7 +350,7 @@ class FileWriter {
   }
 
   loadTakenChunkIds(): void {
-    for (const r of this.db.prepare(`SELECT ${fqnSql()} AS fqn, s.kind FROM symbols s JOIN files f ON f.id = s.file WHERE s.chash IS NOT NULL`).all() as Array<{ fqn: string; kind: number }>)
+    for (const r of this.db.prepare(`SELECT ${fqnSql()} AS fqn, s.kind FROM symbols s ${SYM_JOIN} WHERE s.chash IS NOT NULL`).all() as Array<{ fqn: string; kind: number }>)
       this.taken.add(`${r.kind}\0${r.fqn}`);
   }
 
@@ -333,10 +360,17 @@ class FileWriter {
     d.exec('CREATE TEMP TABLE IF NOT EXISTS gone(id INTEGER PRIMARY KEY); DELETE FROM gone;');
     const add = d.prepare('INSERT INTO gone(id) VALUES (?)');
     for (const id of ids) add.run(id);
+    d.exec('CREATE TEMP TABLE IF NOT EXISTS gone_symbols(id INTEGER PRIMARY KEY); DELETE FROM gone_symbols;');
+    const addSymbol = d.prepare('INSERT OR IGNORE INTO gone_symbols(id) VALUES (?)');
+    for (const b of d.prepare('SELECT ids FROM file_symbols WHERE file IN gone').pluck().all() as Buffer[]) for (const id of decodeIds(b)) addSymbol.run(id);
+    const unindex = d.prepare("INSERT INTO search(search, rowid, qual) VALUES ('delete', ?, ?)");
+    const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.id IN gone_symbols AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
+    for (const r of indexed.all() as Array<{ id: number; kind: number; fqn: string; module: string }>) unindex.run(r.id, searchText(SYMBOL_KINDS[r.kind]!, r.fqn, r.module));
     d.exec(`
-      DELETE FROM search WHERE rowid IN (SELECT s.id FROM symbols s WHERE s.file IN gone);
+      DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
-      DELETE FROM symbols WHERE file IN gone;
+      DELETE FROM symbols WHERE id IN gone_symbols;
+      DELETE FROM file_symbols WHERE file IN gone;
       DELETE FROM inbound WHERE file IN gone;
       DELETE FROM occ WHERE file IN gone;
       DELETE FROM aliases WHERE file IN gone;
@@ -360,26 +394,44 @@ class FileWriter {
       this.stats.skipped.push(src.reason);
     }
     const lines = src?.ok ? src.source.lines : [];
+    // Every word of the file, for search over code text (one row per file, no positions: a few bytes per word).
+    if (lines.length) this.ins.code!.run(fileId, lines.join('\n'));
     const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
     const edges = applyL4(ir.edges, l4lines);
     const counts = { symbols: 0, chunks: 0 };
-    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts);
+    const spans = new Map<number, SymbolSpan>();
+    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts, spans);
     // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
-    const ordinal = new Map(ids.sort((a, b) => a - b).map((id, i) => [id, i]));
+    ids.sort((a, b) => a - b);
+    this.ins.fileSymbols!.run(fileId, encodeIds(ids), encodeSpans(ids.map((id) => spans.get(id)!)));
+    const ordinal = new Map(ids.map((id, i) => [id, i]));
     const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
     for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
     for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);
-    const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases) : 0;
+    const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases, f.e4?.externals ?? []) : 0;
     this.ins.counts!.run(counts.symbols, stored, occurrences, counts.chunks, fileId);
   }
 
   /** Symbols (with their chunk's start, hash and id suffix) and their full-text rows. */
-  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }): number[] {
+  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }, spans: Map<number, SymbolSpan>): number[] {
     const written: number[] = [];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
     const start = new Map<string, number>();
     for (const e of edges) if (e.edge === 'DECORATES' && e.span) start.set(e.src, Math.min(start.get(e.src) ?? Infinity, e.span[0]));
+    // What `symbols.qual` holds per symbol (schema.ts: NULL when the FQN follows from the module and the names).
+    const symbolParent = (n: IrNode) => {
+      const p = n.parent ? byId.get(n.parent) : undefined;
+      return p && p.node !== 'Module' && isSymbol(p, byId) ? p : undefined;
+    };
+    const quals = new Map<string, string | null>();
+    const qualOf = (n: IrNode): string | null => {
+      if (quals.has(n.id)) return quals.get(n.id)!;
+      const p = symbolParent(n);
+      const q = storedQual(n.fqn, { module, kind: n.node, name: n.name, ...(p ? { parent: { name: p.name, qual: qualOf(p), topLevel: !symbolParent(p) } } : {}) });
+      quals.set(n.id, q);
+      return q;
+    };
     for (const n of nodes) {
       if (!isSymbol(n, byId)) continue;
       const parent = n.parent ? byId.get(n.parent) : undefined;
@@ -415,16 +467,15 @@ class FileWriter {
         continue;
       }
       this.ids.add(id);
+      this.fqns.add(n.fqn);
       written.push(id);
-      this.rows.symbols.push([id, qualOf(n.fqn, module), n.name, kindCode(n.node), fileId, n.span[0], n.span[1], n.span[2], n.span[3], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig, doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
+      spans.set(id, { kind: kindCode(n.node), start: Math.min(n.span[0], start.get(n.id) ?? Infinity), end: n.span[2] });
+      this.rows.symbols.push([id, qualOf(n), n.name, kindCode(n.node), fileId, n.span[0], n.span[2], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig === null ? null : packSignature(sig, n.name), doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
       counts.symbols++;
       if (text !== undefined) counts.chunks++;
       if (n.node === 'Variable' && !moduleLevel) continue;
-      // Names, qualified names and docstrings only: code tokens would more than double the database (measured).
-      // The FQN without its module (`Money.times`), but a module's whole name: module paths repeated on every
-      // symbol were a third of the index.
-      const qual = n.node !== 'Module' && n.fqn.startsWith(`${module}.`) ? n.fqn.slice(module.length + 1) : n.fqn;
-      this.rows.search.push([id, n.name, qual, doc ?? '']);
+      // Qualified names only: docstrings and code are words of the source, in the per-file `code` index.
+      this.rows.search.push([id, searchText(n.node, n.fqn, module)]);
     }
     return written;
   }
@@ -508,7 +559,7 @@ class FileWriter {
    * grouped by canonical name: `D` symbols through the document's own definitions, `F` names through the import
    * aliases (this file's first, then the project's); document-local symbols are left out.
    */
-  private insertOccurrences(fileId: number, file: string, l2text: string, positions: Map<string, Set<string>>, aliases: Map<string, string>): number {
+  private insertOccurrences(fileId: number, file: string, l2text: string, positions: Map<string, Set<string>>, aliases: Map<string, string>, externals: readonly string[]): number {
     let doc: L2Doc;
     try {
       doc = JSON.parse(l2text) as L2Doc;
@@ -539,6 +590,10 @@ class FileWriter {
       const fqn = fqns[o[4] as number];
       const roles = o[5] as number;
       if (!fqn || roles & 1) continue;
+      // `refs` asks for the FQN of a symbol of some project: a name of a builtin or of a module outside the
+      // workspace never is one (84% of the stdlib's occurrence rows were names no symbol has).
+      const top = topOf(fqn);
+      if (top === 'builtins' || externals.includes(top)) continue;
       if (positions.get(`${o[0]}:${o[1]}`)?.has(fqn)) continue;
       let list = byName.get(fqn);
       if (!list) byName.set(fqn, (list = []));
@@ -551,11 +606,18 @@ class FileWriter {
       if (keys.has(key)) continue; // two names of one file sharing 48 bits: the first keeps the slot
       keys.add(key);
       sites.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.rows.occ.push([key, fileId, encodeOccurrences(sites)]);
+      const row = [key, fileId, encodeOccurrences(sites)];
+      // A name under this project's modules is kept if a symbol has it (known once every file is read: `flush`);
+      // one under another project's, as that project's symbols are not known here.
+      if (this.tops.has(topOf(fqn))) this.pendingOcc.push({ fqn, row, sites: sites.length });
+      else this.rows.occ.push(row);
     }
     return n;
   }
 }
+
+/** The top-level module of a dotted name. */
+const topOf = (name: string): string => name.split('.', 1)[0]!;
 
 function isSymbol(n: IrNode, byId: Map<string, IrNode>): boolean {
   if (!SYMBOL_NODES.has(n.node)) return false;

@@ -33,6 +33,13 @@ export class BlobWriter {
     return this;
   }
 
+  /** A 48-bit id in 6 bytes (a varint would take 7). */
+  u48(n: number): this {
+    if (!Number.isSafeInteger(n) || n < 0 || n >= 2 ** 48) throw new Error(`codegraph: cannot encode ${n} in 48 bits`);
+    for (let i = 5; i >= 0; i--) this.bytes.push(Math.floor(n / 2 ** (8 * i)) % 256);
+    return this;
+  }
+
   str(s: string): this {
     const b = Buffer.from(s, 'utf8');
     this.uint(b.length);
@@ -69,12 +76,59 @@ export class BlobReader {
     }
   }
 
+  u48(): number {
+    if (this.at + 6 > this.b.length) throw new Error('codegraph: truncated L7 blob');
+    let n = 0;
+    for (let i = 0; i < 6; i++) n = n * 256 + this.b[this.at++]!;
+    return n;
+  }
+
   str(): string {
     const len = this.uint();
     const s = Buffer.from(this.b.buffer, this.b.byteOffset + this.at, len).toString('utf8');
     this.at += len;
     return s;
   }
+}
+
+/** A file's symbol ids, ascending, 6 bytes each (`file_symbols.ids`: an index on `symbols(file)` took 2.5× the bytes). */
+export function encodeIds(sorted: readonly number[]): Buffer {
+  const w = new BlobWriter();
+  for (const id of sorted) w.u48(id);
+  return w.done();
+}
+
+export function decodeIds(b: Uint8Array): number[] {
+  const r = new BlobReader(b);
+  const out: number[] = [];
+  while (r.more) out.push(r.u48());
+  return out;
+}
+
+/** A symbol's lines as `file_symbols.spans` holds them: code search places a line without a lookup per symbol. */
+export interface SymbolSpan {
+  kind: number;
+  /** First line (0-based; the first decorator's when there are decorators) and last line. */
+  start: number;
+  end: number;
+}
+
+/** Spans in the order of the file's ids: [kind, start, end − start] varints. */
+export function encodeSpans(spans: readonly SymbolSpan[]): Buffer {
+  const w = new BlobWriter();
+  for (const s of spans) w.uint(s.kind).uint(s.start).uint(s.end - s.start);
+  return w.done();
+}
+
+export function decodeSpans(b: Uint8Array): SymbolSpan[] {
+  const r = new BlobReader(b);
+  const out: SymbolSpan[] = [];
+  while (r.more) {
+    const kind = r.uint();
+    const start = r.uint();
+    out.push({ kind, start, end: start + r.uint() });
+  }
+  return out;
 }
 
 /** Edge kinds as stored (small integers); the index is the code. */
@@ -105,30 +159,47 @@ export interface InboundSite {
   col: number;
 }
 
+/** Sites sorted by line: lines delta-encoded. */
 export function encodeInbound(sites: readonly InboundSite[]): Buffer {
   const w = new BlobWriter();
-  for (const s of sites) w.uint(edgeCode(s.kind)).uint(s.src).uint(s.line).uint(s.col);
+  let last = 0;
+  for (const s of sites) {
+    w.uint(edgeCode(s.kind)).uint(s.src).uint(s.line - last).uint(s.col);
+    last = s.line;
+  }
   return w.done();
 }
 
 export function decodeInbound(b: Uint8Array): InboundSite[] {
   const r = new BlobReader(b);
   const out: InboundSite[] = [];
-  while (r.more) out.push({ kind: EDGE_KINDS[r.uint()]!, src: r.uint(), line: r.uint(), col: r.uint() });
+  let line = 0;
+  while (r.more) {
+    const kind = EDGE_KINDS[r.uint()]!;
+    const src = r.uint();
+    line += r.uint();
+    out.push({ kind, src, line, col: r.uint() });
+  }
   return out;
 }
 
 /** One call a symbol makes, as `outbound` stores it per caller: resolved (a symbol id) or by name. */
 export type OutboundCall = { line: number; col: number } & ({ dst: number } | { label: string; external?: string });
 
+/**
+ * Calls sorted by line: lines delta-encoded; a tag says what follows — 0 a symbol id (6 bytes), 1 a name, 2 a name
+ * and its outside module, 3 a name whose outside module is its first k characters (`builtins.len`: k = 8).
+ */
 export function encodeOutbound(calls: readonly OutboundCall[]): Buffer {
   const w = new BlobWriter();
+  let last = 0;
   for (const c of calls) {
-    if ('dst' in c) w.uint(0).uint(c.line).uint(c.col).uint(c.dst);
-    else {
-      w.uint(c.external ? 2 : 1).uint(c.line).uint(c.col).str(c.label);
-      if (c.external) w.str(c.external);
-    }
+    const head = (tag: number) => w.uint(tag).uint(c.line - last).uint(c.col);
+    if ('dst' in c) head(0).u48(c.dst);
+    else if (!c.external) head(1).str(c.label);
+    else if (c.label.startsWith(`${c.external}.`)) head(3).str(c.label).uint(c.external.length);
+    else head(2).str(c.label).str(c.external);
+    last = c.line;
   }
   return w.done();
 }
@@ -136,14 +207,15 @@ export function encodeOutbound(calls: readonly OutboundCall[]): Buffer {
 export function decodeOutbound(b: Uint8Array): OutboundCall[] {
   const r = new BlobReader(b);
   const out: OutboundCall[] = [];
+  let line = 0;
   while (r.more) {
     const tag = r.uint();
-    const line = r.uint();
+    line += r.uint();
     const col = r.uint();
-    if (tag === 0) out.push({ line, col, dst: r.uint() });
+    if (tag === 0) out.push({ line, col, dst: r.u48() });
     else {
       const label = r.str();
-      out.push(tag === 2 ? { line, col, label, external: r.str() } : { line, col, label });
+      out.push(tag === 2 ? { line, col, label, external: r.str() } : tag === 3 ? { line, col, label, external: label.slice(0, r.uint()) } : { line, col, label });
     }
   }
   return out;

@@ -9,9 +9,10 @@ import { dedent, disambiguate, projectChunk, type Chunk } from '../chunks/chunks
 import { fileChunks, staleError, type FileRow } from '../chunks/on-demand';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { chunkKindOf, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
+import { chunkKindOf, decodeIds, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
-import { fqnSql } from '../l7/schema';
+import { fqnSql, SYM_JOIN, unpackSignature } from '../l7/schema';
+import { codeTerms, searchCode, type CodeHit } from './code-search';
 
 export interface Sym {
   project: string;
@@ -46,7 +47,7 @@ interface SymRow {
 
 const FQN = fqnSql();
 const SYM_COLS = `s.id, ${FQN} AS fqn, s.name, s.kind, f.path AS file, s.sl, s.el, s.signature, s.docstring, s.flags`;
-const SYM_FROM = 'symbols s JOIN files f ON f.id = s.file';
+const SYM_FROM = `symbols s ${SYM_JOIN}`;
 const CALLS = new Set(['CALLS', 'INSTANTIATES']);
 const EDGE_ROLE: Record<string, string> = { CALLS: 'call', INSTANTIATES: 'call', INHERITS: 'inherit', DECORATES: 'decorate', IMPORTS: 'import', READS: 'read', WRITES: 'write' };
 const qs = (n: number) => Array(n).fill('?').join(',');
@@ -61,13 +62,30 @@ function toSym(r: SymRow): Sym {
     file: r.file,
     line: r.sl + 1,
     endLine: r.el + 1,
-    ...(r.signature ? { signature: r.signature } : {}),
+    ...(r.signature ? { signature: unpackSignature(r.signature, r.name) } : {}),
     ...(r.docstring ? { docstring: r.docstring } : {}),
     isTest: (r.flags & 4) !== 0,
   };
 }
 
 const idOf = (s: Sym) => parseInt(s.id, 16);
+/** Name-index matches ranked per search and project (the symbols named exactly as typed come in addition). */
+const NAME_CANDIDATES = 2000;
+
+export interface SearchHit {
+  project: string;
+  fqn: string;
+  kind: string;
+  file: string | null;
+  /** The symbol's first line (null for a module). */
+  line: number | null;
+  score: number;
+  /** What matched: the symbol's name, or its code (body, comments, docstring). */
+  match: 'name' | 'code';
+  /** For a code hit: the first line that matched (1-based); the snippet is that line. */
+  at?: number;
+  snippet: string;
+}
 /** The name column of an FQN: its last segment without the `#2` of a redefinition. */
 const lastName = (fqn: string) => (fqn.split('.').pop() ?? fqn).replace(/#\d+$/, '');
 
@@ -117,9 +135,13 @@ export class Queries {
 
   /** Symbols by database id, in one project's database. */
   private symbolsIn(p: ProjectDb, ids: readonly number[]): Map<number, Sym> {
-    const out = new Map<number, Sym>();
+    return new Map([...this.symbolRows(p, ids)].map(([id, r]) => [id, toSym(r)]));
+  }
+
+  private symbolRows(p: ProjectDb, ids: readonly number[]): Map<number, SymRow> {
+    const out = new Map<number, SymRow>();
     for (const chunk of slices([...new Set(ids)], 500))
-      for (const r of p.db.prepare(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.id IN (${qs(chunk.length)})`).all(...chunk) as SymRow[]) out.set(r.id, toSym({ ...r, project: p.name }));
+      for (const r of p.db.prepare(`SELECT ${SYM_COLS} FROM ${SYM_FROM} WHERE s.id IN (${qs(chunk.length)})`).all(...chunk) as SymRow[]) out.set(r.id, { ...r, project: p.name });
     return out;
   }
 
@@ -129,12 +151,12 @@ export class Queries {
     for (const p of this.fed.projects) {
       const sites: Array<{ dst: number; kind: string; src: number; file: string; line: number; col: number }> = [];
       // A site names its source by ordinal among the file's symbols in id order (codec.ts).
-      const fileSymbols = p.db.prepare('SELECT id FROM symbols WHERE file = ? ORDER BY id').pluck();
+      const fileSymbols = p.db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck();
       const ordinals = new Map<number, number[]>();
       for (const chunk of slices(dsts, 500))
         for (const r of p.db.prepare(`SELECT i.dst, i.file, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; file: number; path: string; sites: Buffer }>) {
           let ids = ordinals.get(r.file);
-          if (!ids) ordinals.set(r.file, (ids = fileSymbols.all(r.file) as number[]));
+          if (!ids) ordinals.set(r.file, (ids = decodeIds((fileSymbols.get(r.file) as Buffer | undefined) ?? Buffer.alloc(0))));
           for (const x of decodeInbound(r.sites)) {
             const src = ids[x.src];
             if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: r.path });
@@ -293,7 +315,9 @@ export class Queries {
       const f = fileRow[0]!;
       files.add(f.path);
       projects.add(f.project);
-      start = this.fed.project(f.project)!.db.prepare(`SELECT id FROM symbols WHERE file = ? AND kind != ${K.Module}`).pluck().all(f.id) as number[];
+      const db = this.fed.project(f.project)!.db;
+      const ids = decodeIds((db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck().get(f.id) as Buffer | undefined) ?? Buffer.alloc(0));
+      start = slices(ids, 500).flatMap((chunk) => db.prepare(`SELECT id FROM symbols WHERE id IN (${qs(chunk.length)}) AND kind != ${K.Module}`).pluck().all(...chunk) as number[]);
       // Importers of the file, transitively (a changed module can break whoever imports it).
       let frontier = [f.path];
       for (let d = 1; d <= depth && frontier.length; d++) {
@@ -371,25 +395,28 @@ export class Queries {
   }
 
   /**
-   * Full-text search over names, qualified names (`Money.times`; a module's whole name) and docstrings, ranked by
-   * bm25 (names weigh most). Words are matched as the
-   * index tokenizes them (`format_money` is `format` and `money`); all words first, any word when none match all.
+   * Full-text search, names first: symbols whose name or qualified name (`Money.times`; a module's whole name) holds
+   * every word, ranked by how well the name matches (see `run`); then symbols whose code — body, comments, docstring — holds
+   * the words (code-search.ts), those holding all terms first, then by lines matched; symbols whose name holds any
+   * word only when nothing else matched. Name words are matched as the index tokenizes them (`format_money` is
+   * `format` and `money`); code terms as typed. Scores rank within each group, lower first: a name hit's says how
+   * many words its name lacks and has besides, a code hit's is minus its lines matched.
    */
-  search(text: string, limit = 10): Array<{ project: string; fqn: string; kind: string; file: string | null; line: number | null; score: number; snippet: string }> {
+  search(text: string, limit = 10): SearchHit[] {
     const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (!words.length) throw new QueryError('search needs at least one word');
-    const toHit = (r: SymRow & { score: number }) => ({
+    const toHit = (r: SymRow & { score: number }): SearchHit => ({
       project: r.project,
       fqn: r.fqn,
       kind: chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name),
       file: r.file,
       line: r.kind === K.Module ? null : r.sl + 1,
       score: Math.round(r.score * 1000) / 1000,
-      snippet: r.signature ?? (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
+      match: 'name',
+      snippet: r.signature !== null ? unpackSignature(r.signature, r.name) : (r.docstring ? `"""${r.docstring}"""` : `${chunkKindOf(SYMBOL_KINDS[r.kind] as SymbolKind, r.name)} ${r.fqn}`),
     });
-    // One word that names at least `limit` symbols exactly: those are what bm25 puts first (the name weighs most),
-    // and ranking every token match of a word as common as `test` (56K rows in the stdlib) costs ~60 ms. Score 0,
-    // shortest FQN first.
+    // One word that names at least `limit` symbols exactly: those rank first anyway, and ranking every token match
+    // of a word as common as `test` (56K rows in the stdlib) is what costs. Score 0, shortest FQN first.
     if (words.length === 1) {
       const exact = this.fed
         .all<SymRow & { score: number }>(`SELECT ${SYM_COLS}, 0 AS score FROM ${SYM_FROM} WHERE s.name = ? ORDER BY length(${FQN}), ${FQN} LIMIT ?`, words[0], limit)
@@ -397,19 +424,69 @@ export class Queries {
       if (exact.length >= limit) return exact.slice(0, limit).map(toHit);
     }
     const terms = words.map((w) => `"${w}"`);
-    const run = (match: string) =>
-      this.fed
-        .all<SymRow & { score: number }>(
-          `SELECT ${SYM_COLS}, h.score FROM (SELECT rowid, bm25(search, 10.0, 5.0, 3.0) AS score FROM search WHERE search MATCH ? ORDER BY score LIMIT ?) h
-           JOIN symbols s ON s.id = h.rowid JOIN files f ON f.id = s.file`,
-          match,
-          limit,
-        )
-        .sort((a, b) => a.score - b.score || (a.fqn < b.fqn ? -1 : 1))
+    const lower = words.map((w) => w.toLowerCase());
+    const tokens = (t: string) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    // The FTS table has no positions, so no bm25 (FTS5 needs them): the candidates it finds — the symbols named
+    // exactly as typed always among them — are ranked here, by the words their name holds, then their qualified
+    // name, then how few other words their name has, then the shorter FQN. Score: 10 per word missing from the
+    // name plus 1 per other word of the name (0: the name is the words).
+    const nameScore = (n: string) => {
+      const name = tokens(n);
+      const inName = lower.filter((w) => name.includes(w)).length;
+      return (lower.length - inName) * 10 + (name.length - inName);
+    };
+    const run = (match: string) => {
+      // Names first (id and name only: most candidates go no further), then whole rows for the best few.
+      const ranked: Array<{ project: string; id: number; score: number }> = [];
+      for (const p of this.fed.projects) {
+        const seen = new Set<number>();
+        const named = p.db.prepare('SELECT id, name FROM symbols WHERE name = ?').all(words.join('_')) as Array<{ id: number; name: string }>;
+        const found = p.db.prepare(`SELECT s.id, s.name FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ${NAME_CANDIDATES}) h JOIN symbols s ON s.id = h.rowid`).all(match) as Array<{ id: number; name: string }>;
+        for (const r of [...named, ...found]) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          ranked.push({ project: p.name, id: r.id, score: nameScore(r.name) });
+        }
+      }
+      ranked.sort((a, b) => a.score - b.score || a.id - b.id);
+      // Within a score the qualified name decides: rows for every candidate of the scores the first `limit` reach.
+      const last = ranked[Math.min(limit, ranked.length) - 1]?.score;
+      const best = ranked.filter((r) => last !== undefined && r.score <= last).slice(0, limit * 20);
+      const rows: Array<SymRow & { score: number; inQual: number }> = [];
+      for (const p of this.fed.projects) {
+        const mine = new Map(best.filter((r) => r.project === p.name).map((r) => [r.id, r.score]));
+        for (const [id, sym] of this.symbolRows(p, [...mine.keys()])) {
+          const qual = tokens(sym.fqn);
+          rows.push({ ...sym, score: mine.get(id)!, inQual: lower.filter((w) => qual.includes(w)).length });
+        }
+      }
+      return rows
+        .sort((a, b) => a.score - b.score || b.inQual - a.inQual || a.fqn.length - b.fqn.length || (a.fqn < b.fqn ? -1 : 1))
         .slice(0, limit)
         .map(toHit);
-    const all = run(terms.join(' AND '));
-    return all.length || terms.length === 1 ? all : run(terms.join(' OR '));
+    };
+    const out = run(terms.join(' AND '));
+    if (out.length < limit) out.push(...this.searchCode(text, limit, new Set(out.map((h) => `${h.project}\0${h.fqn}`))).slice(0, limit - out.length));
+    return out.length || terms.length === 1 ? out : run(terms.join(' OR '));
+  }
+
+  /** Code hits of every project (see `search`), without the symbols in `skip` (project NUL fqn). */
+  private searchCode(text: string, limit: number, skip: ReadonlySet<string>): SearchHit[] {
+    const terms = codeTerms(text);
+    const hits: Array<SearchHit & { terms: number }> = [];
+    const byRank = (a: CodeHit, b: CodeHit) => b.terms - a.terms || b.lines - a.lines || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.first - b.first);
+    for (const p of this.fed.projects) {
+      // The best `limit` of each project, and as many again as names may take: only those are looked up.
+      const found = searchCode(p.db, this.fed.root, terms, limit).sort(byRank).slice(0, limit + skip.size);
+      const syms = this.symbolsIn(p, found.map((h) => h.id));
+      for (const h of found) {
+        const s = syms.get(h.id);
+        if (!s || skip.has(`${p.name}\0${s.fqn}`)) continue;
+        hits.push({ project: p.name, fqn: s.fqn, kind: chunkKindOf(s.kind as SymbolKind, s.name), file: s.file, line: s.kind === 'Module' ? null : s.line, score: -h.lines, match: 'code', at: h.first + 1, snippet: h.text, terms: h.terms });
+      }
+    }
+    hits.sort((a, b) => b.terms - a.terms || a.score - b.score || (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : a.at! - b.at!));
+    return hits.slice(0, limit).map(({ terms: _, ...h }) => h);
   }
 
   private searchSafe(text: string, limit: number) {
