@@ -8,7 +8,8 @@ import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import type { Resolver } from '../resolver';
-import { forEachFlowFacts, type FlowSourceStats } from './facts-source';
+import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
+import { FLOW_SUMMARY_FORMAT, SummaryCache, type FileSummary, type SummaryEntry } from './summary';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 
@@ -32,6 +33,44 @@ export interface FlowStats {
   solve: SolveStats;
   /** Sites of this project with at least one target in the corpus. */
   sitesWithTargets: number;
+  /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
+  deps?: DepFlowStats;
+}
+
+export interface DepFlowStats {
+  files: number;
+  /** Read from `l4/flow-summary.pack` (the dependencies' facts unchanged since it was written). */
+  cached: boolean;
+  /** When solved in this run: loading their facts, and their fixpoint. */
+  source?: FlowSourceStats;
+  solve?: SolveStats;
+  ms: number;
+}
+
+/**
+ * The summaries of the dependency files `refs`: from the cache when their facts' digest matches, else solved (their
+ * facts alone, against `depResolver`) and cached.
+ */
+async function dependencySummaries(
+  root: string,
+  project: ProjectOut,
+  refs: readonly FlowRef[],
+  ownRefs: readonly FlowRef[],
+  depResolver: () => Resolver,
+): Promise<{ entries: SummaryEntry[]; stats: DepFlowStats }> {
+  const t0 = performance.now();
+  const digest = hashString([FLOW_SUMMARY_FORMAT, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
+  const cache = SummaryCache.of(project.outDir);
+  const cached = cache.read(digest);
+  if (cached) return { entries: cached, stats: { files: cached.length, cached: true, ms: Math.round(performance.now() - t0) } };
+  const solver = new FlowSolver(depResolver());
+  const source = await forEachFlowFacts(root, project, refs, (f) => solver.addFacts(f.file, f.facts), { keep: ownRefs });
+  const solve = solver.solve();
+  const summaries = solver.summarize(new Set(solver.files.keys()));
+  // Through their text, as a cached run reads them: a fresh and a cached summary load the same way.
+  const entries: SummaryEntry[] = solver.files.map((file) => ({ file, summary: JSON.parse(JSON.stringify(summaries.get(file)!)) as FileSummary }));
+  cache.write(digest, entries);
+  return { entries, stats: { files: entries.length, cached: false, source, solve, ms: Math.round(performance.now() - t0) } };
 }
 
 /** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
@@ -62,16 +101,44 @@ export class ValueFlow {
     return this.kept;
   }
 
-  /** Loads every file's facts (project first, then deps), solves, and indexes the project's sites. */
-  static async build(root: string, project: ProjectOut, deps: readonly ProjectOut[], resolver: Resolver, opts: { provenance?: boolean } = {}): Promise<ValueFlow> {
+  /**
+   * Loads the project's facts and its dependencies' flow summaries, solves, and indexes the project's sites.
+   *
+   * The dependencies (the files of the packages the project's imports reach) are solved on their own, once, and
+   * enter this project's fixpoint as summaries — cached in `l4/flow-summary.pack` under the digest of their facts, so
+   * a run whose dependencies did not change loads the summaries and solves the project alone. The summaries are a
+   * function of the dependencies' facts only (solved against a symbol table of the dependencies alone), so a cached
+   * and a fresh one are the same bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
+   * into one fixpoint instead (the chain behind a call may run through a dependency's body).
+   */
+  static async build(
+    root: string,
+    project: ProjectOut,
+    deps: readonly ProjectOut[],
+    resolver: Resolver,
+    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver } = {},
+  ): Promise<ValueFlow> {
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    const source = await forEachFlowFacts(root, project, deps, (f) => {
+    const refs = flowRefs(project, deps);
+    const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
       solver.addFacts(f.file, f.facts);
-    });
+    };
+    let source: FlowSourceStats;
+    let depStats: DepFlowStats | undefined;
+    if (opts.provenance || opts.summaries === false || !refs.deps.length) {
+      source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
+    } else {
+      const { entries, stats } = await dependencySummaries(root, project, refs.deps, refs.own, opts.depResolver ?? (() => resolver));
+      depStats = stats;
+      solver.addSummaries(entries);
+      source = await forEachFlowFacts(root, project, refs.own, add, { keep: refs.deps, unreached: refs.unreached });
+      source.fromSummaries = entries.length;
+      source.files += entries.length;
+    }
     const solve = solver.solve();
-    const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0 });
+    const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
       const l1 = L1Reader.open(p.outDir);
       vf.readers.set(p.outDir, l1);
