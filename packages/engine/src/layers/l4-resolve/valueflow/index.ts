@@ -8,6 +8,7 @@ import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import type { Resolver } from '../resolver';
+import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { FLOW_SUMMARY_FORMAT, SummaryCache, type FileSummary, type SummaryEntry } from './summary';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
@@ -44,6 +45,8 @@ export interface DepFlowStats {
   /** When solved in this run: loading their facts, and their fixpoint. */
   source?: FlowSourceStats;
   solve?: SolveStats;
+  /** Summarizing their fixpoint and writing the cache. */
+  summarizeMs?: number;
   ms: number;
 }
 
@@ -63,14 +66,18 @@ async function dependencySummaries(
   const cache = SummaryCache.of(project.outDir);
   const cached = cache.read(digest);
   if (cached) return { entries: cached, stats: { files: cached.length, cached: true, ms: Math.round(performance.now() - t0) } };
-  const solver = new FlowSolver(depResolver());
-  const source = await forEachFlowFacts(root, project, refs, (f) => solver.addFacts(f.file, f.facts), { keep: ownRefs });
+  let solver: FlowSolver | undefined = new FlowSolver(depResolver());
+  const source = await forEachFlowFacts(root, project, refs, (f) => solver!.addFacts(f.file, f.facts), { keep: ownRefs });
   const solve = solver.solve();
-  const summaries = solver.summarize(new Set(solver.files.keys()));
-  // Through their text, as a cached run reads them: a fresh and a cached summary load the same way.
-  const entries: SummaryEntry[] = solver.files.map((file) => ({ file, summary: JSON.parse(JSON.stringify(summaries.get(file)!)) as FileSummary }));
-  cache.write(digest, entries);
-  return { entries, stats: { files: entries.length, cached: false, source, solve, ms: Math.round(performance.now() - t0) } };
+  const t1 = performance.now();
+  const texts = [...solver.summarize(new Set(solver.files.keys()))].map(([file, s]) => ({ file, text: JSON.stringify(s) }));
+  // The fixpoint is garbage from here: the project's own solve should not have to fit beside it.
+  solver = undefined;
+  cache.write(digest, texts);
+  // Parsed from their text, as a cached run reads them: a fresh and a cached summary load the same way.
+  const entries: SummaryEntry[] = texts.map(({ file, text }) => ({ file, summary: JSON.parse(text) as FileSummary }));
+  const summarizeMs = Math.round(performance.now() - t1);
+  return { entries, stats: { files: entries.length, cached: false, source, solve, summarizeMs, ms: Math.round(performance.now() - t0) } };
 }
 
 /** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
@@ -86,6 +93,9 @@ export class ValueFlow {
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
   private nodesByPos = new Map<string, Map<string, IrNode>>();
   private readers = new Map<string, L1Reader>();
+  /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
+  private unique = new Set<string>();
+  private table: SymbolTable | undefined;
 
   private constructor(
     private kept: FlowSolver | undefined,
@@ -144,7 +154,15 @@ export class ValueFlow {
       vf.readers.set(p.outDir, l1);
       for (const ref of l1.refs) if (!vf.refs.has(ref.file)) vf.refs.set(ref.file, { outDir: p.outDir, ref });
     }
+    vf.table = resolver.table;
+    const count = new Map<string, number>();
+    for (const d of [...solver.funcs, ...solver.classes]) {
+      const k = `${solver.files[d.file]}\0${d.fqn}`;
+      count.set(k, (count.get(k) ?? 0) + 1);
+    }
+    for (const [k, n] of count) if (n === 1) vf.unique.add(k);
     vf.index(own);
+    vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
     vf.nodesByPos.clear();
     for (const r of vf.readers.values()) r.close();
@@ -230,6 +248,13 @@ export class ValueFlow {
       ({ line, col, fqn } = c);
       file = s.files[c.file]!;
     } else return undefined;
+    // An addressable definition (module-level, class member) defined once in its file is the symbol table's: no need
+    // to decode the file's IR to find its node. Redefinitions (`f#2`) are numbered by value flow and L1 apart:
+    // those go by position. Checked on django + stdlib: 36,622 targets, the same node either way.
+    const def = this.unique.has(`${file}\0${fqn}`) && !fqn.includes('#') ? this.table?.defs.get(fqn) : undefined;
+    if (def && this.table!.files[def.file]!.path === file && (k === O.Class ? def.kind === 'Class' : def.kind === 'Function' || def.kind === 'Method')) {
+      return { how, id: def.id, fqn, kind: def.kind, file };
+    }
     const node = this.nodeAt(file, line, col);
     if (!node) return { how, fqn };
     return { how, id: node.id, fqn: node.fqn, kind: node.node, file };

@@ -42,7 +42,7 @@ export const MAX_STEPS = 50_000_000;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
-/** Nodes a pass-through search visits from one parameter before giving up (copies rarely chain further). */
+/** Nodes a pass-through search visits back from one return before giving up (copies rarely chain further). */
 const MAX_PASS_VISITS = 256;
 
 export const enum O {
@@ -1268,24 +1268,42 @@ export class FlowSolver {
       const objs = encSet(b, n);
       if (objs.length) b.s.sets.push([name, objs]);
     }
-    for (const [key, n] of this.fields) {
-      const o = Number(key.slice(0, key.indexOf('|')));
+    for (const [n, o] of this.fieldOwner) {
       if (this.okind[o] !== O.Inst || !this.pts.length(n)) continue;
       const cls = this.oa[o]!;
       const b = byFile.get(this.classes[this.oa[cls]!]!.file);
       if (!b) continue;
       const objs = encSet(b, n);
-      if (objs.length) b.s.inst.push([enc(b, cls), key.slice(key.indexOf('|') + 1), objs]);
+      if (objs.length) b.s.inst.push([enc(b, cls), this.nodeName[n]!, objs]);
     }
+    // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
+    const preds = this.predecessors();
+    const mark = new Int32Array(this.pts.size);
+    let stamp = 0;
+    const queue: number[] = [];
     for (const [fi, local] of funcIndex) {
       const f = this.funcs[fi]!;
       const ret = this.named.get(`${f.fqn}.<return>`);
-      if (ret === undefined) continue;
+      if (ret === undefined || preds.start[ret] === preds.start[ret + 1]) continue;
+      stamp++;
+      mark[ret] = stamp;
+      queue.length = 0;
+      queue.push(ret);
+      for (let q = 0; q < queue.length && queue.length < MAX_PASS_VISITS; q++) {
+        const n = queue[q]!;
+        for (let j = preds.start[n]!; j < preds.start[n + 1]!; j++) {
+          const m = preds.list[j]!;
+          if (mark[m] !== stamp) {
+            mark[m] = stamp;
+            queue.push(m);
+          }
+        }
+      }
       const through: number[] = [];
       f.params.forEach(([name, kind], p) => {
         if (kind === '*' || kind === '**') return;
         const pn = this.named.get(`${f.fqn}.${name}`);
-        if (pn !== undefined && this.reaches(pn, ret)) through.push(p);
+        if (pn !== undefined && mark[pn] === stamp) through.push(p);
       });
       if (through.length) byFile.get(f.file)!.s.pass.push([local, through]);
     }
@@ -1294,22 +1312,16 @@ export class FlowSolver {
     return out;
   }
 
-  /** Whether copies lead from node `from` to node `to` (breadth-first, bounded). */
-  private reaches(from: number, to: number): boolean {
-    const seen = new Set<number>([from]);
-    const queue = [from];
-    for (let q = 0; q < queue.length && seen.size < MAX_PASS_VISITS; q++) {
-      const n = queue[q]!;
-      for (let j = 0; j < this.succ.length(n); j++) {
-        const m = this.succ.at(n, j);
-        if (m === to) return true;
-        if (!seen.has(m)) {
-          seen.add(m);
-          queue.push(m);
-        }
-      }
-    }
-    return false;
+  /** The copy edges reversed, as compressed rows: node n's predecessors are list[start[n] .. start[n + 1]). */
+  private predecessors(): { start: Int32Array; list: Int32Array } {
+    const size = this.pts.size;
+    const start = new Int32Array(size + 1);
+    for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) start[this.succ.at(n, j) + 1]++;
+    for (let n = 0; n < size; n++) start[n + 1] += start[n]!;
+    const fill = start.slice(0, size);
+    const list = new Int32Array(start[size]!);
+    for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) list[fill[this.succ.at(n, j)]!++] = n;
+    return { start, list };
   }
 
   // ------------------------------------------------------------------ results

@@ -92,16 +92,15 @@ export class SummaryCache {
     }
   }
 
-  /** Rewrites the pack with exactly these summaries under this digest; unchanged records are copied, not re-encoded. */
-  write(digest: string, entries: readonly SummaryEntry[]): void {
+  /** Rewrites the pack with exactly these summaries (their JSON) under this digest; unchanged records are copied, not re-encoded. */
+  write(digest: string, entries: ReadonlyArray<{ file: string; text: string }>): void {
     const target = flowSummaryPackPath(this.outDir);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const prev = PackReader.open(target);
     const pack = new PackWriter(target);
     try {
       const index: Array<[string, string]> = [];
-      for (const { file, summary } of entries) {
-        const text = JSON.stringify(summary);
+      for (const { file, text } of entries) {
         const key = `s:${hashString(text)}`;
         index.push([file, key]);
         if (!(prev && pack.copyFrom(prev, key))) pack.addRaw(key, text);
