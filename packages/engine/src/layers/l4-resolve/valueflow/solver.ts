@@ -33,6 +33,9 @@ const BUILTIN_RESULT_TYPES = new Map(
 );
 const STR_RESULT_METHODS = /^builtins\.str\.(strip|lstrip|rstrip|lower|upper|title|capitalize|casefold|swapcase|replace|format|join|center|ljust|rjust|zfill|expandtabs|translate|removeprefix|removesuffix)$|^builtins\.bytes\.decode$/;
 
+/** Callables whose effect the solver models by name (callExternal), when they are read from a dependency summary. */
+const MODELLED_BY_NAME = new Set(['functools.partial', 'functools.wraps', 'functools.lru_cache', 'functools.cache', 'functools.reduce']);
+
 /** Builtins that call a dunder of their argument. */
 const BUILTIN_DUNDERS: Record<string, string> = {
   len: '__len__', str: '__str__', repr: '__repr__', iter: '__iter__', next: '__next__', bool: '__bool__',
@@ -1126,7 +1129,14 @@ export class FlowSolver {
       };
       const { func: funcBase, cls: classBase } = firsts[si]!;
       s.classes.forEach(([, bases], j) => bases.forEach((b, k) => fill(this.classes[classBase + j]!.bases[k]!, [b])));
-      for (const [name, objs] of s.sets) fill(this.node(name), objs);
+      for (const [name, objs] of s.sets) {
+        // What the engine models by name stays modelled: through a summary, `functools.partial(f)` or an
+        // `lru_cache`d function would give back only what the dependency's own solve saw, never the caller's function
+        // or its results (measured on django: the URL resolver behind a cached `get_resolver()`, views through
+        // `partial(_path, …)`).
+        if (MODELLED_BY_NAME.has(name)) this.addObj(this.node(name), this.extObj(name), -1);
+        else fill(this.node(name), objs);
+      }
       for (const [c, attr, objs] of s.inst) {
         const co = obj(c);
         if (co < 0) continue;
