@@ -38,6 +38,12 @@ export interface FlowStats {
   deps?: DepFlowStats;
 }
 
+/** See ValueFlow.prepare. */
+export interface PreparedFlow {
+  refs: ReturnType<typeof flowRefs>;
+  summaries?: { entries: SummaryEntry[]; stats: DepFlowStats };
+}
+
 export interface DepFlowStats {
   files: number;
   /** Read from `l4/flow-summary.pack` (the dependencies' facts unchanged since it was written). */
@@ -112,6 +118,22 @@ export class ValueFlow {
   }
 
   /**
+   * What value flow reads besides the project's facts: which files (the project's, the reached dependency files), and
+   * the dependencies' summaries — from the cache, or solved now. L4 calls it before building the project's symbol
+   * table, so that the dependencies' fixpoint (and their own table) never share the heap with it.
+   */
+  static async prepare(
+    root: string,
+    project: ProjectOut,
+    deps: readonly ProjectOut[],
+    opts: { provenance?: boolean; summaries?: boolean; depResolver: () => Resolver },
+  ): Promise<PreparedFlow> {
+    const refs = flowRefs(project, deps);
+    if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
+    return { refs, summaries: await dependencySummaries(root, project, refs.deps, refs.own, opts.depResolver) };
+  }
+
+  /**
    * Loads the project's facts and its dependencies' flow summaries, solves, and indexes the project's sites.
    *
    * The dependencies (the files of the packages the project's imports reach) are solved on their own, once, and
@@ -126,27 +148,29 @@ export class ValueFlow {
     project: ProjectOut,
     deps: readonly ProjectOut[],
     resolver: Resolver,
-    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver } = {},
+    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver; prepared?: PreparedFlow } = {},
   ): Promise<ValueFlow> {
+    const prepared = opts.prepared ?? (await ValueFlow.prepare(root, project, deps, { ...opts, depResolver: opts.depResolver ?? (() => resolver) }));
+    const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    const refs = flowRefs(project, deps);
     const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
       solver.addFacts(f.file, f.facts);
     };
     let source: FlowSourceStats;
-    let depStats: DepFlowStats | undefined;
-    if (opts.provenance || opts.summaries === false || !refs.deps.length) {
+    if (!summaries) {
       source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
     } else {
-      const { entries, stats } = await dependencySummaries(root, project, refs.deps, refs.own, opts.depResolver ?? (() => resolver));
-      depStats = stats;
-      solver.addSummaries(entries);
+      const count = summaries.entries.length;
+      solver.addSummaries(summaries.entries);
+      // Loaded: the parsed summaries are not needed again (the caller may still hold `prepared`).
+      summaries.entries = [];
       source = await forEachFlowFacts(root, project, refs.own, add, { keep: refs.deps, unreached: refs.unreached });
-      source.fromSummaries = entries.length;
-      source.files += entries.length;
+      source.fromSummaries = count;
+      source.files += count;
     }
+    const depStats = summaries?.stats;
     const solve = solver.solve();
     const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
