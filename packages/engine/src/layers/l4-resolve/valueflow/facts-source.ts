@@ -103,10 +103,12 @@ export interface FlowRef {
 
 /**
  * The files whose facts L4's value flow needs: every file of `project`, then the files of `deps` in the packages its
- * imports reach. Read from the L1 manifests and interface facts only (no facts are loaded).
+ * imports reach; and a digest of every dependency file's interface (reached or not: the dependencies' symbol table
+ * holds them all). Read from the L1 manifests and interface facts only (no facts are loaded).
  */
-export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { own: FlowRef[]; deps: FlowRef[]; unreached: number } {
-  const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0 };
+export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
+  const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
+  const ifaces: string[] = [];
   const reachable = reachablePackages(project, deps);
   const seen = new Set<string>();
   for (const p of [project, ...deps]) {
@@ -115,6 +117,7 @@ export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { ow
     const l1 = L1Reader.open(p.outDir);
     try {
       for (const ref of l1.refs) {
+        if (p !== project) ifaces.push(`${p.name}\0${ref.file}\0${ref.module}\0${ref.iface}`);
         if (p !== project && !reachable.has(topLevel(ref.module))) {
           out.unreached++;
           continue;
@@ -125,6 +128,7 @@ export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { ow
       l1.close();
     }
   }
+  out.depInterfaces = hashString(ifaces.join('\n'));
   return out;
 }
 

@@ -63,12 +63,13 @@ export interface DepFlowStats {
 async function dependencySummaries(
   root: string,
   project: ProjectOut,
-  refs: readonly FlowRef[],
-  ownRefs: readonly FlowRef[],
+  all: ReturnType<typeof flowRefs>,
   depResolver: () => Resolver,
 ): Promise<{ entries: SummaryEntry[]; stats: DepFlowStats }> {
   const t0 = performance.now();
-  const digest = hashString([FLOW_SUMMARY_FORMAT, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
+  const { deps: refs, own: ownRefs } = all;
+  // What the summaries are a function of: the reached files' facts, and the dependencies' symbol table (interfaces).
+  const digest = hashString([FLOW_SUMMARY_FORMAT, all.depInterfaces, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
   const cache = SummaryCache.of(project.outDir);
   const cached = cache.read(digest);
   if (cached) return { entries: cached, stats: { files: cached.length, cached: true, ms: Math.round(performance.now() - t0) } };
@@ -130,7 +131,7 @@ export class ValueFlow {
   ): Promise<PreparedFlow> {
     const refs = flowRefs(project, deps);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
-    return { refs, summaries: await dependencySummaries(root, project, refs.deps, refs.own, opts.depResolver) };
+    return { refs, summaries: await dependencySummaries(root, project, refs, opts.depResolver) };
   }
 
   /**

@@ -1158,7 +1158,9 @@ export class FlowSolver {
 
   /** A new field of an instance: what summarized classes along its MRO say their instances hold there. */
   private seedSummaryField(cls: number, name: string, n: number): void {
-    for (const c of this.mro(cls)) {
+    // Only an MRO the symbol table gives: one built from bases' values now could be cached before they arrive.
+    const known = this.resolver?.table.defs.get(this.classes[cls]!.fqn)?.kind === 'Class';
+    for (const c of known ? this.mro(cls) : [cls]) {
       for (const o of this.summaryInst.get(c)?.get(name) ?? EMPTY) this.addObj(n, o, -1);
     }
   }
