@@ -211,6 +211,8 @@ export class FlowSolver {
   private fileModule: string[] = [];
   /** Instance attributes of summarized classes (class index → attribute → objects): seeded into instances' fields. */
   private summaryInst = new Map<number, Map<string, number[]>>();
+  /** Classes loaded from summaries: their receivers were seeded by the solve that made the summary. */
+  private summaryClasses = new Set<number>();
   readonly modules = new Set<string>();
   private moduleGlobals = new Map<string, { globals: Set<string>; all?: string[]; stars?: string[] }>();
   /** Global site id × SITE_WIDTH → file, line, col, endLine, endCol, kind. */
@@ -543,6 +545,7 @@ export class FlowSolver {
   private seedReceivers(): number {
     let seeded = 0;
     for (let ci = 0; ci < this.classes.length; ci++) {
+      if (this.summaryClasses.has(ci)) continue;
       const c = this.classes[ci]!;
       for (const name of c.attrs) {
         const n = this.named.get(`${c.fqn}.${name}`);
@@ -1072,6 +1075,7 @@ export class FlowSolver {
       for (const [fqn, bases, attrs, line, col] of s.classes) {
         classAt.set(`${file}|${fqn}|${line}|${col}`, this.classes.length);
         this.classByFqn.set(fqn, this.classes.length);
+        this.summaryClasses.add(this.classes.length);
         this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col });
       }
     }
