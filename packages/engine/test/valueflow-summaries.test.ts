@@ -1,8 +1,8 @@
 /**
  * Dependencies through flow summaries: a dependency's functions, classes, decorators and pass-through helpers used by
  * the dependent resolve exactly as when the dependency's facts are solved with the project's; a later run whose
- * dependency facts are unchanged reads the cached summaries and loads none of the dependency's facts; cold and
- * incremental runs write the same bytes.
+ * dependency facts are unchanged reads the cached summaries and loads none of the dependency's facts; a run whose
+ * facts are all unchanged reuses the answers without solving; cold and incremental runs write the same bytes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -153,5 +153,23 @@ describe('value flow through dependency summaries', () => {
     const stats = await l4(ix, 'app', true);
     expect(stats.flow!.deps?.cached).toBe(false);
     expect(calleesOf(callGraph(ix.out.app!), 'main.main')).not.toContain('lib.Base.run');
+  });
+
+  it('reuses the answers without solving when no fact changed (a comment edit), writing the same bytes', async () => {
+    const l4Dir = path.join(ix.out.app!, 'l4');
+    const before = Object.fromEntries(fs.readdirSync(l4Dir).map((f) => [f, fs.readFileSync(path.join(l4Dir, f))]));
+    const graph = callGraph(ix.out.app!);
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), `${MAIN}# a comment\n`);
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    const s = (await l4(ix, 'app', true)).flow!;
+    expect({ reused: s.answersReused, steps: s.solve.steps, cached: s.deps?.cached }).toEqual({ reused: true, steps: 0, cached: true });
+    expect(callGraph(ix.out.app!)).toEqual(graph);
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), MAIN);
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    expect((await l4(ix, 'app', true)).flow!.answersReused).toBe(true);
+    for (const [f, bytes] of Object.entries(before)) {
+      if (f === 'stats.json') continue;
+      expect({ f, same: fs.readFileSync(path.join(l4Dir, f)).equals(bytes) }).toEqual({ f, same: true });
+    }
   });
 });

@@ -192,7 +192,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
       const r = new Resolver(table);
       resolver = new FileResolver(r, opts.project.name);
       if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
-      flow = await ValueFlow.build(opts.root, opts.project, deps, r, { prepared });
+      flow = await ValueFlow.build(opts.root, opts.project, deps, r, { prepared, interfaces: writeDigest });
       resolver.flow = flow;
     }
     for (const ref of l1.refs) {

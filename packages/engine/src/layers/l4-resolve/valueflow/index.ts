@@ -10,6 +10,7 @@ import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/str
 import type { Resolver } from '../resolver';
 import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
+import { readAnswers, writeAnswers, type FileAnswers } from './answers';
 import { FLOW_SUMMARY_FORMAT, SummaryCache, type FileSummary, type SummaryEntry } from './summary';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
@@ -34,6 +35,8 @@ export interface FlowStats {
   solve: SolveStats;
   /** Sites of this project with at least one target in the corpus. */
   sitesWithTargets: number;
+  /** Every input of the fixpoint was as in a previous run: its answers were reused, nothing was solved. */
+  answersReused?: boolean;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
 }
@@ -41,7 +44,8 @@ export interface FlowStats {
 /** See ValueFlow.prepare. */
 export interface PreparedFlow {
   refs: ReturnType<typeof flowRefs>;
-  summaries?: { entries: SummaryEntry[]; stats: DepFlowStats };
+  /** `content`: the digest of the summaries' text. */
+  summaries?: { entries: SummaryEntry[]; content: string; stats: DepFlowStats };
 }
 
 export interface DepFlowStats {
@@ -65,14 +69,14 @@ async function dependencySummaries(
   project: ProjectOut,
   all: ReturnType<typeof flowRefs>,
   depResolver: () => Resolver,
-): Promise<{ entries: SummaryEntry[]; stats: DepFlowStats }> {
+): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
   const { deps: refs, own: ownRefs } = all;
   // What the summaries are a function of: the reached files' facts, and the dependencies' symbol table (interfaces).
   const digest = hashString([FLOW_SUMMARY_FORMAT, all.depInterfaces, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
   const cache = SummaryCache.of(project.outDir);
   const cached = cache.read(digest);
-  if (cached) return { entries: cached, stats: { files: cached.length, cached: true, ms: Math.round(performance.now() - t0) } };
+  if (cached) return { entries: cached.entries, content: cached.content, stats: { files: cached.entries.length, cached: true, ms: Math.round(performance.now() - t0) } };
   let solver: FlowSolver | undefined = new FlowSolver(depResolver());
   const source = await forEachFlowFacts(root, project, refs, (f) => solver!.addFacts(f.file, f.facts), { keep: ownRefs });
   const solve = solver.solve();
@@ -80,11 +84,11 @@ async function dependencySummaries(
   const texts = [...solver.summarize(new Set(solver.files.keys()))].map(([file, s]) => ({ file, text: JSON.stringify(s) }));
   // The fixpoint is garbage from here: the project's own solve should not have to fit beside it.
   solver = undefined;
-  cache.write(digest, texts);
+  const content = cache.write(digest, texts);
   // Parsed from their text, as a cached run reads them: a fresh and a cached summary load the same way.
   const entries: SummaryEntry[] = texts.map(({ file, text }) => ({ file, summary: JSON.parse(text) as FileSummary }));
   const summarizeMs = Math.round(performance.now() - t1);
-  return { entries, stats: { files: entries.length, cached: false, source, solve, summarizeMs, ms: Math.round(performance.now() - t0) } };
+  return { entries, content, stats: { files: entries.length, cached: false, source, solve, summarizeMs, ms: Math.round(performance.now() - t0) } };
 }
 
 /** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
@@ -149,14 +153,17 @@ export class ValueFlow {
     project: ProjectOut,
     deps: readonly ProjectOut[],
     resolver: Resolver,
-    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver; prepared?: PreparedFlow } = {},
+    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver; prepared?: PreparedFlow; interfaces?: string } = {},
   ): Promise<ValueFlow> {
     const prepared = opts.prepared ?? (await ValueFlow.prepare(root, project, deps, { ...opts, depResolver: opts.depResolver ?? (() => resolver) }));
     const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
+    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their bytes.
+    const inputs: string[] = [];
     const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
+      if (!opts.provenance) inputs.push(`${f.file}\0${hashString(JSON.stringify(f.facts))}`);
       solver.addFacts(f.file, f.facts);
     };
     let source: FlowSourceStats;
@@ -172,6 +179,18 @@ export class ValueFlow {
       source.files += count;
     }
     const depStats = summaries?.stats;
+    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...inputs].join('\n'));
+    const known = opts.provenance ? undefined : readAnswers(project.outDir, answersKey);
+    if (known) {
+      const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
+      const vf = new ValueFlow(undefined, { source, solve: skipped, sitesWithTargets: known.sitesWithTargets, answersReused: true, ...(depStats ? { deps: depStats } : {}) });
+      for (const [file, a] of known.files) {
+        if (a.sites.length) vf.byFile.set(file, new Map(a.sites));
+        if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
+        vf.digests.set(file, a.digest);
+      }
+      return vf;
+    }
     const solve = solver.solve();
     const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
@@ -193,7 +212,14 @@ export class ValueFlow {
     for (const r of vf.readers.values()) r.close();
     vf.readers.clear();
     vf.refs.clear();
-    if (!opts.provenance) vf.kept = undefined;
+    if (!opts.provenance) {
+      vf.kept = undefined;
+      const files = new Map<string, FileAnswers>();
+      for (const [file, digest] of vf.digests) {
+        files.set(file, { sites: [...(vf.byFile.get(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest });
+      }
+      writeAnswers(project.outDir, answersKey, { files, sitesWithTargets: vf.stats.sitesWithTargets });
+    }
     return vf;
   }
 

@@ -69,8 +69,8 @@ export class SummaryCache {
     return new SummaryCache(outDir);
   }
 
-  /** The summaries solved from facts with this digest, or undefined (none, or a record damaged). */
-  read(digest: string): SummaryEntry[] | undefined {
+  /** The summaries solved from facts with this digest and the digest of their content, or undefined (none, or a record damaged). */
+  read(digest: string): { entries: SummaryEntry[]; content: string } | undefined {
     const pack = PackReader.open(flowSummaryPackPath(this.outDir));
     if (!pack) return undefined;
     try {
@@ -84,7 +84,7 @@ export class SummaryCache {
         if (summary.format !== FLOW_SUMMARY_FORMAT) return undefined;
         out.push({ file, summary });
       }
-      return out;
+      return { entries: out, content: hashString(index) };
     } catch {
       return undefined;
     } finally {
@@ -93,7 +93,8 @@ export class SummaryCache {
   }
 
   /** Rewrites the pack with exactly these summaries (their JSON) under this digest; unchanged records are copied, not re-encoded. */
-  write(digest: string, entries: ReadonlyArray<{ file: string; text: string }>): void {
+  /** Returns the digest of their content (as `read` does). */
+  write(digest: string, entries: ReadonlyArray<{ file: string; text: string }>): string {
     const target = flowSummaryPackPath(this.outDir);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const prev = PackReader.open(target);
@@ -105,8 +106,10 @@ export class SummaryCache {
         index.push([file, key]);
         if (!(prev && pack.copyFrom(prev, key))) pack.addRaw(key, text);
       }
-      pack.addRaw(`i:${digest}`, JSON.stringify(index));
+      const indexText = JSON.stringify(index);
+      pack.addRaw(`i:${digest}`, indexText);
       pack.commit({ fsync: false });
+      return hashString(indexText);
     } catch (err) {
       pack.abort();
       throw err;
