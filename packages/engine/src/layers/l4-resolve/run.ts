@@ -39,6 +39,11 @@ export interface L4Options {
   deps?: readonly ProjectOut[];
   /** Resolve with value flow (default true): calls through variables, parameters, returns, attributes, containers. */
   valueFlow?: boolean;
+  /**
+   * Read the dependencies into value flow as flow summaries, solved once and cached (default true); false puts their
+   * facts into the project's own fixpoint (as before summaries: for measuring what the summaries cost in precision).
+   */
+  flowSummaries?: boolean;
 }
 
 export interface L4Stats {
@@ -177,11 +182,17 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   try {
     if (opts.valueFlow !== false) {
       // The fixpoint is global: it runs whenever L4 does, and each file's key covers its part of the answer.
+      const depProjects = deps.filter((d) => d.name !== opts.project.name);
+      const prepared = await ValueFlow.prepare(opts.root, opts.project, deps, {
+        summaries: opts.flowSummaries !== false,
+        // The dependencies' fixpoint sees their symbols only: their summaries must not depend on this project.
+        depResolver: () => new Resolver(buildSymbolTable(depProjects[0]!, depProjects.slice(1))),
+      });
       table = buildSymbolTable(opts.project, deps);
       const r = new Resolver(table);
       resolver = new FileResolver(r, opts.project.name);
       if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
-      flow = await ValueFlow.build(opts.root, opts.project, deps, r);
+      flow = await ValueFlow.build(opts.root, opts.project, deps, r, { prepared, interfaces: writeDigest });
       resolver.flow = flow;
     }
     for (const ref of l1.refs) {

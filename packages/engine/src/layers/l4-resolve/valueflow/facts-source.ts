@@ -16,7 +16,7 @@ import { initPythonParser } from '../../../lang/python/parser';
 import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
-import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
+import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
 import { analyseSource } from '../../l5-flow/file-task';
@@ -39,6 +39,8 @@ export interface FlowSourceStats {
   fromL5: number;
   extracted: number;
   reused: number;
+  /** Files of dependency projects read as flow summaries (fixed facts) instead of facts. */
+  fromSummaries: number;
   /** Files of dependency projects left out: no import chain from this project reaches their top-level package. */
   unreached: number;
   unreadable: string[];
@@ -92,84 +94,114 @@ function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Se
   return reached;
 }
 
+/** A file whose facts value flow may load: its project, its L1 ref, and the key of its facts. */
+export interface FlowRef {
+  project: ProjectOut;
+  ref: ShardRef;
+  key: string;
+}
+
 /**
- * Calls `fn` with the facts of every file of `project` and `deps` (project first), extracting what the cache lacks.
- * Rewrites the cache with exactly the files seen.
+ * The files whose facts L4's value flow needs: every file of `project`, then the files of `deps` in the packages its
+ * imports reach; and a digest of every dependency file's interface (reached or not: the dependencies' symbol table
+ * holds them all). Read from the L1 manifests and interface facts only (no facts are loaded).
+ */
+export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
+  const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
+  const ifaces: string[] = [];
+  const reachable = reachablePackages(project, deps);
+  const seen = new Set<string>();
+  for (const p of [project, ...deps]) {
+    if (seen.has(p.name)) continue;
+    seen.add(p.name);
+    const l1 = L1Reader.open(p.outDir);
+    try {
+      for (const ref of l1.refs) {
+        if (p !== project) ifaces.push(`${p.name}\0${ref.file}\0${ref.module}\0${ref.iface}`);
+        if (p !== project && !reachable.has(topLevel(ref.module))) {
+          out.unreached++;
+          continue;
+        }
+        (p === project ? out.own : out.deps).push({ project: p, ref, key: hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`) });
+      }
+    } finally {
+      l1.close();
+    }
+  }
+  out.depInterfaces = hashString(ifaces.join('\n'));
+  return out;
+}
+
+/**
+ * Calls `fn` with the facts of every file of `refs` (in order), extracting what the cache lacks. Rewrites the cache
+ * with exactly the files seen, plus the cached facts of `keep` (files whose facts this run did not need — a dependency
+ * read through its summaries — but a later run may), copied without being decoded.
  */
 export async function forEachFlowFacts(
   root: string,
   project: ProjectOut,
-  deps: readonly ProjectOut[],
+  refs: readonly FlowRef[],
   fn: (f: FlowFile) => void,
+  opts: { keep?: readonly FlowRef[]; unreached?: number } = {},
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
-  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, unreached: 0, unreadable: [], ms: 0 };
+  const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, fromSummaries: 0, unreached: opts.unreached ?? 0, unreadable: [], ms: 0 };
   const cachePath = flowPackPath(project.outDir);
   fs.mkdirSync(path.dirname(cachePath), { recursive: true });
   const prev = PackReader.open(cachePath);
   const pack = new PackWriter(cachePath);
   let parserReady = false;
-  const seen = new Set<string>();
-  const reachable = reachablePackages(project, deps);
+  let open: { outDir: string; l5: L5Reader | undefined } | undefined;
   try {
-    for (const p of [project, ...deps]) {
-      if (seen.has(p.name)) continue;
-      seen.add(p.name);
-      const l1 = L1Reader.open(p.outDir);
-      const l5 = L5Reader.tryOpen(p.outDir);
-      try {
-        for (const ref of l1.refs) {
-          if (p !== project && !reachable.has(topLevel(ref.module))) {
-            stats.unreached++;
-            continue;
-          }
-          stats.files++;
-          const key = hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`);
-          let facts: FlowFacts | undefined;
-          // L5 keys a file's records by (L5 format, L1 key): equal means L5 analysed the very text L1 did.
-          if (l5 && l5.key(ref.file) === l5Key(ref.key)) {
-            const f = l5.facts(ref.file);
-            if (f?.format === FLOW_FACTS_FORMAT) {
-              stats.fromL5++;
-              fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key });
-              continue;
-            }
-          }
-          const cached = prev?.text(key);
-          if (cached !== undefined) {
-            try {
-              facts = JSON.parse(cached) as FlowFacts;
-              if (!pack.has(key)) pack.addRaw(key, cached);
-              stats.reused++;
-            } catch {
-              facts = undefined;
-            }
-          }
-          if (!facts) {
-            if (!parserReady) {
-              await initPythonParser();
-              parserReady = true;
-            }
-            facts = extractFile(root, ref.file, ref.module);
-            if (!facts) {
-              stats.unreadable.push(ref.file);
-              continue;
-            }
-            stats.extracted++;
-            if (!pack.has(key)) pack.addRaw(key, JSON.stringify(facts));
-          }
-          fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
-        }
-      } finally {
-        l1.close();
-        l5?.close();
+    for (const { project: p, ref, key } of refs) {
+      if (open?.outDir !== p.outDir) {
+        open?.l5?.close();
+        open = { outDir: p.outDir, l5: L5Reader.tryOpen(p.outDir) };
       }
+      const l5 = open.l5;
+      stats.files++;
+      let facts: FlowFacts | undefined;
+      // L5 keys a file's records by (L5 format, L1 key): equal means L5 analysed the very text L1 did.
+      if (l5 && l5.key(ref.file) === l5Key(ref.key)) {
+        const f = l5.facts(ref.file);
+        if (f?.format === FLOW_FACTS_FORMAT) {
+          stats.fromL5++;
+          fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key });
+          continue;
+        }
+      }
+      const cached = prev?.text(key);
+      if (cached !== undefined) {
+        try {
+          facts = JSON.parse(cached) as FlowFacts;
+          if (!pack.has(key)) pack.addRaw(key, cached);
+          stats.reused++;
+        } catch {
+          facts = undefined;
+        }
+      }
+      if (!facts) {
+        if (!parserReady) {
+          await initPythonParser();
+          parserReady = true;
+        }
+        facts = extractFile(root, ref.file, ref.module);
+        if (!facts) {
+          stats.unreadable.push(ref.file);
+          continue;
+        }
+        stats.extracted++;
+        if (!pack.has(key)) pack.addRaw(key, JSON.stringify(facts));
+      }
+      fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
     }
+    if (prev) for (const { key } of opts.keep ?? []) if (!pack.has(key) && prev.has(key)) pack.copyFrom(prev, key);
     pack.commit({ fsync: false });
   } catch (err) {
     pack.abort();
     throw err;
   } finally {
+    open?.l5?.close();
     prev?.close();
   }
   stats.ms = Math.round(performance.now() - t0);

@@ -8,7 +8,10 @@ import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import type { Resolver } from '../resolver';
-import { forEachFlowFacts, type FlowSourceStats } from './facts-source';
+import type { SymbolTable } from '../symbols';
+import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
+import { readAnswers, writeAnswers, type FileAnswers } from './answers';
+import { FLOW_SUMMARY_FORMAT, SummaryCache, type FileSummary, type SummaryEntry } from './summary';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 
@@ -32,6 +35,60 @@ export interface FlowStats {
   solve: SolveStats;
   /** Sites of this project with at least one target in the corpus. */
   sitesWithTargets: number;
+  /** Every input of the fixpoint was as in a previous run: its answers were reused, nothing was solved. */
+  answersReused?: boolean;
+  /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
+  deps?: DepFlowStats;
+}
+
+/** See ValueFlow.prepare. */
+export interface PreparedFlow {
+  refs: ReturnType<typeof flowRefs>;
+  /** `content`: the digest of the summaries' text. */
+  summaries?: { entries: SummaryEntry[]; content: string; stats: DepFlowStats };
+}
+
+export interface DepFlowStats {
+  files: number;
+  /** Read from `l4/flow-summary.pack` (the dependencies' facts unchanged since it was written). */
+  cached: boolean;
+  /** When solved in this run: loading their facts, and their fixpoint. */
+  source?: FlowSourceStats;
+  solve?: SolveStats;
+  /** Summarizing their fixpoint and writing the cache. */
+  summarizeMs?: number;
+  ms: number;
+}
+
+/**
+ * The summaries of the dependency files `refs`: from the cache when their facts' digest matches, else solved (their
+ * facts alone, against `depResolver`) and cached.
+ */
+async function dependencySummaries(
+  root: string,
+  project: ProjectOut,
+  all: ReturnType<typeof flowRefs>,
+  depResolver: () => Resolver,
+): Promise<NonNullable<PreparedFlow['summaries']>> {
+  const t0 = performance.now();
+  const { deps: refs, own: ownRefs } = all;
+  // What the summaries are a function of: the reached files' facts, and the dependencies' symbol table (interfaces).
+  const digest = hashString([FLOW_SUMMARY_FORMAT, all.depInterfaces, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
+  const cache = SummaryCache.of(project.outDir);
+  const cached = cache.read(digest);
+  if (cached) return { entries: cached.entries, content: cached.content, stats: { files: cached.entries.length, cached: true, ms: Math.round(performance.now() - t0) } };
+  let solver: FlowSolver | undefined = new FlowSolver(depResolver());
+  const source = await forEachFlowFacts(root, project, refs, (f) => solver!.addFacts(f.file, f.facts), { keep: ownRefs });
+  const solve = solver.solve();
+  const t1 = performance.now();
+  const texts = [...solver.summarize(new Set(solver.files.keys()))].map(([file, s]) => ({ file, text: JSON.stringify(s) }));
+  // The fixpoint is garbage from here: the project's own solve should not have to fit beside it.
+  solver = undefined;
+  const content = cache.write(digest, texts);
+  // Parsed from their text, as a cached run reads them: a fresh and a cached summary load the same way.
+  const entries: SummaryEntry[] = texts.map(({ file, text }) => ({ file, summary: JSON.parse(text) as FileSummary }));
+  const summarizeMs = Math.round(performance.now() - t1);
+  return { entries, content, stats: { files: entries.length, cached: false, source, solve, summarizeMs, ms: Math.round(performance.now() - t0) } };
 }
 
 /** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
@@ -47,6 +104,9 @@ export class ValueFlow {
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
   private nodesByPos = new Map<string, Map<string, IrNode>>();
   private readers = new Map<string, L1Reader>();
+  /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
+  private unique = new Set<string>();
+  private table: SymbolTable | undefined;
 
   private constructor(
     private kept: FlowSolver | undefined,
@@ -62,28 +122,104 @@ export class ValueFlow {
     return this.kept;
   }
 
-  /** Loads every file's facts (project first, then deps), solves, and indexes the project's sites. */
-  static async build(root: string, project: ProjectOut, deps: readonly ProjectOut[], resolver: Resolver, opts: { provenance?: boolean } = {}): Promise<ValueFlow> {
+  /**
+   * What value flow reads besides the project's facts: which files (the project's, the reached dependency files), and
+   * the dependencies' summaries — from the cache, or solved now. L4 calls it before building the project's symbol
+   * table, so that the dependencies' fixpoint (and their own table) never share the heap with it.
+   */
+  static async prepare(
+    root: string,
+    project: ProjectOut,
+    deps: readonly ProjectOut[],
+    opts: { provenance?: boolean; summaries?: boolean; depResolver: () => Resolver },
+  ): Promise<PreparedFlow> {
+    const refs = flowRefs(project, deps);
+    if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
+    return { refs, summaries: await dependencySummaries(root, project, refs, opts.depResolver) };
+  }
+
+  /**
+   * Loads the project's facts and its dependencies' flow summaries, solves, and indexes the project's sites.
+   *
+   * The dependencies (the files of the packages the project's imports reach) are solved on their own, once, and
+   * enter this project's fixpoint as summaries — cached in `l4/flow-summary.pack` under the digest of their facts, so
+   * a run whose dependencies did not change loads the summaries and solves the project alone. The summaries are a
+   * function of the dependencies' facts only (solved against a symbol table of the dependencies alone), so a cached
+   * and a fresh one are the same bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
+   * into one fixpoint instead (the chain behind a call may run through a dependency's body).
+   */
+  static async build(
+    root: string,
+    project: ProjectOut,
+    deps: readonly ProjectOut[],
+    resolver: Resolver,
+    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver; prepared?: PreparedFlow; interfaces?: string } = {},
+  ): Promise<ValueFlow> {
+    const prepared = opts.prepared ?? (await ValueFlow.prepare(root, project, deps, { ...opts, depResolver: opts.depResolver ?? (() => resolver) }));
+    const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    const source = await forEachFlowFacts(root, project, deps, (f) => {
+    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their bytes.
+    const inputs: string[] = [];
+    const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
+      if (!opts.provenance) inputs.push(`${f.file}\0${hashString(JSON.stringify(f.facts))}`);
       solver.addFacts(f.file, f.facts);
-    });
+    };
+    let source: FlowSourceStats;
+    if (!summaries) {
+      source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
+    } else {
+      const count = summaries.entries.length;
+      solver.addSummaries(summaries.entries);
+      // Loaded: the parsed summaries are not needed again (the caller may still hold `prepared`).
+      summaries.entries = [];
+      source = await forEachFlowFacts(root, project, refs.own, add, { keep: refs.deps, unreached: refs.unreached });
+      source.fromSummaries = count;
+      source.files += count;
+    }
+    const depStats = summaries?.stats;
+    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...inputs].join('\n'));
+    const known = opts.provenance ? undefined : readAnswers(project.outDir, answersKey);
+    if (known) {
+      const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
+      const vf = new ValueFlow(undefined, { source, solve: skipped, sitesWithTargets: known.sitesWithTargets, answersReused: true, ...(depStats ? { deps: depStats } : {}) });
+      for (const [file, a] of known.files) {
+        if (a.sites.length) vf.byFile.set(file, new Map(a.sites));
+        if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
+        vf.digests.set(file, a.digest);
+      }
+      return vf;
+    }
     const solve = solver.solve();
-    const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0 });
+    const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
       const l1 = L1Reader.open(p.outDir);
       vf.readers.set(p.outDir, l1);
       for (const ref of l1.refs) if (!vf.refs.has(ref.file)) vf.refs.set(ref.file, { outDir: p.outDir, ref });
     }
+    vf.table = resolver.table;
+    const count = new Map<string, number>();
+    for (const d of [...solver.funcs, ...solver.classes]) {
+      const k = `${solver.files[d.file]}\0${d.fqn}`;
+      count.set(k, (count.get(k) ?? 0) + 1);
+    }
+    for (const [k, n] of count) if (n === 1) vf.unique.add(k);
     vf.index(own);
+    vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
     vf.nodesByPos.clear();
     for (const r of vf.readers.values()) r.close();
     vf.readers.clear();
     vf.refs.clear();
-    if (!opts.provenance) vf.kept = undefined;
+    if (!opts.provenance) {
+      vf.kept = undefined;
+      const files = new Map<string, FileAnswers>();
+      for (const [file, digest] of vf.digests) {
+        files.set(file, { sites: [...(vf.byFile.get(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest });
+      }
+      writeAnswers(project.outDir, answersKey, { files, sitesWithTargets: vf.stats.sitesWithTargets });
+    }
     return vf;
   }
 
@@ -163,6 +299,13 @@ export class ValueFlow {
       ({ line, col, fqn } = c);
       file = s.files[c.file]!;
     } else return undefined;
+    // An addressable definition (module-level, class member) defined once in its file is the symbol table's: no need
+    // to decode the file's IR to find its node. Redefinitions (`f#2`) are numbered by value flow and L1 apart:
+    // those go by position. Checked on django + stdlib: 36,622 targets, the same node either way.
+    const def = this.unique.has(`${file}\0${fqn}`) && !fqn.includes('#') ? this.table?.defs.get(fqn) : undefined;
+    if (def && this.table!.files[def.file]!.path === file && (k === O.Class ? def.kind === 'Class' : def.kind === 'Function' || def.kind === 'Method')) {
+      return { how, id: def.id, fqn, kind: def.kind, file };
+    }
     const node = this.nodeAt(file, line, col);
     if (!node) return { how, fqn };
     return { how, id: node.id, fqn: node.fqn, kind: node.node, file };

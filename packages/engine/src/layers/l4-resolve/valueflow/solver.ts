@@ -22,6 +22,7 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
 import { H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
+import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
 const EMPTY: readonly number[] = [];
@@ -32,6 +33,9 @@ const BUILTIN_RESULT_TYPES = new Map(
 );
 const STR_RESULT_METHODS = /^builtins\.str\.(strip|lstrip|rstrip|lower|upper|title|capitalize|casefold|swapcase|replace|format|join|center|ljust|rjust|zfill|expandtabs|translate|removeprefix|removesuffix)$|^builtins\.bytes\.decode$/;
 
+/** Callables whose effect the solver models by name (callExternal), when they are read from a dependency summary. */
+const MODELLED_BY_NAME = new Set(['functools.partial', 'functools.wraps', 'functools.lru_cache', 'functools.cache', 'functools.reduce']);
+
 /** Builtins that call a dunder of their argument. */
 const BUILTIN_DUNDERS: Record<string, string> = {
   len: '__len__', str: '__str__', repr: '__repr__', iter: '__iter__', next: '__next__', bool: '__bool__',
@@ -41,6 +45,8 @@ export const MAX_STEPS = 50_000_000;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
+/** Nodes a pass-through search visits back from one return before giving up (copies rarely chain further). */
+const MAX_PASS_VISITS = 256;
 
 export const enum O {
   Func,
@@ -201,6 +207,12 @@ export class FlowSolver {
   readonly classes: ClassInfo[] = [];
   private classByFqn = new Map<string, number>();
   readonly files: string[] = [];
+  /** The module of each file. */
+  private fileModule: string[] = [];
+  /** Instance attributes of summarized classes (class index → attribute → objects): seeded into instances' fields. */
+  private summaryInst = new Map<number, Map<string, number[]>>();
+  /** Classes loaded from summaries: their receivers were seeded by the solve that made the summary. */
+  private summaryClasses = new Set<number>();
   readonly modules = new Set<string>();
   private moduleGlobals = new Map<string, { globals: Set<string>; all?: string[]; stars?: string[] }>();
   /** Global site id × SITE_WIDTH → file, line, col, endLine, endCol, kind. */
@@ -236,14 +248,8 @@ export class FlowSolver {
     this.moduleGlobals.set(f.module, { globals: new Set(f.globals), ...(f.all ? { all: f.all } : {}), ...(f.stars ? { stars: f.stars } : {}) });
     const vars = f.vars.map((n) => (n === '' ? this.newNode('') : this.node(n)));
     const funcBase = this.funcs.length;
-    for (const [fqn, params, flags, line, col] of f.funcs) {
-      const fi: FuncInfo = { fqn, file: fileIdx, params, flags, line, col };
-      this.funcs.push(fi);
-      for (const [name, kind] of params) {
-        if (kind === '*') this.addObj(this.node(`${fqn}.${name}`), (fi.varargs = this.obj(O.Cont, -1 - this.funcs.length, 0, `${fqn}.*${name}`)), -1);
-        if (kind === '**') this.addObj(this.node(`${fqn}.${name}`), (fi.kwargs = this.obj(O.Cont, -1 - this.funcs.length, 1, `${fqn}.**${name}`)), -1);
-      }
-    }
+    this.fileModule.push(f.module);
+    for (const [fqn, params, flags, line, col] of f.funcs) this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
     const classBase = this.classes.length;
     for (const [fqn, bases, attrs, line, col] of f.classes) {
       this.classByFqn.set(fqn, this.classes.length);
@@ -315,6 +321,15 @@ export class FlowSolver {
           this.addHandler(v(c[3]), { h: 'super', dst: v(c[1]), cls: this.obj(O.Class, classBase + (c[2] as number), 0, '') });
           break;
       }
+    }
+  }
+
+  private addFunc(fi: FuncInfo): void {
+    this.funcs.push(fi);
+    const fqn = fi.fqn;
+    for (const [name, kind] of fi.params) {
+      if (kind === '*') this.addObj(this.node(`${fqn}.${name}`), (fi.varargs = this.obj(O.Cont, -1 - this.funcs.length, 0, `${fqn}.*${name}`)), -1);
+      if (kind === '**') this.addObj(this.node(`${fqn}.${name}`), (fi.kwargs = this.obj(O.Cont, -1 - this.funcs.length, 1, `${fqn}.**${name}`)), -1);
     }
   }
 
@@ -414,6 +429,7 @@ export class FlowSolver {
     if (n === undefined) {
       this.fields.set(key, (n = this.newNode(name)));
       this.fieldOwner.set(n, o);
+      if (k === O.Inst && this.summaryInst.size) this.seedSummaryField(this.oa[this.oa[o]!]!, name, n);
     }
     return n;
   }
@@ -529,6 +545,7 @@ export class FlowSolver {
   private seedReceivers(): number {
     let seeded = 0;
     for (let ci = 0; ci < this.classes.length; ci++) {
+      if (this.summaryClasses.has(ci)) continue;
       const c = this.classes[ci]!;
       for (const name of c.attrs) {
         const n = this.named.get(`${c.fqn}.${name}`);
@@ -1031,6 +1048,296 @@ export class FlowSolver {
         else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
       }
     }
+  }
+
+  // ------------------------------------------------------------------ summaries
+
+  /**
+   * Loads files solved elsewhere as fixed facts: their definitions first (objects of one file may be defined in
+   * another), then their summarized sets, instance attributes and pass-through edges. Nothing of their bodies runs.
+   */
+  addSummaries(list: ReadonlyArray<{ file: string; summary: FileSummary }>): void {
+    const funcAt = new Map<string, number>();
+    const classAt = new Map<string, number>();
+    const firsts: Array<{ func: number; cls: number }> = [];
+    for (const { file, summary: s } of list) {
+      const fileIdx = this.files.length;
+      this.files.push(file);
+      this.fileModule.push(s.module);
+      this.modules.add(s.module);
+      // Star imports were linked by the solve that made the summary: `globals` is complete.
+      this.moduleGlobals.set(s.module, { globals: new Set(s.globals), ...(s.all ? { all: s.all } : {}) });
+      firsts.push({ func: this.funcs.length, cls: this.classes.length });
+      for (const [fqn, params, flags, line, col] of s.funcs) {
+        funcAt.set(`${file}|${fqn}|${line}|${col}`, this.funcs.length);
+        this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
+      }
+      for (const [fqn, bases, attrs, line, col] of s.classes) {
+        classAt.set(`${file}|${fqn}|${line}|${col}`, this.classes.length);
+        this.classByFqn.set(fqn, this.classes.length);
+        this.summaryClasses.add(this.classes.length);
+        this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col });
+      }
+    }
+    list.forEach(({ summary: s }, si) => {
+      const memo = new Int32Array(s.objs.length).fill(-2);
+      const obj = (i: number): number => {
+        if (memo[i] !== -2) return memo[i]!;
+        const r = s.objs[i]!;
+        let o = -1;
+        switch (r[0]) {
+          case 'f': {
+            const fi = funcAt.get(`${r[1]}|${r[2]}|${r[3]}|${r[4]}`);
+            if (fi !== undefined) o = this.obj(O.Func, fi, 0, '');
+            break;
+          }
+          case 'c': {
+            const ci = classAt.get(`${r[1]}|${r[2]}|${r[3]}|${r[4]}`);
+            if (ci !== undefined) o = this.obj(O.Class, ci, 0, '');
+            break;
+          }
+          case 'i': {
+            const c = obj(r[1]);
+            if (c >= 0) o = this.obj(O.Inst, c, 0, '');
+            break;
+          }
+          case 'm':
+            o = this.obj(O.Module, 0, 0, r[1]);
+            break;
+          case 'e':
+            o = this.extObj(r[1]);
+            break;
+          case 'l':
+            o = this.obj(O.Lit, 0, 0, r[1]);
+            break;
+          case 'w': {
+            const inner = obj(r[2]);
+            if (inner >= 0) o = this.obj(O.Wrap, inner, r[1], '');
+            break;
+          }
+          case 'b': {
+            const f = obj(r[1]);
+            const self = obj(r[2]);
+            if (f >= 0 && self >= 0) o = this.obj(O.Bound, f, self, '');
+            break;
+          }
+        }
+        memo[i] = o;
+        return o;
+      };
+      const fill = (n: number, objs: readonly number[]) => {
+        for (const i of objs) {
+          const o = obj(i);
+          if (o >= 0) this.addObj(n, o, -1);
+        }
+      };
+      const { func: funcBase, cls: classBase } = firsts[si]!;
+      s.classes.forEach(([, bases], j) => bases.forEach((b, k) => fill(this.classes[classBase + j]!.bases[k]!, [b])));
+      for (const [name, objs] of s.sets) {
+        // What the engine models by name stays modelled: through a summary, `functools.partial(f)` or an
+        // `lru_cache`d function would give back only what the dependency's own solve saw, never the caller's function
+        // or its results (measured on django: the URL resolver behind a cached `get_resolver()`, views through
+        // `partial(_path, …)`).
+        if (MODELLED_BY_NAME.has(name)) this.addObj(this.node(name), this.extObj(name), -1);
+        else fill(this.node(name), objs);
+      }
+      for (const [c, attr, objs] of s.inst) {
+        const co = obj(c);
+        if (co < 0) continue;
+        let byAttr = this.summaryInst.get(this.oa[co]!);
+        if (!byAttr) this.summaryInst.set(this.oa[co]!, (byAttr = new Map()));
+        const list = byAttr.get(attr) ?? [];
+        for (const i of objs) {
+          const o = obj(i);
+          if (o >= 0 && !list.includes(o)) list.push(o);
+        }
+        byAttr.set(attr, list);
+      }
+      for (const [fi, params] of s.pass) {
+        const f = this.funcs[funcBase + fi]!;
+        for (const p of params) this.addEdge(this.node(`${f.fqn}.${f.params[p]![0]}`), this.retNode(funcBase + fi));
+      }
+    });
+  }
+
+  /** A new field of an instance: what summarized classes along its MRO say their instances hold there. */
+  private seedSummaryField(cls: number, name: string, n: number): void {
+    // Only an MRO the symbol table gives: one built from bases' values now could be cached before they arrive.
+    const known = this.resolver?.table.defs.get(this.classes[cls]!.fqn)?.kind === 'Class';
+    for (const c of known ? this.mro(cls) : [cls]) {
+      for (const o of this.summaryInst.get(c)?.get(name) ?? EMPTY) this.addObj(n, o, -1);
+    }
+  }
+
+  /** Summaries of the given files (indices in `files`), after solve(); see summary.ts. */
+  summarize(fileIdxs: ReadonlySet<number>): Map<string, FileSummary> {
+    interface Building {
+      s: FileSummary;
+      memo: Map<number, number>;
+      interned: Map<string, number>;
+    }
+    const byFile = new Map<number, Building>();
+    for (const f of fileIdxs) {
+      const s: FileSummary = { format: FLOW_SUMMARY_FORMAT, module: this.fileModule[f]!, globals: [], funcs: [], classes: [], objs: [], sets: [], inst: [], pass: [] };
+      const g = this.moduleGlobals.get(s.module);
+      if (g) {
+        s.globals = [...g.globals];
+        if (g.all) s.all = g.all;
+      }
+      byFile.set(f, { s, memo: new Map(), interned: new Map() });
+    }
+    const enc = (b: Building, o: number): number => {
+      const seen = b.memo.get(o);
+      if (seen !== undefined) return seen;
+      let r: SummaryObj | undefined;
+      switch (this.okind[o]) {
+        case O.Func: {
+          const fi = this.funcs[this.oa[o]!]!;
+          r = ['f', this.files[fi.file]!, fi.fqn, fi.line, fi.col];
+          break;
+        }
+        case O.Class: {
+          const ci = this.classes[this.oa[o]!]!;
+          r = ['c', this.files[ci.file]!, ci.fqn, ci.line, ci.col];
+          break;
+        }
+        case O.Inst: {
+          const c = enc(b, this.oa[o]!);
+          if (c >= 0) r = ['i', c];
+          break;
+        }
+        case O.Module:
+          r = ['m', this.oname[o]!];
+          break;
+        case O.Ext:
+          r = ['e', this.oname[o]!];
+          break;
+        case O.Lit:
+          r = ['l', this.oname[o]!];
+          break;
+        case O.Cont:
+          // A container collapses to its type (`list`): its methods still resolve; `*args`/`**kwargs` tuples go.
+          if (/^\w+$/.test(this.oname[o]!)) r = ['l', this.oname[o]!];
+          break;
+        case O.Wrap: {
+          const inner = enc(b, this.oa[o]!);
+          if (inner >= 0) r = ['w', this.ob[o]!, inner];
+          break;
+        }
+        case O.Bound: {
+          const f = enc(b, this.oa[o]!);
+          const self = f >= 0 ? enc(b, this.ob[o]!) : -1;
+          if (self >= 0) r = ['b', f, self];
+          break;
+        }
+        default:
+      }
+      let i = -1;
+      if (r) {
+        const key = JSON.stringify(r);
+        i = b.interned.get(key) ?? -1;
+        if (i < 0) {
+          i = b.s.objs.push(r) - 1;
+          b.interned.set(key, i);
+        }
+      }
+      b.memo.set(o, i);
+      return i;
+    };
+    const encSet = (b: Building, n: number): number[] => {
+      const out: number[] = [];
+      for (const o of this.ptsOf(n)) {
+        const i = enc(b, o);
+        if (i >= 0 && !out.includes(i)) out.push(i);
+      }
+      return out;
+    };
+    // Definitions, and which file owns each module, class and function name.
+    const ownerOf = new Map<string, { file: number; kind: 'm' | 'c' | 'f' }>();
+    for (const f of fileIdxs) ownerOf.set(this.fileModule[f]!, { file: f, kind: 'm' });
+    const funcIndex = new Map<number, number>();
+    for (let fi = 0; fi < this.funcs.length; fi++) {
+      const f = this.funcs[fi]!;
+      const b = byFile.get(f.file);
+      if (!b) continue;
+      funcIndex.set(fi, b.s.funcs.push([f.fqn, f.params, f.flags, f.line, f.col]) - 1);
+      if (!ownerOf.has(f.fqn)) ownerOf.set(f.fqn, { file: f.file, kind: 'f' });
+    }
+    for (const c of this.classes) {
+      const b = byFile.get(c.file);
+      if (!b) continue;
+      const bases: number[] = [];
+      for (const n of c.bases) for (const i of encSet(b, n)) if (!bases.includes(i)) bases.push(i);
+      b.s.classes.push([c.fqn, bases, [...c.attrs], c.line, c.col]);
+      ownerOf.set(c.fqn, { file: c.file, kind: 'c' });
+    }
+    for (const [name, n] of this.named) {
+      if (!this.pts.length(n)) continue;
+      const dot = name.lastIndexOf('.');
+      if (dot < 0) continue;
+      const owner = ownerOf.get(name.slice(0, dot));
+      if (!owner) continue;
+      const last = name.slice(dot + 1);
+      // A function's locals and parameters are its own business; its return (and yield) is what callers see.
+      if (owner.kind === 'f' && last !== '<return>' && last !== '<yield>') continue;
+      const b = byFile.get(owner.file)!;
+      const objs = encSet(b, n);
+      if (objs.length) b.s.sets.push([name, objs]);
+    }
+    for (const [n, o] of this.fieldOwner) {
+      if (this.okind[o] !== O.Inst || !this.pts.length(n)) continue;
+      const cls = this.oa[o]!;
+      const b = byFile.get(this.classes[this.oa[cls]!]!.file);
+      if (!b) continue;
+      const objs = encSet(b, n);
+      if (objs.length) b.s.inst.push([enc(b, cls), this.nodeName[n]!, objs]);
+    }
+    // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
+    const preds = this.predecessors();
+    const mark = new Int32Array(this.pts.size);
+    let stamp = 0;
+    const queue: number[] = [];
+    for (const [fi, local] of funcIndex) {
+      const f = this.funcs[fi]!;
+      const ret = this.named.get(`${f.fqn}.<return>`);
+      if (ret === undefined || preds.start[ret] === preds.start[ret + 1]) continue;
+      stamp++;
+      mark[ret] = stamp;
+      queue.length = 0;
+      queue.push(ret);
+      for (let q = 0; q < queue.length && queue.length < MAX_PASS_VISITS; q++) {
+        const n = queue[q]!;
+        for (let j = preds.start[n]!; j < preds.start[n + 1]!; j++) {
+          const m = preds.list[j]!;
+          if (mark[m] !== stamp) {
+            mark[m] = stamp;
+            queue.push(m);
+          }
+        }
+      }
+      const through: number[] = [];
+      f.params.forEach(([name, kind], p) => {
+        if (kind === '*' || kind === '**') return;
+        const pn = this.named.get(`${f.fqn}.${name}`);
+        if (pn !== undefined && mark[pn] === stamp) through.push(p);
+      });
+      if (through.length) byFile.get(f.file)!.s.pass.push([local, through]);
+    }
+    const out = new Map<string, FileSummary>();
+    for (const [f, b] of byFile) out.set(this.files[f]!, b.s);
+    return out;
+  }
+
+  /** The copy edges reversed, as compressed rows: node n's predecessors are list[start[n] .. start[n + 1]). */
+  private predecessors(): { start: Int32Array; list: Int32Array } {
+    const size = this.pts.size;
+    const start = new Int32Array(size + 1);
+    for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) start[this.succ.at(n, j) + 1]++;
+    for (let n = 0; n < size; n++) start[n + 1] += start[n]!;
+    const fill = start.slice(0, size);
+    const list = new Int32Array(start[size]!);
+    for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) list[fill[this.succ.at(n, j)]!++] = n;
+    return { start, list };
   }
 
   // ------------------------------------------------------------------ results

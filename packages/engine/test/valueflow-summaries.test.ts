@@ -1,0 +1,175 @@
+/**
+ * Dependencies through flow summaries: a dependency's functions, classes, decorators and pass-through helpers used by
+ * the dependent resolve exactly as when the dependency's facts are solved with the project's; a later run whose
+ * dependency facts are unchanged reads the cached summaries and loads none of the dependency's facts; a run whose
+ * facts are all unchanged reuses the answers without solving; cold and incremental runs write the same bytes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { indexDirectory, runL4, type L4Stats } from '@codegraph/engine';
+import { calleesOf, callGraph, indexProjects, writeTree, type Indexed } from './valueflow-helpers';
+
+const CORE = {
+  'core/lib.py': [
+    'REGISTRY = []',
+    '',
+    'def register(f):',
+    '    REGISTRY.append(f)',
+    '    return f',
+    '',
+    'def ident(x):',
+    '    y = x',
+    '    return y',
+    '',
+    'class Item:',
+    '    def use(self):',
+    '        pass',
+    '',
+    'class Part:',
+    '    def fit(self):',
+    '        pass',
+    '',
+    'class Base:',
+    '    def run(self):',
+    '        pass',
+    '',
+    '    def chain(self):',
+    '        return self',
+    '',
+    '    @property',
+    '    def part(self):',
+    '        return Part()',
+    '',
+    'class Box:',
+    '    def __init__(self):',
+    '        self.content = Item()',
+    '',
+    'def make():',
+    '    return Base()',
+    '',
+    'handler = Base()',
+    '',
+  ].join('\n'),
+  'core/extra.py': 'from lib import *\n\ndef other():\n    pass\n',
+};
+
+const MAIN = [
+  'from lib import register, ident, make, Box, handler, Base',
+  'import extra',
+  '',
+  'class Mine(Base):',
+  '    def hook(self):',
+  '        pass',
+  '',
+  '@register',
+  'def task():',
+  '    pass',
+  '',
+  'def local():',
+  '    pass',
+  '',
+  'def main():',
+  '    task()',
+  '    ident(local)()',
+  '    make().run()',
+  '    Box().content.use()',
+  '    handler.run()',
+  '    Mine().chain().hook()',
+  '    Mine().part.fit()',
+  '    extra.make().run()',
+  '',
+].join('\n');
+
+const EXPECTED = [
+  'lib.Base.chain',
+  'lib.Base.run',
+  'lib.Box',
+  'lib.Box.__init__',
+  'lib.Item.use',
+  'lib.Part.fit',
+  'lib.ident',
+  'lib.make',
+  'main.Mine',
+  'main.Mine.hook',
+  'main.local',
+  'main.task',
+];
+
+const l4 = (ix: Indexed, p: string, flowSummaries: boolean, out = ix.out): Promise<L4Stats> =>
+  runL4({ root: ix.root, project: { name: p, outDir: out[p]! }, deps: p === 'app' ? [{ name: 'core', outDir: out.core! }] : [], flowSummaries });
+
+describe('value flow through dependency summaries', () => {
+  let ix: Indexed;
+
+  beforeAll(async () => {
+    ix = await indexProjects(writeTree({ ...CORE, 'app/main.py': MAIN }), ['core', 'app']);
+  });
+
+  afterAll(() => fs.rmSync(ix.root, { recursive: true, force: true }));
+
+  it("resolves the dependent's calls into the dependency's functions, classes, decorators and pass-through helpers", () => {
+    const s = ix.stats.app!.flow!;
+    expect({ cached: s.deps?.cached, summaries: s.source.fromSummaries }).toEqual({ cached: false, summaries: 2 });
+    expect(calleesOf(callGraph(ix.out.app!), 'main.main')).toEqual(EXPECTED);
+  });
+
+  it('gives the same calls as solving the dependency with the project', async () => {
+    const facts = { ...ix.out, app: path.join(ix.root, '.out', 'app-facts') };
+    fs.cpSync(ix.out.app!, facts.app, { recursive: true });
+    fs.rmSync(path.join(facts.app, 'l4'), { recursive: true });
+    const stats = await l4(ix, 'app', false, facts);
+    expect({ deps: stats.flow!.deps, summaries: stats.flow!.source.fromSummaries }).toEqual({ deps: undefined, summaries: 0 });
+    expect(callGraph(facts.app)).toEqual(callGraph(ix.out.app!));
+  });
+
+  it("re-solves an edited dependent from the cached summaries, loading none of the dependency's facts", async () => {
+    const l4Dir = path.join(ix.out.app!, 'l4');
+    const cold = Object.fromEntries(fs.readdirSync(l4Dir).map((f) => [f, fs.readFileSync(path.join(l4Dir, f))]));
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), MAIN.replace('    pass\n\ndef main', '    return 1\n\ndef main'));
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    const stats = await l4(ix, 'app', true);
+    const s = stats.flow!;
+    expect({ cached: s.deps?.cached, solved: s.deps?.solve, summaries: s.source.fromSummaries, facts: s.source.files - s.source.fromSummaries }).toEqual({
+      cached: true,
+      solved: undefined,
+      summaries: 2,
+      facts: 1,
+    });
+    expect(calleesOf(callGraph(ix.out.app!), 'main.main')).toEqual(EXPECTED);
+    // Back to the original text: the incremental run writes what the cold run wrote, byte for byte.
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), MAIN);
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    await l4(ix, 'app', true);
+    for (const [f, bytes] of Object.entries(cold)) {
+      if (f === 'stats.json') continue; // timings
+      expect({ f, same: fs.readFileSync(path.join(l4Dir, f)).equals(bytes) }).toEqual({ f, same: true });
+    }
+  });
+
+  it('solves the dependency again when its facts change, and the change reaches the dependent', async () => {
+    fs.writeFileSync(path.join(ix.root, 'core/lib.py'), CORE['core/lib.py'].replace('    return Base()', '    return Item()').replace('handler = Base()', 'handler = Item()'));
+    await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
+    await l4(ix, 'core', true);
+    const stats = await l4(ix, 'app', true);
+    expect(stats.flow!.deps?.cached).toBe(false);
+    expect(calleesOf(callGraph(ix.out.app!), 'main.main')).not.toContain('lib.Base.run');
+  });
+
+  it('reuses the answers without solving when no fact changed (a comment edit), writing the same bytes', async () => {
+    const l4Dir = path.join(ix.out.app!, 'l4');
+    const before = Object.fromEntries(fs.readdirSync(l4Dir).map((f) => [f, fs.readFileSync(path.join(l4Dir, f))]));
+    const graph = callGraph(ix.out.app!);
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), `${MAIN}# a comment\n`);
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    const s = (await l4(ix, 'app', true)).flow!;
+    expect({ reused: s.answersReused, steps: s.solve.steps, cached: s.deps?.cached }).toEqual({ reused: true, steps: 0, cached: true });
+    expect(callGraph(ix.out.app!)).toEqual(graph);
+    fs.writeFileSync(path.join(ix.root, 'app/main.py'), MAIN);
+    await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    expect((await l4(ix, 'app', true)).flow!.answersReused).toBe(true);
+    for (const [f, bytes] of Object.entries(before)) {
+      if (f === 'stats.json') continue;
+      expect({ f, same: fs.readFileSync(path.join(l4Dir, f)).equals(bytes) }).toEqual({ f, same: true });
+    }
+  });
+});
