@@ -57,24 +57,30 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   const n = new ByteWriter();
   const h = new ByteWriter();
   const t = new ByteWriter();
-  const strings = new StringTable();
-  const str = (v: string) => strings.ref(n, v);
+  const m = new ByteWriter();
+  // Two tables: qualified names (variables, functions, classes), then the words (attribute, parameter, module
+  // names): each kind front-codes and compresses better without the other interleaved.
+  const names = new StringTable();
+  const words = new StringTable();
+  const name = (v: string) => names.ref(n, v);
+  const word = (v: string) => words.ref(m, v);
   const strs = (list: readonly string[]) => {
     s.uv(list.length);
-    for (const v of list) str(v);
+    for (const v of list) word(v);
   };
   s.u8((f.all ? HAS_ALL : 0) | (f.stars ? HAS_STARS : 0) | (f.skipped !== undefined ? HAS_SKIPPED : 0) | (f.omitted !== undefined ? HAS_OMITTED : 0));
-  str(f.format);
-  str(f.module);
+  name(f.format);
+  name(f.module);
   s.u8(f.pkg ? 1 : 0);
-  strs(f.vars);
+  s.uv(f.vars.length);
+  for (const v of f.vars) name(v);
   s.uv(f.funcs.length);
   let line = 0;
   for (const [fqn, params, flags, l, col] of f.funcs) {
-    str(fqn);
+    name(fqn);
     s.uv(params.length);
-    for (const [name, pk] of params) {
-      str(name);
+    for (const [param, pk] of params) {
+      word(param);
       const k = PARAM_KIND.get(pk);
       if (k === undefined) throw new NotEncodable(`unknown parameter kind ${pk}`);
       s.u8(k);
@@ -87,7 +93,7 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   s.uv(f.classes.length);
   line = 0;
   for (const [fqn, bases, names, l, col] of f.classes) {
-    str(fqn);
+    name(fqn);
     s.uv(bases.length);
     let prev = 0;
     for (const b of bases) {
@@ -110,13 +116,14 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
     s.uv(k);
     line = l;
   }
-  encodeConstraints(f.c, s, ints, n, h, strings);
+  encodeConstraints(f.c, s, ints, m, h, words);
   if (f.all) strs(f.all);
   if (f.stars) strs(f.stars);
   if (f.skipped !== undefined) ints.sv(f.skipped);
   if (f.omitted !== undefined) ints.sv(f.omitted);
-  strings.write(t);
-  return joinStreams(FACTS_RECORD_TAG, [s, ints, n, h, t]);
+  names.write(t);
+  words.write(t);
+  return joinStreams(FACTS_RECORD_TAG, [s, ints, n, m, h, t]);
 }
 
 function encodeConstraints(cs: readonly Constraint[], s: ByteWriter, ints: ByteWriter, n: ByteWriter, h: ByteWriter, strings: StringTable): void {
@@ -166,23 +173,26 @@ function encodeConstraints(cs: readonly Constraint[], s: ByteWriter, ints: ByteW
 }
 
 export function decodeFacts(buf: Uint8Array): FlowFacts {
-  const [s, ints, n, h, t] = splitStreams(buf, 5) as [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
-  const strings = StringTable.read(t, buf);
-  const str = () => strings.read(n);
+  const [s, ints, n, m, h, t] = splitStreams(buf, 6) as [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
+  const names = StringTable.read(t, buf);
+  const words = StringTable.read(t, buf);
+  const name = () => names.read(n);
+  const str = () => words.read(m);
   const strs = () => {
     const out: string[] = new Array(s.uv());
     for (let i = 0; i < out.length; i++) out[i] = str();
     return out;
   };
   const has = s.u8();
-  const format = str();
-  const module = str();
+  const format = name();
+  const module = name();
   const pkg = s.u8() === 1;
-  const vars = strs();
+  const vars: string[] = new Array(s.uv());
+  for (let i = 0; i < vars.length; i++) vars[i] = name();
   const funcs: FlowFacts['funcs'] = new Array(s.uv());
   let line = 0;
   for (let i = 0; i < funcs.length; i++) {
-    const fqn = str();
+    const fqn = name();
     const params: FlowFacts['funcs'][number][1] = new Array(s.uv());
     for (let k = 0; k < params.length; k++) params[k] = [str(), PARAM_KINDS[s.u8()]!];
     const flags = s.uv();
@@ -192,7 +202,7 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
   const classes: FlowFacts['classes'] = new Array(s.uv());
   line = 0;
   for (let i = 0; i < classes.length; i++) {
-    const fqn = str();
+    const fqn = name();
     const bases: number[] = new Array(s.uv());
     let prev = 0;
     for (let k = 0; k < bases.length; k++) prev = bases[k] = prev + ints.sv();

@@ -11,6 +11,9 @@ import { decodeFlow, encodeFlow, FLOW_RECORD_TAG } from './flow-codec';
 
 const JSON_RECORD_TAG = 0;
 
+/** Brotli quality of L5's records (see util/pack.ts DEFAULT_QUALITY for the trade-off measured on JSON). */
+export const L5_RECORD_QUALITY = 3;
+
 function jsonRecord(value: unknown): Uint8Array {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
   const out = Buffer.allocUnsafe(body.length + 1);
