@@ -31,12 +31,18 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.room(1);
+    if (this.length === this.buf.length) this.room(1);
     this.buf[this.length++] = v;
   }
 
   /** An unsigned integer (0 ≤ v ≤ 2^53). */
   uv(v: number): void {
+    // Most values are small: one byte, no checks beyond "a small non-negative integer".
+    if (v >>> 0 === v && v < 0x80) {
+      if (this.length === this.buf.length) this.room(1);
+      this.buf[this.length++] = v;
+      return;
+    }
     if (!(v >= 0 && Number.isSafeInteger(v))) throw new NotEncodable(`not an unsigned integer: ${v}`);
     this.room(8);
     while (v >= 0x80) {
@@ -48,6 +54,7 @@ export class ByteWriter {
 
   /** A signed integer, zigzag-coded (small magnitudes either side of 0 take one byte). */
   sv(v: number): void {
+    if (v === (v | 0) && v > -0x40000000 && v < 0x40000000) return this.uv(v < 0 ? -2 * v - 1 : 2 * v);
     if (!Number.isSafeInteger(v) || Math.abs(v) > 2 ** 51) throw new NotEncodable(`not a safe integer: ${v}`);
     this.uv(v < 0 ? -2 * v - 1 : 2 * v);
   }
