@@ -96,6 +96,7 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   const h = new ByteWriter();
   const t = new ByteWriter();
   const m = new ByteWriter();
+  const siteInts = new ByteWriter();
   // Two tables: qualified names (variables, functions, classes), then the words (attribute, parameter, module
   // names): each kind front-codes and compresses better without the other interleaved.
   const names = new StringTable();
@@ -147,10 +148,10 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   s.uv(f.sites.length);
   line = 0;
   for (const [l, col, endLine, endCol, k] of f.sites) {
-    ints.sv(l - line);
-    ints.sv(col);
-    ints.sv(endLine - l);
-    ints.sv(endCol - col);
+    siteInts.sv(l - line);
+    siteInts.sv(col);
+    siteInts.sv(endLine - l);
+    siteInts.sv(endCol - col);
     s.uv(k);
     line = l;
   }
@@ -161,7 +162,7 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   if (f.omitted !== undefined) ints.sv(f.omitted);
   names.write(t);
   words.write(t);
-  return joinStreams(FACTS_RECORD_TAG, [s, ints, n, m, h, t]);
+  return joinStreams(FACTS_RECORD_TAG, [s, ints, siteInts, n, m, h, t]);
 }
 
 function encodeConstraints(cs: readonly Constraint[], s: ByteWriter, ints: ByteWriter, n: ByteWriter, h: ByteWriter, strings: StringTable): void {
@@ -211,7 +212,7 @@ function encodeConstraints(cs: readonly Constraint[], s: ByteWriter, ints: ByteW
 }
 
 export function decodeFacts(buf: Uint8Array): FlowFacts {
-  const [s, ints, n, m, h, t] = splitStreams(buf, 6) as [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
+  const [s, ints, siteInts, n, m, h, t] = splitStreams(buf, 7) as [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
   const names = StringTable.read(t, buf);
   const words = StringTable.read(t, buf);
   const name = () => names.read(n);
@@ -252,10 +253,10 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
   const sites: FlowFacts['sites'] = new Array(s.uv());
   line = 0;
   for (let i = 0; i < sites.length; i++) {
-    line += ints.sv();
-    const col = ints.sv();
-    const endLine = line + ints.sv();
-    const endCol = col + ints.sv();
+    line += siteInts.sv();
+    const col = siteInts.sv();
+    const endLine = line + siteInts.sv();
+    const endCol = col + siteInts.sv();
     sites[i] = [line, col, endLine, endCol, s.uv()];
   }
   const c = decodeConstraints(s, ints, h, str);

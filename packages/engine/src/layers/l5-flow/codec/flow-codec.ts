@@ -61,6 +61,11 @@ export function encodeFlow(flow: FileFlow): Uint8Array {
   const r = new ByteWriter();
   const n = new ByteWriter();
   const t = new ByteWriter();
+  // Defs' and uses' positions and references in streams of their own: each has its own statistics.
+  const defPos = new ByteWriter();
+  const defRefs = new ByteWriter();
+  const usePos = new ByteWriter();
+  const useRefs = new ByteWriter();
   const strings = new StringTable();
   const skipped = flow.skipped;
   s.uv(flow.scopes.length);
@@ -107,8 +112,8 @@ export function encodeFlow(flow: FileFlow): Uint8Array {
       s.uv(list.length);
       for (const g of list) strings.ref(n, g);
     }
-    encodeDefs(sc, s, p, r, n, strings);
-    encodeUses(sc, s, p, r, n, strings);
+    encodeDefs(sc, s, defPos, defRefs, n, strings);
+    encodeUses(sc, s, usePos, useRefs, n, strings);
   }
   if (skipped) {
     s.uv(skipped.length);
@@ -120,7 +125,7 @@ export function encodeFlow(flow: FileFlow): Uint8Array {
     }
   }
   strings.write(t);
-  return joinStreams(FLOW_RECORD_TAG, [s, p, r, n, t]);
+  return joinStreams(FLOW_RECORD_TAG, [s, p, r, defPos, defRefs, usePos, useRefs, n, t]);
 }
 
 function encodeDefs(sc: ScopeFlow, s: ByteWriter, p: ByteWriter, r: ByteWriter, n: ByteWriter, strings: StringTable): void {
@@ -169,8 +174,10 @@ function encodeUses(sc: ScopeFlow, s: ByteWriter, p: ByteWriter, r: ByteWriter, 
   }
 }
 
+type Streams9 = [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
+
 export function decodeFlow(buf: Uint8Array): FileFlow {
-  const [s, p, r, n, t] = splitStreams(buf, 5) as [ByteReader, ByteReader, ByteReader, ByteReader, ByteReader];
+  const [s, p, r, defPos, defRefs, usePos, useRefs, n, t] = splitStreams(buf, 9) as Streams9;
   const strings = StringTable.read(t, buf);
   const str = () => strings.read(n);
   const nScopes = s.uv();
@@ -219,8 +226,8 @@ export function decodeFlow(buf: Uint8Array): FileFlow {
     for (let g = 0; g < globals.length; g++) globals[g] = str();
     const nonlocals: string[] = new Array(s.uv());
     for (let g = 0; g < nonlocals.length; g++) nonlocals[g] = str();
-    const defs = decodeDefs(s, p, r, str, start);
-    const uses = decodeUses(s, p, r, str, defs, start);
+    const defs = decodeDefs(s, defPos, defRefs, str, start);
+    const uses = decodeUses(s, usePos, useRefs, str, defs, start);
     scopes[i] = { kind: kindOf, name, span, parent, entry, exit, blocks, edges, idom, ipdom, globals, nonlocals, defs, uses };
   }
   if (!hasSkipped) return { scopes };
