@@ -1,12 +1,13 @@
 /**
  * Value-flow facts (lang/python/valueflow/model.ts) as a compact binary record, and its exact inverse.
  *
- * Strings (variable names, fqns, attribute and module names) go to a per-file table and are referred to by index;
- * lines are deltas from the previous line of the same list. A constraint is an opcode followed by numbers, strings,
- * string lists and argument lists: its "shape" (the type of each element) is stored once per file in a shape table
- * and each constraint refers to it, so the opcode and arity cost one byte and nothing is assumed about which
- * opcode takes what — a new opcode or operand encodes without a change here. Streams: structure (counts, kinds,
- * shape ids), integers, string indexes, shapes, strings.
+ * Strings go to two per-file tables (qualified names: variables, functions, classes; words: attribute, parameter
+ * and module names) and are referred to by index; lines are deltas from the previous line of the same list. A
+ * constraint is an opcode followed by numbers, strings, string lists and argument lists: its "shape" (the type of
+ * each element) is stored once per file in a shape table and each constraint refers to it, so the opcode and arity
+ * cost one byte and nothing is assumed about which opcode takes what — a new opcode or operand encodes without a
+ * change here. Streams: structure (counts, kinds, shape ids), constraint and definition integers, call-site
+ * integers, name references, word references, shapes, the two string tables.
  *
  * Whatever the encoder does not expect (a non-integer number, an unknown parameter kind, a value of another type)
  * throws NotEncodable and the caller stores JSON.
@@ -131,7 +132,7 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
   }
   s.uv(f.classes.length);
   line = 0;
-  for (const [fqn, bases, names, l, col] of f.classes) {
+  for (const [fqn, bases, bodyNames, l, col] of f.classes) {
     name(fqn);
     s.uv(bases.length);
     let prev = 0;
@@ -139,7 +140,7 @@ export function encodeFacts(f: FlowFacts): Uint8Array {
       ints.sv(b - prev);
       prev = b;
     }
-    strs(names);
+    strs(bodyNames);
     ints.sv(l - line);
     ints.sv(col);
     line = l;
@@ -216,10 +217,10 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
   const names = StringTable.read(t, buf);
   const words = StringTable.read(t, buf);
   const name = () => names.read(n);
-  const str = () => words.read(m);
+  const word = () => words.read(m);
   const strs = () => {
     const out: string[] = new Array(s.uv());
-    for (let i = 0; i < out.length; i++) out[i] = str();
+    for (let i = 0; i < out.length; i++) out[i] = word();
     return out;
   };
   const has = s.u8();
@@ -233,7 +234,7 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
   for (let i = 0; i < funcs.length; i++) {
     const fqn = name();
     const params: FlowFacts['funcs'][number][1] = new Array(s.uv());
-    for (let k = 0; k < params.length; k++) params[k] = [str(), PARAM_KINDS[s.u8()]!];
+    for (let k = 0; k < params.length; k++) params[k] = [word(), PARAM_KINDS[s.u8()]!];
     const flags = s.uv();
     line += ints.sv();
     funcs[i] = [fqn, params, flags, line, ints.sv()];
@@ -245,9 +246,9 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
     const bases: number[] = new Array(s.uv());
     let prev = 0;
     for (let k = 0; k < bases.length; k++) prev = bases[k] = prev + ints.sv();
-    const names = strs();
+    const bodyNames = strs();
     line += ints.sv();
-    classes[i] = [fqn, bases, names, line, ints.sv()];
+    classes[i] = [fqn, bases, bodyNames, line, ints.sv()];
   }
   const globals = strs();
   const sites: FlowFacts['sites'] = new Array(s.uv());
@@ -259,7 +260,7 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
     const endCol = col + siteInts.sv();
     sites[i] = [line, col, endLine, endCol, s.uv()];
   }
-  const c = decodeConstraints(s, ints, h, str);
+  const c = decodeConstraints(s, ints, h, word);
   const facts: FlowFacts = { format, module, pkg, vars, funcs, classes, globals, sites, c };
   if (has & HAS_ALL) facts.all = strs();
   if (has & HAS_STARS) facts.stars = strs();
@@ -268,7 +269,7 @@ export function decodeFacts(buf: Uint8Array): FlowFacts {
   return facts;
 }
 
-function decodeConstraints(s: ByteReader, ints: ByteReader, h: ByteReader, str: () => string): Constraint[] {
+function decodeConstraints(s: ByteReader, ints: ByteReader, h: ByteReader, word: () => string): Constraint[] {
   const shapes: number[][] = [];
   while (!h.done) {
     const shape: number[] = new Array(h.uv());
@@ -288,17 +289,17 @@ function decodeConstraints(s: ByteReader, ints: ByteReader, h: ByteReader, str: 
     for (let k = 1; k < shape.length; k++) {
       const e = shape[k];
       if (e === E_INT) c[k] = p.value(ctx + k, ints.sv());
-      else if (e === E_STR) c[k] = str();
+      else if (e === E_STR) c[k] = word();
       else if (e === E_STRS) {
         const list: string[] = new Array(s.uv());
-        for (let j = 0; j < list.length; j++) list[j] = str();
+        for (let j = 0; j < list.length; j++) list[j] = word();
         c[k] = list;
       } else {
         const args: ArgFact[] = new Array(s.uv());
         for (let j = 0; j < args.length; j++) {
           if (s.u8() === 0) args[j] = p.value(ctx + k, ints.sv());
           else {
-            const name = str();
+            const name = word();
             args[j] = [name, p.value(ctx + k, ints.sv())];
           }
         }

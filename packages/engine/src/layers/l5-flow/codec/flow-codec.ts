@@ -2,10 +2,11 @@
  * FileFlow (lang/python/flow/model.ts) as a compact binary record, and its exact inverse.
  *
  * What is dropped because the decoder rebuilds it: block and def `id`s (their index), `entry`/`exit` when they are
- * 0 and the last block, a use's `name` (its def's), a phi's `preds` when the previous phi of the block has the same.
+ * 0 and the last block, a use's `name` (its def's), a phi's `preds` when equal to the previous phi's.
  * Positions are deltas from the previous position of the same list (spans and statements from the scope's start,
  * def and use positions from the previous one), block references deltas from the block they belong to, so most
- * values take one byte. Streams: structure (counts, kinds, flags), positions, references, string indexes, strings.
+ * values take one byte. Streams: structure (counts, kinds, flags), span and statement positions, edge and dominator
+ * references, def positions, def references, use positions, use references, string references, strings.
  *
  * Whatever the encoder does not expect (an id that is not its index, a phi whose args and preds differ in length,
  * an unknown kind) throws NotEncodable and the caller stores JSON: decoding gives back exactly what was encoded.
