@@ -97,6 +97,8 @@ export class ByteReader {
 
   sv(): number {
     const z = this.uv();
+    // Integer arithmetic for the common case keeps values small integers (not boxed doubles) in the arrays built.
+    if (z < 0x80000000) return (z >>> 1) ^ -(z & 1);
     return z % 2 ? -(z + 1) / 2 : z / 2;
   }
 

@@ -44,7 +44,8 @@ const MAX_OPS = 64;
 const MAX_OPERANDS = 16;
 
 class OperandPredictor {
-  private readonly last = new Float64Array(MAX_OPS * MAX_OPERANDS);
+  // A plain array (not a Float64Array): values read back stay small integers, as JSON.parse would make them.
+  private readonly last: number[] = new Array<number>(MAX_OPS * MAX_OPERANDS).fill(0);
   /** Per position, the bits the two predictions would have cost so far: [previous, largest]. */
   private readonly cost = new Float64Array(MAX_OPS * MAX_OPERANDS * 2);
   private max = 0;
@@ -282,18 +283,17 @@ function decodeConstraints(s: ByteReader, ints: ByteReader, h: ByteReader, word:
     const shape = shapes[s.uv()];
     if (shape?.[0] !== E_INT) throw new RangeError('constraint shape without an opcode');
     if (!shape) throw new RangeError('shape index out of range');
-    const c: Constraint = new Array(shape.length);
     const op = ints.sv();
-    c[0] = op;
+    const c: Constraint = [op];
     const ctx = op * MAX_OPERANDS;
     for (let k = 1; k < shape.length; k++) {
       const e = shape[k];
-      if (e === E_INT) c[k] = p.value(ctx + k, ints.sv());
-      else if (e === E_STR) c[k] = word();
+      if (e === E_INT) c.push(p.value(ctx + k, ints.sv()));
+      else if (e === E_STR) c.push(word());
       else if (e === E_STRS) {
         const list: string[] = new Array(s.uv());
         for (let j = 0; j < list.length; j++) list[j] = word();
-        c[k] = list;
+        c.push(list);
       } else {
         const args: ArgFact[] = new Array(s.uv());
         for (let j = 0; j < args.length; j++) {
@@ -303,7 +303,7 @@ function decodeConstraints(s: ByteReader, ints: ByteReader, h: ByteReader, word:
             args[j] = [name, p.value(ctx + k, ints.sv())];
           }
         }
-        c[k] = args;
+        c.push(args);
       }
     }
     out[i] = c;
