@@ -10,6 +10,7 @@ import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '..
 import { readConfined } from '../../project/discover';
 import { hashBytes } from '../../util/hash';
 import { storeRecord, type StoredRecord } from '../../util/pack';
+import { encodeFactsRecord, encodeFlowRecord, L5_RECORD_QUALITY } from './codec';
 
 export interface FlowTask {
   abs: string;
@@ -91,8 +92,8 @@ export function processFlowFile(t: FlowTask): FlowResult {
     return {
       ...base,
       counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) },
-      flow: storeRecord(JSON.stringify(flow)),
-      facts: storeRecord(JSON.stringify(facts ?? {})),
+      flow: storeRecord(encodeFlowRecord(flow), L5_RECORD_QUALITY),
+      facts: storeRecord(encodeFactsRecord(facts ?? {}), L5_RECORD_QUALITY),
     };
   } catch (err) {
     return failure(base, err);

@@ -1,3 +1,4 @@
 export { runL5, L5_FORMAT, l5Dir, flowPackPath, flowFactsPackPath, l5ManifestPath, type L5Options, type L5Manifest, type L5FileEntry } from './run';
 export { L5Reader } from './stream';
-export { countFlow, type FlowCounts } from './file-task';
+export { countFlow, analyseSource, type FlowCounts } from './file-task';
+export { encodeFlowRecord, decodeFlowRecord, encodeFactsRecord, decodeFactsRecord } from './codec';

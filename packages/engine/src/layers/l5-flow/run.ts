@@ -22,8 +22,11 @@ import { L1Reader } from '../l1-structure/stream';
 import type { LayerStats } from '../l0-fastpath/inventory';
 import { flowWorkerFailure, processFlowFile, type FlowCounts, type FlowResult, type FlowTask } from './file-task';
 
-/** Bumped when what L5 writes for the same source changes (the engine fingerprint covers code changes too). */
-export const L5_FORMAT = 'l5-1';
+/**
+ * Bumped when what L5 writes for the same source changes (the engine fingerprint covers code changes too).
+ * l5-2: records in the binary encodings of codec/ instead of JSON.
+ */
+export const L5_FORMAT = 'l5-2';
 
 export interface L5Options {
   root: string;

@@ -6,7 +6,18 @@ import type { FileFlow } from '../../lang/python/flow/model';
 import type { FlowFacts } from '../../lang/python/valueflow';
 import { readJsonOrUndefined } from '../../util/atomic';
 import { PackReader } from '../../util/pack';
+import { decodeFactsRecord, decodeFlowRecord } from './codec';
 import { flowFactsPackPath, flowPackPath, l5ManifestPath, type L5Manifest } from './run';
+
+/** A record's value; undefined when it is missing or does not decode (a record of another format is damaged here). */
+function decoded<T>(raw: Buffer | undefined, decode: (b: Uint8Array) => T): T | undefined {
+  if (!raw) return undefined;
+  try {
+    return decode(raw);
+  } catch {
+    return undefined;
+  }
+}
 
 export class L5Reader {
   private flowPack: PackReader | undefined;
@@ -40,8 +51,7 @@ export class L5Reader {
     const e = this.manifest.files[file];
     if (!e) return undefined;
     this.flowPack ??= PackReader.open(flowPackPath(this.outDir));
-    const text = this.flowPack?.text(e.key);
-    return text === undefined ? undefined : (JSON.parse(text) as FileFlow);
+    return decoded(this.flowPack?.get(e.key), decodeFlowRecord);
   }
 
   /** A file's value-flow facts; undefined when the file has none or its record is damaged. */
@@ -49,8 +59,7 @@ export class L5Reader {
     const e = this.manifest.files[file];
     if (!e) return undefined;
     this.factsPack ??= PackReader.open(flowFactsPackPath(this.outDir));
-    const text = this.factsPack?.text(e.key);
-    return text === undefined ? undefined : (JSON.parse(text) as FlowFacts);
+    return decoded(this.factsPack?.get(e.key), decodeFactsRecord);
   }
 
   /** The key a file's records are stored under (changes exactly when its L5 output may). */
