@@ -6,7 +6,8 @@
 import { readJsonOrUndefined } from '../../util/atomic';
 import { PackReader } from '../../util/pack';
 import type { L4Line } from '../l4-resolve/run';
-import { l3ManifestPath, typesPackPath, type L3FileRecord, type L3Manifest } from './run';
+import { l3ManifestPath, typesPackPath } from './paths';
+import type { L3FileRecord, L3Manifest } from './run';
 
 export class L3Overlay {
   private constructor(

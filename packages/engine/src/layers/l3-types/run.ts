@@ -21,9 +21,11 @@ import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../.
 import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { initPythonParser } from '../../lang/python/parser';
+import { decodePythonSource } from '../../lang/python/decode';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 import { l4ManifestPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import { ImportClosure } from './key';
+import { l3DiagnosticsPath, l3Dir, l3ManifestPath, typesPackPath } from './paths';
 import { PyrightClient, pyrightVersion, type PythonEnv } from './pyright-client';
 import { selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
 import { TargetMapper, type TypeTarget } from './targets';
@@ -102,10 +104,7 @@ export const L3_FORMAT = 'l3-1';
 export const DEFAULT_L3_TIME_BUDGET_MS = 10 * 60_000;
 export const DEFAULT_L3_MEMORY_MB = 1536;
 
-export const l3Dir = (outDir: string) => path.join(outDir, 'l3');
-export const typesPackPath = (outDir: string) => path.join(l3Dir(outDir), 'types.pack');
-export const l3ManifestPath = (outDir: string) => path.join(l3Dir(outDir), 'manifest.json');
-export const l3DiagnosticsPath = (outDir: string) => path.join(l3Dir(outDir), 'diagnostics.json');
+export { l3Dir, typesPackPath, l3ManifestPath, l3DiagnosticsPath };
 
 const CALL_EDGES = new Set(['CALLS', 'INSTANTIATES']);
 
@@ -213,6 +212,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         totals.requeried++;
         continue;
       }
+      if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
       if (budget.exhausted) {
         totals.skippedFiles++;
         totals.sitesSkipped += sites.length;
@@ -236,7 +236,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       }
       let answered;
       try {
-        const text = fs.readFileSync(path.join(opts.root, ref.file), 'utf8');
+        // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
+        const text = decodePythonSource(fs.readFileSync(path.join(opts.root, ref.file))).text;
         answered = await client.queryFile(path.join(opts.root, ref.file), text, sites.map((s) => [s.line, s.col] as const));
       } catch {
         answered = undefined;
