@@ -156,17 +156,26 @@ export class PyrightClient {
   }
 
   /**
-   * Opens a file, asks the definition at every position (pipelined), waits for its diagnostics, closes it.
-   * Answers are in the order of `positions`; a position the server could not answer gets `[]`.
+   * Opens a file, asks the definition at every position (pipelined), waits for its diagnostics when asked to (a
+   * full check of the file: the costly part), closes it. Answers are in the order of `positions`; a position the
+   * server could not answer gets `[]`. Without `withDiagnostics` none are returned (what a partial check would
+   * have published by then depends on timing; outputs must not).
    */
-  async queryFile(absPath: string, text: string, positions: ReadonlyArray<readonly [number, number]>): Promise<{ answers: DefinitionAnswer[]; diagnostics: Diagnostic[] }> {
+  async queryFile(
+    absPath: string,
+    text: string,
+    positions: ReadonlyArray<readonly [number, number]>,
+    withDiagnostics: boolean,
+  ): Promise<{ answers: DefinitionAnswer[]; diagnostics: Diagnostic[] }> {
     const uri = pathToFileURL(absPath).href;
     this.diagnostics.delete(uri);
-    const diagnosed = new Promise<void>((resolve) => {
-      this.diagnosticWaiters.set(uri, resolve);
-      // A file with nothing to report may still get a publish; if none comes, do not wait forever.
-      setTimeout(resolve, 30_000).unref();
-    });
+    const diagnosed = !withDiagnostics
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.diagnosticWaiters.set(uri, resolve);
+          // Pyright publishes once the file is checked; if nothing comes, do not wait forever.
+          setTimeout(resolve, 60_000).unref();
+        });
     await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
     const answers = await Promise.all(
       positions.map(async ([line, character]) => {
@@ -179,7 +188,7 @@ export class PyrightClient {
       }),
     );
     await diagnosed;
-    const diagnostics = this.diagnostics.get(uri) ?? [];
+    const diagnostics = withDiagnostics ? (this.diagnostics.get(uri) ?? []) : [];
     this.diagnosticWaiters.delete(uri);
     if (this.alive) await this.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     return { answers, diagnostics };

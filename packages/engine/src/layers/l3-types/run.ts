@@ -47,6 +47,12 @@ export interface L3Options {
   timeBudgetMs?: number;
   /** Memory budget of the Pyright process (MB of RSS; default 1536); its heap ceiling is derived from it. */
   memoryBudgetMb?: number;
+  /**
+   * Collect Pyright's diagnostics of the files L3 opens (default true). They need a full check of each file, which
+   * costs several times what the definitions alone do (measured on django: docs/ir.md "L3"); without them
+   * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
+   */
+  diagnostics?: boolean;
 }
 
 /** A file's record in `types.pack`. */
@@ -81,6 +87,8 @@ export interface L3Manifest {
   project: string;
   pyright: string;
   mode: L3Mode;
+  /** Whether Pyright's diagnostics were collected (`diagnostics.json` is empty otherwise). */
+  diagnostics: boolean;
   config: string;
   files: Record<string, L3FileEntry>;
   totals: L3Counts & {
@@ -141,7 +149,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   removeStaleTemps(l3Dir(outDir));
   const projects = [opts.project, ...deps];
   const sourceRoots = sourceRootsOf(opts.root, projects);
-  const config = hashString(JSON.stringify([L3_FORMAT, pyrightVersion(), mode, opts.env ?? {}, sourceRoots.map((r) => path.relative(opts.root, r))]));
+  const withDiagnostics = opts.diagnostics !== false;
+  const config = hashString(JSON.stringify([L3_FORMAT, pyrightVersion(), mode, withDiagnostics, opts.env ?? {}, sourceRoots.map((r) => path.relative(opts.root, r))]));
 
   const l4m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
   const l4 = PackReader.open(resolvedPackPath(outDir));
@@ -238,7 +247,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       try {
         // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
         const text = decodePythonSource(fs.readFileSync(path.join(opts.root, ref.file))).text;
-        answered = await client.queryFile(path.join(opts.root, ref.file), text, sites.map((s) => [s.line, s.col] as const));
+        answered = await client.queryFile(path.join(opts.root, ref.file), text, sites.map((s) => [s.line, s.col] as const), withDiagnostics);
       } catch {
         answered = undefined;
       }
@@ -271,7 +280,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     l1.close();
     mapper.close();
   }
-  const manifest: L3Manifest = { schema: 1, format: L3_FORMAT, project: opts.project.name, pyright: pyrightVersion(), mode, config, files, totals, budget, ms: 0 };
+  const manifest: L3Manifest = { schema: 1, format: L3_FORMAT, project: opts.project.name, pyright: pyrightVersion(), mode, diagnostics: withDiagnostics, config, files, totals, budget, ms: 0 };
   if (monitor?.peakMb !== undefined) manifest.pyrightPeakRssMb = monitor.peakMb;
   manifest.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l3DiagnosticsPath(outDir), { files: diagnostics });
