@@ -200,7 +200,9 @@ async function main() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `cg-bench-${c.name}-`));
     if (c.pkg) {
       const copy = path.join(tmp, 'src');
-      fs.cpSync(c.dir, path.join(copy, path.basename(c.dir)), { recursive: true, dereference: true });
+      // Dangling symlinks (an unpacked .deb links to other packages' files) are left out.
+      const exists = (p) => fs.existsSync(p);
+      fs.cpSync(c.dir, path.join(copy, path.basename(c.dir)), { recursive: true, dereference: true, filter: exists });
       c.source = c.dir;
       c.dir = copy;
     }

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exportGraph, indexDirectory, l3DiagnosticsPath, L3Overlay, runL3, type L3Manifest } from '@codegraph/engine';
+import { deserializeSCIP } from '@c4312/scip';
+import { exportGraph, indexDirectory, l3DiagnosticsPath, L3Overlay, runL2, runL3, writeRepoScip, type L3Manifest } from '@codegraph/engine';
 import { indexProjects, runL4Of, writeTree, type Indexed } from './valueflow-helpers';
 
 const MODELS = `class Engine:
@@ -122,6 +123,29 @@ describe('L3: types from Pyright for what L4 left open', () => {
     const edges = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { edge?: string; target?: string; attrs?: Record<string, unknown> });
     const typed = edges.filter((e) => e.attrs?.resolution === 'type').map((e) => `${e.edge} ${e.target} ${String(e.attrs?.via)}`);
     expect(typed.sort()).toEqual(['CALLS builtins.str.split type', 'CALLS builtins.str.upper type', 'CALLS core.models.Car.wheels type', 'CALLS core.models.Engine.start type']);
+  });
+
+  it('gives the type-resolved call sites their definition\'s symbol in the SCIP export', async () => {
+    const pkgs = { core: { name: 'core', version: '0.1.0' }, app: { name: 'app', version: '0.1.0' } };
+    for (const p of projects) await runL2({ root: ix.root, project: out(ix, p) });
+    const file = path.join(ix.root, 'repo.scip');
+    await writeRepoScip({ root: ix.root, projects: projects.map((p) => ({ ...out(ix, p), package: pkgs[p as 'core' | 'app'] })), out: file });
+    const doc = deserializeSCIP(fs.readFileSync(file)).documents.find((d) => d.relativePath === 'app/app/service.py')!;
+    const at = (line: number, col: number) => doc.occurrences.filter((o) => o.range[0] === line && o.range[1] === col).map((o) => o.symbol);
+    // `start` in car.engine.start() (line 9), `wheels` in car.wheels() after the None test (line 24).
+    expect(at(9, 15)).toEqual(['scip-python python core 0.1.0 `core.models`/Engine#start().']);
+    expect(at(24, 15)).toEqual(['scip-python python core 0.1.0 `core.models`/Car#wheels().']);
+    // Without L3's output (turned off) the export is what it was: no definition symbol at those sites.
+    const l3 = path.join(ix.out.app!, 'l3');
+    fs.renameSync(l3, `${l3}.aside`);
+    try {
+      await writeRepoScip({ root: ix.root, projects: projects.map((p) => ({ ...out(ix, p), package: pkgs[p as 'core' | 'app'] })), out: file });
+    } finally {
+      fs.renameSync(`${l3}.aside`, l3);
+    }
+    const before = deserializeSCIP(fs.readFileSync(file)).documents.find((d) => d.relativePath === 'app/app/service.py')!;
+    const symbols = (line: number, col: number) => before.occurrences.filter((o) => o.range[0] === line && o.range[1] === col).map((o) => o.symbol);
+    expect([...symbols(9, 15), ...symbols(24, 15)].filter((s) => s.includes('core.models'))).toEqual([]);
   });
 
   it('re-queries only the files whose import closure an edit reaches', async () => {
