@@ -2,6 +2,7 @@
  * L3 through the real `nx` CLI on the example shop, turned on by the plugin's `l3` option: a `codegraph-l3` task per
  * project after its L4, cached like the others, and its type-resolved edges in the repo graph a user exports.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codegraph, git, nx, ran, setup } from './support';
@@ -41,5 +42,12 @@ describe('codegraph-l3 under Nx', () => {
       .map((e) => `${e.callee} -> ${e.target}${e.attrs?.external ? ' (external)' : ''}`)
       .sort();
     expect(typed).toEqual(['log.info -> logging.Logger.info (external)', 'log.warning -> logging.Logger.warning (external)', 'self.product.price.times -> core.money.Money.times']);
+  });
+
+  it('lets L7 answer callers through a type-resolved edge', () => {
+    const bin = path.join(ws, 'node_modules', '@codegraph', 'query', 'bin', 'codegraph-query.js');
+    const out = execFileSync(process.execPath, [bin, 'callers', 'core.money.Money.times', '--json'], { cwd: ws, encoding: 'utf8' });
+    // `self.product.price.times(...)` in OrderLine.total: only Pyright knows `price` is a Money.
+    expect(out).toContain('core.models.OrderLine.total');
   });
 });
