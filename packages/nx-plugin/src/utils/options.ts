@@ -63,6 +63,8 @@ export interface L3PluginOptions {
   timeBudgetMs?: number;
   /** RSS budget of the Pyright process, MB. @default 1536 */
   memoryBudgetMb?: number;
+  /** Collect Pyright's diagnostics (`l3/diagnostics.json`): a full check of each opened file. @default true */
+  diagnostics?: boolean;
   /** The Python environment Pyright reads; without it, the workspace's projects and Pyright's bundled typeshed. */
   python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };
   /** @default '<targetPrefix>-l3' */

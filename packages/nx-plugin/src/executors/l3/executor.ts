@@ -18,6 +18,7 @@ export default async function l3Executor(options: Schema, context: ExecutorConte
     env: options.python,
     timeBudgetMs: options.timeBudgetMs,
     memoryBudgetMb: options.memoryBudgetMb,
+    diagnostics: options.diagnostics,
   });
   const t = m.totals;
   console.log(
