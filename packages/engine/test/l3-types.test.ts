@@ -164,7 +164,7 @@ describe('L3: types from Pyright for what L4 left open', () => {
     expect(again.pyrightPeakRssMb).toBeUndefined(); // nothing to ask: no server started
   }, 120_000);
 
-  it('keeps going when the budget runs out: the files not reached are skipped, never a failed run', async () => {
+  it('keeps going when a budget runs out: the files not reached are skipped, never a failed run', async () => {
     const m = await runL3({ root: ix.root, project: { name: 'app', outDir: path.join(ix.root, '.out', 'app-budget') }, deps: [out(ix, 'core')], timeBudgetMs: 0 }).catch((e: unknown) => e);
     // A fresh output dir has no L4: that is a usage error, reported as such.
     expect(m).toBeInstanceOf(Error);
@@ -175,5 +175,11 @@ describe('L3: types from Pyright for what L4 left open', () => {
     expect(b.budget.exhausted).toBe('time');
     expect(b.totals).toMatchObject({ skippedFiles: 2, sitesSkipped: 4, requeried: 1, answered: 0 });
     expect(JSON.parse(fs.readFileSync(l3DiagnosticsPath(path.join(ix.root, '.out', 'app-l3-budget')), 'utf8'))).toEqual({ files: {} });
-  });
+    // A memory budget below what the server needs to start: it is killed, the run still completes.
+    fs.rmSync(path.join(ix.root, '.out', 'app-l3-budget', 'l3'), { recursive: true, force: true });
+    const mem = await runL3({ root: ix.root, project: { name: 'app', outDir: path.join(ix.root, '.out', 'app-l3-budget') }, deps: [out(ix, 'core')], memoryBudgetMb: 64 });
+    expect(mem.budget.exhausted).toBe('memory');
+    expect(mem.totals.skippedFiles).toBeGreaterThanOrEqual(1);
+    expect(mem.totals.skippedFiles + mem.totals.requeried).toBe(3);
+  }, 60_000);
 });
