@@ -53,6 +53,8 @@ export interface L3Options {
    * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
    */
   diagnostics?: boolean;
+  /** Files whose queries are in flight at once (default 4). */
+  filesInFlight?: number;
 }
 
 /** A file's record in `types.pack`. */
@@ -111,6 +113,7 @@ export interface L3Manifest {
 export const L3_FORMAT = 'l3-1';
 export const DEFAULT_L3_TIME_BUDGET_MS = 10 * 60_000;
 export const DEFAULT_L3_MEMORY_MB = 1536;
+const FILES_IN_FLIGHT = 4;
 
 export { l3Dir, typesPackPath, l3ManifestPath, l3DiagnosticsPath };
 
@@ -183,6 +186,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   let client: PyrightClient | undefined;
   let monitor: RssMonitor | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** Per file, in path order: what to do with it, then (after the queries) its result. */
+  const slots: Slot[] = [];
   try {
     for (const ref of l1.refs) {
       const e4 = l4m.files[ref.file];
@@ -197,74 +202,82 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       }
       const sites = selectSites(ir.edges, l4lines, mode);
       const openCalls = sites.filter((s) => s.open && CALL_EDGES.has(s.edge.edge)).length;
-      totals.files++;
       const deepKeys = closure.of(ref.file).map((f) => `${f}\0${l1Keys.get(f) ?? ''}`);
       const key = hashString(`${config}\0${ref.key}\0${sitesDigestText(sites)}\0${deepKeys.join('\n')}`);
       const old = prevFiles[ref.file];
-      if (old?.key === key && prevPack) {
-        const text = prevPack.text(key);
-        if (text !== undefined && pack.copyFrom(prevPack, key)) {
-          files[ref.file] = old;
-          addCounts(totals, old);
-          const rec = JSON.parse(text) as L3FileRecord;
-          if (rec.diagnostics.length) diagnostics[ref.file] = rec.diagnostics;
-          totals.reused++;
+      const reusable = old?.key === key && prevPack?.text(key) !== undefined;
+      slots.push({ file: ref.file, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
+    }
+
+    // The queries: a few files in flight at once, so the server is never idle between one file's answers and the
+    // next file's requests (it checks one file at a time; waiting for a file's diagnostics leaves it idle otherwise).
+    const asks = slots.filter((s) => s.todo === 'ask');
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < asks.length) {
+        const slot = asks[next++]!;
+        if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
+        if (budget.exhausted || !client) continue;
+        let answered;
+        try {
+          // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
+          const text = decodePythonSource(fs.readFileSync(path.join(opts.root, slot.file))).text;
+          answered = await client.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
+        } catch {
+          answered = undefined;
+        }
+        if (!answered || !client.alive) {
+          budget.exhausted ??= 'server-exit';
           continue;
         }
+        const r = fileResult(slot.file, slot.sites, answered.answers, slot.l4lines, mapper, slot.key, slot.openCalls);
+        r.record.diagnostics = answered.diagnostics.map(toFileDiagnostic).filter((d): d is L3Diagnostic => d !== undefined);
+        slot.result = r;
       }
-      if (!sites.length) {
-        // Nothing to ask: an empty record, no server needed.
-        const entry: L3FileEntry = { key, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: openCalls, openCallsAfter: openCalls };
-        pack.addRaw(key, JSON.stringify({ lines: [], diagnostics: [] } satisfies L3FileRecord));
-        files[ref.file] = entry;
-        addCounts(totals, entry);
-        totals.requeried++;
+    };
+    if (asks.length && performance.now() - t0 <= timeMs) {
+      // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
+      client = await PyrightClient.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
+      monitor = new RssMonitor(client.pid, memoryMb, () => {
+        budget.exhausted ??= 'memory';
+        client?.kill();
+      });
+      timer = setTimeout(() => {
+        budget.exhausted ??= 'time';
+        client?.kill();
+      }, Math.max(0, timeMs - (performance.now() - t0)));
+      timer.unref();
+    } else if (asks.length) budget.exhausted = 'time';
+    await Promise.all(Array.from({ length: Math.max(1, opts.filesInFlight ?? FILES_IN_FLIGHT) }, worker));
+
+    // Outputs in path order, whatever order the answers came in: the same inputs give the same bytes.
+    for (const slot of slots) {
+      totals.files++;
+      if (slot.todo === 'reuse' && pack.copyFrom(prevPack!, slot.key)) {
+        const old = prevFiles[slot.file]!;
+        files[slot.file] = old;
+        addCounts(totals, old);
+        const rec = JSON.parse(prevPack!.text(slot.key)!) as L3FileRecord;
+        if (rec.diagnostics.length) diagnostics[slot.file] = rec.diagnostics;
+        totals.reused++;
         continue;
       }
-      if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
-      if (budget.exhausted) {
+      const r =
+        slot.todo === 'empty' || (slot.todo === 'reuse' && !slot.sites.length)
+          ? { record: { lines: [], diagnostics: [] } satisfies L3FileRecord, entry: emptyEntry(slot.key, slot.openCalls) }
+          : slot.result;
+      if (!r) {
+        // Not reached within the budget: no record, asked again next run.
         totals.skippedFiles++;
-        totals.sitesSkipped += sites.length;
-        totals.openCallsBefore += openCalls;
-        totals.openCallsAfter += openCalls;
+        totals.sitesSkipped += slot.sites.length;
+        totals.openCallsBefore += slot.openCalls;
+        totals.openCallsAfter += slot.openCalls;
         continue;
       }
-      if (!client) {
-        // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
-        client = await PyrightClient.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
-        monitor = new RssMonitor(client.pid, memoryMb, () => {
-          budget.exhausted ??= 'memory';
-          client?.kill();
-        });
-        const left = timeMs - (performance.now() - t0);
-        timer = setTimeout(() => {
-          budget.exhausted ??= 'time';
-          client?.kill();
-        }, Math.max(0, left));
-        timer.unref();
-      }
-      let answered;
-      try {
-        // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
-        const text = decodePythonSource(fs.readFileSync(path.join(opts.root, ref.file))).text;
-        answered = await client.queryFile(path.join(opts.root, ref.file), text, sites.map((s) => [s.line, s.col] as const), withDiagnostics);
-      } catch {
-        answered = undefined;
-      }
-      if (!answered || !client.alive) {
-        budget.exhausted ??= 'server-exit';
-        totals.skippedFiles++;
-        totals.sitesSkipped += sites.length;
-        totals.openCallsBefore += openCalls;
-        totals.openCallsAfter += openCalls;
-        continue;
-      }
-      const { record, entry } = fileResult(ref.file, sites, answered.answers, l4lines, mapper, key, openCalls);
-      record.diagnostics = answered.diagnostics.map(toFileDiagnostic).filter((d): d is L3Diagnostic => d !== undefined);
-      pack.addRaw(key, JSON.stringify(record));
-      files[ref.file] = entry;
-      if (record.diagnostics.length) diagnostics[ref.file] = record.diagnostics;
-      addCounts(totals, entry);
+      pack.addRaw(slot.key, JSON.stringify(r.record));
+      files[slot.file] = r.entry;
+      if (r.record.diagnostics.length) diagnostics[slot.file] = r.record.diagnostics;
+      addCounts(totals, r.entry);
       totals.requeried++;
     }
     pack.commit({ fsync: false });
@@ -286,6 +299,21 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   writeJsonAtomicSync(l3DiagnosticsPath(outDir), { files: diagnostics });
   writeJsonAtomicSync(l3ManifestPath(outDir), manifest);
   return manifest;
+}
+
+/** One file of the run: what to do with it and, once asked, its result. */
+interface Slot {
+  file: string;
+  key: string;
+  sites: Site[];
+  openCalls: number;
+  l4lines: Map<string, L4Line>;
+  todo: 'reuse' | 'empty' | 'ask';
+  result?: { record: L3FileRecord; entry: L3FileEntry };
+}
+
+function emptyEntry(key: string, openCalls: number): L3FileEntry {
+  return { key, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: openCalls, openCallsAfter: openCalls };
 }
 
 function addCounts(t: L3Manifest['totals'], e: L3FileEntry): void {
