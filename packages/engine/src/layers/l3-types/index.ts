@@ -17,5 +17,5 @@ export {
   type PythonEnv,
 } from './run';
 export { L3Overlay, withTypes } from './overlay';
-export { PyrightClient, pyrightServerEntry, pyrightVersion } from './pyright-client';
+export { pyrightServerEntry, pyrightVersion } from './pyright-package';
 export type { L3Diagnostic } from './diagnostics';

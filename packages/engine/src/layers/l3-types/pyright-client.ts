@@ -19,9 +19,9 @@ import {
   DefinitionRequest,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentDiagnosticRequest,
   InitializedNotification,
   InitializeRequest,
-  PublishDiagnosticsNotification,
   ShutdownRequest,
   ExitNotification,
   StreamMessageReader,
@@ -31,6 +31,7 @@ import {
   type LocationLink,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
+import { pyrightServerEntry } from './pyright-package';
 
 /** The Python environment Pyright may read (never run, unless `pythonPath` is given). */
 export interface PythonEnv {
@@ -55,20 +56,10 @@ export interface PyrightClientOptions {
 
 export type DefinitionAnswer = Array<{ uri: string; range: [number, number, number, number] }>;
 
-/** Resolved path of the server's entry: no reliance on PATH or on npm's bin links. */
-export function pyrightServerEntry(): string {
-  return require.resolve('pyright/langserver.index.js');
-}
-
-export function pyrightVersion(): string {
-  return (require('pyright/package.json') as { version: string }).version;
-}
 
 export class PyrightClient {
   private readonly proc: ChildProcess;
   private readonly conn: ProtocolConnection;
-  private readonly diagnostics = new Map<string, Diagnostic[]>();
-  private readonly diagnosticWaiters = new Map<string, () => void>();
   private readonly emptyPathDir: string | undefined;
   private exited = false;
   private exitWaiters: Array<() => void> = [];
@@ -91,21 +82,13 @@ export class PyrightClient {
       this.exited = true;
       for (const w of this.exitWaiters) w();
       this.exitWaiters = [];
-      for (const w of this.diagnosticWaiters.values()) w();
     });
     this.proc.on('error', () => undefined);
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => this.settings(i.section)));
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/workDoneProgress/create', () => null);
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.diagnostics.set(p.uri, p.diagnostics);
-      const w = this.diagnosticWaiters.get(p.uri);
-      if (w) {
-        this.diagnosticWaiters.delete(p.uri);
-        w();
-      }
-    });
+    this.conn.onRequest('workspace/diagnostic/refresh', () => null);
     this.conn.onError(() => undefined);
     this.conn.onClose(() => undefined);
     this.conn.listen();
@@ -127,7 +110,10 @@ export class PyrightClient {
       workspaceFolders: [{ uri: pathToFileURL(o.root).href, name: path.basename(o.root) }],
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true },
-        textDocument: { definition: { linkSupport: false }, publishDiagnostics: { versionSupport: true } },
+        // Pull diagnostics: Pyright then checks a file only when asked (`textDocument/diagnostic`), never in the
+        // background — so a file's diagnostics are its full check, whatever else is in flight, and a run without
+        // diagnostics pays for no checking at all.
+        textDocument: { definition: { linkSupport: false }, diagnostic: { dynamicRegistration: true } },
       },
       initializationOptions: {},
     });
@@ -156,10 +142,9 @@ export class PyrightClient {
   }
 
   /**
-   * Opens a file, asks the definition at every position (pipelined), waits for its diagnostics when asked to (a
-   * full check of the file: the costly part), closes it. Answers are in the order of `positions`; a position the
-   * server could not answer gets `[]`. Without `withDiagnostics` none are returned (what a partial check would
-   * have published by then depends on timing; outputs must not).
+   * Opens a file, asks the definition at every position (pipelined), then its diagnostics when asked to (a full
+   * check of the file: the costly part), closes it. Answers are in the order of `positions`; a position the server
+   * could not answer gets `[]`.
    */
   async queryFile(
     absPath: string,
@@ -168,14 +153,6 @@ export class PyrightClient {
     withDiagnostics: boolean,
   ): Promise<{ answers: DefinitionAnswer[]; diagnostics: Diagnostic[] }> {
     const uri = pathToFileURL(absPath).href;
-    this.diagnostics.delete(uri);
-    const diagnosed = !withDiagnostics
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          this.diagnosticWaiters.set(uri, resolve);
-          // Pyright publishes once the file is checked; if nothing comes, do not wait forever.
-          setTimeout(resolve, 60_000).unref();
-        });
     await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
     const answers = await Promise.all(
       positions.map(async ([line, character]) => {
@@ -187,9 +164,11 @@ export class PyrightClient {
         }
       }),
     );
-    await diagnosed;
-    const diagnostics = withDiagnostics ? (this.diagnostics.get(uri) ?? []) : [];
-    this.diagnosticWaiters.delete(uri);
+    let diagnostics: Diagnostic[] = [];
+    if (withDiagnostics) {
+      const r = await this.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+      diagnostics = r.kind === 'full' ? r.items : [];
+    }
     if (this.alive) await this.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     return { answers, diagnostics };
   }

@@ -26,7 +26,8 @@ import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 import { l4ManifestPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import { ImportClosure } from './key';
 import { l3DiagnosticsPath, l3Dir, l3ManifestPath, typesPackPath } from './paths';
-import { PyrightClient, pyrightVersion, type PythonEnv } from './pyright-client';
+import type { PyrightClient, PythonEnv } from './pyright-client';
+import { pyrightVersion } from './pyright-package';
 import { selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
 import { TargetMapper, type TypeTarget } from './targets';
 import { toFileDiagnostic, type L3Diagnostic } from './diagnostics';
@@ -237,7 +238,9 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     };
     if (asks.length && performance.now() - t0 <= timeMs) {
       // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
-      client = await PyrightClient.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
+      // Loaded here: the LSP library is needed only when something is asked (~0.1 s of the engine's load time).
+      const { PyrightClient: Client } = await import('./pyright-client');
+      client = await Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
       monitor = new RssMonitor(client.pid, memoryMb, () => {
         budget.exhausted ??= 'memory';
         client?.kill();
