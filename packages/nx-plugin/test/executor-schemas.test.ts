@@ -29,7 +29,8 @@ describe('executor schemas', () => {
     expect(check('layer', { layer: 'repo-index', projects: ['a', 'b'] })).not.toThrow();
     expect(check('layer', { layer: 'l7' })).not.toThrow();
     expect(check('layer', { layer: 'l5' })).not.toThrow();
-    expect(check('layer', { layer: 'l3' })).toThrow(/should be one of l0,l1,l2,l4,l5,l7,l9,index,repo-index/);
+    expect(check('layer', { layer: 'l3' })).not.toThrow();
+    expect(check('layer', { layer: 'l6' })).toThrow(/should be one of l0,l1,l2,l3,l4,l5,l7,l9,index,repo-index/);
     expect(check('layer', {})).toThrow(/Required property 'layer' is missing/);
     expect(check('layer', { layer: 'l1', workers: 0 })).toThrow(/0 should be at least 1/);
     expect(check('layer', { layer: 'l1', workers: 1.5 })).toThrow(/should be a multiple of 1/);
