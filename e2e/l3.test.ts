@@ -49,5 +49,8 @@ describe('codegraph-l3 under Nx', () => {
     const out = execFileSync(process.execPath, [bin, 'callers', 'core.money.Money.times', '--json'], { cwd: ws, encoding: 'utf8' });
     // `self.product.price.times(...)` in OrderLine.total: only Pyright knows `price` is a Money.
     expect(out).toContain('core.models.OrderLine.total');
+    // Chunks are cut again on demand from the same records the build read, the overlay included: not stale.
+    const chunk = execFileSync(process.execPath, [bin, 'chunk', 'core.models.OrderLine.total'], { cwd: ws, encoding: 'utf8' });
+    expect(chunk).toContain('return self.product.price.times(self.quantity)');
   });
 });
