@@ -219,10 +219,15 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         const slot = asks[next++]!;
         if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
         if (budget.exhausted || !client) continue;
-        let answered;
+        let text: string;
         try {
           // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
-          const text = decodePythonSource(fs.readFileSync(path.join(opts.root, slot.file))).text;
+          text = decodePythonSource(fs.readFileSync(path.join(opts.root, slot.file))).text;
+        } catch {
+          continue; // gone or unreadable since L1: this file is skipped (asked again next run), not the run
+        }
+        let answered;
+        try {
           answered = await client.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
         } catch {
           answered = undefined;
@@ -240,8 +245,12 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
       // Loaded here: the LSP library is needed only when something is asked (~0.1 s of the engine's load time).
       const { PyrightClient: Client } = await import('./pyright-client');
-      client = await Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
-      monitor = new RssMonitor(client.pid, memoryMb, () => {
+      try {
+        client = await Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
+      } catch {
+        budget.exhausted = 'server-exit'; // the server did not start: every file to ask is skipped, not the run
+      }
+      monitor = new RssMonitor(client?.pid, memoryMb, () => {
         budget.exhausted ??= 'memory';
         client?.kill();
       });
