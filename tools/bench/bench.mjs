@@ -10,8 +10,14 @@
  *
  *   npm run bench                 # all corpora found
  *   npm run bench -- --corpus stdlib --workers 2
+ *   npm run bench -- --corpus django --l3   # + L3 (Pyright types) against scip-python on the same corpus
+ *
+ * With `--l3`: L3 over the corpus as one project (with and without Pyright's diagnostics), the open call sites
+ * before and after, and — in the same run — the time of a full Pyright-based index of the corpus by scip-python
+ * 0.6.6 (installed on demand into a temp dir, never a dependency); peak RSS of each Pyright process from
+ * /proc/<pid>/status VmHWM. Debian's django/sympy are fetched with `apt-get download` + `dpkg -x` when not installed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -61,6 +67,11 @@ async function phase(name, args) {
     const s = performance.now();
     const stats = await engine.runL2({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
     out = { ms: performance.now() - s, stats };
+  } else if (name === 'l3') {
+    const s = performance.now();
+    const m = await engine.runL3({ root: args.dir, project: { name: 'corpus', outDir: args.out }, diagnostics: args.diagnostics !== 'false', timeBudgetMs: 60 * 60_000, memoryBudgetMb: 1536 });
+    const ndiag = Object.values(JSON.parse(fs.readFileSync(engine.l3DiagnosticsPath(args.out), 'utf8')).files).reduce((n, l) => n + l.length, 0);
+    out = { ms: performance.now() - s, totals: m.totals, budget: m.budget, pyrightPeakRssMb: m.pyrightPeakRssMb, diagnostics: ndiag };
   } else if (name === 'l4') {
     const s = performance.now();
     const stats = await engine.runL4({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
@@ -95,13 +106,67 @@ function stdlibDir() {
   }
 }
 
+/** Debian's package source: installed, else `apt-get download` + `dpkg -x` into a cache folder (no root needed). */
+function debianSource(pkg) {
+  const installed = `/usr/lib/python3/dist-packages/${pkg}`;
+  if (fs.existsSync(installed)) return installed;
+  const cache = path.join(os.tmpdir(), 'codegraph-bench-debs');
+  const unpacked = path.join(cache, `python3-${pkg}-unpacked`);
+  const dir = path.join(unpacked, 'usr/lib/python3/dist-packages', pkg);
+  if (fs.existsSync(dir)) return dir;
+  try {
+    fs.mkdirSync(cache, { recursive: true });
+    execFileSync('apt-get', ['download', `python3-${pkg}`], { cwd: cache, stdio: 'ignore', timeout: 300_000 });
+    const deb = fs.readdirSync(cache).find((f) => f.startsWith(`python3-${pkg}_`) && f.endsWith('.deb'));
+    execFileSync('dpkg', ['-x', path.join(cache, deb), unpacked], { stdio: 'ignore' });
+    return fs.existsSync(dir) ? dir : installed;
+  } catch {
+    return installed;
+  }
+}
+
+/** scip-python 0.6.6 installed on demand (npm registry) into a temp dir: the reference for L3's cost. */
+function installScipPython(tmp) {
+  const dir = path.join(tmp, 'scip-python');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '@sourcegraph/scip-python@0.6.6'], { cwd: dir, stdio: 'ignore', timeout: 600_000 });
+  return path.join(dir, 'node_modules/@sourcegraph/scip-python/index.js');
+}
+
+/** Runs a command to its end, sampling its peak RSS (VmHWM) from /proc. */
+function runSampled(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
+    let peak = 0;
+    let err = '';
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    const sample = () => {
+      try {
+        const kb = Number(/^VmHWM:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        peak = Math.max(peak, Math.round(kb / 1024));
+      } catch {
+        /* exited */
+      }
+    };
+    const timer = setInterval(sample, 200);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${err}`));
+      else resolve({ ms: performance.now() - t0, peakRssMb: peak });
+    });
+  });
+}
+
 function corpora(only) {
   const list = [];
   const std = stdlibDir();
   if (std) list.push({ name: 'stdlib', dir: std });
   else console.log('stdlib: skipped (no python3 on PATH)');
   for (const pkg of ['django', 'sympy']) {
-    const dir = `/usr/lib/python3/dist-packages/${pkg}`;
+    const dir = only === pkg ? debianSource(pkg) : `/usr/lib/python3/dist-packages/${pkg}`;
     // Indexed from a folder holding the package, so module names are `django.db…` as its own imports spell them.
     if (fs.existsSync(dir)) list.push({ name: pkg, dir, pkg: true });
     else console.log(`${pkg}: skipped (install with: apt-get install -y python3-${pkg})`);
@@ -125,6 +190,8 @@ async function main() {
       out: { type: 'string' },
       workers: { type: 'string' },
       corpus: { type: 'string' },
+      l3: { type: 'boolean' },
+      diagnostics: { type: 'string' },
     },
   });
   if (values.phase) return phase(values.phase, values);
@@ -141,14 +208,17 @@ async function main() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `cg-bench-${c.name}-`));
     if (c.pkg) {
       const copy = path.join(tmp, 'src');
-      fs.cpSync(c.dir, path.join(copy, path.basename(c.dir)), { recursive: true, dereference: true });
+      // Dangling symlinks (an unpacked .deb links to other packages' files) are left out.
+      const exists = (p) => fs.existsSync(p);
+      fs.cpSync(c.dir, path.join(copy, path.basename(c.dir)), { recursive: true, dereference: true, filter: exists });
+      c.source = c.dir;
       c.dir = copy;
     }
     const files = pyFiles(c.dir);
     const list = path.join(tmp, 'files.json');
     fs.writeFileSync(list, JSON.stringify(files));
     const out = path.join(tmp, 'out');
-    const shown = c.pkg ? `/usr/lib/python3/dist-packages/${c.name}` : c.dir;
+    const shown = c.pkg ? c.source : c.dir;
 
     const pw = runPhase('parse-wasm', { list });
     const pn = native ? runPhase('parse-native', { list }) : undefined;
@@ -182,9 +252,37 @@ async function main() {
       `  L8 diagnostics, 1 core:      ${(l8.ms / 1000).toFixed(3)} s   peak RSS ${l8.maxRssMb} MB   ${l8Ratio.toFixed(3)}× L1 cold (goal ≤ 0.1: ${l8Ratio <= 0.1 ? 'met' : 'NOT met'})   ` +
         `(${Object.entries(l8.byRule).map(([r, n]) => `${r} ${n}`).join(', ') || 'no findings'})`,
     );
+    if (values.l3) await benchL3(c, out, tmp, loc);
     console.log(`  IR: ${fmt(cold.summary.nodes)} nodes, ${fmt(cold.summary.edges)} edges; ${cold.summary.syntaxErrorFiles} files with syntax errors, ${cold.summary.failedFiles} failed`);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * L3 on the corpus (with, then without Pyright's diagnostics) and scip-python on the same corpus, in this run:
+ * open call sites before/after, L3 time as a ratio to scip-python's (target ≤ 0.25×), Pyright's peak RSS (≤ 1.5 GB).
+ */
+async function benchL3(c, out, tmp, loc) {
+  const withDiag = runPhase('l3', { dir: c.dir, out, diagnostics: 'true' });
+  const noDiag = runPhase('l3', { dir: c.dir, out, diagnostics: 'false' });
+  let scip;
+  try {
+    const bin = installScipPython(tmp);
+    const env = path.join(tmp, 'scip-env.json');
+    // An empty environment: scip-python would otherwise run pip to list installed packages.
+    fs.writeFileSync(env, '[]');
+    scip = await runSampled(process.execPath, [bin, 'index', '--project-name', c.name, '--project-version', '0', '--cwd', c.dir, '--output', path.join(tmp, 'index.scip'), '--environment', env, '--quiet']);
+  } catch (e) {
+    console.log(`  scip-python: not measured (${String(e.message ?? e).split('\n')[0]})`);
+  }
+  const t = withDiag.totals;
+  console.log(`  L3 (Pyright) sites asked ${fmt(t.sites)}, answered ${fmt(t.answered)} (${fmt(t.resolvedInCorpus)} in the corpus, ${fmt(t.external)} external); open call sites ${fmt(t.openCallsBefore)} → ${fmt(t.openCallsAfter)} (${(100 * (1 - t.openCallsAfter / Math.max(1, t.openCallsBefore))).toFixed(1)}% fewer)`);
+  for (const [label, r] of [['with diagnostics', withDiag], ['without diagnostics', noDiag]]) {
+    const ratio = scip ? `   ${(r.ms / scip.ms).toFixed(2)}× scip-python` : '';
+    const skipped = r.totals.skippedFiles ? `, ${r.totals.skippedFiles} files skipped by budget (${r.budget.exhausted})` : '';
+    console.log(`  L3 ${label.padEnd(20)} ${(r.ms / 1000).toFixed(1)} s, ${fmt((loc / r.ms) * 1000)} LOC/s${ratio}   Pyright peak RSS ${r.pyrightPeakRssMb ?? '-'} MB, L3 process ${r.maxRssMb} MB; ${fmt(r.diagnostics)} diagnostics${skipped}`);
+  }
+  if (scip) console.log(`  scip-python 0.6.6 full index: ${(scip.ms / 1000).toFixed(1)} s, ${fmt((loc / scip.ms) * 1000)} LOC/s   peak RSS ${scip.peakRssMb} MB`);
 }
 
 main().catch((e) => {

@@ -37,3 +37,4 @@ export * from './layers/l9-packages';
 export * from './layers/l5-flow';
 export * from './lang/python/flow';
 export * from './layers/l8-diagnostics';
+export * from './layers/l3-types';

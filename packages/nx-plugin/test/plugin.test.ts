@@ -88,6 +88,22 @@ describe('createNodes', () => {
     ]);
   });
 
+  it('adds codegraph-l3 after L4 only when the l3 option is on, with its mode and budgets; L7 and the index wait for it', async () => {
+    const off = projects(await infer(SHOP))['shop-core']!;
+    expect(off.targets!['codegraph-l3']).toBeUndefined();
+    expect(off.targets!['codegraph-l7']!.dependsOn).not.toContain('codegraph-l3');
+    const on = projects(await infer(SHOP, { l3: { mode: 'all', timeBudgetMs: 60000 } }))['shop-core']!;
+    const l3 = on.targets!['codegraph-l3']!;
+    expect(l3.dependsOn).toEqual(['codegraph-l4']);
+    expect(l3.options).toMatchObject({ layer: 'l3', mode: 'all', timeBudgetMs: 60000 });
+    expect(l3.outputs).toEqual(['{workspaceRoot}/.codegraph/projects/{projectRoot}/l3']);
+    expect(on.targets!['codegraph-l7']!.dependsOn).toContain('codegraph-l3');
+    expect(on.targets!['codegraph-index']!.dependsOn).toContain('codegraph-l3');
+    expect(on.metadata?.targetGroups?.codegraph).toEqual(['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l3', 'codegraph-l7', 'codegraph-l9', 'codegraph-index']);
+    const all = projects(await infer(SHOP, { l3: 'all' }))['shop-core']!;
+    expect(all.targets!['codegraph-l3']!.options).toMatchObject({ layer: 'l3', mode: 'all' });
+  });
+
   it('reports a project with an invalid pyproject.toml against its own file and still infers the others', async () => {
     const files = { ...SHOP, 'libs/broken/pyproject.toml': '[project]\nname = "broken\nversion = 1\n', 'libs/broken/b.py': '' };
     let error: unknown;

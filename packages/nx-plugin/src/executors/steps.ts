@@ -4,7 +4,7 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 
-export const STEPS = ['l0', 'l1', 'l2', 'l4', 'l5', 'l7', 'l8', 'l9', 'index', 'repo-index'] as const;
+export const STEPS = ['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l7', 'l8', 'l9', 'index', 'repo-index'] as const;
 export type StepName = (typeof STEPS)[number];
 
 type StepExecutor = (options: any, context: ExecutorContext) => Promise<{ success: boolean }>;
@@ -13,6 +13,7 @@ const LOADERS: Record<StepName, () => Promise<{ default: StepExecutor }>> = {
   l0: () => import('./l0/executor'),
   l1: () => import('./l1/executor'),
   l2: () => import('./l2/executor'),
+  l3: () => import('./l3/executor'),
   l4: () => import('./l4/executor'),
   l5: () => import('./l5/executor'),
   l7: () => import('./l7/executor'),

@@ -94,7 +94,26 @@ function projectTargets(
   const inputs = pythonInputs(dir, nested, excluded, fp);
   // The named input's exclusions, skipped by the engine too (utils/inputs.ts): what is not hashed is not indexed.
   const common = { outputDir: o.outputDir, excludeDirs: nested, ...(excluded.excludeFiles.length ? { excludeFiles: excluded.excludeFiles } : {}) };
+  // L3 (Pyright's types), when on: after L4, and before what reads its overlay (L7, the project's index).
+  const l3 = o.l3;
+  const afterL3 = l3 ? [l3.targetName] : [];
+  const l3Targets: Record<string, TargetConfiguration> = l3
+    ? {
+        [l3.targetName]: {
+          executor: LAYER_EXECUTOR,
+          cache: true,
+          dependsOn: [t.l4],
+          // What Pyright reads — this project's sources and its dependencies' (as L4) — and its settings; a configured
+          // environment (venv, interpreter) is keyed by its settings, not its contents.
+          inputs: [...inputs!, ...DEPENDENCY_SOURCES, { runtime: `echo codegraph-l3-${JSON.stringify(l3.options).replace(/[^\w.:/,-]/g, '_')}` }],
+          outputs: [`${out}/l3`],
+          options: { layer: 'l3', ...common, ...l3.options },
+          metadata: metadata(name, l3.targetName, "codegraph L3: Pyright's types for the call sites L4 left unresolved, and Pyright's diagnostics", { mode: 'unresolved' }),
+        },
+      }
+    : {};
   return {
+    ...l3Targets,
     [t.l0]: {
       executor: LAYER_EXECUTOR,
       cache: true,
@@ -155,7 +174,7 @@ function projectTargets(
     [t.l7]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [t.l1, t.l2, t.l4],
+      dependsOn: [t.l1, t.l2, t.l4, ...afterL3],
       // What its L1, L2 and L4 outputs are computed from — its sources and its dependencies' (as L4's inputs) — plus the
       // repo name of chunk ids (package.json) and the query package's code. Not `dependentTasksOutputFiles` of L4:
       // measured, Nx then re-ran every project's L7 after an edit in any project L4 waits for (L4 depends on every
@@ -203,7 +222,7 @@ function projectTargets(
     [t.index]: {
       executor: LAYER_EXECUTOR,
       cache: true,
-      dependsOn: [t.l1, t.l2, t.l5, t.l4, t.l9],
+      dependsOn: [t.l1, t.l2, t.l5, t.l4, t.l9, ...afterL3],
       inputs: [...inputs!],
       outputs: [`${out}/summary.json`],
       options: { layer: 'index', outputDir: o.outputDir },
@@ -235,7 +254,9 @@ function projectNameOf(workspaceRoot: string, dir: string): string {
 
 /** `nx show project` groups a project's targets by these, in layer order. */
 function targetGroups(o: ResolvedOptions): Record<string, string[]> {
-  return { [o.targetPrefix]: LAYERS.map((l) => o.targetNames[l]) };
+  const names = LAYERS.map((l) => o.targetNames[l]);
+  if (o.l3) names.splice(names.indexOf(o.targetNames.l4) + 1, 0, o.l3.targetName);
+  return { [o.targetPrefix]: names };
 }
 
 export const createNodes: CreateNodes<CodegraphPluginOptions> = [

@@ -52,6 +52,31 @@ export interface CodegraphPluginOptions {
    * @default { rules: {} }
    */
   diagnostics?: { rules?: Record<string, 'off' | 'note' | 'warning' | 'error'> };
+  /**
+   * L3, Pyright's types for what L4 left unresolved: a `codegraph-l3` target per project after its L4, which the
+   * project's L7 and index then depend on. `true` asks about the sites L4 left open, `'all'` about every call site,
+   * an object sets the mode, the budgets and the Python environment Pyright reads. Off by default: it starts one
+   * Pyright server per project run (~3 s, ~130 MB on a small project; the budgets bound it on large ones) and
+   * installs nothing more (pyright ships with the engine).
+   * @default false
+   */
+  l3?: boolean | 'all' | L3PluginOptions;
+}
+
+/** The `l3` plugin option in full (the `codegraph-l3` executor's options). */
+export interface L3PluginOptions {
+  /** @default 'unresolved' */
+  mode?: 'unresolved' | 'all';
+  /** Wall-time budget of a project's Pyright work, ms. @default 600000 */
+  timeBudgetMs?: number;
+  /** RSS budget of the Pyright process, MB. @default 1536 */
+  memoryBudgetMb?: number;
+  /** Collect Pyright's diagnostics (`l3/diagnostics.json`): a full check of each opened file. @default true */
+  diagnostics?: boolean;
+  /** The Python environment Pyright reads; without it, the workspace's projects and Pyright's bundled typeshed. */
+  python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };
+  /** @default '<targetPrefix>-l3' */
+  targetName?: string;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +88,15 @@ export interface ResolvedOptions {
   namedInput: string | false;
   /** L8's per-rule levels (empty: the defaults). */
   diagnosticRules: Record<string, string>;
+  /** L3's target name and executor options, when it is on. */
+  l3?: { targetName: string; options: Omit<L3PluginOptions, 'targetName'> };
+}
+
+function resolveL3(o: CodegraphPluginOptions['l3'], prefix: string): ResolvedOptions['l3'] {
+  if (o === undefined || o === false) return undefined;
+  const full: L3PluginOptions = o === true ? {} : o === 'all' ? { mode: 'all' } : o;
+  const { targetName, ...options } = full;
+  return { targetName: targetName ?? `${prefix}-l3`, options };
 }
 
 export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedOptions {
@@ -75,6 +109,7 @@ export function resolveOptions(o: CodegraphPluginOptions | undefined): ResolvedO
     outputDir: (o?.outputDir ?? '.codegraph').replace(/\/+$/, ''),
     namedInput: o?.namedInput ?? 'production',
     diagnosticRules: { ...(o?.diagnostics?.rules ?? {}) },
+    ...(o?.l3 !== undefined && o.l3 !== false ? { l3: resolveL3(o.l3, targetPrefix) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * deterministic function the build ran (chunkFile), so the same text and hashes. Anything that moved since (L1 or
  * L4 re-run, source edited) is reported as a stale index, never answered from mismatched inputs.
  */
-import { L1Reader, PackReader, resolvedPackPath, type L4Line } from '@codegraph/engine';
+import { L1Reader, L3Overlay, PackReader, resolvedPackPath, withTypes, type L4Line } from '@codegraph/engine';
 import { QueryError, L7_HINT } from '../query/federation';
 import { applyL4 } from '../l7/complete';
 import { chunkFile, chunkId, type Chunk } from './chunks';
@@ -44,7 +44,11 @@ export function fileChunks(src: ChunkSource, f: FileRow): Chunk[] {
       l4 = PackReader.open(resolvedPackPath(src.outDir));
       const t = l4?.text(f.l4);
       if (t === undefined) throw staleError(`the L4 record of ${f.path} is no longer in ${src.outDir}`);
-      lines = t.split('\n').filter(Boolean).map((l) => JSON.parse(l) as L4Line);
+      // As the build did: L3's type-resolved lines over L4's when the project has them (L7 is rebuilt after L3).
+      const l3 = L3Overlay.open(src.outDir);
+      const raw = l3 ? withTypes(t.split('\n'), l3.linesOf(f.path)) : t.split('\n');
+      l3?.close();
+      lines = raw.filter(Boolean).map((l) => JSON.parse(l) as L4Line);
     }
     const isTest = f.is_test === 1;
     return chunkFile(

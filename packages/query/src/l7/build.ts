@@ -23,8 +23,10 @@ import {
   l2ManifestPath,
   l4ManifestPath,
   L1Reader,
+  L3Overlay,
   PackReader,
   resolvedPackPath,
+  withTypes,
   readJsonOrUndefined,
   visibilityOf,
   type IrEdge,
@@ -123,6 +125,8 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
   }
   const l2m = readJsonOrUndefined<L2Manifest>(l2ManifestPath(outDir));
   const l2 = PackReader.open(docsPackPath(outDir));
+  // L3's type-resolved edges, when the project has them: laid over L4's lines, and part of each file's key.
+  const l3 = L3Overlay.open(outDir);
 
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   removeStaleTemps(path.dirname(dbPath), path.basename(dbPath));
@@ -166,7 +170,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       const wanted = new Set<string>();
       for (const ref of refs) {
         wanted.add(ref.file);
-        const key = hashString([L7_FORMAT, repo, o.project.name, ref.key, l4m.files[ref.file]?.key ?? '', l2m?.files[ref.file]?.key ?? ''].join('\0'));
+        const key = hashString([L7_FORMAT, repo, o.project.name, ref.key, l4m.files[ref.file]?.key ?? '', l2m?.files[ref.file]?.key ?? '', l3?.keyOf(ref.file) ?? ''].join('\0'));
         const prev = previous.get(ref.file);
         if (prev && prev.key === key && prev.chunked === 1) stats.reused++;
         else changed.push({ ref, key });
@@ -179,7 +183,8 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
       for (const { ref, key } of changed) {
         const entry = l1.manifest.files[ref.file]!;
         const e4 = l4m.files[ref.file];
-        const l4text = e4 ? l4.text(e4.key) : undefined;
+        const l4raw = e4 ? l4.text(e4.key) : undefined;
+        const l4text = l4raw !== undefined && l3 ? withTypes(l4raw.split('\n'), l3.linesOf(ref.file)).join('\n') : l4raw;
         const e2 = l2m?.files[ref.file];
         const l2text = e2 && l2 ? l2.text(e2.key) : undefined;
         writer.addFile({ ref, key, loc: entry.loc, hash: entry.hash, ir: l1.record(ref), e4, l4text, l2key: e2?.key, l2text });
@@ -219,6 +224,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     l1.close();
     l4.close();
     l2?.close();
+    l3?.close();
   }
   stats.bytes = fs.statSync(dbPath).size;
   stats.ms = Math.round(performance.now() - t0);

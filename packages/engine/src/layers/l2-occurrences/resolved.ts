@@ -12,6 +12,7 @@ import { readJsonOrUndefined } from '../../util/atomic';
 import { PackReader } from '../../util/pack';
 import { L1Reader } from '../l1-structure/stream';
 import { graphEdges, parseL4Lines } from '../l4-resolve/complete';
+import { L3Overlay, withTypes } from '../l3-types/overlay';
 import { l4ManifestPath, resolvedPackPath, type L4Manifest } from '../l4-resolve/run';
 import { baseFqn, calleeSite, REF_EDGES } from './document';
 
@@ -33,6 +34,8 @@ export interface FileSites {
 export class ResolvedSites {
   private readonly l1: L1Reader;
   private readonly l1Keys: Map<string, string>;
+  /** L3's type-resolved sites, laid over L4's when the project has them. */
+  private readonly l3: L3Overlay | undefined;
 
   private constructor(
     private readonly manifest: L4Manifest,
@@ -40,6 +43,7 @@ export class ResolvedSites {
     outDir: string,
   ) {
     this.l1 = L1Reader.open(outDir);
+    this.l3 = L3Overlay.open(outDir);
     this.l1Keys = new Map(this.l1.refs.map((r) => [r.file, r.key]));
   }
 
@@ -72,7 +76,8 @@ export class ResolvedSites {
     // L1 edge in graphEdges' order, so it takes that edge's site.
     const l1Ids = new Set(ir.edges.map((e) => e.id));
     let lastSite: ReturnType<typeof calleeSite>;
-    for (const g of graphEdges(ir.edges, parseL4Lines(text.split('\n')))) {
+    const l4lines = text.split('\n');
+    for (const g of graphEdges(ir.edges, parseL4Lines(this.l3 ? withTypes(l4lines, this.l3.linesOf(file)) : l4lines))) {
       const e = g.edge;
       // Implicit calls (`for` → `__iter__`) have no name written at their span: calleeSite finds no site for them.
       const derived = !l1Ids.has(e.id) && e.attrs?.implicit === undefined;
@@ -99,5 +104,6 @@ export class ResolvedSites {
   close(): void {
     this.pack.close();
     this.l1.close();
+    this.l3?.close();
   }
 }

@@ -13,6 +13,9 @@ import type { L4Line } from './run';
 
 type Completed = Extract<L4Line, { dst?: string }>;
 
+/** `via` of the lines L3 (Pyright's types) wrote over L4's open ones: their edges say `resolution: "type"`. */
+const TYPE = 'type';
+
 /** A file's L4 lines indexed: the line of each L1 edge, and the edges derived from each. */
 export interface L4Completions {
   byId: Map<string, L4Line>;
@@ -61,11 +64,14 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
     if (r && 'unresolved' in r) {
       // Outside the corpus; value flow may still name it (`builtins.str.split` for `"a b".split()`).
       const named = r.target !== undefined ? { target: r.target } : {};
-      yield { edge: r.external !== undefined ? { ...e, ...named, attrs: { ...e.attrs, external: r.external } } : e, byL4: false };
+      // Named outside the corpus by its type (L3's overlay): says so, like an edge L3 resolved in the corpus.
+      const typed = r.via === TYPE ? { via: TYPE, resolution: TYPE } : {};
+      yield { edge: r.external !== undefined ? { ...e, ...named, attrs: { ...e.attrs, external: r.external, ...typed } } : e, byL4: false };
     } else if (r && (r.dst !== undefined || e.edge === 'IMPORTS')) {
       const attrs: Record<string, unknown> = { ...e.attrs };
       delete attrs.resolution;
       attrs.via = r.via;
+      if (r.via === TYPE) attrs.resolution = TYPE;
       if (r.file !== undefined) attrs.file = r.file;
       const done: IrEdge = { ...e, target: r.target, attrs };
       if (r.dst !== undefined) done.dst = r.dst;
@@ -80,7 +86,7 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
         dst: d.dst,
         target: d.target,
         span: e.span,
-        attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) },
+        attrs: { via: d.via, ...(d.via === TYPE ? { resolution: TYPE } : {}), ...(d.file ? { file: d.file } : {}) },
       };
       yield { edge, byL4: true, ...(d.file !== undefined ? { file: d.file } : {}) };
     }

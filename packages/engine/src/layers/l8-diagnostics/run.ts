@@ -11,6 +11,7 @@
  * (SARIF 2.1.0). Per rule the configured level applies (`off` drops it); at most MAX_FINDINGS_PER_FILE findings per
  * file are kept (a huge broken generated file must not produce 100K results), the rest counted in `truncated`.
  */
+import { l3DiagnosticsPath } from '../l3-types/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonOrUndefined, removeStaleTemps, writeFileAtomicSync, writeJsonAtomicSync } from '../../util/atomic';
@@ -73,7 +74,6 @@ export interface DiagnosticsJson {
 export const l8Dir = (outDir: string) => path.join(outDir, 'l8');
 export const diagnosticsPath = (outDir: string) => path.join(l8Dir(outDir), 'diagnostics.json');
 export const projectSarifPath = (outDir: string) => path.join(l8Dir(outDir), 'codegraph.sarif');
-export const l3DiagnosticsPath = (outDir: string) => path.join(outDir, 'l3', 'diagnostics.json');
 
 export async function runL8(o: L8Options): Promise<DiagnosticsJson> {
   const t0 = performance.now();

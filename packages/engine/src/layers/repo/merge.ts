@@ -22,6 +22,7 @@ import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
 import { initHash } from '../../util/hash';
 import { buildDeps, type DepsJson } from '../l4-resolve/deps';
 import { AtomicLineWriter } from '../../util/line-writer';
+import { L3Overlay, withTypes } from '../l3-types/overlay';
 import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Manifest } from '../l4-resolve/run';
 import { graphEdges, parseL4Lines, type L4Completions } from '../l4-resolve/complete';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
@@ -129,18 +130,22 @@ export async function exportGraph(o: { projects: readonly ProjectOut[]; out: str
       const l4 = PackReader.open(resolvedPackPath(p.outDir));
       if (!m || !l4) throw new Error(`codegraph: no L4 output for project ${p.name} in ${p.outDir} (run its L4 first)`);
       const l1 = L1Reader.open(p.outDir);
+      // The project's L3 answers (type-resolved edges), when it has them.
+      const l3 = L3Overlay.open(p.outDir);
       try {
         for (const ref of l1.refs) {
           const ir = l1.record(ref);
           if (!ir) continue; // L4 reported it as unreadable; the rest of the repo is still exported
           const e4 = m.files[ref.file];
           const text = e4 ? l4.text(e4.key) : undefined;
+          const lines = text ? text.split('\n') : [];
           stats.files++;
-          writeFile(p.name, ir.nodes, ir.edges, parseL4Lines(text ? text.split('\n') : []), out, stats, fileProject);
+          writeFile(p.name, ir.nodes, ir.edges, parseL4Lines(l3 ? withTypes(lines, l3.linesOf(ref.file)) : lines), out, stats, fileProject);
         }
       } finally {
         l1.close();
         l4.close();
+        l3?.close();
       }
     }
     out.commit();

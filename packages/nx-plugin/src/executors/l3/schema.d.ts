@@ -1,0 +1,14 @@
+import type { LayerExecutorOptions } from '../context';
+
+export interface Schema extends LayerExecutorOptions {
+  /** `unresolved` (default): ask Pyright only about sites L4 left open; `all`: every call/base/decorator site. */
+  mode?: 'unresolved' | 'all';
+  /** Wall-time budget of the project's Pyright work, ms (default 600000). */
+  timeBudgetMs?: number;
+  /** RSS budget of the Pyright process, MB (default 1536). */
+  memoryBudgetMb?: number;
+  /** Collect Pyright's diagnostics (a full check of each opened file; default true). */
+  diagnostics?: boolean;
+  /** The Python environment Pyright reads (never runs, unless `pythonPath` is set). */
+  python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };
+}
