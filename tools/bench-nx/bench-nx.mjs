@@ -46,8 +46,9 @@ const SETUP_FORMAT = 1;
 /** Output JSON keys whose values depend on the run, not on the code indexed: timings (`ms`), file mtimes (l0
  * inventory), negative-cache timestamps (l1 manifest `failed`), and the counters saying how a run got its result
  * rather than what it is (`stats` blocks; `computed`/`reused`/`processed` in l2/stats.json and summary `layers`;
- * `resolvedFiles`/`reusedFiles` in l4/stats.json). */
-const RUN_SPECIFIC_KEYS = new Set(['ms', 'mtimeMs', 'at', 'expires', 'stats', 'computed', 'reused', 'processed', 'resolvedFiles', 'reusedFiles']);
+ * `resolvedFiles`/`reusedFiles` in l4/stats.json; its `flow` block: how the value-flow answers were obtained — solved,
+ * reused whole, dependency summaries solved or read from their cache — whose results are the compared packs). */
+const RUN_SPECIFIC_KEYS = new Set(['ms', 'mtimeMs', 'at', 'expires', 'stats', 'computed', 'reused', 'processed', 'resolvedFiles', 'reusedFiles', 'flow']);
 const GOALS = { warmS: 1.5, bodyEditS: 2, signatureEditS: 5, coldLinesPerS: 60_000, outputsToSource: 2, peakRssMb: 1024 };
 
 class BenchError extends Error {}
