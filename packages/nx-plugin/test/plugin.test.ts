@@ -99,7 +99,7 @@ describe('createNodes', () => {
     expect(l3.outputs).toEqual(['{workspaceRoot}/.codegraph/projects/{projectRoot}/l3']);
     expect(on.targets!['codegraph-l7']!.dependsOn).toContain('codegraph-l3');
     expect(on.targets!['codegraph-index']!.dependsOn).toContain('codegraph-l3');
-    expect(on.metadata?.targetGroups?.codegraph).toEqual(['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l3', 'codegraph-l7', 'codegraph-l9', 'codegraph-index']);
+    expect(on.metadata?.targetGroups?.codegraph).toEqual(['codegraph-l0', 'codegraph-l1', 'codegraph-l2', 'codegraph-l5', 'codegraph-l4', 'codegraph-l3', 'codegraph-l7', 'codegraph-l9', 'codegraph-l8', 'codegraph-index']);
     const all = projects(await infer(SHOP, { l3: 'all' }))['shop-core']!;
     expect(all.targets!['codegraph-l3']!.options).toMatchObject({ layer: 'l3', mode: 'all' });
   });
