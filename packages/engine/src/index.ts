@@ -2,6 +2,7 @@
 export * from './ir/model';
 export { initHash, hashString, hashBytes } from './util/hash';
 export { writeFileAtomicSync, writeJsonAtomicSync, readJsonOrUndefined } from './util/atomic';
+export { lineStarts, lineAt } from './util/lines';
 export { ENGINE_VERSION, IR_SCHEMA, engineFingerprint, listFiles } from './version';
 export type { LanguageFrontEnd, ExtractInput } from './lang/language';
 export { extractPython, countLines, MAX_SCOPE_DEPTH, ParserDamagedError, ExtractTimeoutError, type ExtractOptions } from './lang/python/extract';

@@ -9,7 +9,7 @@
  * letters or digits, as the FTS tokenizer splits words: `after` is found in `retry_after`, not in `hereafter`.
  */
 import type Database from 'better-sqlite3';
-import { decodePythonSource } from '@codegraph/engine';
+import { decodePythonSource, lineAt, lineStarts } from '@codegraph/engine';
 import { readSourceBytes } from '../chunks/source';
 import { staleError } from '../chunks/on-demand';
 import { decodeIds, decodeSpans, K, type SymbolSpan } from '../l7/codec';
@@ -100,7 +100,7 @@ export function searchCode(db: Database.Database, root: string, terms: readonly 
     const found = new Map<number, boolean[]>();
     at.forEach((offsets, j) => {
       for (const o of offsets) {
-        const line = lineOf(starts, o);
+        const line = lineAt(starts, o);
         let seen = found.get(line);
         if (!seen) found.set(line, (seen = terms.map(() => false)));
         seen[j] = true;
@@ -142,25 +142,6 @@ function occurrences(low: string, term: string): number[] {
     out.push(i);
   }
   return out;
-}
-
-/** Where each line starts (lines as tree-sitter counts them: split at `\n`). */
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
-/** The 0-based line of an offset, by binary search over the line starts. */
-function lineOf(starts: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { decodePythonSource } from '../../lang/python/decode';
 import { readConfined } from '../../project/discover';
 import { hashBytes } from '../../util/hash';
+import { lineAt, lineStarts } from '../../util/lines';
 
 export class SourceText {
   private starts: number[] | undefined;
@@ -16,12 +17,7 @@ export class SourceText {
 
   /** Start index of every line (lines end at `\n`, as tree-sitter counts rows). */
   private lineStarts(): number[] {
-    if (!this.starts) {
-      const s = [0];
-      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) s.push(i + 1);
-      this.starts = s;
-    }
-    return this.starts;
+    return (this.starts ??= lineStarts(this.text));
   }
 
   get lineCount(): number {
@@ -31,14 +27,8 @@ export class SourceText {
   /** 0-based line and UTF-16 column of a string index (what L1 spans use). */
   position(index: number): [number, number] {
     const s = this.lineStarts();
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return [lo, index - s[lo]!];
+    const line = lineAt(s, index);
+    return [line, index - s[line]!];
   }
 
   /** A line's text without its line break ('' past the end). */
