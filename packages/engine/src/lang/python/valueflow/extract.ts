@@ -1121,15 +1121,9 @@ function nonlocalNames(def: FlatNode): Set<string> | undefined {
   return out;
 }
 
+/** Scopes of their own: a `yield` inside one does not make the enclosing function a generator. */
+const OWN_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition']);
+
 function containsYield(body: FlatNode): boolean {
-  const stack: FlatNode[] = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'yield') return true;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
-      stack.push(c);
-    }
-  }
-  return false;
+  return body.containsOutside('yield', OWN_SCOPES);
 }

@@ -128,11 +128,27 @@ export class FlatNode {
   descendantsOfType(type: string): FlatNode[] {
     const out: FlatNode[] = [];
     const end = this.v.subtreeEnd(this.i);
-    for (let k = this.i + 1; k < end; k++) {
-      const n = this.v.node(k);
-      if (n.type === type) out.push(n);
-    }
+    const ids = this.v.tree.type;
+    const names = this.v.grammar.types;
+    // Compared by type id's name without making a node object per descendant (most are not the type asked).
+    for (let k = this.i + 1; k < end; k++) if ((names[ids[k]!] ?? 'ERROR') === type) out.push(this.v.node(k));
     return out;
+  }
+
+  /**
+   * Whether a node of `type` is in this subtree outside the subtrees of `skip` types below this node (a `yield` in a
+   * function's own body, not in a nested function or class). A scan of the flat arrays: no node objects.
+   */
+  containsOutside(type: string, skip: ReadonlySet<string>): boolean {
+    const end = this.v.subtreeEnd(this.i);
+    const ids = this.v.tree.type;
+    const names = this.v.grammar.types;
+    for (let k = this.i; k < end; ) {
+      const t = names[ids[k]!] ?? 'ERROR';
+      if (t === type) return true;
+      k = k !== this.i && skip.has(t) ? this.v.subtreeEnd(k) : k + 1;
+    }
+    return false;
   }
 
   equals(other: FlatNode | null | undefined): boolean {
