@@ -209,6 +209,15 @@ export class PackReader {
     return Object.keys(this.entries).length;
   }
 
+  /**
+   * The checksum of a record's stored bytes as the index lists it (not verified here: reading the record verifies
+   * it). Equal checksums mean equal stored bytes, so it stands for the record's content wherever that was written
+   * deterministically.
+   */
+  checksum(key: string): string | undefined {
+    return this.entries[key]?.[3];
+  }
+
   /** The stored bytes of a record with their checksum verified, or undefined when absent or damaged. */
   stored(key: string): StoredRecord | undefined {
     const e = this.entries[key];

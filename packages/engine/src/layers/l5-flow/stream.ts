@@ -62,6 +62,17 @@ export class L5Reader {
     return decoded(this.factsPack?.get(e.key), decodeFactsRecord);
   }
 
+  /**
+   * A digest of a file's facts without decoding them: their record's checksum (records are encoded and compressed
+   * deterministically, so the same facts give the same one). Undefined when the file has no facts record.
+   */
+  factsDigest(file: string): string | undefined {
+    const e = this.manifest.files[file];
+    if (!e) return undefined;
+    this.factsPack ??= PackReader.open(flowFactsPackPath(this.outDir));
+    return this.factsPack?.checksum(e.key);
+  }
+
   /** The key a file's records are stored under (changes exactly when its L5 output may). */
   key(file: string): string | undefined {
     return this.manifest.files[file]?.key;

@@ -31,6 +31,8 @@ export interface FlowFile {
   facts: FlowFacts;
   /** Hash of the facts' cache key (stable while the file is unchanged). */
   key: string;
+  /** A digest of the facts' content when one is known without hashing them (read from L5: its record's checksum). */
+  digest?: string;
 }
 
 export interface FlowSourceStats {
@@ -166,7 +168,7 @@ export async function forEachFlowFacts(
         const f = l5.facts(ref.file);
         if (f?.format === FLOW_FACTS_FORMAT) {
           stats.fromL5++;
-          fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key });
+          fn({ file: ref.file, project: p.name, module: ref.module, facts: f, key, digest: l5.factsDigest(ref.file) });
           continue;
         }
       }

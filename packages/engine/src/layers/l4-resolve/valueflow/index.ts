@@ -159,11 +159,14 @@ export class ValueFlow {
     const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their bytes.
+    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their content — so an
+    // edit that leaves a file's facts as they were (a comment) reuses the answers. From L5, the facts record's
+    // checksum stands for the content: hashing every file's facts as JSON was a tenth of L4's time after a one-file
+    // edit of django.
     const inputs: string[] = [];
     const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
-      if (!opts.provenance) inputs.push(`${f.file}\0${hashString(JSON.stringify(f.facts))}`);
+      if (!opts.provenance) inputs.push(`${f.file}\0${f.digest ?? hashString(JSON.stringify(f.facts))}`);
       solver.addFacts(f.file, f.facts);
     };
     let source: FlowSourceStats;
