@@ -142,7 +142,7 @@ export async function forEachFlowFacts(
   project: ProjectOut,
   refs: readonly FlowRef[],
   fn: (f: FlowFile) => void,
-  opts: { keep?: readonly FlowRef[]; unreached?: number } = {},
+  opts: { keep?: readonly FlowRef[]; unreached?: number; cache?: false } = {},
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
   const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, fromSummaries: 0, unreached: opts.unreached ?? 0, unreadable: [], ms: 0 };
@@ -196,7 +196,9 @@ export async function forEachFlowFacts(
       fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
     }
     if (prev) for (const { key } of opts.keep ?? []) if (!pack.has(key) && prev.has(key)) pack.copyFrom(prev, key);
-    pack.commit({ fsync: false });
+    // `cache: false` (a dependency's facts, read once to derive its shared summaries): the project's pack stays as is.
+    if (opts.cache === false) pack.abort();
+    else pack.commit({ fsync: false });
   } catch (err) {
     pack.abort();
     throw err;
