@@ -145,11 +145,11 @@ export class SummaryStore {
     const entries: Array<{ file: string; size: number; mtime: number }> = [];
     let total = 0;
     for (const name of fs.readdirSync(this.dir)) {
-      if (!name.endsWith('.json.gz') || name === `${keep}.json.gz`) continue;
+      if (!name.endsWith('.json.gz')) continue;
       try {
         const st = fs.statSync(path.join(this.dir, name));
-        entries.push({ file: path.join(this.dir, name), size: st.size, mtime: st.mtimeMs });
         total += st.size;
+        if (name !== `${keep}.json.gz`) entries.push({ file: path.join(this.dir, name), size: st.size, mtime: st.mtimeMs });
       } catch {
         // evicted by another writer
       }
