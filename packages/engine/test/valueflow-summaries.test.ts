@@ -130,7 +130,7 @@ describe('value flow through dependency summaries', () => {
       { units: 2, read: 2, derived: 0, cached: true },
       { units: 2, read: 0, derived: 2, cached: false },
     ]);
-    expect(fs.readdirSync(store).filter((f) => f.endsWith('.json.gz'))).toHaveLength(2);
+    expect(fs.readdirSync(store).filter((f) => f.endsWith('.json.br'))).toHaveLength(2);
     expect(calleesOf(callGraph(out.app2), 'main.main')).toEqual(EXPECTED);
     for (const f of fs.readdirSync(path.join(out.app2, 'l4'))) {
       if (f === 'stats.json') continue; // timings, and how the summaries were had

@@ -41,13 +41,13 @@ describe('flow summary store', () => {
     expect([x.derived, y.derived].sort()).toEqual([false, true]);
     expect(x.content).toBe(y.content);
     expect(x.entries).toEqual(y.entries);
-    expect(fs.readdirSync(dir).sort()).toEqual(['k1.json.gz']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['k1.json.br']);
   });
 
   it('derives again over a damaged entry, and over a lock whose holder is gone', async () => {
     const s = new SummaryStore(dir);
     await s.readOrDerive('k2', async () => summaryOf('m'));
-    fs.writeFileSync(path.join(dir, 'k2.json.gz'), 'not gzip');
+    fs.writeFileSync(path.join(dir, 'k2.json.br'), 'not brotli');
     expect(s.read('k2')).toBeUndefined();
     // A lock left by a process that exited without releasing it.
     const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
@@ -61,18 +61,18 @@ describe('flow summary store', () => {
   it('keeps under its size bound, evicting the least recently read entries', async () => {
     const probe = new SummaryStore(dir);
     await probe.readOrDerive('probe', async () => summaryOf('p', 200));
-    const one = fs.statSync(path.join(dir, 'probe.json.gz')).size;
-    fs.rmSync(path.join(dir, 'probe.json.gz'));
+    const one = fs.statSync(path.join(dir, 'probe.json.br')).size;
+    fs.rmSync(path.join(dir, 'probe.json.br'));
     // Room for three entries and a half.
     const s = new SummaryStore(dir, Math.round(one * 3.5));
     const keys = ['a', 'b', 'c'];
     for (const [i, k] of keys.entries()) {
       await s.readOrDerive(k, async () => summaryOf(k, 200));
       const t = new Date(Date.now() - (10 - i) * 1000); // a oldest, then b, then c
-      fs.utimesSync(path.join(dir, `${k}.json.gz`), t, t);
+      fs.utimesSync(path.join(dir, `${k}.json.br`), t, t);
     }
     expect(s.read('a')).toBeDefined(); // now the most recently used
     await s.readOrDerive('d', async () => summaryOf('d', 200));
-    expect(fs.readdirSync(dir).sort()).toEqual(['a.json.gz', 'c.json.gz', 'd.json.gz']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.json.br', 'c.json.br', 'd.json.br']);
   });
 });
