@@ -136,6 +136,15 @@ describe('value flow through dependency summaries', () => {
       if (f === 'stats.json') continue; // timings, and how the summaries were had
       expect({ f, same: fs.readFileSync(path.join(out.app2, 'l4', f)).equals(fs.readFileSync(path.join(out.fresh, 'l4', f))) }).toEqual({ f, same: true });
     }
+    // A dependent with another dependency set (core and app) reads core's unit too: a unit's key covers its
+    // closure, not the whole symbol table.
+    fs.mkdirSync(path.join(ix.root, 'app3'));
+    fs.writeFileSync(path.join(ix.root, 'app3/tool.py'), 'from lib import make\n\ndef go():\n    make().run()\n');
+    const app3 = path.join(ix.root, '.out', 'app3');
+    await indexDirectory({ dir: path.join(ix.root, 'app3'), outDir: app3, root: ix.root, workers: 1 });
+    const third = await runL4({ root: ix.root, project: { name: 'app3', outDir: app3 }, deps: [...deps, { name: 'app', outDir: out.app! }] });
+    expect(d(third)).toEqual({ units: 1, read: 1, derived: 0, cached: true });
+    expect(calleesOf(callGraph(app3), 'tool.go')).toEqual(['lib.Base.run', 'lib.make']);
     // No dependent keeps a copy of its dependency's summaries (or facts) in its own outputs.
     expect(fs.readdirSync(path.join(out.app2, 'l4'))).not.toContain('flow-summary.pack');
     const facts = PackReader.open(path.join(out.app2, 'l4', 'flow.pack'))!;

@@ -11,8 +11,10 @@ export default async function l4Executor(options: LayerExecutorOptions, context:
   const p = projectPaths(options, context);
   const deps = pythonDependencies(options, context);
   // Dependency flow summaries are shared by every project's L4 outside the Nx outputs (no task may write another
-  // project's outputs, nor keep a copy of its dependencies'): in the workspace's tool cache, ignored by git and Nx.
-  const summaryStore = path.join(context.root, 'node_modules', '.cache', 'codegraph', 'flow-summaries');
+  // project's outputs, nor keep a copy of its dependencies'): beside Nx's own workspace data, which every Nx
+  // workspace git-ignores (so no task hash sees it), which is the workspace's own (node_modules may be shared or
+  // linked between checkouts) and which `nx reset` clears.
+  const summaryStore = path.join(context.root, '.nx', 'workspace-data', 'codegraph', 'flow-summaries');
   const s = await runL4({ root: p.root, project: { name: p.projectName, outDir: p.outDir }, deps, summaryStore });
   console.log(
     `codegraph l4 ${p.projectName}: ${s.files} files (${s.resolvedFiles} resolved, ${s.reusedFiles} reused), imports ${s.importsResolved}/${s.imports} resolved (${s.importsExternal} external), ` +

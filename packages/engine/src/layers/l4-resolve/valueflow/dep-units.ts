@@ -2,10 +2,15 @@
  * The units a dependent's dependency summaries are derived in: the strongly connected components of the import graph
  * between the dependencies' top-level packages (a package alone, or an import cycle of them), in dependency order.
  *
- * A unit is solved from its own files' facts plus the summaries of every unit it reaches through imports, and keyed
- * by exactly that (its files' facts keys, the keys of the units it imports, the dependencies' interfaces): the key
- * names the same summaries whichever dependent reaches the unit, so django, sympy and a project nested in the stdlib
- * share the stdlib's units instead of each solving the part of the stdlib its imports reach.
+ * A unit is solved from its own files' facts plus the summaries of every unit it reaches through imports, against the
+ * dependencies' symbol table, and keyed by exactly that: its files' project, path, module, interface hash and facts
+ * key (in table order: projects providing the same package both appear, first wins), and the keys of the units it
+ * imports — so the whole closure's facts and interfaces. Not the rest of the table: a unit's code names other code
+ * only through its imports, which the closure follows (every file of a package an import reaches is in it; a package
+ * that exists in one dependent's table and not in another's changes the closure, hence the key). So the key names the same
+ * summaries whichever dependent reaches the unit, even dependents with different dependency sets (an app depending on
+ * `core` and `payments`, `payments` on `core` alone, share `core`'s units), and django, sympy and a project nested in
+ * the stdlib share the stdlib's units instead of each solving the part of the stdlib its imports reach.
  */
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
@@ -29,11 +34,8 @@ const topLevel = (module: string) => {
   return dot < 0 ? module : module.slice(0, dot);
 };
 
-/**
- * Groups the reached dependency files `refs` into units, dependencies first. `depInterfaces` (the digest of every
- * dependency file's interface: the symbol table the units are solved against) enters every key.
- */
-export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly FlowRef[], depInterfaces: string): DepUnit[] {
+/** Groups the reached dependency files `refs` into units, dependencies first. */
+export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly FlowRef[]): DepUnit[] {
   const filesOf = new Map<string, FlowRef[]>();
   for (const r of refs) {
     const top = topLevel(r.ref.module);
@@ -81,7 +83,11 @@ export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly Flow
     const importList = [...imports].sort((a, b) => a - b);
     const fileRefs = packages.flatMap((p) => filesOf.get(p)!);
     const key = hashString(
-      [FLOW_SUMMARY_FORMAT, depInterfaces, ...fileRefs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`), ...importList.map((j) => units[j]!.key).sort()].join('\n'),
+      [
+        FLOW_SUMMARY_FORMAT,
+        ...fileRefs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.ref.module}\0${r.ref.iface}\0${r.key}`),
+        ...importList.map((j) => units[j]!.key).sort(),
+      ].join('\n'),
     );
     units.push({ packages, refs: fileRefs, imports: importList, closure: [], key });
     units[i]!.closure = [...closure].sort((a, b) => (units[a]!.key < units[b]!.key ? -1 : units[a]!.key > units[b]!.key ? 1 : 0));

@@ -88,7 +88,7 @@ async function dependencySummaries(
   store: SummaryStore,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
-  const units = dependencyUnits(deps, all.deps, all.depInterfaces);
+  const units = dependencyUnits(deps, all.deps);
   const loaded: SummaryEntry[][] = [];
   const contents: string[] = [];
   const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };

@@ -93,20 +93,21 @@ export class SummaryStore {
    * (or for the lock to go stale) rather than solving the same unit at the same time. `waited` says whether it did.
    */
   async readOrDerive(key: string, derive: () => Promise<SummaryEntry[]>): Promise<StoredSummaries & { derived: boolean; waitedMs: number }> {
-    const t0 = performance.now();
+    let waitedMs = 0;
     for (;;) {
       const found = this.read(key);
-      if (found) return { ...found, derived: false, waitedMs: Math.round(performance.now() - t0) };
+      if (found) return { ...found, derived: false, waitedMs };
       const lock = this.tryLock(key);
       if (lock === 'held') {
+        const t = performance.now();
         await new Promise((r) => setTimeout(r, POLL_MS));
+        waitedMs += Math.round(performance.now() - t);
         continue;
       }
       try {
         // Written by the holder between our read and our lock: no need to solve.
         const late = lock === 'locked' ? this.read(key) : undefined;
-        if (late) return { ...late, derived: false, waitedMs: Math.round(performance.now() - t0) };
-        const waitedMs = Math.round(performance.now() - t0);
+        if (late) return { ...late, derived: false, waitedMs };
         return { ...this.write(key, await derive()), derived: true, waitedMs };
       } finally {
         if (lock === 'locked') fs.rmSync(this.lockPath(key), { force: true });
