@@ -5,7 +5,7 @@
  * key. Otherwise (L5 not run, or older than L1) L4 derives them itself: it parses the file (tree-sitter) and runs
  * `extractFlowFacts`, caching the result in its own `l4/flow.pack` keyed by the file's L1 key (which covers the
  * content and the engine fingerprint), so a run after an edit parses only the edited files. Dependencies' facts are
- * cached in the same pack (L4 never writes another project's outputs).
+ * not kept there: L4 reads them only to derive their shared summaries (`cache: false`).
  *
  * A file that cannot be read or parsed yields no facts (counted in `unreadable`): its values are unknown, nothing
  * crashes.

@@ -177,7 +177,7 @@ export class ValueFlow {
 
   /**
    * What value flow reads besides the project's facts: which files (the project's, the reached dependency files), and
-   * the dependencies' summaries — from the cache, or solved now. L4 calls it before building the project's symbol
+   * the dependencies' summaries — read from the store, or solved now. L4 calls it before building the project's symbol
    * table, so that the dependencies' fixpoint (and their own table) never share the heap with it.
    */
   static async prepare(
@@ -195,11 +195,12 @@ export class ValueFlow {
   /**
    * Loads the project's facts and its dependencies' flow summaries, solves, and indexes the project's sites.
    *
-   * The dependencies (the files of the packages the project's imports reach) are solved on their own, once, and
-   * enter this project's fixpoint as summaries — cached in `l4/flow-summary.pack` under the digest of their facts, so
-   * a run whose dependencies did not change loads the summaries and solves the project alone. The summaries are a
-   * function of the dependencies' facts only (solved against a symbol table of the dependencies alone), so a cached
-   * and a fresh one are the same bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
+   * The dependencies (the files of the packages the project's imports reach) are solved on their own, unit by unit,
+   * and enter this project's fixpoint as summaries — shared with every other dependent through the summary store
+   * (summary-store.ts), so a unit is solved once per content in the workspace and a run whose dependencies did not
+   * change loads the summaries and solves the project alone. The summaries are a function of the dependencies' facts
+   * only (solved against a symbol table of the dependencies alone), so a read and a freshly solved unit are the same
+   * bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
    * into one fixpoint instead (the chain behind a call may run through a dependency's body).
    */
   static async build(
