@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { initHash } from '../src/util/hash';
 import { SummaryStore } from '../src/layers/l4-resolve/valueflow/summary-store';
@@ -46,8 +47,14 @@ describe('flow summary store', () => {
 
   it('derives again over a damaged entry, and over a lock whose holder is gone', async () => {
     const s = new SummaryStore(dir);
+    const other = path.join(dir, 'copy');
+    await new SummaryStore(other).readOrDerive('k2', async () => summaryOf('m'));
     await s.readOrDerive('k2', async () => summaryOf('m'));
     fs.writeFileSync(path.join(dir, 'k2.json.br'), 'not brotli');
+    expect(s.read('k2')).toBeUndefined();
+    // Well-formed but altered: the checksum in the header catches it.
+    const good = zlib.brotliDecompressSync(fs.readFileSync(path.join(other, 'k2.json.br'))).toString();
+    fs.writeFileSync(path.join(dir, 'k2.json.br'), zlib.brotliCompressSync(good.replace('"module":"m"', '"module":"n"')));
     expect(s.read('k2')).toBeUndefined();
     // A lock left by a process that exited without releasing it.
     const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());

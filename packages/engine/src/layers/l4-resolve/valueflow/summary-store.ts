@@ -76,8 +76,7 @@ export class SummaryStore {
 
   /** Stores the unit's summaries; returns what a later `read` returns (summaries parsed back from the stored text). */
   write(key: string, entries: readonly SummaryEntry[]): StoredSummaries {
-    const files: StoredUnit['files'] = entries.map((e) => [e.file, e.summary]);
-    const text = `${header(key)}${JSON.stringify(files)}}`;
+    const text = entryText(key, entries.map((e) => [e.file, e.summary]));
     try {
       writeFileAtomicSync(this.entryPath(key), compress(Buffer.from(text)), { fsync: false });
       this.collect(key);
@@ -167,19 +166,28 @@ export class SummaryStore {
 }
 
 /**
- * An entry's text: a header with the format and key, then the summaries. `content` is the digest of the summaries'
- * part alone, so two keys whose summaries come out the same (a dependency edit that changes no summary) give the
- * same content, and the dependent's answers (keyed by it) are reused.
+ * An entry's text: a header with the format, the key and the xxh64 of the summaries' JSON (checked on every read: a
+ * damaged entry is derived again, never trusted), then the summaries. That digest is also the entry's `content`, so
+ * two keys whose summaries come out the same (a dependency edit that changes no summary) give the same content, and
+ * the dependent's answers (keyed by it) are reused.
  */
-const header = (key: string) => `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"files":`;
+const header = (key: string, sum: string) => `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","files":`;
+
+function entryText(key: string, files: StoredUnit['files']): string {
+  const json = JSON.stringify(files);
+  return `${header(key, hashString(json))}${json}}`;
+}
 
 function parseEntry(key: string, text: string): StoredSummaries | undefined {
-  const head = header(key);
+  const sum = /"sum":"([0-9a-f]{16})"/.exec(text.slice(0, 200))?.[1];
+  if (sum === undefined) return undefined;
+  const head = header(key, sum);
   if (!text.startsWith(head) || !text.endsWith('}')) return undefined;
   const files = text.slice(head.length, -1);
+  if (hashString(files) !== sum) return undefined;
   const list = JSON.parse(files) as StoredUnit['files'];
   if (!Array.isArray(list)) return undefined;
-  return { entries: list.map(([file, summary]) => ({ file, summary })), content: hashString(files) };
+  return { entries: list.map(([file, summary]) => ({ file, summary })), content: sum };
 }
 
 function alive(pid: number): boolean {
