@@ -53,6 +53,19 @@ describe('cross-project incrementality', () => {
 
   afterAll(() => fs.rmSync(path.dirname(ws), { recursive: true, force: true }));
 
+  it("solves core's flow summaries once for its two dependents (payments, api: other dependency sets), in a store outside the outputs", () => {
+    const deps = ['libs/payments', 'apps/api'].map((p) => {
+      const s = JSON.parse(fs.readFileSync(path.join(ws, '.codegraph', 'projects', p, 'l4', 'stats.json'), 'utf8'));
+      return s.flow.deps as { units: number; read: number; derived: number };
+    });
+    const store = path.join(ws, '.nx', 'workspace-data', 'codegraph', 'flow-summaries');
+    const entries = fs.readdirSync(store).filter((f) => f.endsWith('.json.br'));
+    // payments reaches core (1 unit); api reaches core and payments (2): 3 wanted, 2 distinct, each derived once.
+    expect({ units: deps[0]!.units + deps[1]!.units, derived: deps[0]!.derived + deps[1]!.derived, read: deps[0]!.read + deps[1]!.read }).toEqual({ units: 3, derived: 2, read: 1 });
+    expect(entries).toHaveLength(2);
+    expect(fs.existsSync(path.join(ws, '.codegraph', 'projects', 'apps/api', 'l4', 'flow-summary.pack'))).toBe(false);
+  });
+
   it("an edit in payments re-runs payments' layers, the L4, L7 and L8 of its importers and the repo merge only", () => {
     fs.appendFileSync(path.join(ws, 'libs/payments/src/payments/errors.py'), '\n\nclass RefundError(PaymentError):\n    pass\n');
     const out = nx(ws, env, ['run', 'repo:codegraph-index']);

@@ -15,5 +15,5 @@ console.log(JSON.stringify({
   resolved: stats.resolvedFiles, reused: stats.reusedFiles, resolution: stats.resolution,
   sitesWithTargets: f?.sitesWithTargets,
   source: f && { files: f.source.files, fromL5: f.source.fromL5, fromSummaries: f.source.fromSummaries, ms: f.source.ms },
-  solve: f?.solve, deps: f?.deps && { files: f.deps.files, cached: f.deps.cached, ms: f.deps.ms, loadMs: f.deps.source?.ms, summarizeMs: f.deps.summarizeMs, solve: f.deps.solve },
+  solve: f?.solve, deps: f?.deps && { files: f.deps.files, units: f.deps.units, read: f.deps.read, derived: f.deps.derived, waitedMs: f.deps.waitedMs, cached: f.deps.cached, ms: f.deps.ms, loadMs: f.deps.source?.ms, summarizeMs: f.deps.summarizeMs, solve: f.deps.solve },
 }));

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexDirectory, runL4, type L4Stats } from '@codegraph/engine';
+import { indexDirectory, PackReader, runL4, type L4Stats } from '@codegraph/engine';
 import { calleesOf, callGraph, indexProjects, writeTree, type Indexed } from './valueflow-helpers';
 
 const CORE = {
@@ -113,6 +113,45 @@ describe('value flow through dependency summaries', () => {
     expect(calleesOf(callGraph(ix.out.app!), 'main.main')).toEqual(EXPECTED);
   });
 
+  it("lets a second dependent read the dependency's summaries the first derived, writing what deriving them gives", async () => {
+    expect({ units: ix.stats.app!.flow!.deps?.units, derived: ix.stats.app!.flow!.deps?.derived }).toEqual({ units: 2, derived: 2 });
+    fs.mkdirSync(path.join(ix.root, 'app2'));
+    fs.writeFileSync(path.join(ix.root, 'app2/main.py'), MAIN);
+    const out = { ...ix.out, app2: path.join(ix.root, '.out', 'app2'), fresh: path.join(ix.root, '.out', 'app2-fresh') };
+    await indexDirectory({ dir: path.join(ix.root, 'app2'), outDir: out.app2, root: ix.root, workers: 1 });
+    fs.cpSync(out.app2, out.fresh, { recursive: true });
+    const deps = [{ name: 'core', outDir: out.core! }];
+    const read = await runL4({ root: ix.root, project: { name: 'app2', outDir: out.app2 }, deps });
+    // Derived again in a store of its own: the same outputs, byte for byte, as from the shared store.
+    const store = path.join(ix.root, '.other-store');
+    const derived = await runL4({ root: ix.root, project: { name: 'app2', outDir: out.fresh }, deps, summaryStore: store });
+    const d = (s: L4Stats) => ({ units: s.flow!.deps!.units, read: s.flow!.deps!.read, derived: s.flow!.deps!.derived, cached: s.flow!.deps!.cached });
+    expect([d(read), d(derived)]).toEqual([
+      { units: 2, read: 2, derived: 0, cached: true },
+      { units: 2, read: 0, derived: 2, cached: false },
+    ]);
+    expect(fs.readdirSync(store).filter((f) => f.endsWith('.json.br'))).toHaveLength(2);
+    expect(calleesOf(callGraph(out.app2), 'main.main')).toEqual(EXPECTED);
+    for (const f of fs.readdirSync(path.join(out.app2, 'l4'))) {
+      if (f === 'stats.json') continue; // timings, and how the summaries were had
+      expect({ f, same: fs.readFileSync(path.join(out.app2, 'l4', f)).equals(fs.readFileSync(path.join(out.fresh, 'l4', f))) }).toEqual({ f, same: true });
+    }
+    // A dependent with another dependency set (core and app) reads core's unit too: a unit's key covers its
+    // closure, not the whole symbol table.
+    fs.mkdirSync(path.join(ix.root, 'app3'));
+    fs.writeFileSync(path.join(ix.root, 'app3/tool.py'), 'from lib import make\n\ndef go():\n    make().run()\n');
+    const app3 = path.join(ix.root, '.out', 'app3');
+    await indexDirectory({ dir: path.join(ix.root, 'app3'), outDir: app3, root: ix.root, workers: 1 });
+    const third = await runL4({ root: ix.root, project: { name: 'app3', outDir: app3 }, deps: [...deps, { name: 'app', outDir: out.app! }] });
+    expect(d(third)).toEqual({ units: 1, read: 1, derived: 0, cached: true });
+    expect(calleesOf(callGraph(app3), 'tool.go')).toEqual(['lib.Base.run', 'lib.make']);
+    // No dependent keeps a copy of its dependency's summaries (or facts) in its own outputs.
+    expect(fs.readdirSync(path.join(out.app2, 'l4'))).not.toContain('flow-summary.pack');
+    const facts = PackReader.open(path.join(out.app2, 'l4', 'flow.pack'))!;
+    expect(facts.size).toBe(1); // main.py's facts (extracted: no L5 here), none of core's
+    facts.close();
+  });
+
   it('gives the same calls as solving the dependency with the project', async () => {
     const facts = { ...ix.out, app: path.join(ix.root, '.out', 'app-facts') };
     fs.cpSync(ix.out.app!, facts.app, { recursive: true });
@@ -151,7 +190,8 @@ describe('value flow through dependency summaries', () => {
     await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
     await l4(ix, 'core', true);
     const stats = await l4(ix, 'app', true);
-    expect(stats.flow!.deps?.cached).toBe(false);
+    // Both units again: `extra` imports `lib`, so its key changes with lib's.
+    expect({ cached: stats.flow!.deps?.cached, derived: stats.flow!.deps?.derived }).toEqual({ cached: false, derived: 2 });
     expect(calleesOf(callGraph(ix.out.app!), 'main.main')).not.toContain('lib.Base.run');
   });
 

@@ -5,7 +5,7 @@
  * key. Otherwise (L5 not run, or older than L1) L4 derives them itself: it parses the file (tree-sitter) and runs
  * `extractFlowFacts`, caching the result in its own `l4/flow.pack` keyed by the file's L1 key (which covers the
  * content and the engine fingerprint), so a run after an edit parses only the edited files. Dependencies' facts are
- * cached in the same pack (L4 never writes another project's outputs).
+ * not kept there: L4 reads them only to derive their shared summaries (`cache: false`).
  *
  * A file that cannot be read or parsed yields no facts (counted in `unreadable`): its values are unknown, nothing
  * crashes.
@@ -144,7 +144,7 @@ export async function forEachFlowFacts(
   project: ProjectOut,
   refs: readonly FlowRef[],
   fn: (f: FlowFile) => void,
-  opts: { keep?: readonly FlowRef[]; unreached?: number } = {},
+  opts: { keep?: readonly FlowRef[]; unreached?: number; cache?: false } = {},
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
   const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, fromSummaries: 0, unreached: opts.unreached ?? 0, unreadable: [], ms: 0 };
@@ -198,7 +198,9 @@ export async function forEachFlowFacts(
       fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
     }
     if (prev) for (const { key } of opts.keep ?? []) if (!pack.has(key) && prev.has(key)) pack.copyFrom(prev, key);
-    pack.commit({ fsync: false });
+    // `cache: false` (a dependency's facts, read once to derive its shared summaries): the project's pack stays as is.
+    if (opts.cache === false) pack.abort();
+    else pack.commit({ fsync: false });
   } catch (err) {
     pack.abort();
     throw err;

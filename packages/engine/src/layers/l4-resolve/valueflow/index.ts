@@ -4,18 +4,24 @@
  * answers, which L4 folds into the file's record key (an edit elsewhere that changes what flows into this file
  * re-resolves it; one that changes nothing leaves it reused).
  */
+import * as path from 'node:path';
 import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
-import type { Resolver } from '../resolver';
+import { Resolver } from '../resolver';
 import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { readAnswers, writeAnswers, type FileAnswers } from './answers';
-import { FLOW_SUMMARY_FORMAT, SummaryCache, type FileSummary, type SummaryEntry } from './summary';
+import type { SummaryEntry } from './summary';
+import { SummaryStore } from './summary-store';
+import { dependencyUnits } from './dep-units';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 
 export { FlowSolver } from './solver';
+
+/** Where the dependency summaries are shared when the caller names no place: beside the default output root. */
+export const defaultSummaryStore = (root: string) => path.join(root, '.codegraph', 'cache', 'flow-summaries');
 
 /** A definition (or external name) a site may call. */
 export interface FlowTarget {
@@ -50,45 +56,92 @@ export interface PreparedFlow {
 
 export interface DepFlowStats {
   files: number;
-  /** Read from `l4/flow-summary.pack` (the dependencies' facts unchanged since it was written). */
+  /** Units (import cycles of the dependencies' top-level packages, dep-units.ts) the reached files fall in. */
+  units: number;
+  /** Units read from the workspace's summary store (derived by an earlier run or another dependent). */
+  read: number;
+  /** Units solved by this run (then stored for the others). */
+  derived: number;
+  /** Every unit was read: nothing of the dependencies was solved. */
   cached: boolean;
-  /** When solved in this run: loading their facts, and their fixpoint. */
+  /** Time spent waiting for another run deriving a unit this run needs. */
+  waitedMs: number;
+  /** For the derived units: loading their facts, and their fixpoints (summed). */
   source?: FlowSourceStats;
   solve?: SolveStats;
-  /** Summarizing their fixpoint and writing the cache. */
+  /** Summarizing derived units and storing them. */
   summarizeMs?: number;
   ms: number;
 }
 
 /**
- * The summaries of the dependency files `refs`: from the cache when their facts' digest matches, else solved (their
- * facts alone, against `depResolver`) and cached.
+ * The summaries of the dependency files `all.deps`, unit by unit in dependency order (dep-units.ts): each read from the
+ * workspace's summary store under its key, else solved — its own facts plus the summaries of the units it reaches,
+ * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent.
  */
 async function dependencySummaries(
   root: string,
   project: ProjectOut,
+  deps: readonly ProjectOut[],
   all: ReturnType<typeof flowRefs>,
-  depResolver: () => Resolver,
+  depTable: () => SymbolTable,
+  store: SummaryStore,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
-  const { deps: refs, own: ownRefs } = all;
-  // What the summaries are a function of: the reached files' facts, and the dependencies' symbol table (interfaces).
-  const digest = hashString([FLOW_SUMMARY_FORMAT, all.depInterfaces, ...refs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.key}`)].join('\n'));
-  const cache = SummaryCache.of(project.outDir);
-  const cached = cache.read(digest);
-  if (cached) return { entries: cached.entries, content: cached.content, stats: { files: cached.entries.length, cached: true, ms: Math.round(performance.now() - t0) } };
-  let solver: FlowSolver | undefined = new FlowSolver(depResolver());
-  const source = await forEachFlowFacts(root, project, refs, (f) => solver!.addFacts(f.file, f.facts), { keep: ownRefs });
-  const solve = solver.solve();
-  const t1 = performance.now();
-  const texts = [...solver.summarize(new Set(solver.files.keys()))].map(([file, s]) => ({ file, text: JSON.stringify(s) }));
-  // The fixpoint is garbage from here: the project's own solve should not have to fit beside it.
-  solver = undefined;
-  const content = cache.write(digest, texts);
-  // Parsed from their text, as a cached run reads them: a fresh and a cached summary load the same way.
-  const entries: SummaryEntry[] = texts.map(({ file, text }) => ({ file, summary: JSON.parse(text) as FileSummary }));
-  const summarizeMs = Math.round(performance.now() - t1);
-  return { entries, content, stats: { files: entries.length, cached: false, source, solve, summarizeMs, ms: Math.round(performance.now() - t0) } };
+  const units = dependencyUnits(deps, all.deps);
+  const loaded: SummaryEntry[][] = [];
+  const contents: string[] = [];
+  const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
+  let table: SymbolTable | undefined;
+  for (const unit of units) {
+    const got = await store.readOrDerive(unit.key, async () => {
+      table ??= depTable();
+      // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
+      const solver = new FlowSolver(new Resolver(table));
+      solver.addSummaries(unit.closure.flatMap((j) => loaded[j]!));
+      const from = solver.files.length;
+      const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
+      // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
+      // the key covers — in every run: the unit without it is what any dependent would derive.
+      const solve = solver.solve();
+      const t1 = performance.now();
+      const own = new Set<number>();
+      for (let i = from; i < solver.files.length; i++) own.add(i);
+      const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
+      addSource(stats, source);
+      addSolve(stats, solve);
+      stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
+      return entries;
+    });
+    loaded.push(got.entries);
+    contents.push(got.content);
+    stats.waitedMs += got.waitedMs;
+    if (got.derived) stats.derived++;
+    else stats.read++;
+    stats.files += got.entries.length;
+  }
+  stats.cached = stats.derived === 0;
+  stats.ms = Math.round(performance.now() - t0);
+  return { entries: loaded.flat(), content: hashString(contents.join('\n')), stats };
+}
+
+function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
+  const t = (stats.source ??= { files: 0, fromL5: 0, extracted: 0, reused: 0, fromSummaries: 0, unreached: 0, unreadable: [], ms: 0 });
+  t.files += s.files;
+  t.fromL5 += s.fromL5;
+  t.extracted += s.extracted;
+  t.reused += s.reused;
+  t.unreadable.push(...s.unreadable);
+  t.ms += s.ms;
+}
+
+function addSolve(stats: DepFlowStats, s: SolveStats): void {
+  const t = (stats.solve ??= { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 });
+  t.nodes += s.nodes;
+  t.objects += s.objects;
+  t.steps += s.steps;
+  t.bounds += s.bounds;
+  t.ms += s.ms;
 }
 
 /** A call Python makes implicitly at a span (no L1 edge): `for` → `__iter__`, `a + b` → `__add__`, a property read. */
@@ -124,28 +177,30 @@ export class ValueFlow {
 
   /**
    * What value flow reads besides the project's facts: which files (the project's, the reached dependency files), and
-   * the dependencies' summaries — from the cache, or solved now. L4 calls it before building the project's symbol
+   * the dependencies' summaries — read from the store, or solved now. L4 calls it before building the project's symbol
    * table, so that the dependencies' fixpoint (and their own table) never share the heap with it.
    */
   static async prepare(
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    opts: { provenance?: boolean; summaries?: boolean; depResolver: () => Resolver },
+    opts: { provenance?: boolean; summaries?: boolean; depTable: () => SymbolTable; store: string },
   ): Promise<PreparedFlow> {
     const refs = flowRefs(project, deps);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
-    return { refs, summaries: await dependencySummaries(root, project, refs, opts.depResolver) };
+    const depProjects = deps.filter((d) => d.name !== project.name);
+    return { refs, summaries: await dependencySummaries(root, project, depProjects, refs, opts.depTable, new SummaryStore(opts.store)) };
   }
 
   /**
    * Loads the project's facts and its dependencies' flow summaries, solves, and indexes the project's sites.
    *
-   * The dependencies (the files of the packages the project's imports reach) are solved on their own, once, and
-   * enter this project's fixpoint as summaries — cached in `l4/flow-summary.pack` under the digest of their facts, so
-   * a run whose dependencies did not change loads the summaries and solves the project alone. The summaries are a
-   * function of the dependencies' facts only (solved against a symbol table of the dependencies alone), so a cached
-   * and a fresh one are the same bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
+   * The dependencies (the files of the packages the project's imports reach) are solved on their own, unit by unit,
+   * and enter this project's fixpoint as summaries — shared with every other dependent through the summary store
+   * (summary-store.ts), so a unit is solved once per content in the workspace and a run whose dependencies did not
+   * change loads the summaries and solves the project alone. The summaries are a function of the dependencies' facts
+   * only (solved against a symbol table of the dependencies alone), so a read and a freshly solved unit are the same
+   * bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
    * into one fixpoint instead (the chain behind a call may run through a dependency's body).
    */
   static async build(
@@ -153,9 +208,11 @@ export class ValueFlow {
     project: ProjectOut,
     deps: readonly ProjectOut[],
     resolver: Resolver,
-    opts: { provenance?: boolean; summaries?: boolean; depResolver?: () => Resolver; prepared?: PreparedFlow; interfaces?: string } = {},
+    opts: { provenance?: boolean; summaries?: boolean; depTable?: () => SymbolTable; store?: string; prepared?: PreparedFlow; interfaces?: string } = {},
   ): Promise<ValueFlow> {
-    const prepared = opts.prepared ?? (await ValueFlow.prepare(root, project, deps, { ...opts, depResolver: opts.depResolver ?? (() => resolver) }));
+    const prepared =
+      opts.prepared ??
+      (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolver.table), store: opts.store ?? defaultSummaryStore(root) }));
     const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
@@ -177,7 +234,8 @@ export class ValueFlow {
       solver.addSummaries(summaries.entries);
       // Loaded: the parsed summaries are not needed again (the caller may still hold `prepared`).
       summaries.entries = [];
-      source = await forEachFlowFacts(root, project, refs.own, add, { keep: refs.deps, unreached: refs.unreached });
+      // The dependencies' facts are not kept in this project's cache: their units are shared (summary-store.ts).
+      source = await forEachFlowFacts(root, project, refs.own, add, { unreached: refs.unreached });
       source.fromSummaries = count;
       source.files += count;
     }

@@ -13,12 +13,8 @@
  * elements are dropped); generators, coroutines, `*args` tuples and `super()` proxies are dropped.
  */
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { hashString } from '../../../util/hash';
-import { PackReader, PackWriter } from '../../../util/pack';
-
-export const FLOW_SUMMARY_FORMAT = 'vfs-1';
+/** Bumped whenever what a summary holds, or how a dependency unit is solved, changes (it is part of every unit's key). */
+export const FLOW_SUMMARY_FORMAT = 'vfs-2';
 
 /** A summarized object; numbers inside are indices into the same file's `objs`. */
 export type SummaryObj =
@@ -50,71 +46,7 @@ export interface FileSummary {
   pass: Array<[number, number[]]>;
 }
 
-export const flowSummaryPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow-summary.pack');
-
 export interface SummaryEntry {
   file: string;
   summary: FileSummary;
-}
-
-/**
- * The summaries of a project's dependencies, cached in the project's own `l4/flow-summary.pack` (L4 never writes
- * another project's outputs): one record per file, keyed by the hash of its text (a dependency edit rewrites only
- * the files whose summary changed), and an index record keyed by the digest of the facts they were solved from.
- */
-export class SummaryCache {
-  private constructor(private readonly outDir: string) {}
-
-  static of(outDir: string): SummaryCache {
-    return new SummaryCache(outDir);
-  }
-
-  /** The summaries solved from facts with this digest and the digest of their content, or undefined (none, or a record damaged). */
-  read(digest: string): { entries: SummaryEntry[]; content: string } | undefined {
-    const pack = PackReader.open(flowSummaryPackPath(this.outDir));
-    if (!pack) return undefined;
-    try {
-      const index = pack.text(`i:${digest}`);
-      if (index === undefined) return undefined;
-      const out: SummaryEntry[] = [];
-      for (const [file, key] of JSON.parse(index) as Array<[string, string]>) {
-        const text = pack.text(key);
-        if (text === undefined) return undefined;
-        const summary = JSON.parse(text) as FileSummary;
-        if (summary.format !== FLOW_SUMMARY_FORMAT) return undefined;
-        out.push({ file, summary });
-      }
-      return { entries: out, content: hashString(index) };
-    } catch {
-      return undefined;
-    } finally {
-      pack.close();
-    }
-  }
-
-  /** Rewrites the pack with exactly these summaries (their JSON) under this digest; unchanged records are copied, not re-encoded. */
-  /** Returns the digest of their content (as `read` does). */
-  write(digest: string, entries: ReadonlyArray<{ file: string; text: string }>): string {
-    const target = flowSummaryPackPath(this.outDir);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const prev = PackReader.open(target);
-    const pack = new PackWriter(target);
-    try {
-      const index: Array<[string, string]> = [];
-      for (const { file, text } of entries) {
-        const key = `s:${hashString(text)}`;
-        index.push([file, key]);
-        if (!(prev && pack.copyFrom(prev, key))) pack.addRaw(key, text);
-      }
-      const indexText = JSON.stringify(index);
-      pack.addRaw(`i:${digest}`, indexText);
-      pack.commit({ fsync: false });
-      return hashString(indexText);
-    } catch (err) {
-      pack.abort();
-      throw err;
-    } finally {
-      prev?.close();
-    }
-  }
 }

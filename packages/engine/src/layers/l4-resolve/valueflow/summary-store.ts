@@ -1,0 +1,200 @@
+/**
+ * The workspace's store of dependency flow summaries, shared by every project's L4: one entry per dependency unit
+ * (an import cycle of top-level packages, see dep-units.ts), content-addressed by the unit's key — its files' facts,
+ * the keys of the units it imports and the dependencies' interfaces. The summaries are a pure function of that key,
+ * so whichever L4 derives an entry first, every other dependent reads the same bytes instead of solving it again.
+ *
+ * It lives outside any project's outputs (Nx caches those per task; a dependent must not keep a copy of its
+ * dependencies' summaries, nor write another project's outputs). Safe with concurrent writers (two batch workers,
+ * two processes): entries are written to a temp file and renamed, and identical keys hold identical bytes, so the
+ * last rename wins harmlessly. A lock file per key lets a second deriver wait for the first instead of solving the
+ * same unit twice; a lock whose holder died (or that is older than the longest derive we expect) is taken over.
+ * Bounded: past `maxBytes`, the least recently used entries go (a read refreshes an entry's mtime). A damaged or
+ * vanished entry reads as missing: the reader derives it again.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { writeFileAtomicSync } from '../../../util/atomic';
+import { hashString } from '../../../util/hash';
+import { compress } from '../../../util/pack';
+import { FLOW_SUMMARY_FORMAT, type SummaryEntry } from './summary';
+
+/** 512 MiB: many generations of the summaries of a 2M-line workspace (the stdlib's: 32 MB of JSON, 3.2 MB stored). */
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** A lock older than this is stale whatever its holder (no unit takes that long to solve). */
+const LOCK_STALE_MS = 10 * 60_000;
+const POLL_MS = 100;
+
+/** What an entry holds (JSON, brotli-compressed as pack records are; see header()). */
+interface StoredUnit {
+  format: string;
+  key: string;
+  files: Array<[file: string, summary: SummaryEntry['summary']]>;
+}
+
+export interface StoredSummaries {
+  entries: SummaryEntry[];
+  /** Digest of the entry's summaries (same bytes whoever derived them). */
+  content: string;
+}
+
+export class SummaryStore {
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {}
+
+  private entryPath(key: string): string {
+    return path.join(this.dir, `${key}.json.br`);
+  }
+
+  /** The unit's summaries, or undefined (none yet, or damaged). */
+  read(key: string): StoredSummaries | undefined {
+    const file = this.entryPath(key);
+    let text: string;
+    try {
+      text = zlib.brotliDecompressSync(fs.readFileSync(file)).toString('utf8');
+    } catch {
+      return undefined;
+    }
+    let found: StoredSummaries | undefined;
+    try {
+      found = parseEntry(key, text);
+    } catch {
+      return undefined;
+    }
+    if (!found) return undefined;
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      // Evicted meanwhile: what we read stays valid.
+    }
+    return found;
+  }
+
+  /** Stores the unit's summaries; returns what a later `read` returns (summaries parsed back from the stored text). */
+  write(key: string, entries: readonly SummaryEntry[]): StoredSummaries {
+    const text = entryText(key, entries.map((e) => [e.file, e.summary]));
+    try {
+      writeFileAtomicSync(this.entryPath(key), compress(Buffer.from(text)), { fsync: false });
+      this.collect(key);
+    } catch {
+      // A read-only or full disk: the summaries are still this run's, only not shared.
+    }
+    // Parsed back from the text, as a reader gets them: a derived and a read unit load into the solver the same way.
+    return parseEntry(key, text)!;
+  }
+
+  /**
+   * Reads the unit, or derives it under the unit's lock: when another deriver holds the lock, waits for its entry
+   * (or for the lock to go stale) rather than solving the same unit at the same time. `waited` says whether it did.
+   */
+  async readOrDerive(key: string, derive: () => Promise<SummaryEntry[]>): Promise<StoredSummaries & { derived: boolean; waitedMs: number }> {
+    let waitedMs = 0;
+    for (;;) {
+      const found = this.read(key);
+      if (found) return { ...found, derived: false, waitedMs };
+      const lock = this.tryLock(key);
+      if (lock === 'held') {
+        const t = performance.now();
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        waitedMs += Math.round(performance.now() - t);
+        continue;
+      }
+      try {
+        // Written by the holder between our read and our lock: no need to solve.
+        const late = lock === 'locked' ? this.read(key) : undefined;
+        if (late) return { ...late, derived: false, waitedMs };
+        return { ...this.write(key, await derive()), derived: true, waitedMs };
+      } finally {
+        if (lock === 'locked') fs.rmSync(this.lockPath(key), { force: true });
+      }
+    }
+  }
+
+  private lockPath(key: string): string {
+    return path.join(this.dir, `${key}.lock`);
+  }
+
+  /** 'locked': ours now; 'held': someone alive holds it; 'unlockable': no lock possible (derive without one). */
+  private tryLock(key: string): 'locked' | 'held' | 'unlockable' {
+    const lock = this.lockPath(key);
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return 'locked';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return 'unlockable';
+    }
+    let holder = NaN;
+    let age = 0;
+    try {
+      holder = Number(fs.readFileSync(lock, 'utf8'));
+      age = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      return 'held'; // released meanwhile: the next round reads the entry or takes the lock
+    }
+    if (age < LOCK_STALE_MS && (!Number.isInteger(holder) || holder <= 0 || alive(holder))) return 'held';
+    fs.rmSync(lock, { force: true });
+    return 'held'; // taken over on the next round (through `wx`, so two waiters do not both take it)
+  }
+
+  /** Evicts the least recently used entries past the size bound (never `keep`, the one just written). */
+  private collect(keep: string): void {
+    const entries: Array<{ file: string; size: number; mtime: number }> = [];
+    let total = 0;
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!name.endsWith('.json.br')) continue;
+      try {
+        const st = fs.statSync(path.join(this.dir, name));
+        total += st.size;
+        if (name !== `${keep}.json.br`) entries.push({ file: path.join(this.dir, name), size: st.size, mtime: st.mtimeMs });
+      } catch {
+        // evicted by another writer
+      }
+    }
+    if (total <= this.maxBytes) return;
+    entries.sort((a, b) => a.mtime - b.mtime);
+    for (const e of entries) {
+      if (total <= this.maxBytes) break;
+      fs.rmSync(e.file, { force: true });
+      total -= e.size;
+    }
+  }
+}
+
+/**
+ * An entry's text: a header with the format, the key and the xxh64 of the summaries' JSON (checked on every read: a
+ * damaged entry is derived again, never trusted), then the summaries. That digest is also the entry's `content`, so
+ * two keys whose summaries come out the same (a dependency edit that changes no summary) give the same content, and
+ * the dependent's answers (keyed by it) are reused.
+ */
+const header = (key: string, sum: string) => `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","files":`;
+
+function entryText(key: string, files: StoredUnit['files']): string {
+  const json = JSON.stringify(files);
+  return `${header(key, hashString(json))}${json}}`;
+}
+
+function parseEntry(key: string, text: string): StoredSummaries | undefined {
+  const sum = /"sum":"([0-9a-f]{16})"/.exec(text.slice(0, 200))?.[1];
+  if (sum === undefined) return undefined;
+  const head = header(key, sum);
+  if (!text.startsWith(head) || !text.endsWith('}')) return undefined;
+  const files = text.slice(head.length, -1);
+  if (hashString(files) !== sum) return undefined;
+  const list = JSON.parse(files) as StoredUnit['files'];
+  if (!Array.isArray(list)) return undefined;
+  return { entries: list.map(([file, summary]) => ({ file, summary })), content: sum };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
