@@ -19,7 +19,7 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
+import { EDGE_KEY_SCALE, EdgeSet, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
@@ -101,6 +101,8 @@ interface CallRec {
    * array per argument cost more than the call record itself, for hundreds of thousands of calls).
    */
   args: ReadonlyArray<string | number>;
+  /** `args` interned by content (argsId): what the issued keys compare. */
+  argsId: number;
   deco: boolean;
   kind: number;
 }
@@ -181,7 +183,7 @@ export class FlowSolver {
   private ointern = new Map<string, number>();
   // nodes
   /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
-  private pts = new IntLists();
+  private pts = new IntLists(MAX_SET);
   /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
   private why: (number[] | undefined)[] = [];
   /** Per node, how many of its objects were propagated. */
@@ -199,8 +201,17 @@ export class FlowSolver {
   private queue: number[] = [];
   /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
   private replays: Array<{ n: number; h: number; upto: number }> = [];
-  /** Class calls and dunder calls already issued (see callKey): a chain of them ends instead of growing forever. */
-  private issued = new Set<string>();
+  /**
+   * Class calls and dunder calls already issued: a chain of them ends instead of growing forever. `__init__` calls by
+   * (class object, site, arguments); calls through a class attribute by (attribute node, receiver, result node,
+   * site/kind/decorator packed, arguments).
+   */
+  private initIssued = new TripleSet();
+  private viaIssued = new TupleSet(5);
+  private viaKey = new Int32Array(5);
+  /** Call argument lists by content (keys as ints: 0 positional, else -(interned name + 1)). */
+  private argLists = new SeqInterner();
+  private argsScratch: number[] = [];
   private queued: Uint8Array = new Uint8Array(1024);
   // program
   readonly funcs: FuncInfo[] = [];
@@ -281,7 +292,7 @@ export class FlowSolver {
           break;
         case Op.Implicit: {
           const args = flatArgs(c[5] as ArgFact[], v);
-          const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
+          const call = this.callRec(v(c[1]), siteBase + (c[2] as number), args, false, T_DIRECT);
           this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
           break;
         }
@@ -298,7 +309,7 @@ export class FlowSolver {
         case Op.Deco: {
           const site = (c[2] as number) < 0 ? -1 : siteBase + (c[2] as number);
           const args: CallRec['args'] = c[0] === Op.Deco ? [0, v(c[4])] : flatArgs(c[4] as ArgFact[], v);
-          const call: CallRec = { dst: v(c[1]), site, args, deco: c[0] === Op.Deco, kind: T_DIRECT };
+          const call = this.callRec(v(c[1]), site, args, c[0] === Op.Deco, T_DIRECT);
           this.addHandler(v(c[3]), { h: 'call', call });
           break;
         }
@@ -542,6 +553,35 @@ export class FlowSolver {
     return this.stats;
   }
 
+  /**
+   * Drops the fixpoint (sets, edges, handlers, names, issued calls), keeping what answers need: objects, functions,
+   * classes, files, sites and their targets. The solver cannot solve or explain after this.
+   */
+  releaseFixpoint(): void {
+    this.pts = new IntLists(MAX_SET);
+    this.succ = new IntLists();
+    this.handlers = new IntLists();
+    this.ht = new HandlerTable();
+    this.why = [];
+    this.done = new Int32Array(0);
+    this.queued = new Uint8Array(0);
+    this.queue = [];
+    this.replays = [];
+    this.named = new Map();
+    this.nodeName = [];
+    this.fieldOwner = new Map();
+    this.fields = new Map();
+    this.edgeSet = new EdgeSet();
+    this.edgeSite = new Map();
+    this.initIssued = new TripleSet();
+    this.viaIssued = new TupleSet(5);
+    this.argLists = new SeqInterner();
+    this.bindings = new TripleSet();
+    this.mros = new Map();
+    this.summaryInst = new Map();
+    this.ointern = new Map();
+  }
+
   private seedReceivers(): number {
     let seeded = 0;
     for (let ci = 0; ci < this.classes.length; ci++) {
@@ -760,7 +800,7 @@ export class FlowSolver {
         this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
       } else if (wk === WRAP_PROPERTY) {
         if (viaClass) this.addObj(dst, o, from);
-        else this.callObj(inner, { dst, site, args: NO_ARGS, deco: false, kind: T_DIRECT }, via);
+        else this.callObj(inner, this.callRec(dst, site, NO_ARGS, false, T_DIRECT), via);
       }
       return;
     }
@@ -842,7 +882,7 @@ export class FlowSolver {
         const inst = this.obj(O.Inst, o, 0, '');
         this.addObj(call.dst, inst, -1);
         // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
-        if (!this.firstIssue(`init|${o}|${call.site}|${this.argsKey(call)}`)) return;
+        if (!this.initIssued.add(o, call.site, call.argsId)) return;
         const init: CallRec = { ...call, dst: this.newNode(''), kind: T_INIT, deco: false };
         this.classCallVia(this.oa[o]!, '__init__', init, inst);
         return;
@@ -870,7 +910,14 @@ export class FlowSolver {
       if (ci.attrs.has(name)) {
         const n = this.node(`${ci.fqn}.${name}`);
         // The same call of the same attribute on the same receiver into the same result is one handler.
-        if (this.firstIssue(`via|${n}|${self}|${call.dst}|${call.site}|${call.kind}|${call.deco}|${this.argsKey(call)}`)) {
+        const key = this.viaKey;
+        key[0] = n;
+        key[1] = self;
+        key[2] = call.dst;
+        // site ≥ -1, kind 0..2, deco 0/1: one int.
+        key[3] = (call.site + 1) * 8 + call.kind * 2 + (call.deco ? 1 : 0);
+        key[4] = call.argsId;
+        if (this.viaIssued.add(key)) {
           this.addHandler(n, { h: 'callvia', call, self });
         }
         return;
@@ -878,14 +925,14 @@ export class FlowSolver {
     }
   }
 
-  private firstIssue(key: string): boolean {
-    if (this.issued.has(key)) return false;
-    this.issued.add(key);
-    return true;
-  }
-
-  private argsKey(call: CallRec): string {
-    return call.args.join(',');
+  private callRec(dst: number, site: number, args: ReadonlyArray<string | number>, deco: boolean, kind: number): CallRec {
+    const seq = this.argsScratch;
+    seq.length = args.length;
+    for (let i = 0; i < args.length; i++) {
+      const x = args[i]!;
+      seq[i] = typeof x === 'number' ? x : -(this.ht.str(x) + 1);
+    }
+    return { dst, site, args, argsId: this.argLists.intern(seq), deco, kind };
   }
 
   private callExternal(o: number, call: CallRec): void {
@@ -947,7 +994,7 @@ export class FlowSolver {
         // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
         const a0 = arg(0);
         const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
-        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: NO_ARGS, deco: false, kind: T_CALLBACK }, names: [dunder] });
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: this.callRec(call.dst, call.site, NO_ARGS, false, T_CALLBACK), names: [dunder] });
         return;
       }
       case 'functools.reduce': {
@@ -956,7 +1003,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el, 0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: this.callRec(this.newNode(''), call.site, [0, el, 0, el], false, T_CALLBACK), self: -1 });
         return;
       }
       case 'builtins.map':
@@ -966,7 +1013,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: this.callRec(this.newNode(''), call.site, [0, el], false, T_CALLBACK), self: -1 });
         return;
       }
       case 'builtins.sorted':
@@ -983,7 +1030,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: this.callRec(this.newNode(''), call.site, [0, el], false, T_CALLBACK), self: -1 });
         return;
       }
       default:
