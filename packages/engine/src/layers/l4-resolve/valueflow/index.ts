@@ -259,7 +259,7 @@ export class ValueFlow {
       }
       return m;
     };
-    for (const [site, codes] of s.targets) {
+    for (const [site, codes] of s.targets()) {
       const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;

@@ -42,6 +42,8 @@ const BUILTIN_DUNDERS: Record<string, string> = {
   hash: '__hash__', abs: '__abs__', format: '__format__', reversed: '__reversed__', int: '__int__', float: '__float__',
 };
 export const MAX_STEPS = 50_000_000;
+/** See FlowSolver.edgeSet. */
+const HASHED_SUCC = 16;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
@@ -124,21 +126,6 @@ export interface Provenance {
   site?: number;
 }
 
-/**
- * `list` with `x` appended. Short lists are copied to an exact-size array: a pushed JS array jumps to 17 slots, and
- * the solver holds hundreds of thousands of one- or two-element target lists (one per call site).
- */
-function appendSmall<T>(list: T[] | undefined, x: T): T[] {
-  if (!list) return [x];
-  if (list.length >= 8) {
-    list.push(x);
-    return list;
-  }
-  const out = new Array<T>(list.length + 1);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
-  out[list.length] = x;
-  return out;
-}
 
 export class FlowSolver {
   // objects
@@ -163,6 +150,10 @@ export class FlowSolver {
   private nodeName: string[] = [];
   private fieldOwner = new Map<number, number>();
   private fields = new Map<string, number>();
+  /**
+   * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
+   * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
+   */
   private edgeSet = new EdgeSet();
   private queue: number[] = [];
   /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
@@ -200,7 +191,9 @@ export class FlowSolver {
   private siteCount = 0;
   private siteRows?: number[][];
   /** Site id → targets (object * 4 + T_*). */
-  readonly targets = new Map<number, number[]>();
+  private siteTargets = new IntLists();
+  /** Sites in the order their first target was recorded (the order `targets` gives them in). */
+  private recordedSites: number[] = [];
   /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
   /** (function, call result node, receiver) triples already bound. */
@@ -438,7 +431,15 @@ export class FlowSolver {
 
   private addEdge(from: number, to: number, site?: number): void {
     if (from === to) return;
-    if (!this.edgeSet.add(from, to)) return;
+    const succ = this.succ;
+    const len = succ.length(from);
+    if (len < HASHED_SUCC) {
+      if (succ.includes(from, to)) return;
+      if (len + 1 === HASHED_SUCC) {
+        for (let j = 0; j < len; j++) this.edgeSet.add(from, succ.at(from, j));
+        this.edgeSet.add(from, to);
+      }
+    } else if (!this.edgeSet.add(from, to)) return;
     if (this.keepWhy && site !== undefined && site >= 0) this.edgeSite.set(from * EDGE_KEY_SCALE + to, site);
     this.succ.push(from, to);
     for (let i = 0; i < this.done[from]!; i++) this.addObj(to, this.pts.at(from, i), from);
@@ -817,10 +818,17 @@ export class FlowSolver {
 
   private record(site: number, target: number, kind: number): void {
     if (site < 0) return;
-    const t = this.targets.get(site);
     const code = target * 4 + kind;
-    if (!t) this.targets.set(site, [code]);
-    else if (!t.includes(code)) this.targets.set(site, appendSmall(t, code));
+    const t = this.siteTargets;
+    while (t.size <= site) t.add();
+    if (!t.length(site)) this.recordedSites.push(site);
+    else if (t.includes(site, code)) return;
+    t.push(site, code);
+  }
+
+  /** Site id → its targets (object * 4 + T_*), for the sites that have any, in the order they got their first. */
+  *targets(): Generator<[number, number[]]> {
+    for (const site of this.recordedSites) yield [site, this.siteTargets.toArray(site)];
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
