@@ -20,6 +20,8 @@ export class IntLists {
   private len: Int32Array = new Int32Array(1024);
   /** Free segments by capacity. */
   private free = new Map<number, number[]>();
+  /** Segments of final lists by content hash (shareFinal). */
+  private finals = new Map<number, number[]>();
   private count = 0;
 
   /** `maxLen`: no list is pushed beyond this length (0: unbounded). */
@@ -90,6 +92,34 @@ export class IntLists {
     }
     this.data[this.start[list]! + n] = v;
     this.len[list] = n + 1;
+  }
+
+  /**
+   * A list at `maxLen` is final (push refuses it): when another final list holds the same elements in the same order,
+   * both use one segment and this one's goes back to the free list. Sympy's fixpoint has 340K sets at the cap with
+   * only ~6K distinct contents (the same first objects reach them along the same chains): ~130 MB.
+   */
+  shareFinal(list: number): void {
+    const n = this.len[list]!;
+    if (n !== this.maxLen) return;
+    const at = this.start[list]!;
+    const d = this.data;
+    let h = 0x811c9dc5;
+    for (let i = at; i < at + n; i++) h = Math.imul(h ^ d[i]!, 0x01000193);
+    let same = this.finals.get(h);
+    if (!same) this.finals.set(h, (same = []));
+    for (const other of same) {
+      let eq = true;
+      for (let i = 0; i < n && eq; i++) eq = d[other + i] === d[at + i];
+      if (eq) {
+        let f = this.free.get(n);
+        if (!f) this.free.set(n, (f = []));
+        f.push(at);
+        this.start[list] = other;
+        return;
+      }
+    }
+    same.push(at);
   }
 
   /** A copy of the list (for answers and explanations, not the hot path). */

@@ -170,6 +170,7 @@ export class FlowSolver {
   private argLists = new SeqInterner();
   private argsScratch: number[] = [];
   private calls = new CallTable();
+  private namesRefs = new Map<string, number>();
   /** The empty argument list's id. */
   private readonly noArgs = this.argLists.intern([]);
   private queued: Uint8Array = new Uint8Array(1024);
@@ -414,7 +415,10 @@ export class FlowSolver {
     if (pts.includes(n, o)) return;
     pts.push(n, o);
     if (this.keepWhy) (this.why[n] ??= []).push(why);
-    if (len + 1 === MAX_SET) this.stats.bounds++;
+    if (len + 1 === MAX_SET) {
+      this.stats.bounds++;
+      pts.shareFinal(n);
+    }
     this.enqueue(n);
   }
 
@@ -458,7 +462,7 @@ export class FlowSolver {
         id = t.add(H.Load, h.dst, t.str(h.name), h.site);
         break;
       case 'implicit':
-        id = t.add(H.Implicit, h.call, t.ref(h.names));
+        id = t.add(H.Implicit, h.call, this.namesRef(h.names));
         break;
       case 'store':
         id = t.add(H.Store, h.src, t.str(h.name));
@@ -546,6 +550,7 @@ export class FlowSolver {
     this.viaIssued = new TupleSet(5);
     this.argLists = new SeqInterner();
     this.calls = new CallTable();
+    this.namesRefs = new Map();
     this.bindings = new TripleSet();
     this.mros = new Map();
     this.summaryInst = new Map();
@@ -901,6 +906,17 @@ export class FlowSolver {
         return;
       }
     }
+  }
+
+  /**
+   * The handler table's ref of a list of dunder names: one per distinct list (a few dozen), not one per implicit call
+   * (each kept a file's facts array alive).
+   */
+  private namesRef(names: string[]): number {
+    const key = names.join(',');
+    let ref = this.namesRefs.get(key);
+    if (ref === undefined) this.namesRefs.set(key, (ref = this.ht.ref(names.slice())));
+    return ref;
   }
 
   /** A call's arguments from the facts as an interned list of [key, node] pairs (see argLists). */
@@ -1509,7 +1525,7 @@ export class FlowSolver {
   private addSite(file: number, s: readonly number[]): void {
     const at = this.siteCount++ * 6;
     if (at + 6 > this.siteData.length) {
-      const d = new Int32Array(this.siteData.length * 2);
+      const d = new Int32Array(Math.ceil(this.siteData.length * 1.5 / 6) * 6);
       d.set(this.siteData);
       this.siteData = d;
     }
