@@ -60,7 +60,9 @@ export class TripleSet {
 
   /** Adds (a, b, c) with a ≥ 0; false when it was there already. */
   add(a: number, b: number, c: number): boolean {
-    if ((this.count + 1) * 3 * 2 > this.slots.length) this.rehash((this.slots.length / 3) * 2);
+    // Up to 0.8 full: sympy's fixpoint binds 3.2M (function, call, receiver) triples, and at a load of at most 0.5
+    // the table took 100 MB.
+    if ((this.count + 1) * 3 * 5 > this.slots.length * 4) this.rehash((this.slots.length / 3) * 2);
     const cap = this.slots.length / 3;
     let i = (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) & (cap - 1);
     const s = this.slots;
@@ -84,4 +86,139 @@ export class TripleSet {
     this.count = 0;
     for (let at = 0; at < old.length; at += 3) if (old[at] !== -1) this.add(old[at]!, old[at + 1]!, old[at + 2]!);
   }
+}
+
+/**
+ * A set of int32 tuples of a fixed width (open addressing, `width` Int32Array slots an entry; a first component of -1
+ * marks empty). For the solver's "already issued" keys: as strings (`via|n|self|dst|…`) they were hundreds of bytes
+ * each once V8's cons strings and the Set entry are counted — ~0.7 GB for sympy's ~2M keys.
+ */
+export class TupleSet {
+  private slots: Int32Array;
+  private count = 0;
+
+  constructor(private readonly width: number) {
+    this.slots = new Int32Array(width << 12).fill(-1);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the tuple `t` (its first component ≥ 0); false when it was there already. */
+  add(t: ArrayLike<number>): boolean {
+    const w = this.width;
+    if ((this.count + 1) * w * 4 > this.slots.length * 3) this.rehash(((this.slots.length / w) * 2) | 0);
+    return this.insert(t, 0);
+  }
+
+  private insert(t: ArrayLike<number>, from: number): boolean {
+    const w = this.width;
+    const s = this.slots;
+    const mask = s.length / w - 1;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < w; k++) h = Math.imul(h ^ t[from + k]!, 0x01000193) ^ (h >>> 15);
+    h = Math.imul(h ^ (h >>> 13), 0x2c1b3c6d);
+    let i = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const at = i * w;
+      if (s[at] === -1) {
+        for (let k = 0; k < w; k++) s[at + k] = t[from + k]!;
+        this.count++;
+        return true;
+      }
+      let same = true;
+      for (let k = 0; k < w && same; k++) same = s[at + k] === t[from + k];
+      if (same) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(cap * this.width).fill(-1);
+    this.count = 0;
+    for (let at = 0; at < old.length; at += this.width) if (old[at] !== -1) this.insert(old, at);
+  }
+}
+
+/**
+ * Int sequences interned by content: equal sequences get the same id. Stored end to end in one Int32Array (a
+ * sequence is its length, then its elements); the table maps content hashes to offsets.
+ */
+export class SeqInterner {
+  private pool: Int32Array = new Int32Array(1 << 14);
+  private top = 0;
+  /** Offset of each id's sequence in `pool`. */
+  private offsets: Int32Array = new Int32Array(1 << 10);
+  private table: Int32Array = new Int32Array(1 << 12).fill(-1);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id of the sequence `seq` (a new one when no equal sequence was interned). */
+  intern(seq: ArrayLike<number>): number {
+    if ((this.count + 1) * 4 > this.table.length * 3) this.rehash(this.table.length * 2);
+    const mask = this.table.length - 1;
+    let i = seqHash(seq, 0, seq.length) & mask;
+    for (;;) {
+      const id = this.table[i]!;
+      if (id === -1) break;
+      if (this.equals(id, seq)) return id;
+      i = (i + 1) & mask;
+    }
+    const id = this.count++;
+    if (id >= this.offsets.length) this.offsets = growInt(this.offsets, this.offsets.length * 2);
+    if (this.top + seq.length + 1 > this.pool.length) {
+      let cap = this.pool.length * 2;
+      while (cap < this.top + seq.length + 1) cap *= 2;
+      this.pool = growInt(this.pool, cap);
+    }
+    this.offsets[id] = this.top;
+    this.pool[this.top++] = seq.length;
+    for (let k = 0; k < seq.length; k++) this.pool[this.top++] = seq[k]!;
+    this.table[i] = id;
+    return id;
+  }
+
+  length(id: number): number {
+    return this.pool[this.offsets[id]!]!;
+  }
+
+  at(id: number, k: number): number {
+    return this.pool[this.offsets[id]! + 1 + k]!;
+  }
+
+  private equals(id: number, seq: ArrayLike<number>): boolean {
+    const at = this.offsets[id]!;
+    if (this.pool[at] !== seq.length) return false;
+    for (let k = 0; k < seq.length; k++) if (this.pool[at + 1 + k] !== seq[k]) return false;
+    return true;
+  }
+
+  private rehash(cap: number): void {
+    this.table = new Int32Array(cap).fill(-1);
+    const mask = cap - 1;
+    for (let id = 0; id < this.count; id++) {
+      const at = this.offsets[id]!;
+      let i = seqHash(this.pool, at + 1, this.pool[at]!) & mask;
+      while (this.table[i] !== -1) i = (i + 1) & mask;
+      this.table[i] = id;
+    }
+  }
+}
+
+function seqHash(s: ArrayLike<number>, from: number, len: number): number {
+  let h = 0x9747b28c ^ len;
+  for (let k = 0; k < len; k++) h = Math.imul(h ^ s[from + k]!, 0x5bd1e995) ^ (h >>> 13);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function growInt(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
 }

@@ -85,3 +85,47 @@ function grow(a: Int32Array, cap: number): Int32Array {
   b.set(a);
   return b;
 }
+
+/**
+ * Call records as columns: a call's result node, site, arguments (an id of the solver's interned argument lists) and
+ * kind. Objects per call cost ~64 bytes plus their argument array, and sympy's fixpoint makes 2.5M of them (a class
+ * call's `__init__`, a property read); a row here is 13 bytes.
+ */
+export class CallTable {
+  dst: Int32Array = new Int32Array(1024);
+  site: Int32Array = new Int32Array(1024);
+  args: Int32Array = new Int32Array(1024);
+  /** kind (T_*) * 2 + 1 when a decorator application. */
+  flags = new Uint8Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(dst: number, site: number, args: number, deco: boolean, kind: number): number {
+    const id = this.count++;
+    if (id >= this.dst.length) {
+      const cap = Math.ceil(this.dst.length * 1.5);
+      this.dst = grow(this.dst, cap);
+      this.site = grow(this.site, cap);
+      this.args = grow(this.args, cap);
+      const f = new Uint8Array(cap);
+      f.set(this.flags);
+      this.flags = f;
+    }
+    this.dst[id] = dst;
+    this.site[id] = site;
+    this.args[id] = args;
+    this.flags[id] = kind * 2 + (deco ? 1 : 0);
+    return id;
+  }
+
+  kind(id: number): number {
+    return this.flags[id]! >> 1;
+  }
+
+  deco(id: number): boolean {
+    return (this.flags[id]! & 1) === 1;
+  }
+}

@@ -266,6 +266,8 @@ export class ValueFlow {
       count.set(k, (count.get(k) ?? 0) + 1);
     }
     for (const [k, n] of count) if (n === 1) vf.unique.add(k);
+    // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
+    if (!opts.provenance) solver.releaseFixpoint();
     vf.index(own);
     vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
@@ -307,14 +309,29 @@ export class ValueFlow {
   private index(own: Set<string>): void {
     const s = this.solver;
     const perFile = new Map<string, string[]>();
-    for (const [site, codes] of s.targets) {
+    // One FlowTarget (and its digest text) per object and way of reaching it, shared by every site that has it:
+    // sympy's sites have ~3M targets among ~0.3M objects.
+    const memo = new Map<number, { t: FlowTarget; text: string } | null>();
+    const targetOf = (code: number) => {
+      let m = memo.get(code);
+      if (m === undefined) {
+        const t = this.target(code >> 2, code & 3);
+        memo.set(code, (m = t ? { t, text: `${t.how}:${t.id ?? t.external ?? t.fqn}` } : null));
+      }
+      return m;
+    };
+    for (const [site, codes] of s.targets()) {
       const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];
+      const texts: string[] = [];
       for (const code of codes) {
-        const t = this.target(code >> 2, code & 3);
-        if (t) list.push(t);
+        const m = targetOf(code);
+        if (m) {
+          list.push(m.t);
+          texts.push(m.text);
+        }
       }
       if (!list.length) continue;
       const key = `${l},${c},${el},${ec}`;
@@ -332,7 +349,7 @@ export class ValueFlow {
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
       let parts = perFile.get(file);
       if (!parts) perFile.set(file, (parts = []));
-      parts.push(`${kind}:${key}=${list.map((t) => `${t.how}:${t.id ?? t.external ?? t.fqn}`).join('|')}`);
+      parts.push(`${kind}:${key}=${texts.join('|')}`);
     }
     for (const [file, parts] of perFile) this.digests.set(file, hashString(parts.sort().join('\n')));
   }

@@ -19,8 +19,8 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet, TripleSet } from './edge-set';
-import { H, HandlerTable } from './handler-table';
+import { EDGE_KEY_SCALE, EdgeSet, SeqInterner, TripleSet, TupleSet } from './edge-set';
+import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
@@ -42,6 +42,8 @@ const BUILTIN_DUNDERS: Record<string, string> = {
   hash: '__hash__', abs: '__abs__', format: '__format__', reversed: '__reversed__', int: '__int__', float: '__float__',
 };
 export const MAX_STEPS = 50_000_000;
+/** See FlowSolver.edgeSet. */
+const HASHED_SUCC = 16;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
@@ -92,31 +94,18 @@ interface ClassInfo {
   col: number;
 }
 
-interface CallRec {
-  dst: number;
-  /** Global site id, -1 for calls the engine makes itself (`__enter__`). */
-  site: number;
-  /**
-   * Flat pairs [key0, node0, key1, node1, …]: key 0 positional, else `*`, `**` or a keyword name (flat: a pair
-   * array per argument cost more than the call record itself, for hundreds of thousands of calls).
-   */
-  args: ReadonlyArray<string | number>;
-  deco: boolean;
-  kind: number;
-}
-
 type Handler =
   | { h: 'load'; dst: number; name: string; site: number }
-  | { h: 'implicit'; call: CallRec; names: string[] }
+  | { h: 'implicit'; call: number; names: string[] }
   | { h: 'store'; name: string; src: number }
   | { h: 'elem'; dst: number }
   | { h: 'selem'; src: number }
-  | { h: 'call'; call: CallRec }
+  | { h: 'call'; call: number }
   | { h: 'super'; dst: number; cls: number }
   /** `super(C, obj)`: each class arriving here makes a super proxy with each object of `obj`. */
   | { h: 'superof'; dst: number; obj: number }
   /** Objects arriving here are called as a method of `self` (or plainly when self is -1). */
-  | { h: 'callvia'; call: CallRec; self: number }
+  | { h: 'callvia'; call: number; self: number }
   /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
   | { h: 'access'; dst: number; via: number; cls: boolean; site: number }
   | { h: 'wrap'; dst: number; kind: number };
@@ -137,40 +126,6 @@ export interface Provenance {
   site?: number;
 }
 
-/**
- * `list` with `x` appended. Short lists are copied to an exact-size array: a pushed JS array jumps to 17 slots, and
- * the solver holds hundreds of thousands of one- or two-element target lists (one per call site).
- */
-function appendSmall<T>(list: T[] | undefined, x: T): T[] {
-  if (!list) return [x];
-  if (list.length >= 8) {
-    list.push(x);
-    return list;
-  }
-  const out = new Array<T>(list.length + 1);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
-  out[list.length] = x;
-  return out;
-}
-
-const NO_ARGS: ReadonlyArray<string | number> = Object.freeze([]);
-
-/** Call arguments of the facts as flat [key, node] pairs (see CallRec.args). */
-function flatArgs(facts: readonly ArgFact[], node: (v: number) => number): ReadonlyArray<string | number> {
-  if (!facts.length) return NO_ARGS;
-  const out = new Array<string | number>(facts.length * 2);
-  for (let i = 0; i < facts.length; i++) {
-    const a = facts[i]!;
-    if (typeof a === 'number') {
-      out[2 * i] = 0;
-      out[2 * i + 1] = node(a);
-    } else {
-      out[2 * i] = a[0];
-      out[2 * i + 1] = node(a[1]);
-    }
-  }
-  return out;
-}
 
 export class FlowSolver {
   // objects
@@ -181,7 +136,7 @@ export class FlowSolver {
   private ointern = new Map<string, number>();
   // nodes
   /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
-  private pts = new IntLists();
+  private pts = new IntLists(MAX_SET);
   /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
   private why: (number[] | undefined)[] = [];
   /** Per node, how many of its objects were propagated. */
@@ -195,12 +150,29 @@ export class FlowSolver {
   private nodeName: string[] = [];
   private fieldOwner = new Map<number, number>();
   private fields = new Map<string, number>();
+  /**
+   * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
+   * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
+   */
   private edgeSet = new EdgeSet();
   private queue: number[] = [];
   /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
   private replays: Array<{ n: number; h: number; upto: number }> = [];
-  /** Class calls and dunder calls already issued (see callKey): a chain of them ends instead of growing forever. */
-  private issued = new Set<string>();
+  /**
+   * Class calls and dunder calls already issued: a chain of them ends instead of growing forever. `__init__` calls by
+   * (class object, site, arguments); calls through a class attribute by (attribute node, receiver, result node,
+   * site/kind/decorator packed, arguments).
+   */
+  private initIssued = new TripleSet();
+  private viaIssued = new TupleSet(5);
+  private viaKey = new Int32Array(5);
+  /** Call argument lists by content (keys as ints: 0 positional, else -(interned name + 1)). */
+  private argLists = new SeqInterner();
+  private argsScratch: number[] = [];
+  private calls = new CallTable();
+  private namesRefs = new Map<string, number>();
+  /** The empty argument list's id. */
+  private readonly noArgs = this.argLists.intern([]);
   private queued: Uint8Array = new Uint8Array(1024);
   // program
   readonly funcs: FuncInfo[] = [];
@@ -220,7 +192,9 @@ export class FlowSolver {
   private siteCount = 0;
   private siteRows?: number[][];
   /** Site id → targets (object * 4 + T_*). */
-  readonly targets = new Map<number, number[]>();
+  private siteTargets = new IntLists();
+  /** Sites in the order their first target was recorded (the order `targets` gives them in). */
+  private recordedSites: number[] = [];
   /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
   /** (function, call result node, receiver) triples already bound. */
@@ -280,8 +254,7 @@ export class FlowSolver {
           this.addHandler(v(c[2]), { h: 'load', dst: v(c[1]), name: c[3] as string, site: c[4] === undefined ? -1 : siteBase + (c[4] as number) });
           break;
         case Op.Implicit: {
-          const args = flatArgs(c[5] as ArgFact[], v);
-          const call: CallRec = { dst: v(c[1]), site: siteBase + (c[2] as number), args, deco: false, kind: T_DIRECT };
+          const call = this.calls.add(v(c[1]), siteBase + (c[2] as number), this.factArgs(c[5] as ArgFact[], v), false, T_DIRECT);
           this.addHandler(v(c[3]), { h: 'implicit', call, names: c[4] as string[] });
           break;
         }
@@ -297,8 +270,8 @@ export class FlowSolver {
         case Op.Call:
         case Op.Deco: {
           const site = (c[2] as number) < 0 ? -1 : siteBase + (c[2] as number);
-          const args: CallRec['args'] = c[0] === Op.Deco ? [0, v(c[4])] : flatArgs(c[4] as ArgFact[], v);
-          const call: CallRec = { dst: v(c[1]), site, args, deco: c[0] === Op.Deco, kind: T_DIRECT };
+          const args = c[0] === Op.Deco ? this.argsOf(v(c[4])) : this.factArgs(c[4] as ArgFact[], v);
+          const call = this.calls.add(v(c[1]), site, args, c[0] === Op.Deco, T_DIRECT);
           this.addHandler(v(c[3]), { h: 'call', call });
           break;
         }
@@ -442,7 +415,10 @@ export class FlowSolver {
     if (pts.includes(n, o)) return;
     pts.push(n, o);
     if (this.keepWhy) (this.why[n] ??= []).push(why);
-    if (len + 1 === MAX_SET) this.stats.bounds++;
+    if (len + 1 === MAX_SET) {
+      this.stats.bounds++;
+      pts.shareFinal(n);
+    }
     this.enqueue(n);
   }
 
@@ -459,7 +435,15 @@ export class FlowSolver {
 
   private addEdge(from: number, to: number, site?: number): void {
     if (from === to) return;
-    if (!this.edgeSet.add(from, to)) return;
+    const succ = this.succ;
+    const len = succ.length(from);
+    if (len < HASHED_SUCC) {
+      if (succ.includes(from, to)) return;
+      if (len + 1 === HASHED_SUCC) {
+        for (let j = 0; j < len; j++) this.edgeSet.add(from, succ.at(from, j));
+        this.edgeSet.add(from, to);
+      }
+    } else if (!this.edgeSet.add(from, to)) return;
     if (this.keepWhy && site !== undefined && site >= 0) this.edgeSite.set(from * EDGE_KEY_SCALE + to, site);
     this.succ.push(from, to);
     for (let i = 0; i < this.done[from]!; i++) this.addObj(to, this.pts.at(from, i), from);
@@ -478,7 +462,7 @@ export class FlowSolver {
         id = t.add(H.Load, h.dst, t.str(h.name), h.site);
         break;
       case 'implicit':
-        id = t.add(H.Implicit, t.ref(h.call), t.ref(h.names));
+        id = t.add(H.Implicit, h.call, this.namesRef(h.names));
         break;
       case 'store':
         id = t.add(H.Store, h.src, t.str(h.name));
@@ -490,7 +474,7 @@ export class FlowSolver {
         id = t.add(H.Selem, h.src);
         break;
       case 'call':
-        id = t.add(H.Call, t.ref(h.call));
+        id = t.add(H.Call, h.call);
         break;
       case 'super':
         id = t.add(H.Super, h.dst, h.cls);
@@ -499,7 +483,7 @@ export class FlowSolver {
         id = t.add(H.SuperOf, h.dst, h.obj);
         break;
       case 'callvia':
-        id = t.add(H.CallVia, t.ref(h.call), h.self);
+        id = t.add(H.CallVia, h.call, h.self);
         break;
       case 'access':
         id = t.add(h.cls ? H.AccessCls : H.Access, h.dst, h.via, h.site);
@@ -540,6 +524,37 @@ export class FlowSolver {
     this.stats.objects = this.okind.length;
     this.stats.ms = Math.round(performance.now() - t0);
     return this.stats;
+  }
+
+  /**
+   * Drops the fixpoint (sets, edges, handlers, names, issued calls), keeping what answers need: objects, functions,
+   * classes, files, sites and their targets. The solver cannot solve or explain after this.
+   */
+  releaseFixpoint(): void {
+    this.pts = new IntLists(MAX_SET);
+    this.succ = new IntLists();
+    this.handlers = new IntLists();
+    this.ht = new HandlerTable();
+    this.why = [];
+    this.done = new Int32Array(0);
+    this.queued = new Uint8Array(0);
+    this.queue = [];
+    this.replays = [];
+    this.named = new Map();
+    this.nodeName = [];
+    this.fieldOwner = new Map();
+    this.fields = new Map();
+    this.edgeSet = new EdgeSet();
+    this.edgeSite = new Map();
+    this.initIssued = new TripleSet();
+    this.viaIssued = new TupleSet(5);
+    this.argLists = new SeqInterner();
+    this.calls = new CallTable();
+    this.namesRefs = new Map();
+    this.bindings = new TripleSet();
+    this.mros = new Map();
+    this.summaryInst = new Map();
+    this.ointern = new Map();
   }
 
   private seedReceivers(): number {
@@ -610,7 +625,7 @@ export class FlowSolver {
         this.load(o, t.strs[b]!, a, t.c[id]!);
         return;
       case H.Implicit:
-        this.implicitCall(o, t.refs[a] as CallRec, t.refs[b] as string[]);
+        this.implicitCall(o, a, t.refs[b] as string[]);
         return;
       case H.Store:
         // Literals and external names are shared objects: a field stored on one would merge unrelated values.
@@ -623,7 +638,7 @@ export class FlowSolver {
         if (this.hasElems(o)) this.addEdge(a, this.field(o, '[]'));
         return;
       case H.Call:
-        this.callObj(o, t.refs[a] as CallRec, -1);
+        this.callObj(o, a, -1);
         return;
       case H.Super:
         this.addObj(a, this.obj(O.Super, b, o, ''), n);
@@ -632,7 +647,7 @@ export class FlowSolver {
         if (this.okind[o] === O.Class) this.addHandler(b, { h: 'super', dst: a, cls: o });
         return;
       case H.CallVia:
-        this.callObj(o, t.refs[a] as CallRec, b);
+        this.callObj(o, a, b);
         return;
       case H.Access:
       case H.AccessCls:
@@ -656,7 +671,7 @@ export class FlowSolver {
   }
 
   /** A call Python makes on o: its class's first method among `names` bound to o; `<new>` instantiates a class. */
-  private implicitCall(o: number, call: CallRec, names: string[]): void {
+  private implicitCall(o: number, call: number, names: string[]): void {
     const k = this.okind[o];
     if (k === O.Class && names[0] === '<new>') return this.callObj(o, call, -1);
     if (k === O.Class && names.includes('__class_getitem__')) return this.classCallVia(this.oa[o]!, '__class_getitem__', call, -1);
@@ -760,7 +775,7 @@ export class FlowSolver {
         this.addObj(dst, this.obj(O.Bound, inner, cls, ''), from);
       } else if (wk === WRAP_PROPERTY) {
         if (viaClass) this.addObj(dst, o, from);
-        else this.callObj(inner, { dst, site, args: NO_ARGS, deco: false, kind: T_DIRECT }, via);
+        else this.callObj(inner, this.calls.add(dst, site, this.noArgs, false, T_DIRECT), via);
       }
       return;
     }
@@ -808,14 +823,22 @@ export class FlowSolver {
 
   private record(site: number, target: number, kind: number): void {
     if (site < 0) return;
-    const t = this.targets.get(site);
     const code = target * 4 + kind;
-    if (!t) this.targets.set(site, [code]);
-    else if (!t.includes(code)) this.targets.set(site, appendSmall(t, code));
+    const t = this.siteTargets;
+    while (t.size <= site) t.add();
+    if (!t.length(site)) this.recordedSites.push(site);
+    else if (t.includes(site, code)) return;
+    t.push(site, code);
+  }
+
+  /** Site id → its targets (object * 4 + T_*), for the sites that have any, in the order they got their first. */
+  *targets(): Generator<[number, number[]]> {
+    for (const site of this.recordedSites) yield [site, this.siteTargets.toArray(site)];
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
-  private callObj(o: number, call: CallRec, self: number): void {
+  private callObj(o: number, call: number, self: number): void {
+    const calls = this.calls;
     switch (this.okind[o]) {
       case O.Func: {
         if (self >= 0) {
@@ -823,33 +846,32 @@ export class FlowSolver {
           const k = this.okind[self];
           if (k === O.Inst || k === O.Class) return this.callObj(this.obj(O.Bound, o, self, ''), call, -1);
         }
-        this.record(call.site, o, call.kind);
+        this.record(calls.site[call]!, o, calls.kind(call));
         this.bind(this.oa[o]!, call, -1);
-        this.result(this.oa[o]!, call.dst);
+        this.result(this.oa[o]!, calls.dst[call]!);
         return;
       }
       case O.Bound: {
         const f = this.oa[o]!;
         if (this.okind[f] !== O.Func) return this.callObj(f, call, -1);
-        this.record(call.site, f, call.kind);
+        this.record(calls.site[call]!, f, calls.kind(call));
         this.bind(this.oa[f]!, call, this.ob[o]!);
-        this.result(this.oa[f]!, call.dst);
+        this.result(this.oa[f]!, calls.dst[call]!);
         return;
       }
       case O.Class: {
-        if (call.deco && this.classes[this.oa[o]!]!.fqn === undefined) return;
-        this.record(call.site, o, call.kind === T_DIRECT ? T_DIRECT : call.kind);
+        if (calls.deco(call) && this.classes[this.oa[o]!]!.fqn === undefined) return;
+        this.record(calls.site[call]!, o, calls.kind(call));
         const inst = this.obj(O.Inst, o, 0, '');
-        this.addObj(call.dst, inst, -1);
+        this.addObj(calls.dst[call]!, inst, -1);
         // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
-        if (!this.firstIssue(`init|${o}|${call.site}|${this.argsKey(call)}`)) return;
-        const init: CallRec = { ...call, dst: this.newNode(''), kind: T_INIT, deco: false };
+        if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
+        const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
         this.classCallVia(this.oa[o]!, '__init__', init, inst);
         return;
       }
       case O.Inst: {
-        const dunder: CallRec = { ...call, kind: call.kind === T_DIRECT ? T_DIRECT : call.kind };
-        this.classCallVia(this.oa[this.oa[o]!]!, '__call__', dunder, o);
+        this.classCallVia(this.oa[this.oa[o]!]!, '__call__', call, o);
         return;
       }
       case O.Wrap: {
@@ -863,14 +885,22 @@ export class FlowSolver {
     }
   }
 
-  private classCallVia(cls: number, name: string, call: CallRec, self: number): void {
+  private classCallVia(cls: number, name: string, call: number, self: number): void {
+    const calls = this.calls;
     const mro = this.mro(cls);
     for (const c of mro) {
       const ci = this.classes[c]!;
       if (ci.attrs.has(name)) {
         const n = this.node(`${ci.fqn}.${name}`);
         // The same call of the same attribute on the same receiver into the same result is one handler.
-        if (this.firstIssue(`via|${n}|${self}|${call.dst}|${call.site}|${call.kind}|${call.deco}|${this.argsKey(call)}`)) {
+        const key = this.viaKey;
+        key[0] = n;
+        key[1] = self;
+        key[2] = calls.dst[call]!;
+        // site ≥ -1, kind 0..2 and deco 0/1 (flags): one int.
+        key[3] = (calls.site[call]! + 1) * 8 + calls.flags[call]!;
+        key[4] = calls.args[call]!;
+        if (this.viaIssued.add(key)) {
           this.addHandler(n, { h: 'callvia', call, self });
         }
         return;
@@ -878,29 +908,68 @@ export class FlowSolver {
     }
   }
 
-  private firstIssue(key: string): boolean {
-    if (this.issued.has(key)) return false;
-    this.issued.add(key);
-    return true;
+  /**
+   * The handler table's ref of a list of dunder names: one per distinct list (a few dozen), not one per implicit call
+   * (each kept a file's facts array alive).
+   */
+  private namesRef(names: string[]): number {
+    const key = names.join(',');
+    let ref = this.namesRefs.get(key);
+    if (ref === undefined) this.namesRefs.set(key, (ref = this.ht.ref(names.slice())));
+    return ref;
   }
 
-  private argsKey(call: CallRec): string {
-    return call.args.join(',');
+  /** A call's arguments from the facts as an interned list of [key, node] pairs (see argLists). */
+  private factArgs(facts: readonly ArgFact[], node: (v: number) => number): number {
+    const seq = this.argsScratch;
+    seq.length = facts.length * 2;
+    for (let i = 0; i < facts.length; i++) {
+      const a = facts[i]!;
+      if (typeof a === 'number') {
+        seq[2 * i] = 0;
+        seq[2 * i + 1] = node(a);
+      } else {
+        seq[2 * i] = this.argKey(a[0]);
+        seq[2 * i + 1] = node(a[1]);
+      }
+    }
+    return this.argLists.intern(seq);
   }
 
-  private callExternal(o: number, call: CallRec): void {
+  /** Positional arguments `nodes` as an interned argument list. */
+  private argsOf(...nodes: number[]): number {
+    const seq = this.argsScratch;
+    seq.length = 0;
+    for (const n of nodes) seq.push(0, n);
+    return this.argLists.intern(seq);
+  }
+
+  /** The key of a `*`, `**` or keyword argument: -(its interned name + 1); positional ones are 0. */
+  private argKey(name: string): number {
+    return -(this.ht.str(name) + 1);
+  }
+
+  private argName(key: number): string {
+    return this.ht.strs[-key - 1]!;
+  }
+
+  private callExternal(o: number, callId: number): void {
     const name = this.oname[o]!;
-    this.record(call.site, o, call.kind);
+    const calls = this.calls;
+    const call = { site: calls.site[callId]!, dst: calls.dst[callId]!, deco: calls.deco(callId) };
+    this.record(call.site, o, calls.kind(callId));
     // What builtin constructors and str methods return: values whose methods are builtin methods.
     const typeName = BUILTIN_RESULT_TYPES.get(name) ?? (STR_RESULT_METHODS.test(name) ? 'str' : undefined);
     if (typeName !== undefined && !call.deco) this.addObj(call.dst, this.obj(O.Lit, 0, 0, typeName), -1);
-    const args = call.args;
+    const args = calls.args[callId]!;
+    const lists = this.argLists;
     const arg = (i: number): number | undefined => {
-      for (let a = 0; a < args.length; a += 2) if (args[a] === 0 && i-- === 0) return args[a + 1] as number;
+      for (let a = 0; a < lists.length(args); a += 2) if (lists.at(args, a) === 0 && i-- === 0) return lists.at(args, a + 1);
       return undefined;
     };
     const kw = (k: string): number | undefined => {
-      for (let a = 0; a < args.length; a += 2) if (args[a] === k) return args[a + 1] as number;
+      const key = this.argKey(k);
+      for (let a = 0; a < lists.length(args); a += 2) if (lists.at(args, a) === key) return lists.at(args, a + 1);
       return undefined;
     };
     if (call.deco) {
@@ -947,7 +1016,7 @@ export class FlowSolver {
         // The builtin calls the argument's dunder: a call of a method of the corpus when its class defines it.
         const a0 = arg(0);
         const dunder = BUILTIN_DUNDERS[name.slice('builtins.'.length)]!;
-        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: { dst: call.dst, site: call.site, args: NO_ARGS, deco: false, kind: T_CALLBACK }, names: [dunder] });
+        if (a0 !== undefined) this.addHandler(a0, { h: 'implicit', call: calls.add(call.dst, call.site, this.noArgs, false, T_CALLBACK), names: [dunder] });
         return;
       }
       case 'functools.reduce': {
@@ -956,7 +1025,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el, 0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: calls.add(this.newNode(''), call.site, this.argsOf(el, el), false, T_CALLBACK), self: -1 });
         return;
       }
       case 'builtins.map':
@@ -966,7 +1035,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: calls.add(this.newNode(''), call.site, this.argsOf(el), false, T_CALLBACK), self: -1 });
         return;
       }
       case 'builtins.sorted':
@@ -983,7 +1052,7 @@ export class FlowSolver {
         if (f === undefined) return;
         const el = this.newNode('');
         if (xs !== undefined) this.addHandler(xs, { h: 'elem', dst: el });
-        this.addHandler(f, { h: 'callvia', call: { dst: this.newNode(''), site: call.site, args: [0, el], deco: false, kind: T_CALLBACK }, self: -1 });
+        this.addHandler(f, { h: 'callvia', call: calls.add(this.newNode(''), call.site, this.argsOf(el), false, T_CALLBACK), self: -1 });
         return;
       }
       default:
@@ -1013,7 +1082,9 @@ export class FlowSolver {
   }
 
   /** Arguments → parameters (receiver first for a bound call). */
-  private bind(fn: number, call: CallRec, self: number): void {
+  private bind(fn: number, callId: number, self: number): void {
+    const calls = this.calls;
+    const call = { dst: calls.dst[callId]!, site: calls.site[callId]! };
     if (!this.bindings.add(fn, call.dst, self)) return;
     const f = this.funcs[fn]!;
     const ps = f.params;
@@ -1023,27 +1094,31 @@ export class FlowSolver {
       this.addObj(pnode(0), self, -1);
       i = 1;
     }
-    const args = call.args;
-    for (let a = 0; a < args.length; a += 2) {
-      const k = args[a]!;
-      const v = args[a + 1] as number;
+    const args = calls.args[callId]!;
+    const lists = this.argLists;
+    const star = this.argKey('*');
+    const starStar = this.argKey('**');
+    for (let a = 0; a < lists.length(args); a += 2) {
+      const k = lists.at(args, a);
+      const v = lists.at(args, a + 1);
       if (k === 0) {
         if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) this.addEdge(v, pnode(i++), call.site);
         else if (f.varargs !== undefined) this.addEdge(v, this.field(f.varargs, '[]'), call.site);
-      } else if (k === '*') {
+      } else if (k === star) {
         const el = this.newNode('');
         this.addHandler(v, { h: 'elem', dst: el });
         // Forwarding (`f(*args)` into `def f(*args)`) stays in the tuple: spreading it over every parameter of
         // every function in a forwarding chain would merge them all.
         if (f.varargs !== undefined) this.addEdge(el, this.field(f.varargs, '[]'), call.site);
         else for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) this.addEdge(el, pnode(j), call.site);
-      } else if (k === '**') {
+      } else if (k === starStar) {
         const el = this.newNode('');
         this.addHandler(v, { h: 'elem', dst: el });
         if (f.kwargs !== undefined) this.addEdge(el, this.field(f.kwargs, '[]'), call.site);
         else for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') this.addEdge(el, pnode(j), call.site);
       } else {
-        const j = ps.findIndex((p) => p[0] === k && (p[1] === 'p' || p[1] === 'k'));
+        const kw = this.argName(k);
+        const j = ps.findIndex((p) => p[0] === kw && (p[1] === 'p' || p[1] === 'k'));
         if (j >= 0) this.addEdge(v, pnode(j), call.site);
         else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
       }
@@ -1429,7 +1504,7 @@ export class FlowSolver {
     for (let n = 0; n < this.handlers.size; n++) {
       for (let j = 0; j < this.handlers.length(n); j++) {
         const id = this.handlers.at(n, j);
-        if (t.kind[id] === H.Call && (t.refs[t.a[id]!] as CallRec).site === site) return n;
+        if (t.kind[id] === H.Call && this.calls.site[t.a[id]!] === site) return n;
       }
     }
     return undefined;
@@ -1450,7 +1525,7 @@ export class FlowSolver {
   private addSite(file: number, s: readonly number[]): void {
     const at = this.siteCount++ * 6;
     if (at + 6 > this.siteData.length) {
-      const d = new Int32Array(this.siteData.length * 2);
+      const d = new Int32Array(Math.ceil(this.siteData.length * 1.5 / 6) * 6);
       d.set(this.siteData);
       this.siteData = d;
     }

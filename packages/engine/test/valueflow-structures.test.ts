@@ -1,0 +1,105 @@
+/**
+ * The solver's flat containers against plain JS sets and maps fed the same random input: membership answers and ids
+ * agree through every growth of the tables.
+ */
+import { EdgeSet, SeqInterner, TripleSet, TupleSet } from '../src/layers/l4-resolve/valueflow/edge-set';
+import { IntLists } from '../src/layers/l4-resolve/valueflow/int-lists';
+
+/** Deterministic pseudo-random ints (mulberry32), so a failure reproduces. */
+function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % n) | 0;
+  };
+}
+
+describe('value-flow containers', () => {
+  it('TupleSet answers as a Set of joined keys, across rehashes', () => {
+    const r = rng(1);
+    const set = new TupleSet(5);
+    const ref = new Set<string>();
+    const t = new Int32Array(5);
+    let wrong = 0;
+    for (let i = 0; i < 60_000; i++) {
+      // Small ranges so that many tuples repeat; -1 in the later components is a value like any other.
+      t[0] = r(50);
+      for (let k = 1; k < 5; k++) t[k] = r(12) - 1;
+      const key = Array.from(t).join(',');
+      if (set.add(t) === ref.has(key)) wrong++;
+      ref.add(key);
+    }
+    expect(wrong).toBe(0);
+    expect(set.size).toBe(ref.size);
+    expect(ref.size).toBeGreaterThan(10_000);
+  });
+
+  it('SeqInterner gives equal sequences one id and different ones different ids', () => {
+    const r = rng(2);
+    const seqs = new SeqInterner();
+    const ids = new Map<string, number>();
+    let wrong = 0;
+    for (let i = 0; i < 30_000; i++) {
+      const seq = Array.from({ length: r(5) }, () => r(7) - 3);
+      const key = seq.join(',');
+      const id = seqs.intern(seq);
+      const known = ids.get(key);
+      if (known === undefined) {
+        if (id !== ids.size) wrong++;
+        ids.set(key, id);
+      } else if (id !== known) wrong++;
+      if (seqs.length(id) !== seq.length || seq.some((x, k) => seqs.at(id, k) !== x)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(seqs.size).toBe(ids.size);
+    // The empty sequence is a sequence like the others.
+    expect(seqs.intern([])).toBe(ids.get(''));
+  });
+
+  it('EdgeSet and TripleSet answer as Sets of joined keys', () => {
+    const r = rng(3);
+    const edges = new EdgeSet();
+    const triples = new TripleSet();
+    const refE = new Set<string>();
+    const refT = new Set<string>();
+    let wrong = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const a = r(300);
+      const b = r(300);
+      const c = r(5) - 1;
+      if (edges.add(a, b) === refE.has(`${a},${b}`)) wrong++;
+      refE.add(`${a},${b}`);
+      if (triples.add(a, b, c) === refT.has(`${a},${b},${c}`)) wrong++;
+      refT.add(`${a},${b},${c}`);
+    }
+    expect(wrong).toBe(0);
+    expect(edges.size).toBe(refE.size);
+  });
+
+  it('IntLists keeps each list as an array would, with capped segments reused', () => {
+    const r = rng(4);
+    const lists = new IntLists(96);
+    const ref: number[][] = [];
+    for (let i = 0; i < 1_000; i++) ref.push([]), lists.add();
+    for (let i = 0; i < 100_000; i++) {
+      const l = r(1_000);
+      if (ref[l]!.length >= 96) continue;
+      // Lists 0-99 all get the same elements (in the same order), so that their final segments can be shared.
+      const v = l < 100 ? ref[l]!.length : r(1_000_000);
+      lists.push(l, v);
+      ref[l]!.push(v);
+      if (ref[l]!.length === 96) lists.shareFinal(l);
+    }
+    expect(ref.map((_, l) => lists.toArray(l))).toEqual(ref);
+    let wrong = 0;
+    ref.forEach((xs, l) => {
+      if (lists.length(l) !== xs.length) wrong++;
+      if (xs.length && (!lists.includes(l, xs[xs.length - 1]!) || lists.indexOf(l, xs[0]!) !== 0)) wrong++;
+    });
+    expect(wrong).toBe(0);
+    expect(ref.filter((xs) => xs.length === 96).length).toBeGreaterThan(100);
+  });
+});
