@@ -115,7 +115,7 @@ export function encodeCompact(file: string, nodes: readonly IrNode[], edges: rea
  * Decodes compact lines back to the records they were made from, as objects whose keys are in the order extraction
  * wrote them (so JSON.stringify gives back the exact original lines). Requires initHash().
  */
-export function decodeCompactRecords(file: string, compact: string): { nodes: IrNode[]; edges: IrEdge[] } {
+export function decodeCompactRecords(file: string, compact: string, opts: { nodesOnly?: boolean } = {}): { nodes: IrNode[]; edges: IrEdge[] } {
   const nodes: IrNode[] = [];
   const edges: IrEdge[] = [];
   const ids: string[] = [];
@@ -127,6 +127,8 @@ export function decodeCompactRecords(file: string, compact: string): { nodes: Ir
   while (start < compact.length) {
     let end = compact.indexOf('\n', start);
     if (end < 0) end = compact.length;
+    // Nodes come first: a reader that wants only them stops at the first edge (most of a file's lines).
+    if (opts.nodesOnly && (compact.startsWith('[1,', start) || compact.startsWith('[2,', start))) break;
     const rec = JSON.parse(compact.slice(start, end)) as unknown[];
     start = end + 1;
     switch (rec[0]) {
@@ -171,6 +173,7 @@ export function decodeCompactRecords(file: string, compact: string): { nodes: Ir
       case 3: {
         // A verbatim record still takes part in later derivations (ordinals count every edge, nodes are indexed).
         const r = JSON.parse(rec[1] as string) as IrNode & IrEdge;
+        if (opts.nodesOnly && r.node === undefined) return { nodes, edges };
         if (r.node !== undefined) {
           ids.push(r.id);
           fqns.push(r.fqn);

@@ -73,6 +73,21 @@ export class L1Reader {
     }
   }
 
+  /** A file's nodes only (no edges decoded), or undefined when the record is missing or damaged. */
+  nodes(ref: Pick<ShardRef, 'file' | 'key'>): IrNode[] | undefined {
+    this.ir ??= PackReader.open(irPackPath(this.outDir));
+    const text = this.ir?.text(ref.key);
+    if (text === undefined) return undefined;
+    try {
+      const nl = text.indexOf('\n');
+      if (nl < 0) return [];
+      const header = JSON.parse(text.slice(0, nl)) as ShardHeader;
+      return decodeCompactRecords(header.file, text.slice(nl + 1), { nodesOnly: true }).nodes;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A file's IR as its documented JSON lines (nodes, then edges), or undefined when missing or damaged. */
   lines(ref: Pick<ShardRef, 'file' | 'key'>): string[] | undefined {
     const r = this.record(ref);

@@ -396,8 +396,9 @@ export class ValueFlow {
       m = new Map();
       this.nodesByPos.set(file, m);
       const r = this.refs.get(file);
-      const ir = r ? this.readers.get(r.outDir)?.record(r.ref) : undefined;
-      for (const n of ir?.nodes ?? []) {
+      // Nodes only: decoding the file's edges too made most of the garbage that set sympy's L4 peak here.
+      const nodes = r ? this.readers.get(r.outDir)?.nodes(r.ref) : undefined;
+      for (const n of nodes ?? []) {
         if (n.node === 'Lambda') m.set(`${n.span[0]},${n.span[1]}`, n);
         else if (n.node === 'Function' || n.node === 'Method' || n.node === 'Class') {
           const ns = n.attrs?.name_span as number[] | undefined;
