@@ -13,7 +13,7 @@ const TABLES = {
   symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s ${SYM_JOIN}`,
   file_symbols: 'SELECT file, hex(ids) AS ids, hex(spans) AS spans FROM file_symbols',
   inbound: 'SELECT dst, file, hex(sites) AS sites FROM inbound',
-  outbound: 'SELECT src, file, hex(calls) AS calls FROM outbound',
+  outbound: 'SELECT file, hex(calls) AS calls FROM outbound',
   occ: 'SELECT name, file, hex(sites) AS sites FROM occ',
   aliases: 'SELECT * FROM aliases',
   file_deps: 'SELECT * FROM file_deps',

@@ -254,7 +254,7 @@ class FileWriter {
    * Rows of the tables keyed by hashes, held until `flush`: inserted in key order they append to the B-trees
    * (pages end up full, no page is visited twice) instead of landing on random pages.
    */
-  private rows = { symbols: [] as unknown[][], search: [] as unknown[][], inbound: [] as unknown[][], outbound: [] as unknown[][], occ: [] as unknown[][] };
+  private rows = { symbols: [] as unknown[][], search: [] as unknown[][], inbound: [] as unknown[][], occ: [] as unknown[][] };
 
   constructor(
     private readonly db: Database.Database,
@@ -271,7 +271,7 @@ class FileWriter {
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids, spans) VALUES (?, ?, ?)'),
       inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
-      outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
+      outbound: db.prepare('INSERT INTO outbound(file, calls) VALUES (?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
       alias: db.prepare('INSERT OR IGNORE INTO aliases(name, file, fqn) VALUES (?, ?, ?)'),
       dep: db.prepare('INSERT INTO file_deps(src, dst, dst_project) VALUES (?, ?, ?)'),
@@ -316,7 +316,7 @@ class FileWriter {
     for (const r of p.search) this.rows.search.push(r);
     this.ins.fileSymbols!.run(fileId, p.ids, p.spans);
     for (const [dst, sites] of p.inbound) this.rows.inbound.push([dst, fileId, sites]);
-    for (const [src, calls] of p.outbound) this.rows.outbound.push([src, fileId, calls]);
+    if (p.outbound) this.ins.outbound!.run(fileId, p.outbound);
     const aliases = new Map<string, string>();
     for (const [written, target] of p.aliases) {
       aliases.set(written, target);
@@ -349,13 +349,12 @@ class FileWriter {
       ['symbols', this.ins.symbol!],
       ['search', this.ins.search!],
       ['inbound', this.ins.inbound!],
-      ['outbound', this.ins.outbound!],
       ['occ', this.ins.occ!],
     ] as const) {
       const rows = this.rows[table].sort(byKeys);
       for (const r of rows) stmt.run(...r);
     }
-    this.rows = { symbols: [], search: [], inbound: [], outbound: [], occ: [] };
+    this.rows = { symbols: [], search: [], inbound: [], occ: [] };
   }
 
   loadTakenChunkIds(): void {

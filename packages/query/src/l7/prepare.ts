@@ -9,7 +9,7 @@ import { dedent, signatureOf } from '../chunks/chunks';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
 import { applyL4 } from './complete';
-import { edgeCode, encodeIds, encodeInbound, encodeOutbound, encodeSpans, kindCode, symId, textHash, VISIBILITIES, type InboundSite, type OutboundCall, type SymbolSpan } from './codec';
+import { edgeCode, encodeFileCalls, encodeIds, encodeInbound, encodeSpans, kindCode, symId, textHash, VISIBILITIES, type InboundSite, type OutboundCall, type SymbolSpan } from './codec';
 import { packSignature, searchText, storedQual } from './schema';
 
 /** Everything the builder reads for one file (inputs.ts). */
@@ -57,7 +57,8 @@ export interface PreparedFile {
   ids: Uint8Array;
   spans: Uint8Array;
   inbound: Array<[number, Uint8Array]>;
-  outbound: Array<[number, Uint8Array]>;
+  /** The file's `outbound` blob (codec.ts, encodeFileCalls), when it makes calls. */
+  outbound?: Uint8Array;
   /** Imported names and the FQN L4 resolved them to (`core.format_money` → `core.money.format_money`), in edge order. */
   aliases: Array<[string, string]>;
   /** Edges stored (resolved ones into `inbound`, unresolved calls into `outbound`). */
@@ -120,7 +121,6 @@ export function prepareFile(f: FileInput, root: string, isTaken?: (id: number) =
     ids: new Uint8Array(0),
     spans: new Uint8Array(0),
     inbound: [],
-    outbound: [],
     aliases: [],
     stored: 0,
     chunkCount: 0,
@@ -214,8 +214,8 @@ function prepareSymbols(out: PreparedFile, module: string, nodes: readonly IrNod
 }
 
 /**
- * Resolved edges (CONTAINS excepted: `symbols.parent` holds it) into `inbound`, per destination; calls into
- * `outbound`, per caller, one entry per distinct callee (its first site). An edge's source is the nearest
+ * Resolved edges (CONTAINS excepted: `symbols.parent` holds it) into `inbound`, per destination; calls into the
+ * file's `outbound` blob, per caller, one entry per distinct callee (its first site). An edge's source is the nearest
  * enclosing symbol (a lambda's or an import's scope); edges to locals and parameters are left out. Returns, per
  * `line:col`, the canonical targets of the resolved edges there (occurrences there are the same reference).
  */
@@ -274,10 +274,8 @@ function prepareEdges(out: PreparedFile, byId: Map<string, IrNode>, l1Edges: rea
     sites.sort((a, b) => a.line - b.line || a.col - b.col);
     out.inbound.push([dst, encodeInbound(sites)]);
   }
-  for (const [src, { calls }] of outbound) {
-    calls.sort((a, b) => a.line - b.line || a.col - b.col);
-    out.outbound.push([src, encodeOutbound(calls)]);
-  }
+  for (const { calls } of outbound.values()) calls.sort((a, b) => a.line - b.line || a.col - b.col);
+  if (outbound.size) out.outbound = encodeFileCalls([...outbound].map(([src, { calls }]) => ({ src, calls })), ordinal);
   return positions;
 }
 
