@@ -35,14 +35,16 @@ export interface BuildL7Options {
   /** Ignore the previous database and build from scratch. */
   full?: boolean;
   /**
-   * Worker threads preparing files' rows while this thread writes them (0: every file is prepared in this thread).
-   * Default: one per core when at least PARALLEL_MIN_FILES files are to be (re)built, else 0.
+   * Worker threads preparing files' rows while this thread writes (and prepares some) — 0: every file is prepared in
+   * this thread. Default: one per core but one when at least PARALLEL_MIN_FILES files are to be (re)built, else 0.
    */
   workers?: number;
 }
 
 /** Fewer files than this are prepared in the builder's thread: starting a worker (loading the engine) costs more. */
 const PARALLEL_MIN_FILES = 64;
+/** Files prepared ahead of the one being written, at most (each holds its rows and code text until written). */
+const LOOKAHEAD = 64;
 
 export interface L7Stats {
   project: string;
@@ -137,25 +139,54 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     const unchanged = incremental && !drop.length && !changed.length;
     writer.deleteFiles(drop.map((p) => p.id));
     if (incremental && changed.length) writer.loadTakenChunkIds();
-    const workers = Math.min(o.workers ?? (changed.length >= PARALLEL_MIN_FILES ? os.availableParallelism() : 0), changed.length);
+    // This thread prepares files too (when the next one to write is not back from a worker), so one core is left
+    // to it; it also writes, so it takes fewer.
+    const workers = Math.min(o.workers ?? (changed.length >= PARALLEL_MIN_FILES ? Math.max(1, os.availableParallelism() - 1) : 0), changed.length);
     const pool = workers > 0 ? new PreparePool(workers, { root: o.root, outDir, project: o.project.name }) : undefined;
     try {
-      // Files are written in manifest order whoever prepared them (ids, chunk suffixes and aliases depend on it);
-      // a few per worker are requested ahead so that none waits.
-      const ahead: Array<Promise<PreparedFile | undefined> | undefined> = [];
-      let requested = 0;
-      const prepareHere = (i: number) => prepareFile(inputs.input(changed[i]!.ref, changed[i]!.key), o.root, writer.isTaken);
-      for (let i = 0; i < changed.length; i++) {
-        if (pool)
-          for (; requested < changed.length && requested < i + workers * 8; requested++) {
-            const c = changed[requested]!;
-            ahead[requested] = pool.prepare(c.ref, c.key).catch(() => undefined);
+      // Files are written in manifest order whoever prepared them (ids, chunk suffixes and aliases depend on it). One
+      // cursor hands them out: each worker keeps a few requests in flight; this thread, while the next file to write
+      // is still a worker's, prepares the next one not handed out. At most LOOKAHEAD files are prepared and unwritten.
+      type Slot = { waiting: boolean; file?: PreparedFile; pending?: Promise<PreparedFile | undefined> };
+      const slots: Array<Slot | undefined> = [];
+      let next = 0;
+      let inFlight = 0;
+      let writing = 0;
+      const handOut = () => {
+        for (; pool && next < changed.length && next < writing + LOOKAHEAD && inFlight < workers * 4; next++) {
+          const c = changed[next]!;
+          const slot: Slot = { waiting: true };
+          inFlight++;
+          slot.pending = pool
+            .prepare(c.ref, c.key)
+            .catch(() => undefined) // a worker failed: the file is prepared here below
+            .then((f) => {
+              inFlight--;
+              slot.waiting = false;
+              return (slot.file = f);
+            });
+          slots[next] = slot;
+        }
+      };
+      for (; writing < changed.length; writing++) {
+        const i = writing;
+        let p: PreparedFile | undefined;
+        if (pool) {
+          handOut();
+          const slot = slots[i]!;
+          while (slot.waiting && next < changed.length && next < i + LOOKAHEAD) {
+            slots[next] = { waiting: false, file: prepareFile(inputs.input(changed[next]!.ref, changed[next]!.key), o.root) };
+            next++;
+            // Lets the workers' answers in, and hands them more.
+            await new Promise((r) => setImmediate(r));
+            handOut();
           }
-        let p = pool ? await ahead[i] : undefined;
-        ahead[i] = undefined;
-        // Not prepared (no pool, or its worker failed), or a symbol id another file has: prepared here, where the
-        // ids taken are known.
-        if (!p || writer.collides(p)) p = prepareHere(i);
+          p = slot.waiting ? await slot.pending : slot.file;
+          slots[i] = undefined;
+        }
+        // Not prepared (no pool, or its worker failed), or prepared without knowing the other files' ids and holding
+        // one of them: prepared here, where the ids taken are known.
+        if (!p || writer.collides(p)) p = prepareFile(inputs.input(changed[i]!.ref, changed[i]!.key), o.root, writer.isTaken);
         writer.apply(p, l4m.files[p.file]);
         stats.rebuilt++;
       }

@@ -294,19 +294,37 @@ function prepareOccurrences(doc: L2Doc, positions: Map<string, Set<string>>): Pr
   });
   const names: string[] = [];
   const index = new Map<string, number>();
+  // Target sets, each once per file: most occurrences are at a resolved edge's position, and sending a copy of its
+  // targets with each doubled what the prepare workers send.
   const targets: string[][] = [];
+  const setIndex = new Map<Set<string>, number>();
+  const keyIndex = new Map<string, number>();
+  const targetsOf = (at: Set<string>): number => {
+    let i = setIndex.get(at);
+    if (i === undefined) {
+      const list = [...at];
+      const key = list.join('\n');
+      i = keyIndex.get(key);
+      if (i === undefined) keyIndex.set(key, (i = targets.push(list) - 1));
+      setIndex.set(at, i);
+    }
+    return i;
+  };
   const sites: number[] = [];
   for (const o of doc.occ) {
     const name = nameOf[o[4] as number];
     const roles = o[5] as number;
     if (!name || roles & 1) continue;
+    const at = positions.get(`${o[0]}:${o[1]}`);
+    // A definition's name is final here: at a resolved edge to it, the edge says more (an imported name is only
+    // final once the builder has put it through the project's aliases).
+    if (at && name[0] === 'D' && at.has(name.slice(1))) continue;
     let i = index.get(name);
     if (i === undefined) {
       index.set(name, (i = names.length));
       names.push(name);
     }
-    const at = positions.get(`${o[0]}:${o[1]}`);
-    sites.push(o[0] as number, o[1] as number, roles, i, at ? targets.push([...at]) - 1 : -1);
+    sites.push(o[0] as number, o[1] as number, roles, i, at ? targetsOf(at) : -1);
   }
   return { names, sites: Int32Array.from(sites), targets };
 }
