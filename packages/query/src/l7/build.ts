@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { initHash, readJsonOrUndefined, type L4Manifest } from '@codegraph/engine';
 import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL, searchText, SYM_JOIN } from './schema';
-import { decodeIds, encodeOccurrences, K, nameKey, SYMBOL_KINDS, type OccSite } from './codec';
+import { decodeIds, decodeInboundRow, encodeInboundRow, encodeOccurrences, K, nameKey, SYMBOL_KINDS, type OccSite } from './codec';
 import { L7Inputs } from './inputs';
 import { prepareFile, type PreparedFile, type PreparedOccurrences } from './prepare';
 import { PreparePool } from './prepare-pool';
@@ -301,7 +301,7 @@ class FileWriter {
       search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids, spans) VALUES (?, ?, ?)'),
-      inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
+      inbound: db.prepare('INSERT OR REPLACE INTO inbound(dst, sites) VALUES (?, ?)'),
       outbound: db.prepare('INSERT INTO outbound(file, calls) VALUES (?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
       alias: db.prepare('INSERT OR IGNORE INTO aliases(name, file, fqn) VALUES (?, ?, ?)'),
@@ -379,11 +379,20 @@ class FileWriter {
     for (const [table, stmt] of [
       ['symbols', this.ins.symbol!],
       ['search', this.ins.search!],
-      ['inbound', this.ins.inbound!],
       ['occ', this.ins.occ!],
     ] as const) {
       const rows = this.rows[table].sort(byKeys);
       for (const r of rows) stmt.run(...r);
+    }
+    // One row per destination: the new files' sites, with those of the files kept (an incremental build).
+    const existing = this.db.prepare('SELECT sites FROM inbound WHERE dst = ?').pluck();
+    const rows = this.rows.inbound.sort(byKeys);
+    for (let i = 0; i < rows.length; ) {
+      const dst = rows[i]![0] as number;
+      const sections: Array<[number, Uint8Array]> = [];
+      for (; i < rows.length && rows[i]![0] === dst; i++) sections.push([rows[i]![1] as number, rows[i]![2] as Uint8Array]);
+      const kept = this.incremental ? (existing.get(dst) as Buffer | undefined) : undefined;
+      this.ins.inbound!.run(dst, encodeInboundRow(kept ? [...decodeInboundRow(kept), ...sections] : sections));
     }
     this.rows = { symbols: [], search: [], inbound: [], occ: [] };
   }
@@ -405,12 +414,22 @@ class FileWriter {
     const unindex = d.prepare("INSERT INTO search(search, rowid, qual) VALUES ('delete', ?, ?)");
     const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.id IN gone_symbols AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
     for (const r of indexed.all() as Array<{ id: number; kind: number; fqn: string; module: string }>) unindex.run(r.id, searchText(SYMBOL_KINDS[r.kind]!, r.fqn, r.module));
+    // The gone files' sections of the inbound rows (a row per destination holds every referencing file's).
+    const gone = new Set(ids);
+    const rewrite = d.prepare('UPDATE inbound SET sites = ? WHERE dst = ?');
+    const remove = d.prepare('DELETE FROM inbound WHERE dst = ?');
+    for (const { dst, sites } of d.prepare('SELECT dst, sites FROM inbound').all() as Array<{ dst: number; sites: Buffer }>) {
+      const sections = decodeInboundRow(sites);
+      const left = sections.filter(([file]) => !gone.has(file));
+      if (left.length === sections.length) continue;
+      if (left.length) rewrite.run(encodeInboundRow(left), dst);
+      else remove.run(dst);
+    }
     d.exec(`
       DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
       DELETE FROM symbols WHERE id IN gone_symbols;
       DELETE FROM file_symbols WHERE file IN gone;
-      DELETE FROM inbound WHERE file IN gone;
       DELETE FROM occ WHERE file IN gone;
       DELETE FROM aliases WHERE file IN gone;
       DELETE FROM file_deps WHERE src IN gone;

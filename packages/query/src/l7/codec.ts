@@ -83,6 +83,13 @@ export class BlobReader {
     return n;
   }
 
+  bytes(len: number): Uint8Array {
+    if (this.at + len > this.b.length) throw new Error('codegraph: truncated L7 blob');
+    const out = this.b.subarray(this.at, this.at + len);
+    this.at += len;
+    return out;
+  }
+
   str(): string {
     const len = this.uint();
     const s = Buffer.from(this.b.buffer, this.b.byteOffset + this.at, len).toString('utf8');
@@ -178,6 +185,28 @@ export function decodeInbound(b: Uint8Array): InboundSite[] {
     const head = r.uint();
     line += r.uint();
     out.push({ kind: EDGE_KINDS[head % 8]!, src: Math.floor(head / 8), line, col: r.uint() });
+  }
+  return out;
+}
+
+/**
+ * An `inbound` row: the sites of every file referencing one symbol, by file id ascending — [file id, byte length,
+ * that file's sites (`encodeInbound`)]…. One row per destination rather than per destination and file: the row key
+ * and header were 40% of the table (stdlib: 4.7 → 3.7 MB).
+ */
+export function encodeInboundRow(sections: ReadonlyArray<readonly [number, Uint8Array]>): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const [file, sites] of [...sections].sort((a, b) => a[0] - b[0])) parts.push(new BlobWriter().uint(file).uint(sites.length).done(), sites);
+  return Buffer.concat(parts);
+}
+
+/** `encodeInboundRow` reversed: [file id, its sites' bytes]…, by file id. */
+export function decodeInboundRow(b: Uint8Array): Array<[number, Uint8Array]> {
+  const r = new BlobReader(b);
+  const out: Array<[number, Uint8Array]> = [];
+  while (r.more) {
+    const file = r.uint();
+    out.push([file, r.bytes(r.uint())]);
   }
   return out;
 }
