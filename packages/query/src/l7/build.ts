@@ -12,6 +12,9 @@
  * A rebuild copies the previous database, deletes and re-inserts the rows of the files whose key changed (and of
  * the files gone), in one transaction, then renames the copy over the old file — a reader (the MCP server) sees the
  * old or the new index, never a half-written one.
+ *
+ * A file's rows are prepared from its own records (prepare.ts) by worker threads or by this thread, and written here
+ * in manifest order, with what depends on the other files (ids, chunk-id suffixes, collisions, aliases).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
