@@ -39,13 +39,25 @@ export interface BuildL7Options {
   full?: boolean;
   /**
    * Worker threads preparing files' rows while this thread writes (and prepares some) — 0: every file is prepared in
-   * this thread. Default: one per core but one when at least PARALLEL_MIN_FILES files are to be (re)built, else 0.
+   * this thread. Default (`defaultWorkers`): one per core but one when at least PARALLEL_MIN_FILES files are to be
+   * (re)built and a core is idle, else 0.
    */
   workers?: number;
 }
 
 /** Fewer files than this are prepared in the builder's thread: starting a worker (loading the engine) costs more. */
 const PARALLEL_MIN_FILES = 64;
+/**
+ * Workers for a build of `files` files: one per core but one (this thread prepares files too, and writes) when there
+ * are enough files and a core is idle now. Measured on a 2-core machine at a load average of 5–13 (other builds
+ * running): a worker then gained no time and cost 5–40% more CPU (loading the engine, copying the rows across,
+ * compiling the code in one more thread), so a busy machine builds in one thread.
+ */
+function defaultWorkers(files: number): number {
+  const cores = os.availableParallelism();
+  return files >= PARALLEL_MIN_FILES && cores > 1 && os.loadavg()[0]! < cores - 1 ? cores - 1 : 0;
+}
+
 /** Files prepared ahead of the one being written, at most (each holds its rows and code text until written). */
 const LOOKAHEAD = 64;
 
@@ -142,9 +154,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     const unchanged = incremental && !drop.length && !changed.length;
     writer.deleteFiles(drop.map((p) => p.id));
     if (incremental && changed.length) writer.loadTakenChunkIds();
-    // This thread prepares files too (when the next one to write is not back from a worker), so one core is left
-    // to it; it also writes, so it takes fewer.
-    const workers = Math.min(o.workers ?? (changed.length >= PARALLEL_MIN_FILES ? Math.max(1, os.availableParallelism() - 1) : 0), changed.length);
+    const workers = Math.min(o.workers ?? defaultWorkers(changed.length), changed.length);
     const pool = workers > 0 ? new PreparePool(workers, { root: o.root, outDir, project: o.project.name }) : undefined;
     try {
       // Files are written in manifest order whoever prepared them (ids, chunk suffixes and aliases depend on it). One
