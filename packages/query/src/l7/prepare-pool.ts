@@ -38,11 +38,13 @@ export class PreparePool {
         if ('error' in r) w?.reject(new Error(r.error));
         else w?.resolve(r.file);
       });
-      // A worker that dies fails what it had; the builder prepares those files itself.
-      worker.on('error', (err) => {
-        this.broken = err;
+      // A worker that dies (or exits) fails what was asked of the pool; the builder prepares those files itself.
+      const fail = (err: Error) => {
+        this.broken ??= err;
         this.failAll(err);
-      });
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`codegraph: an L7 prepare worker exited (${code})`)));
       this.workers.push(slot);
     }
   }
