@@ -5,15 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildL7, fqnSql, l7Content, l7DbPath, l7Digest, SYM_JOIN } from '@codegraph/query';
+import { buildL7, decodeInboundRow, fqnSql, l7Content, l7DbPath, l7Digest, SYM_JOIN } from '@codegraph/query';
 import { copyShop, indexShop } from './shop';
 
 const TABLES = {
   files: 'SELECT id, path, key, l1, l2, l4 FROM files',
   symbols: `SELECT s.*, ${fqnSql()} AS fqn FROM symbols s ${SYM_JOIN}`,
   file_symbols: 'SELECT file, hex(ids) AS ids, hex(spans) AS spans FROM file_symbols',
-  inbound: 'SELECT dst, file, hex(sites) AS sites FROM inbound',
-  outbound: 'SELECT src, file, hex(calls) AS calls FROM outbound',
+  // One stored row per destination holds every referencing file's sites: read as a row per destination and file.
+  inbound: 'SELECT dst, sites FROM inbound',
+  outbound: 'SELECT file, hex(calls) AS calls FROM outbound',
   occ: 'SELECT name, file, hex(sites) AS sites FROM occ',
   aliases: 'SELECT * FROM aliases',
   file_deps: 'SELECT * FROM file_deps',
@@ -30,7 +31,11 @@ function snapshot(ws: string): Record<Table, string[]> {
   const db = new Database(l7DbPath(coreOut(ws)), { readonly: true });
   try {
     db.exec("CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, 'search', 'row')");
-    return Object.fromEntries(Object.entries(TABLES).map(([t, sql]) => [t, (db.prepare(sql).all() as object[]).map((r) => JSON.stringify(r)).sort()])) as Record<Table, string[]>;
+    const rows = (t: string, sql: string): object[] =>
+      t === 'inbound'
+        ? (db.prepare(sql).all() as Array<{ dst: number; sites: Buffer }>).flatMap((r) => decodeInboundRow(r.sites).map(([file, b]) => ({ dst: r.dst, file, sites: Buffer.from(b).toString('hex') })))
+        : (db.prepare(sql).all() as object[]);
+    return Object.fromEntries(Object.entries(TABLES).map(([t, sql]) => [t, rows(t, sql).map((r) => JSON.stringify(r)).sort()])) as Record<Table, string[]>;
   } finally {
     db.close();
   }

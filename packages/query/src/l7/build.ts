@@ -12,56 +12,20 @@
  * A rebuild copies the previous database, deletes and re-inserts the rows of the files whose key changed (and of
  * the files gone), in one transaction, then renames the copy over the old file — a reader (the MCP server) sees the
  * old or the new index, never a half-written one.
+ *
+ * A file's rows are prepared from its own records (prepare.ts) by worker threads or by this thread, and written here
+ * in manifest order, with what depends on the other files (ids, chunk-id suffixes, collisions, aliases).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  docsPackPath,
-  hashString,
-  initHash,
-  l2ManifestPath,
-  l4ManifestPath,
-  L1Reader,
-  L3Overlay,
-  PackReader,
-  resolvedPackPath,
-  withTypes,
-  readJsonOrUndefined,
-  visibilityOf,
-  type IrEdge,
-  type IrNode,
-  type L2Doc,
-  type L2Manifest,
-  type L4Line,
-  type L4Manifest,
-  type ShardRef,
-} from '@codegraph/engine';
-import { dedent, signatureOf } from '../chunks/chunks';
-import { statementEndLine } from '../chunks/scan';
-import { readSource } from '../chunks/source';
-import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, packSignature, SCHEMA_SQL, searchText, storedQual, SYM_JOIN } from './schema';
-import { applyL4 } from './complete';
-import {
-  decodeIds,
-  edgeCode,
-  encodeIds,
-  encodeInbound,
-  encodeSpans,
-  encodeOccurrences,
-  encodeOutbound,
-  K,
-  kindCode,
-  nameKey,
-  SYMBOL_KINDS,
-  symId,
-  textHash,
-  VISIBILITIES,
-  type InboundSite,
-  type OccSite,
-  type OutboundCall,
-  type SymbolSpan,
-} from './codec';
+import { initHash, readJsonOrUndefined, type L4Manifest } from '@codegraph/engine';
+import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL, searchText, SYM_JOIN } from './schema';
+import { decodeIds, decodeInboundRow, encodeInboundRow, encodeOccurrences, K, nameKey, SYMBOL_KINDS, type OccSite } from './codec';
+import { L7Inputs } from './inputs';
+import { prepareFile, type PreparedFile, type PreparedOccurrences } from './prepare';
+import { PreparePool } from './prepare-pool';
 
 export interface BuildL7Options {
   /** Workspace (index) root: file paths in the layer outputs are relative to it. */
@@ -73,7 +37,29 @@ export interface BuildL7Options {
   repo?: string;
   /** Ignore the previous database and build from scratch. */
   full?: boolean;
+  /**
+   * Worker threads preparing files' rows while this thread writes (and prepares some) — 0: every file is prepared in
+   * this thread. Default (`defaultWorkers`): one per core but one when at least PARALLEL_MIN_FILES files are to be
+   * (re)built and a core is idle, else 0.
+   */
+  workers?: number;
 }
+
+/** Fewer files than this are prepared in the builder's thread: starting a worker (loading the engine) costs more. */
+const PARALLEL_MIN_FILES = 64;
+/**
+ * Workers for a build of `files` files: one per core but one (this thread prepares files too, and writes) when there
+ * are enough files and a core is idle now. Measured on a 2-core machine at a load average of 5–13 (other builds
+ * running): a worker then gained no time and cost 5–40% more CPU (loading the engine, copying the rows across,
+ * compiling the code in one more thread), so a busy machine builds in one thread.
+ */
+function defaultWorkers(files: number): number {
+  const cores = os.availableParallelism();
+  return files >= PARALLEL_MIN_FILES && cores > 1 && os.loadavg()[0]! < cores - 1 ? cores - 1 : 0;
+}
+
+/** Files prepared ahead of the one being written, at most (each holds its rows and code text until written). */
+const LOOKAHEAD = 64;
 
 export interface L7Stats {
   project: string;
@@ -98,10 +84,6 @@ export interface L7Stats {
   ms: number;
 }
 
-const SYMBOL_NODES = new Set(['Module', 'Class', 'Function', 'Method', 'Variable']);
-const DEF_NODES = new Set(['Class', 'Function', 'Method']);
-const CALL_KINDS = new Set(['CALLS', 'INSTANTIATES']);
-
 export function repoNameOf(root: string): string {
   const pkg = readJsonOrUndefined<{ name?: string }>(path.join(root, 'package.json'));
   return pkg?.name || path.basename(path.resolve(root));
@@ -115,18 +97,9 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
   const outDir = o.project.outDir;
   const dbPath = o.out ?? l7DbPath(outDir);
   const repo = o.repo ?? repoNameOf(o.root);
-  const l1 = L1Reader.open(outDir);
-  const l4m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
-  const l4 = PackReader.open(resolvedPackPath(outDir));
-  if (!l4m || !l4) {
-    l1.close();
-    l4?.close();
-    throw new Error(`codegraph: no L4 output for project ${o.project.name} in ${outDir} (run its codegraph-l4 target first)`);
-  }
-  const l2m = readJsonOrUndefined<L2Manifest>(l2ManifestPath(outDir));
-  const l2 = PackReader.open(docsPackPath(outDir));
-  // L3's type-resolved edges, when the project has them: laid over L4's lines, and part of each file's key.
-  const l3 = L3Overlay.open(outDir);
+  const inputs = L7Inputs.open(outDir, o.project.name);
+  const l1 = inputs.l1;
+  const l4m = inputs.l4m;
 
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   removeStaleTemps(path.dirname(dbPath), path.basename(dbPath));
@@ -161,44 +134,87 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     // Keys are hashes, so inserts land on random pages: a page cache as large as the tables avoids re-reading them.
     db.pragma('cache_size = -262144');
     const d = db;
-    const writer = new FileWriter(d, o.root, repo, stats, incremental, new Set(l1.refs.map((r) => topOf(r.module))));
-    let unchanged = false;
-    d.transaction(() => {
-      const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
-      const changed: Array<{ ref: ShardRef; key: string }> = [];
-      const refs = l1.refs;
-      const wanted = new Set<string>();
-      for (const ref of refs) {
-        wanted.add(ref.file);
-        const key = hashString([L7_FORMAT, repo, o.project.name, ref.key, l4m.files[ref.file]?.key ?? '', l2m?.files[ref.file]?.key ?? '', l3?.keyOf(ref.file) ?? ''].join('\0'));
-        const prev = previous.get(ref.file);
-        if (prev && prev.key === key && prev.chunked === 1) stats.reused++;
-        else changed.push({ ref, key });
-      }
-      const drop = [...previous.values()].filter((p) => !wanted.has(p.path) || changed.some((c) => c.ref.file === p.path));
-      stats.removed = [...previous.keys()].filter((p) => !wanted.has(p)).length;
-      unchanged = incremental && !drop.length && !changed.length;
-      writer.deleteFiles(drop.map((p) => p.id));
-      if (incremental && changed.length) writer.loadTakenChunkIds();
-      for (const { ref, key } of changed) {
-        const entry = l1.manifest.files[ref.file]!;
-        const e4 = l4m.files[ref.file];
-        const l4raw = e4 ? l4.text(e4.key) : undefined;
-        const l4text = l4raw !== undefined && l3 ? withTypes(l4raw.split('\n'), l3.linesOf(ref.file)).join('\n') : l4raw;
-        const e2 = l2m?.files[ref.file];
-        const l2text = e2 && l2 ? l2.text(e2.key) : undefined;
-        writer.addFile({ ref, key, loc: entry.loc, hash: entry.hash, ir: l1.record(ref), e4, l4text, l2key: e2?.key, l2text });
+    const writer = new FileWriter(d, stats, incremental, new Set(l1.refs.map((r) => topOf(r.module))));
+    // One transaction (not better-sqlite3's helper: files are awaited from the prepare workers inside it).
+    d.exec('BEGIN');
+    const previous = new Map((d.prepare('SELECT id, path, key, chunked FROM files').all() as Array<{ id: number; path: string; key: string; chunked: number }>).map((r) => [r.path, r]));
+    const changed: Array<{ ref: (typeof l1.refs)[number]; key: string }> = [];
+    const refs = l1.refs;
+    const wanted = new Set<string>();
+    for (const ref of refs) {
+      wanted.add(ref.file);
+      const key = inputs.keyOf(ref, repo, o.project.name);
+      const prev = previous.get(ref.file);
+      if (prev && prev.key === key && prev.chunked === 1) stats.reused++;
+      else changed.push({ ref, key });
+    }
+    const changedFiles = new Set(changed.map((c) => c.ref.file));
+    const drop = [...previous.values()].filter((p) => !wanted.has(p.path) || changedFiles.has(p.path));
+    stats.removed = [...previous.keys()].filter((p) => !wanted.has(p)).length;
+    const unchanged = incremental && !drop.length && !changed.length;
+    writer.deleteFiles(drop.map((p) => p.id));
+    if (incremental && changed.length) writer.loadTakenChunkIds();
+    const workers = Math.min(o.workers ?? defaultWorkers(changed.length), changed.length);
+    const pool = workers > 0 ? new PreparePool(workers, { root: o.root, outDir, project: o.project.name }) : undefined;
+    try {
+      // Files are written in manifest order whoever prepared them (ids, chunk suffixes and aliases depend on it). One
+      // cursor hands them out: each worker keeps a few requests in flight; this thread, while the next file to write
+      // is still a worker's, prepares the next one not handed out. At most LOOKAHEAD files are prepared and unwritten.
+      type Slot = { waiting: boolean; file?: PreparedFile; pending?: Promise<PreparedFile | undefined> };
+      const slots: Array<Slot | undefined> = [];
+      let next = 0;
+      let inFlight = 0;
+      let writing = 0;
+      const handOut = () => {
+        for (; pool && next < changed.length && next < writing + LOOKAHEAD && inFlight < workers * 4; next++) {
+          const c = changed[next]!;
+          const slot: Slot = { waiting: true };
+          inFlight++;
+          slot.pending = pool
+            .prepare(c.ref, c.key)
+            .catch(() => undefined) // a worker failed: the file is prepared here below
+            .then((f) => {
+              inFlight--;
+              slot.waiting = false;
+              return (slot.file = f);
+            });
+          slots[next] = slot;
+        }
+      };
+      for (; writing < changed.length; writing++) {
+        const i = writing;
+        let p: PreparedFile | undefined;
+        if (pool) {
+          handOut();
+          const slot = slots[i]!;
+          while (slot.waiting && next < changed.length && next < i + LOOKAHEAD) {
+            slots[next] = { waiting: false, file: prepareFile(inputs.input(changed[next]!.ref, changed[next]!.key), o.root) };
+            next++;
+            // Lets the workers' answers in, and hands them more.
+            await new Promise((r) => setImmediate(r));
+            handOut();
+          }
+          p = slot.waiting ? await slot.pending : slot.file;
+          slots[i] = undefined;
+        }
+        // Not prepared (no pool, or its worker failed), or prepared without knowing the other files' ids and holding
+        // one of them: prepared here, where the ids taken are known.
+        if (!p || writer.collides(p)) p = prepareFile(inputs.input(changed[i]!.ref, changed[i]!.key), o.root, writer.isTaken);
+        writer.apply(p, l4m.files[p.file]);
         stats.rebuilt++;
       }
-      writer.flush();
-      if (!incremental) d.exec(INDEX_SQL);
-      stats.files = refs.length;
-      const totals = d.prepare('SELECT count(*) AS files, coalesce(sum(nsym), 0) AS symbols, coalesce(sum(nedge), 0) AS edges, coalesce(sum(nocc), 0) AS occurrences, coalesce(sum(nchunk), 0) AS chunks FROM files').get() as Record<string, number>;
-      Object.assign(stats, { symbols: totals.symbols, edges: totals.edges, occurrences: totals.occurrences, chunks: totals.chunks });
-      const setMeta = d.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
-      for (const [k, v] of Object.entries({ ...meta, l4_digest: l4m.digest, files: String(totals.files), symbols: String(stats.symbols), edges: String(stats.edges), occurrences: String(stats.occurrences), chunks: String(stats.chunks) }))
-        setMeta.run(k, v);
-    })();
+    } finally {
+      await pool?.close();
+    }
+    writer.flush();
+    if (!incremental) d.exec(INDEX_SQL);
+    stats.files = refs.length;
+    const totals = d.prepare('SELECT count(*) AS files, coalesce(sum(nsym), 0) AS symbols, coalesce(sum(nedge), 0) AS edges, coalesce(sum(nocc), 0) AS occurrences, coalesce(sum(nchunk), 0) AS chunks FROM files').get() as Record<string, number>;
+    Object.assign(stats, { symbols: totals.symbols, edges: totals.edges, occurrences: totals.occurrences, chunks: totals.chunks });
+    const setMeta = d.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
+    for (const [k, v] of Object.entries({ ...meta, l4_digest: l4m.digest, files: String(totals.files), symbols: String(stats.symbols), edges: String(stats.edges), occurrences: String(stats.occurrences), chunks: String(stats.chunks) }))
+      setMeta.run(k, v);
+    d.exec('COMMIT');
     if (unchanged) {
       // Nothing to do: the database in place stays (and readers keep their snapshot).
       d.close();
@@ -221,10 +237,7 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     fs.rmSync(tmp, { force: true });
     throw err;
   } finally {
-    l1.close();
-    l4.close();
-    l2?.close();
-    l3?.close();
+    inputs.close();
   }
   stats.bytes = fs.statSync(dbPath).size;
   stats.ms = Math.round(performance.now() - t0);
@@ -268,19 +281,7 @@ function removeStaleTemps(dir: string, base: string): void {
   for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) if (f.startsWith(`${base}.tmp-`)) fs.rmSync(path.join(dir, f), { force: true });
 }
 
-interface FileInput {
-  ref: ShardRef;
-  key: string;
-  loc: number;
-  hash: string;
-  ir: { nodes: IrNode[]; edges: IrEdge[] } | undefined;
-  e4: L4Manifest['files'][string] | undefined;
-  l4text: string | undefined;
-  l2key: string | undefined;
-  l2text: string | undefined;
-}
-
-/** Writes (and deletes) one file's rows. */
+/** Writes (and deletes) files' rows. */
 class FileWriter {
   private readonly ins: Record<string, Stmt>;
   /** Chunk ids (`symbol kind\0fqn`) taken by the files written so far or kept: a second one gets a hash suffix. */
@@ -297,12 +298,10 @@ class FileWriter {
    * Rows of the tables keyed by hashes, held until `flush`: inserted in key order they append to the B-trees
    * (pages end up full, no page is visited twice) instead of landing on random pages.
    */
-  private rows = { symbols: [] as unknown[][], search: [] as unknown[][], inbound: [] as unknown[][], outbound: [] as unknown[][], occ: [] as unknown[][] };
+  private rows = { symbols: [] as unknown[][], search: [] as unknown[][], inbound: [] as unknown[][], occ: [] as unknown[][] };
 
   constructor(
     private readonly db: Database.Database,
-    private readonly root: string,
-    private readonly repo: string,
     private readonly stats: L7Stats,
     private readonly incremental: boolean,
     /** The top-level modules of the project's files (`core` for `core.money`). */
@@ -315,8 +314,8 @@ class FileWriter {
       search: db.prepare('INSERT INTO search(rowid, qual) VALUES (?, ?)'),
       code: db.prepare('INSERT INTO code(rowid, text) VALUES (?, ?)'),
       fileSymbols: db.prepare('INSERT INTO file_symbols(file, ids, spans) VALUES (?, ?, ?)'),
-      inbound: db.prepare('INSERT INTO inbound(dst, file, sites) VALUES (?, ?, ?)'),
-      outbound: db.prepare('INSERT OR REPLACE INTO outbound(src, file, calls) VALUES (?, ?, ?)'),
+      inbound: db.prepare('INSERT OR REPLACE INTO inbound(dst, sites) VALUES (?, ?)'),
+      outbound: db.prepare('INSERT INTO outbound(file, calls) VALUES (?, ?)'),
       occ: db.prepare('INSERT INTO occ(name, file, sites) VALUES (?, ?, ?)'),
       alias: db.prepare('INSERT OR IGNORE INTO aliases(name, file, fqn) VALUES (?, ?, ?)'),
       dep: db.prepare('INSERT INTO file_deps(src, dst, dst_project) VALUES (?, ?, ?)'),
@@ -324,6 +323,54 @@ class FileWriter {
     };
     this.aliasLookup = db.prepare('SELECT fqn FROM aliases WHERE name = ? LIMIT 1').pluck();
     this.idTaken = db.prepare('SELECT 1 FROM symbols WHERE id = ?').pluck();
+  }
+
+  /** Whether a symbol id is another file's: written in this run, or kept from the previous database. */
+  readonly isTaken = (id: number): boolean => this.ids.has(id) || (this.incremental && this.idTaken.get(id) !== undefined);
+
+  /** Whether a file prepared without knowing the other files has a symbol id one of them has. */
+  collides(p: PreparedFile): boolean {
+    return p.symbols.some((r) => this.isTaken(r[0] as number));
+  }
+
+  /** Writes one prepared file (its symbols, edges and occurrences are held until `flush`). */
+  apply(p: PreparedFile, e4: L4Manifest['files'][string] | undefined): void {
+    const fileId = Number(this.ins.file!.run(p.file, p.module, p.loc, p.hash, p.l1, p.l2, p.l4, p.key, p.isTest ? 1 : 0, p.chunked ? 1 : 0).lastInsertRowid);
+    if (p.unreadable) {
+      this.stats.unreadable.push(p.file);
+      return;
+    }
+    if (p.skipped !== undefined) {
+      this.stats.unchunked++;
+      this.stats.skipped.push(p.skipped);
+    }
+    if (p.code !== undefined) this.ins.code!.run(fileId, p.code);
+    const suffixes: Array<string | null> = p.symbols.map(() => null);
+    for (const [id, hex, row] of p.chunks) {
+      const suffix = this.taken.has(id) ? `~${hex.slice(0, 8)}` : null;
+      this.taken.add(id);
+      if (row >= 0) suffixes[row] = suffix;
+    }
+    p.symbols.forEach((r, i) => {
+      this.ids.add(r[0] as number);
+      this.fqns.add(p.fqns[i]!);
+      this.rows.symbols.push([r[0], r[1], r[2], r[3], fileId, r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], suffixes[i]]);
+    });
+    this.stats.collisions += p.collisions;
+    for (const r of p.search) this.rows.search.push(r);
+    this.ins.fileSymbols!.run(fileId, p.ids, p.spans);
+    for (const [dst, sites] of p.inbound) this.rows.inbound.push([dst, fileId, sites]);
+    if (p.outbound) this.ins.outbound!.run(fileId, p.outbound);
+    const aliases = new Map<string, string>();
+    for (const [written, target] of p.aliases) {
+      aliases.set(written, target);
+      this.ins.alias!.run(written, fileId, target);
+    }
+    for (const dep of e4?.imports ?? []) this.ins.dep!.run(fileId, dep, e4?.foreign?.[dep] ?? null);
+    for (const x of e4?.externals ?? []) this.ins.ext!.run(fileId, x);
+    if (p.damagedL2) this.stats.skipped.push(`${p.file}: damaged L2 document`);
+    const occurrences = p.occ ? this.applyOccurrences(fileId, p.occ, aliases, e4?.externals ?? []) : 0;
+    this.ins.counts!.run(p.symbols.length, p.stored, occurrences, p.chunkCount, fileId);
   }
 
   /** Inserts the rows held so far, each table in key order. */
@@ -345,14 +392,22 @@ class FileWriter {
     for (const [table, stmt] of [
       ['symbols', this.ins.symbol!],
       ['search', this.ins.search!],
-      ['inbound', this.ins.inbound!],
-      ['outbound', this.ins.outbound!],
       ['occ', this.ins.occ!],
     ] as const) {
       const rows = this.rows[table].sort(byKeys);
       for (const r of rows) stmt.run(...r);
     }
-    this.rows = { symbols: [], search: [], inbound: [], outbound: [], occ: [] };
+    // One row per destination: the new files' sites, with those of the files kept (an incremental build).
+    const existing = this.db.prepare('SELECT sites FROM inbound WHERE dst = ?').pluck();
+    const rows = this.rows.inbound.sort(byKeys);
+    for (let i = 0; i < rows.length; ) {
+      const dst = rows[i]![0] as number;
+      const sections: Array<[number, Uint8Array]> = [];
+      for (; i < rows.length && rows[i]![0] === dst; i++) sections.push([rows[i]![1] as number, rows[i]![2] as Uint8Array]);
+      const kept = this.incremental ? (existing.get(dst) as Buffer | undefined) : undefined;
+      this.ins.inbound!.run(dst, encodeInboundRow(kept ? [...decodeInboundRow(kept), ...sections] : sections));
+    }
+    this.rows = { symbols: [], search: [], inbound: [], occ: [] };
   }
 
   loadTakenChunkIds(): void {
@@ -372,12 +427,22 @@ class FileWriter {
     const unindex = d.prepare("INSERT INTO search(search, rowid, qual) VALUES ('delete', ?, ?)");
     const indexed = d.prepare(`SELECT s.id, s.kind, ${fqnSql()} AS fqn, f.module FROM symbols s ${SYM_JOIN} WHERE s.id IN gone_symbols AND (s.kind != ${K.Variable} OR p.kind = ${K.Module})`);
     for (const r of indexed.all() as Array<{ id: number; kind: number; fqn: string; module: string }>) unindex.run(r.id, searchText(SYMBOL_KINDS[r.kind]!, r.fqn, r.module));
+    // The gone files' sections of the inbound rows (a row per destination holds every referencing file's).
+    const gone = new Set(ids);
+    const rewrite = d.prepare('UPDATE inbound SET sites = ? WHERE dst = ?');
+    const remove = d.prepare('DELETE FROM inbound WHERE dst = ?');
+    for (const { dst, sites } of d.prepare('SELECT dst, sites FROM inbound').all() as Array<{ dst: number; sites: Buffer }>) {
+      const sections = decodeInboundRow(sites);
+      const left = sections.filter(([file]) => !gone.has(file));
+      if (left.length === sections.length) continue;
+      if (left.length) rewrite.run(encodeInboundRow(left), dst);
+      else remove.run(dst);
+    }
     d.exec(`
       DELETE FROM code WHERE rowid IN gone;
       DELETE FROM outbound WHERE file IN gone;
       DELETE FROM symbols WHERE id IN gone_symbols;
       DELETE FROM file_symbols WHERE file IN gone;
-      DELETE FROM inbound WHERE file IN gone;
       DELETE FROM occ WHERE file IN gone;
       DELETE FROM aliases WHERE file IN gone;
       DELETE FROM file_deps WHERE src IN gone;
@@ -385,196 +450,12 @@ class FileWriter {
       DELETE FROM files WHERE id IN gone;`);
   }
 
-  addFile(f: FileInput): void {
-    const { ref, ir } = f;
-    const isTest = ir?.nodes.find((n) => n.node === 'File')?.attrs?.is_test === true;
-    const src = ir ? readSource(this.root, ref.file, f.hash) : undefined;
-    const chunked = src?.ok === true;
-    const fileId = Number(this.ins.file!.run(ref.file, ref.module, f.loc, f.hash, ref.key, f.l2key ?? null, f.e4?.key ?? null, f.key, isTest ? 1 : 0, chunked ? 1 : 0).lastInsertRowid);
-    if (!ir) {
-      this.stats.unreadable.push(ref.file);
-      return;
-    }
-    if (src && !src.ok) {
-      this.stats.unchunked++;
-      this.stats.skipped.push(src.reason);
-    }
-    const lines = src?.ok ? src.source.lines : [];
-    // Every word of the file, for search over code text (one row per file, no positions: a few bytes per word).
-    if (lines.length) this.ins.code!.run(fileId, lines.join('\n'));
-    const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
-    const edges = applyL4(ir.edges, l4lines);
-    const counts = { symbols: 0, chunks: 0 };
-    const spans = new Map<number, SymbolSpan>();
-    const ids = this.insertSymbols(fileId, ref.module, ir.nodes, edges, lines, isTest, counts, spans);
-    // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
-    ids.sort((a, b) => a - b);
-    this.ins.fileSymbols!.run(fileId, encodeIds(ids), encodeSpans(ids.map((id) => spans.get(id)!)));
-    const ordinal = new Map(ids.map((id, i) => [id, i]));
-    const { stored, positions, aliases } = this.insertEdges(fileId, ir.nodes, ir.edges, edges, ordinal);
-    for (const dep of f.e4?.imports ?? []) this.ins.dep!.run(fileId, dep, f.e4?.foreign?.[dep] ?? null);
-    for (const x of f.e4?.externals ?? []) this.ins.ext!.run(fileId, x);
-    const occurrences = f.l2text ? this.insertOccurrences(fileId, ref.file, f.l2text, positions, aliases, f.e4?.externals ?? []) : 0;
-    this.ins.counts!.run(counts.symbols, stored, occurrences, counts.chunks, fileId);
-  }
-
-  /** Symbols (with their chunk's start, hash and id suffix) and their full-text rows. */
-  private insertSymbols(fileId: number, module: string, nodes: readonly IrNode[], edges: readonly IrEdge[], lines: readonly string[], isTest: boolean, counts: { symbols: number; chunks: number }, spans: Map<number, SymbolSpan>): number[] {
-    const written: number[] = [];
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    // Where each definition starts, decorators included (DECORATES edges carry the decorator expressions' spans).
-    const start = new Map<string, number>();
-    for (const e of edges) if (e.edge === 'DECORATES' && e.span) start.set(e.src, Math.min(start.get(e.src) ?? Infinity, e.span[0]));
-    // What `symbols.qual` holds per symbol (schema.ts: NULL when the FQN follows from the module and the names).
-    const symbolParent = (n: IrNode) => {
-      const p = n.parent ? byId.get(n.parent) : undefined;
-      return p && p.node !== 'Module' && isSymbol(p, byId) ? p : undefined;
-    };
-    const quals = new Map<string, string | null>();
-    const qualOf = (n: IrNode): string | null => {
-      if (quals.has(n.id)) return quals.get(n.id)!;
-      const p = symbolParent(n);
-      const q = storedQual(n.fqn, { module, kind: n.node, name: n.name, ...(p ? { parent: { name: p.name, qual: qualOf(p), topLevel: !symbolParent(p) } } : {}) });
-      quals.set(n.id, q);
-      return q;
-    };
-    for (const n of nodes) {
-      if (!isSymbol(n, byId)) continue;
-      const parent = n.parent ? byId.get(n.parent) : undefined;
-      const doc = typeof n.attrs?.docstring === 'string' && n.attrs.docstring.trim() ? (n.attrs.docstring as string) : null;
-      const isDef = DEF_NODES.has(n.node);
-      // The first line only (what listings show); the whole docstring is in the full-text index and the source.
-      const doc1 = doc ? doc.trim().split('\n')[0]!.trim() : null;
-      const sig = isDef && lines.length ? signatureOf(n, lines) : null;
-      const vis = VISIBILITIES.indexOf(((n.attrs?.visibility as string | undefined) ?? visibilityOf(n.name)) as (typeof VISIBILITIES)[number]);
-      const test = isTest || n.attrs?.is_test === true;
-      const moduleLevel = n.node === 'Variable' && parent?.node === 'Module';
-      // The code chunk: a definition from its first decorator to its last line; a module-level name's statement.
-      let text: string | undefined;
-      let cstart: number | null = null;
-      if (lines.length && isDef) {
-        const s = Math.min(n.span[0], start.get(n.id) ?? Infinity);
-        if (s !== n.span[0]) cstart = s;
-        text = dedent(lines.slice(s, n.span[2] + 1));
-      } else if (lines.length && moduleLevel) {
-        text = lines.slice(n.span[0], statementEndLine(lines, n.span[0]) + 1).join('\n');
-      }
-      const chash = text === undefined ? null : textHash(text);
-      const chashHex = chash === null ? '' : chash.toString(16).padStart(12, '0');
-      let suffix: string | null = null;
-      if (text !== undefined) {
-        const id = `${kindCode(n.node)}\0${n.fqn}`; // the chunk kind follows from the symbol kind and name
-        if (this.taken.has(id)) suffix = `~${chashHex.slice(0, 8)}`;
-        this.taken.add(id);
-      }
-      const id = symId(n.id);
-      if (this.ids.has(id) || (this.incremental && this.idTaken.get(id) !== undefined)) {
-        this.stats.collisions++;
-        continue;
-      }
-      this.ids.add(id);
-      this.fqns.add(n.fqn);
-      written.push(id);
-      spans.set(id, { kind: kindCode(n.node), start: Math.min(n.span[0], start.get(n.id) ?? Infinity), end: n.span[2] });
-      this.rows.symbols.push([id, qualOf(n), n.name, kindCode(n.node), fileId, n.span[0], n.span[2], parent && isSymbol(parent, byId) ? symId(parent.id) : null, sig === null ? null : packSignature(sig, n.name), doc1, vis | (test ? 4 : 0), cstart, chash, suffix]);
-      counts.symbols++;
-      if (text !== undefined) counts.chunks++;
-      if (n.node === 'Variable' && !moduleLevel) continue;
-      // Qualified names only: docstrings and code are words of the source, in the per-file `code` index.
-      this.rows.search.push([id, searchText(n.node, n.fqn, module)]);
-    }
-    return written;
-  }
-
   /**
-   * Resolved edges (CONTAINS excepted: `symbols.parent` holds it) into `inbound`, per destination; calls into
-   * `outbound`, per caller, one entry per distinct callee (its first site). An edge's source is the nearest
-   * enclosing symbol (a lambda's or an import's scope); edges to locals and parameters are left out.
+   * The file's occurrences (prepare.ts) that are not already a resolved edge at the same position, grouped by
+   * canonical name: `D` names as they are, `F` names through the import aliases (this file's first, then the
+   * project's).
    */
-  private insertEdges(fileId: number, nodes: readonly IrNode[], l1Edges: readonly IrEdge[], edges: readonly IrEdge[], ordinal: ReadonlyMap<number, number>) {
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const scopeOf = new Map<string, number>();
-    const scope = (id: string): number => {
-      const have = scopeOf.get(id);
-      if (have !== undefined) return have;
-      let n = byId.get(id);
-      while (n && !isSymbol(n, byId)) n = n.parent ? byId.get(n.parent) : undefined;
-      const s = symId(n?.id ?? id);
-      scopeOf.set(id, s);
-      return s;
-    };
-    const asWritten = new Map(l1Edges.filter((e) => e.edge === 'IMPORTS').map((e) => [e.id, e.target]));
-    const inbound = new Map<number, InboundSite[]>();
-    const outbound = new Map<number, { seen: Set<string>; calls: OutboundCall[] }>();
-    /** `line:col` → canonical targets of the resolved edges there (occurrences there are the same reference). */
-    const positions = new Map<string, Set<string>>();
-    const aliases = new Map<string, string>();
-    let stored = 0;
-    for (const e of edges) {
-      if (edgeCode(e.edge) < 0) continue;
-      const local = e.dst ? byId.get(e.dst) : undefined;
-      if (local && !isSymbol(local, byId)) continue;
-      const src = scope(e.src);
-      const line = e.span?.[0] ?? 0;
-      const col = e.span?.[1] ?? 0;
-      const srcOrdinal = ordinal.get(src);
-      if (e.dst && srcOrdinal !== undefined) {
-        const dst = symId(e.dst);
-        let list = inbound.get(dst);
-        if (!list) inbound.set(dst, (list = []));
-        list.push({ kind: e.edge as InboundSite['kind'], src: srcOrdinal, line, col });
-        stored++;
-        if (e.target && e.span) {
-          const k = `${line}:${col}`;
-          let set = positions.get(k);
-          if (!set) positions.set(k, (set = new Set()));
-          set.add(e.target);
-        }
-      }
-      if (CALL_KINDS.has(e.edge)) {
-        let out = outbound.get(src);
-        if (!out) outbound.set(src, (out = { seen: new Set(), calls: [] }));
-        const label = e.dst ? `#${e.dst}` : (e.target ?? e.callee ?? '?');
-        if (!out.seen.has(label)) {
-          out.seen.add(label);
-          const external = e.attrs?.external as string | undefined;
-          out.calls.push(e.dst ? { line, col, dst: symId(e.dst) } : { line, col, label, ...(external ? { external } : {}) });
-          if (!e.dst) stored++;
-        }
-      }
-      // `from core import format_money` names core.format_money; L4 says it is core.money.format_money.
-      const written = e.edge === 'IMPORTS' ? asWritten.get(e.id) : undefined;
-      if (written && e.target && written !== e.target && e.attrs?.via) {
-        aliases.set(written, e.target);
-        this.ins.alias!.run(written, fileId, e.target);
-      }
-    }
-    for (const [dst, sites] of inbound) {
-      sites.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.rows.inbound.push([dst, fileId, encodeInbound(sites)]);
-    }
-    for (const [src, { calls }] of outbound) {
-      calls.sort((a, b) => a.line - b.line || a.col - b.col);
-      this.rows.outbound.push([src, fileId, encodeOutbound(calls)]);
-    }
-    return { stored, positions, aliases };
-  }
-
-  /**
-   * The file's occurrences (L2) that are not definitions and not already a resolved edge at the same position,
-   * grouped by canonical name: `D` symbols through the document's own definitions, `F` names through the import
-   * aliases (this file's first, then the project's); document-local symbols are left out.
-   */
-  private insertOccurrences(fileId: number, file: string, l2text: string, positions: Map<string, Set<string>>, aliases: Map<string, string>, externals: readonly string[]): number {
-    let doc: L2Doc;
-    try {
-      doc = JSON.parse(l2text) as L2Doc;
-    } catch {
-      this.stats.skipped.push(`${file}: damaged L2 document`);
-      return 0;
-    }
-    const byDescriptor = new Map<string, string>();
-    for (const [fqn, dsc] of Object.entries(doc.defs)) if (!dsc.startsWith('=')) byDescriptor.set(dsc, fqn);
+  private applyOccurrences(fileId: number, occ: PreparedOccurrences, aliases: Map<string, string>, externals: readonly string[]): number {
     const canonical = (name: string) => {
       // `core.Order.total`: the longest aliased prefix (`core.Order` → `core.models.Order`) gives the canonical name.
       for (let i = name.length; i > 0; i = name.lastIndexOf('.', i - 1)) {
@@ -584,26 +465,22 @@ class FileWriter {
       }
       return name;
     };
-    const fqns = doc.syms.map((s) => {
-      const str = String(s);
-      if (str.startsWith('D')) return byDescriptor.get(str.slice(1));
-      if (str.startsWith('F')) return canonical(str.slice(1).split('|')[0]!);
-      return undefined;
-    });
+    const fqns = occ.names.map((n) => (n[0] === 'D' ? n.slice(1) : canonical(n.slice(1))));
     const byName = new Map<string, OccSite[]>();
     let n = 0;
-    for (const o of doc.occ) {
-      const fqn = fqns[o[4] as number];
-      const roles = o[5] as number;
-      if (!fqn || roles & 1) continue;
+    const s = occ.sites;
+    for (let i = 0; i < s.length; i += 5) {
+      const fqn = fqns[s[i + 3]!];
+      if (!fqn) continue;
       // `refs` asks for the FQN of a symbol of some project: a name of a builtin or of a module outside the
       // workspace never is one (84% of the stdlib's occurrence rows were names no symbol has).
       const top = topOf(fqn);
       if (top === 'builtins' || externals.includes(top)) continue;
-      if (positions.get(`${o[0]}:${o[1]}`)?.has(fqn)) continue;
+      const at = s[i + 4]!;
+      if (at >= 0 && occ.targets[at]!.includes(fqn)) continue;
       let list = byName.get(fqn);
       if (!list) byName.set(fqn, (list = []));
-      list.push({ line: o[0] as number, col: o[1] as number, roles });
+      list.push({ line: s[i]!, col: s[i + 1]!, roles: s[i + 2]! });
       n++;
     }
     const keys = new Set<number>();
@@ -623,11 +500,7 @@ class FileWriter {
 }
 
 /** The top-level module of a dotted name. */
-const topOf = (name: string): string => name.split('.', 1)[0]!;
-
-function isSymbol(n: IrNode, byId: Map<string, IrNode>): boolean {
-  if (!SYMBOL_NODES.has(n.node)) return false;
-  if (n.node !== 'Variable') return true;
-  const p = n.parent ? byId.get(n.parent) : undefined;
-  return p?.node === 'Module' || p?.node === 'Class';
-}
+const topOf = (name: string): string => {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+};

@@ -10,9 +10,9 @@
  */
 import * as path from 'node:path';
 
-export const L7_SCHEMA = 4;
+export const L7_SCHEMA = 5;
 /** Bumped when what the builder writes for a file changes (part of every file's key). */
-export const L7_FORMAT = 'l7-4.0';
+export const L7_FORMAT = 'l7-5.0';
 
 export const l7Dir = (outDir: string) => path.join(outDir, 'l7');
 export const l7DbPath = (outDir: string) => path.join(l7Dir(outDir), 'index.sqlite');
@@ -28,8 +28,8 @@ CREATE TABLE symbols(
   sl INTEGER NOT NULL, el INTEGER NOT NULL, parent INTEGER,
   signature TEXT, docstring TEXT, flags INTEGER NOT NULL, cstart INTEGER, chash INTEGER, csuffix TEXT);
 CREATE TABLE file_symbols(file INTEGER PRIMARY KEY, ids BLOB NOT NULL, spans BLOB NOT NULL);
-CREATE TABLE inbound(dst INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(dst, file)) WITHOUT ROWID;
-CREATE TABLE outbound(src INTEGER PRIMARY KEY, file INTEGER NOT NULL, calls BLOB NOT NULL);
+CREATE TABLE inbound(dst INTEGER PRIMARY KEY, sites BLOB NOT NULL);
+CREATE TABLE outbound(file INTEGER PRIMARY KEY, calls BLOB NOT NULL);
 CREATE TABLE occ(name INTEGER NOT NULL, file INTEGER NOT NULL, sites BLOB NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE aliases(name TEXT NOT NULL, file INTEGER NOT NULL, fqn TEXT NOT NULL, PRIMARY KEY(name, file)) WITHOUT ROWID;
 CREATE TABLE file_deps(src INTEGER NOT NULL, dst TEXT NOT NULL, dst_project TEXT);

@@ -9,7 +9,7 @@ import { dedent, disambiguate, projectChunk, type Chunk } from '../chunks/chunks
 import { fileChunks, staleError, type FileRow } from '../chunks/on-demand';
 import { statementEndLine } from '../chunks/scan';
 import { readSource } from '../chunks/source';
-import { chunkKindOf, decodeIds, decodeInbound, decodeOccurrences, decodeOutbound, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
+import { chunkKindOf, decodeIds, decodeInbound, decodeInboundRow, decodeFileCalls, decodeOccurrences, K, nameKey, symHex, SYMBOL_KINDS, textHash, type SymbolKind } from '../l7/codec';
 import { Federation, QueryError, type ProjectDb } from './federation';
 import { fqnSql, SYM_JOIN, unpackSignature } from '../l7/schema';
 import { codeTerms, searchCode, type CodeHit } from './code-search';
@@ -153,15 +153,21 @@ export class Queries {
       // A site names its source by ordinal among the file's symbols in id order (codec.ts).
       const fileSymbols = p.db.prepare('SELECT ids FROM file_symbols WHERE file = ?').pluck();
       const ordinals = new Map<number, number[]>();
+      const pathOf = p.db.prepare('SELECT path FROM files WHERE id = ?').pluck();
+      const paths = new Map<number, string | undefined>();
       for (const chunk of slices(dsts, 500))
-        for (const r of p.db.prepare(`SELECT i.dst, i.file, f.path, i.sites FROM inbound i JOIN files f ON f.id = i.file WHERE i.dst IN (${qs(chunk.length)})`).all(...chunk) as Array<{ dst: number; file: number; path: string; sites: Buffer }>) {
-          let ids = ordinals.get(r.file);
-          if (!ids) ordinals.set(r.file, (ids = decodeIds((fileSymbols.get(r.file) as Buffer | undefined) ?? Buffer.alloc(0))));
-          for (const x of decodeInbound(r.sites)) {
-            const src = ids[x.src];
-            if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: r.path });
+        for (const r of p.db.prepare(`SELECT dst, sites FROM inbound WHERE dst IN (${qs(chunk.length)}) ORDER BY dst`).all(...chunk) as Array<{ dst: number; sites: Buffer }>)
+          for (const [file, bytes] of decodeInboundRow(r.sites)) {
+            if (!paths.has(file)) paths.set(file, pathOf.get(file) as string | undefined);
+            const path = paths.get(file);
+            if (path === undefined) continue;
+            let ids = ordinals.get(file);
+            if (!ids) ordinals.set(file, (ids = decodeIds((fileSymbols.get(file) as Buffer | undefined) ?? Buffer.alloc(0))));
+            for (const x of decodeInbound(bytes)) {
+              const src = ids[x.src];
+              if (src !== undefined && (!kinds || kinds.has(x.kind))) sites.push({ ...x, src, dst: r.dst, file: path });
+            }
           }
-        }
       const syms = this.symbolsIn(p, sites.map((x) => x.src));
       for (const x of sites) {
         const src = syms.get(x.src);
@@ -225,12 +231,24 @@ export class Queries {
     return out;
   }
 
-  /** The calls each of `srcs` makes (resolved ones by id, others by name), in frontier order then source order. */
+  /**
+   * The calls each of `srcs` makes (resolved ones by id, others by name), in frontier order then source order: the
+   * `outbound` blob of each file defining one of them holds the calls of all its callers (codec.ts).
+   */
   private outbound(srcs: readonly number[]): Array<{ src: number; file: string; line: number; col: number; dst?: number; label?: string; external?: string }> {
     const bySrc = new Map<number, Array<{ src: number; file: string; line: number; col: number; dst?: number; label?: string; external?: string }>>();
-    for (const chunk of slices(srcs, 500))
-      for (const r of this.fed.all<{ src: number; path: string; calls: Buffer }>(`SELECT o.src, f.path, o.calls FROM outbound o JOIN files f ON f.id = o.file WHERE o.src IN (${qs(chunk.length)})`, ...chunk))
-        bySrc.set(r.src, decodeOutbound(r.calls).map((c) => ({ src: r.src, file: r.path, ...c })));
+    const wanted = new Set(srcs);
+    for (const p of this.fed.projects) {
+      const files = new Set<number>();
+      for (const chunk of slices(srcs, 500)) for (const f of p.db.prepare(`SELECT DISTINCT file FROM symbols WHERE id IN (${qs(chunk.length)})`).pluck().all(...chunk) as number[]) files.add(f);
+      const fileCalls = p.db.prepare('SELECT f.path, o.calls, x.ids FROM outbound o JOIN files f ON f.id = o.file LEFT JOIN file_symbols x ON x.file = o.file WHERE o.file = ?');
+      for (const file of files) {
+        const row = fileCalls.get(file) as { path: string; calls: Buffer; ids: Buffer | null } | undefined;
+        if (!row) continue;
+        for (const { src, calls } of decodeFileCalls(row.calls, row.ids ? decodeIds(row.ids) : []))
+          if (wanted.has(src)) bySrc.set(src, calls.map((c) => ({ src, file: row.path, ...c })));
+      }
+    }
     return srcs.flatMap((s) => bySrc.get(s) ?? []);
   }
 
