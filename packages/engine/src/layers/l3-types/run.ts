@@ -15,6 +15,7 @@
  * and the files not reached are counted as skipped (they are asked again next run) — never a failed run.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IrEdge } from '../../ir/model';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
@@ -28,7 +29,7 @@ import { ImportClosure } from './key';
 import { l3DiagnosticsPath, l3Dir, l3ManifestPath, typesPackPath } from './paths';
 import type { PyrightClient, PythonEnv } from './pyright-client';
 import { pyrightVersion } from './pyright-package';
-import { selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
+import { openCallCount, selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
 import { TargetMapper, type TypeTarget } from './targets';
 import { toFileDiagnostic, type L3Diagnostic } from './diagnostics';
 
@@ -41,7 +42,7 @@ export interface L3Options {
   project: ProjectOut;
   /** The projects this one may import from (their output directories: L1, and L4 when present). */
   deps?: readonly ProjectOut[];
-  /** `unresolved` (default): ask only about sites L4 left open; `all`: every call/base/decorator site. */
+  /** `selective` (default): the open sites whose receiver Pyright types cheaply (sites.ts); `unresolved`: every site L4 left open; `all`: every call/base/decorator site. */
   mode?: L3Mode;
   env?: PythonEnv;
   /** Wall-time budget of the project's Pyright work (ms; default 10 minutes). */
@@ -54,8 +55,13 @@ export interface L3Options {
    * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
    */
   diagnostics?: boolean;
-  /** Files whose queries are in flight at once (default 4). */
+  /** Files whose queries are in flight at once, over all servers (default 4). */
   filesInFlight?: number;
+  /**
+   * Pyright servers run side by side, each on its own contiguous share of the files (default: 2 when the machine
+   * has two cores and the memory budget gives each at least `MIN_SERVER_MB`, else 1).
+   */
+  servers?: number;
 }
 
 /** A file's record in `types.pack`. */
@@ -105,8 +111,12 @@ export interface L3Manifest {
     openCallsAfter: number;
   };
   budget: { timeMs: number; memoryMb: number; exhausted?: 'time' | 'memory' | 'server-exit' };
-  /** Peak resident memory of the Pyright process (MB, from /proc VmHWM), when it ran. */
+  /** Peak resident memory of the Pyright processes (MB, from /proc VmHWM, summed over the servers), when they ran. */
   pyrightPeakRssMb?: number;
+  /** CPU time (user + system) of the Pyright processes, summed (sampled every 250 ms, so up to that much short). */
+  pyrightCpuMs?: number;
+  /** Pyright servers that ran side by side. */
+  servers?: number;
   ms: number;
 }
 
@@ -146,7 +156,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   await initHash();
   await initPythonParser();
   const deps = opts.deps ?? [];
-  const mode: L3Mode = opts.mode ?? 'unresolved';
+  const mode: L3Mode = opts.mode ?? 'selective';
   const timeMs = opts.timeBudgetMs ?? DEFAULT_L3_TIME_BUDGET_MS;
   const memoryMb = opts.memoryBudgetMb ?? DEFAULT_L3_MEMORY_MB;
   const outDir = opts.project.outDir;
@@ -184,8 +194,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   const diagnostics: Record<string, L3Diagnostic[]> = {};
   const totals: L3Manifest['totals'] = { files: 0, requeried: 0, reused: 0, skippedFiles: 0, sitesSkipped: 0, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: 0, openCallsAfter: 0 };
   const budget: L3Manifest['budget'] = { timeMs, memoryMb };
-  let client: PyrightClient | undefined;
-  let monitor: RssMonitor | undefined;
+  let clients: PyrightClient[] = [];
+  let monitors: RssMonitor[] = [];
   let timer: NodeJS.Timeout | undefined;
   /** Per file, in path order: what to do with it, then (after the queries) its result. */
   const slots: Slot[] = [];
@@ -201,8 +211,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         const l = JSON.parse(t) as L4Line;
         if (!('of' in l && l.of !== undefined) && !('implicit' in l && l.implicit)) l4lines.set(l.id, l);
       }
-      const sites = selectSites(ir.edges, l4lines, mode);
-      const openCalls = sites.filter((s) => s.open && CALL_EDGES.has(s.edge.edge)).length;
+      const sites = selectSites(ir.nodes, ir.edges, l4lines, mode);
+      const openCalls = openCallCount(ir.edges, l4lines);
       const deepKeys = closure.of(ref.file).map((f) => `${f}\0${l1Keys.get(f) ?? ''}`);
       const key = hashString(`${config}\0${ref.key}\0${sitesDigestText(sites)}\0${deepKeys.join('\n')}`);
       const old = prevFiles[ref.file];
@@ -210,15 +220,16 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       slots.push({ file: ref.file, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
     }
 
-    // The queries: a few files in flight at once, so the server is never idle between one file's answers and the
-    // next file's requests (it checks one file at a time; waiting for a file's diagnostics leaves it idle otherwise).
+    // The queries: each server takes a contiguous share of the files (neighbouring files share imports, so each
+    // server's program stays small), then helps with the largest share left, from its far end; a few files in
+    // flight per server, so a server is never idle between one file's answers and the next file's requests.
     const asks = slots.filter((s) => s.todo === 'ask');
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < asks.length) {
-        const slot = asks[next++]!;
+    const nServers = Math.max(1, Math.min(opts.servers ?? defaultServers(memoryMb), asks.length));
+    const queue = new ShareQueue(asks, nServers);
+    const worker = async (server: number, c: PyrightClient): Promise<void> => {
+      for (let slot = queue.take(server); slot; slot = queue.take(server)) {
         if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
-        if (budget.exhausted || !client) continue;
+        if (budget.exhausted) return;
         let text: string;
         try {
           // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
@@ -228,13 +239,13 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         }
         let answered;
         try {
-          answered = await client.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
+          answered = await c.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
         } catch {
           answered = undefined;
         }
-        if (!answered || !client.alive) {
+        if (!answered || !c.alive) {
           budget.exhausted ??= 'server-exit';
-          continue;
+          return;
         }
         const r = fileResult(slot.file, slot.sites, answered.answers, slot.l4lines, mapper, slot.key, slot.openCalls);
         r.record.diagnostics = answered.diagnostics.map(toFileDiagnostic).filter((d): d is L3Diagnostic => d !== undefined);
@@ -242,25 +253,28 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       }
     };
     if (asks.length && performance.now() - t0 <= timeMs) {
-      // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
       // Loaded here: the LSP library is needed only when something is asked (~0.1 s of the engine's load time).
       const { PyrightClient: Client } = await import('./pyright-client');
-      try {
-        client = await Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
-      } catch {
-        budget.exhausted = 'server-exit'; // the server did not start: every file to ask is skipped, not the run
-      }
-      monitor = new RssMonitor(client?.pid, memoryMb, () => {
-        budget.exhausted ??= 'memory';
-        client?.kill();
-      });
-      timer = setTimeout(() => {
-        budget.exhausted ??= 'time';
-        client?.kill();
-      }, Math.max(0, timeMs - (performance.now() - t0)));
+      // The memory budget is shared: each server gets its part, and its heap ceiling below that (V8's heap is most
+      // of the server's memory, the rest is code and buffers).
+      const perServerMb = Math.floor(memoryMb / nServers);
+      const started = await Promise.all(
+        Array.from({ length: nServers }, () =>
+          Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, perServerMb - 256) }).catch(() => undefined),
+        ),
+      );
+      clients = started.filter((c): c is PyrightClient => c !== undefined);
+      if (clients.length < nServers) budget.exhausted = 'server-exit'; // a server did not start: its files are skipped, not the run
+      const killAll = (why: 'time' | 'memory') => {
+        budget.exhausted ??= why;
+        for (const c of clients) c.kill();
+      };
+      monitors = clients.map((c) => new RssMonitor(c.pid, perServerMb, () => killAll('memory')));
+      timer = setTimeout(() => killAll('time'), Math.max(0, timeMs - (performance.now() - t0)));
       timer.unref();
+      const inFlight = Math.max(1, Math.ceil((opts.filesInFlight ?? FILES_IN_FLIGHT) / nServers));
+      await Promise.all(clients.flatMap((c, i) => Array.from({ length: inFlight }, () => worker(i, c))));
     } else if (asks.length) budget.exhausted = 'time';
-    await Promise.all(Array.from({ length: Math.max(1, opts.filesInFlight ?? FILES_IN_FLIGHT) }, worker));
 
     // Outputs in path order, whatever order the answers came in: the same inputs give the same bytes.
     for (const slot of slots) {
@@ -298,19 +312,60 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     throw err;
   } finally {
     if (timer) clearTimeout(timer);
-    monitor?.stop();
-    await client?.stop();
+    for (const m of monitors) m.stop();
+    await Promise.all(clients.map((c) => c.stop()));
     prevPack?.close();
     l4.close();
     l1.close();
     mapper.close();
   }
   const manifest: L3Manifest = { schema: 1, format: L3_FORMAT, project: opts.project.name, pyright: pyrightVersion(), mode, diagnostics: withDiagnostics, config, files, totals, budget, ms: 0 };
-  if (monitor?.peakMb !== undefined) manifest.pyrightPeakRssMb = monitor.peakMb;
+  // Servers run side by side: their peaks are added (an upper bound of what they held at once).
+  const peaks = monitors.map((m) => m.peakMb).filter((p): p is number => p !== undefined);
+  if (peaks.length) manifest.pyrightPeakRssMb = peaks.reduce((a, b) => a + b, 0);
+  if (clients.length) manifest.servers = clients.length;
+  const cpu = monitors.map((m) => m.cpuMs).filter((c): c is number => c !== undefined);
+  if (cpu.length) manifest.pyrightCpuMs = Math.round(cpu.reduce((a, b) => a + b, 0));
   manifest.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l3DiagnosticsPath(outDir), { files: diagnostics });
   writeJsonAtomicSync(l3ManifestPath(outDir), manifest);
   return manifest;
+}
+
+/** RSS a server needs for django-sized projects without emptying its caches (measured: docs/architecture.md, L3). */
+const MIN_SERVER_MB = 768;
+
+/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
+function defaultServers(memoryMb: number): number {
+  return Math.max(1, Math.min(2, os.availableParallelism(), Math.floor(memoryMb / MIN_SERVER_MB)));
+}
+
+/**
+ * The files to ask, cut into one contiguous share per server (files in path order: neighbours share imports).
+ * A server takes from the front of its share; once its share is done it takes from the back of the largest one left.
+ */
+class ShareQueue<T> {
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+
+  constructor(
+    private readonly items: readonly T[],
+    shares: number,
+  ) {
+    for (let i = 0; i < shares; i++) {
+      this.lo.push(Math.floor((i * items.length) / shares));
+      this.hi.push(Math.floor(((i + 1) * items.length) / shares));
+    }
+  }
+
+  take(share: number): T | undefined {
+    if (this.lo[share]! < this.hi[share]!) return this.items[this.lo[share]!++];
+    let best = -1;
+    for (let i = 0; i < this.lo.length; i++) if (this.hi[i]! - this.lo[i]! > 0 && (best < 0 || this.hi[i]! - this.lo[i]! > this.hi[best]! - this.lo[best]!)) best = i;
+    return best < 0 ? undefined : this.items[--this.hi[best]!];
+  }
 }
 
 /** One file of the run: what to do with it and, once asked, its result. */
@@ -407,9 +462,13 @@ function distinct(ts: ReadonlyArray<TypeTarget | undefined>): TypeTarget[] {
   return out;
 }
 
-/** Samples the server's resident memory (Linux /proc); calls `onExceed` once above the budget. */
+/**
+ * Samples the server's resident memory and CPU time (Linux /proc); calls `onExceed` once above the budget. CPU time
+ * is what to compare on a busy machine, where wall time depends on who else runs.
+ */
 class RssMonitor {
   peakMb: number | undefined;
+  cpuMs: number | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -435,6 +494,10 @@ class RssMonitor {
       const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
       const hwm = Math.round(kb('VmHWM') / 1024);
       this.peakMb = Math.max(this.peakMb ?? 0, hwm);
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      this.cpuMs = ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
       return { rss: Math.round(kb('VmRSS') / 1024) };
     } catch {
       return undefined;
