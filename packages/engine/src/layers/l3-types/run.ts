@@ -15,7 +15,6 @@
  * and the files not reached are counted as skipped (they are asked again next run) — never a failed run.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IrEdge } from '../../ir/model';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
@@ -58,8 +57,9 @@ export interface L3Options {
   /** Files whose queries are in flight at once, over all servers (default 4). */
   filesInFlight?: number;
   /**
-   * Pyright servers run side by side, each on its own contiguous share of the files (default: 2 when the machine
-   * has two cores and the memory budget gives each at least `MIN_SERVER_MB`, else 1).
+   * Pyright servers run side by side, each on its own contiguous share of the files, sharing the memory budget
+   * (default 1: on django two servers took 1.7× the CPU time of one — each loads the shared imports and typeshed
+   * again — and were no faster on a busy two-core machine).
    */
   servers?: number;
 }
@@ -224,7 +224,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     // server's program stays small), then helps with the largest share left, from its far end; a few files in
     // flight per server, so a server is never idle between one file's answers and the next file's requests.
     const asks = slots.filter((s) => s.todo === 'ask');
-    const nServers = Math.max(1, Math.min(opts.servers ?? defaultServers(memoryMb), asks.length));
+    const nServers = Math.max(1, Math.min(opts.servers ?? 1, asks.length));
     const queue = new ShareQueue(asks, nServers);
     const worker = async (server: number, c: PyrightClient): Promise<void> => {
       for (let slot = queue.take(server); slot; slot = queue.take(server)) {
@@ -330,16 +330,6 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   writeJsonAtomicSync(l3DiagnosticsPath(outDir), { files: diagnostics });
   writeJsonAtomicSync(l3ManifestPath(outDir), manifest);
   return manifest;
-}
-
-/** RSS a server needs for django-sized projects without emptying its caches (measured: docs/architecture.md, L3). */
-const MIN_SERVER_MB = 768;
-
-/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
-
-function defaultServers(memoryMb: number): number {
-  return Math.max(1, Math.min(2, os.availableParallelism(), Math.floor(memoryMb / MIN_SERVER_MB)));
 }
 
 /**
@@ -494,10 +484,10 @@ class RssMonitor {
       const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
       const hwm = Math.round(kb('VmHWM') / 1024);
       this.peakMb = Math.max(this.peakMb ?? 0, hwm);
-      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+      // utime and stime (in USER_HZ ticks, 100 per second on Linux), fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
       const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      this.cpuMs = ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+      this.cpuMs = (Number(f[11]) + Number(f[12])) * 10;
       return { rss: Math.round(kb('VmRSS') / 1024) };
     } catch {
       return undefined;

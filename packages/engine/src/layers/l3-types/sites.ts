@@ -6,9 +6,9 @@
  *
  * Why not every open site: a definition request on `x.m()` makes Pyright infer `x`'s type, and on unannotated code
  * that means inferring the return types of the calls `x` came from, their callees' bodies, and so on. Measured on
- * django (docs/architecture.md, L3): receivers that are unannotated parameters took 22% of the definitions' time for
- * 1% of the answers in the corpus (the parameter's type is its default's, if anything), expressions (`f().m()`,
- * `x[i].m()`, literals) 9% for under 1%.
+ * django (Pyright's CPU time, one run; docs/architecture.md, L3): bare names and import attributes 14.8 s for 339
+ * answers in the corpus; adding `self.a.m()`-style receivers 36.5 s (490), module-level names 43.9 s (495), local
+ * variables 53.0 s (590); every open site (unannotated parameters, expressions too) ~61 s (596).
  */
 import type { IrEdge, IrNode } from '../../ir/model';
 import type { L4Line } from '../l4-resolve/run';
@@ -18,15 +18,20 @@ export type L3Mode = 'selective' | 'unresolved' | 'all';
 /**
  * What the callee's receiver (the part before the last name) is, from L1's facts about the enclosing scopes:
  * - `none`: a bare name (`f()`, `Base`), a read, or a dotted name of an import (`mod.f()` where `mod` is imported);
- * - `self`: the first parameter of a method (`self.m()`, `self.a.m()`, `cls.m()`);
+ * - `self`: the first parameter of a method, called directly (`self.m()`, `cls.m()`); `self-attr`: an attribute
+ *   chain on it (`self.a.m()`), whose type Pyright infers from every assignment to the attribute;
  * - `param-typed` / `param`: another parameter of an enclosing function, annotated or not;
  * - `local`: a variable assigned in an enclosing function; `global`: any other name (module level, builtins);
  * - `expression`: a call result, subscript, literal or anything not starting with a name.
  */
-export type ReceiverKind = 'none' | 'self' | 'param-typed' | 'param' | 'local' | 'global' | 'expression';
+export type ReceiverKind = 'none' | 'self' | 'self-attr' | 'param-typed' | 'param' | 'local' | 'global' | 'expression';
 
-/** The receiver kinds `selective` mode asks about. */
-export const SELECTIVE_RECEIVERS: ReadonlySet<ReceiverKind> = new Set<ReceiverKind>(['none', 'self', 'param-typed', 'local', 'global']);
+/**
+ * The receiver kinds `selective` mode asks about anywhere. Inside an annotated function (a parameter or the return
+ * annotated: Pyright's own line between code it infers and code it skips with `analyzeUnannotatedFunctions: false`)
+ * it asks about every open site: there locals and call results take their types from declarations.
+ */
+export const SELECTIVE_RECEIVERS: ReadonlySet<ReceiverKind> = new Set<ReceiverKind>(['none', 'self', 'param-typed']);
 
 /** One position asked: the L1 edge it belongs to, and where in the file (0-based line, UTF-16 column). */
 export interface Site {
@@ -53,7 +58,7 @@ export function selectSites(nodes: readonly IrNode[], edges: readonly IrEdge[], 
     if (!e.span || !SITE_EDGES.has(e.edge)) continue;
     const open = isOpen(e, l4);
     if (!open && !(mode === 'all' && ALL_EDGES.has(e.edge))) continue;
-    if (scopes && !SELECTIVE_RECEIVERS.has(scopes.receiverKind(e))) continue;
+    if (scopes && !SELECTIVE_RECEIVERS.has(scopes.receiverKind(e)) && !scopes.inAnnotatedFunction(e)) continue;
     const [sl, sc, el, ec] = e.span;
     const [line, col] = ec > 0 ? [el, ec - 1] : [sl, sc];
     out.push({ edge: e, line, col, open });
@@ -89,9 +94,15 @@ export class Scopes {
   private readonly byId = new Map<string, IrNode>();
   /** Scope id → name → what binds it there. */
   private readonly names = new Map<string, Map<string, 'self' | 'param-typed' | 'param' | 'local' | 'import'>>();
+  /** Functions with a return annotation or an annotated parameter. */
+  private readonly annotated = new Set<string>();
 
   constructor(nodes: readonly IrNode[]) {
-    for (const n of nodes) this.byId.set(n.id, n);
+    for (const n of nodes) {
+      this.byId.set(n.id, n);
+      if (n.attrs?.['returns'] !== undefined) this.annotated.add(n.id);
+      if (n.node === 'Parameter' && n.attrs?.['annotation'] !== undefined && n.parent !== undefined) this.annotated.add(n.parent);
+    }
     for (const n of nodes) {
       if (n.parent === undefined) continue;
       const scope = this.byId.get(n.parent);
@@ -110,6 +121,15 @@ export class Scopes {
     }
   }
 
+  /** Whether the edge's nearest enclosing function (or method, or lambda) is annotated. */
+  inAnnotatedFunction(e: IrEdge): boolean {
+    for (let id: string | undefined = e.src; id !== undefined; id = this.byId.get(id)?.parent) {
+      const n = this.byId.get(id);
+      if (n && SCOPE_KINDS.has(n.node)) return this.annotated.has(id);
+    }
+    return false;
+  }
+
   /** The kind of an edge's receiver (its `callee` up to the last dot), looked up from the edge's scope outwards. */
   receiverKind(e: IrEdge): ReceiverKind {
     if (e.edge === 'READS' || e.callee === undefined) return 'none';
@@ -120,6 +140,7 @@ export class Scopes {
     for (let id: string | undefined = e.src; id !== undefined; id = this.byId.get(id)?.parent) {
       const k = this.names.get(id)?.get(head);
       if (k === 'import') return 'none';
+      if (k === 'self' && e.callee.indexOf('.', dot + 1) >= 0) return 'self-attr';
       if (k) return k;
     }
     return 'global';
