@@ -16,13 +16,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { IrEdge } from '../../ir/model';
+import type { IrEdge, IrNode } from '../../ir/model';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { initPythonParser } from '../../lang/python/parser';
 import { decodePythonSource } from '../../lang/python/decode';
-import { L1Reader, type ProjectOut } from '../l1-structure/stream';
+import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { l3FileDelta, type L3RateDelta } from '../l4-resolve/stats';
+import { addDelta, emptyDelta } from './rates';
 import { l4ManifestPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import { ImportClosure } from './key';
 import { l3DiagnosticsPath, l3Dir, l3ManifestPath, typesPackPath } from './paths';
@@ -85,6 +87,10 @@ export interface L3Counts {
 
 export interface L3FileEntry extends L3Counts {
   key: string;
+  /** The L4 record the entry was computed on (the rates count only while L4's manifest still names it). */
+  l4Key?: string;
+  /** What its answers change in the resolution rates (absent: nothing): see `l3-types/rates.ts`. */
+  rates?: L3RateDelta;
   /** Call sites (CALLS/INSTANTIATES) L4 left open without naming them, before and after L3. */
   openCallsBefore: number;
   openCallsAfter: number;
@@ -109,6 +115,8 @@ export interface L3Manifest {
     sitesSkipped: number;
     openCallsBefore: number;
     openCallsAfter: number;
+    /** The change to the resolution rates, summed over the files. */
+    rates: L3RateDelta;
   };
   budget: { timeMs: number; memoryMb: number; exhausted?: 'time' | 'memory' | 'server-exit' };
   /** Peak resident memory of the Pyright processes (MB, from /proc VmHWM, summed over the servers), when they ran. */
@@ -121,7 +129,7 @@ export interface L3Manifest {
 }
 
 /** Bumped whenever what L3 writes for a file changes. */
-export const L3_FORMAT = 'l3-1';
+export const L3_FORMAT = 'l3-2';
 export const DEFAULT_L3_TIME_BUDGET_MS = 10 * 60_000;
 export const DEFAULT_L3_MEMORY_MB = 1536;
 const FILES_IN_FLIGHT = 4;
@@ -192,13 +200,23 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   const pack = new PackWriter(typesPackPath(outDir));
   const files: Record<string, L3FileEntry> = {};
   const diagnostics: Record<string, L3Diagnostic[]> = {};
-  const totals: L3Manifest['totals'] = { files: 0, requeried: 0, reused: 0, skippedFiles: 0, sitesSkipped: 0, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: 0, openCallsAfter: 0 };
+  const totals: L3Manifest['totals'] = { files: 0, requeried: 0, reused: 0, skippedFiles: 0, sitesSkipped: 0, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: 0, openCallsAfter: 0, rates: emptyDelta() };
   const budget: L3Manifest['budget'] = { timeMs, memoryMb };
   let clients: PyrightClient[] = [];
   let monitors: RssMonitor[] = [];
   let timer: NodeJS.Timeout | undefined;
   /** Per file, in path order: what to do with it, then (after the queries) its result. */
   const slots: Slot[] = [];
+  /** Sets an entry's change to the resolution rates from the overlay lines (IR and L4 record read again: small). */
+  const withRates = (entry: L3FileEntry, slot: Slot, lines: readonly L4Line[]): void => {
+    entry.l4Key = slot.l4Key;
+    delete entry.rates;
+    const ir = l1.record(slot.ref);
+    const l4text = l4.text(slot.l4Key);
+    if (!ir || l4text === undefined || !lines.length) return;
+    const d = fileRateDelta(ir.nodes, ir.edges, l4text, lines);
+    if (d.calls.resolved || d.calls.external || d.references.resolved || d.references.external) entry.rates = d;
+  };
   try {
     for (const ref of l1.refs) {
       const e4 = l4m.files[ref.file];
@@ -217,7 +235,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       const key = hashString(`${config}\0${ref.key}\0${sitesDigestText(sites)}\0${deepKeys.join('\n')}`);
       const old = prevFiles[ref.file];
       const reusable = old?.key === key && prevPack?.text(key) !== undefined;
-      slots.push({ file: ref.file, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
+      slots.push({ file: ref.file, ref, l4Key: e4.key, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
     }
 
     // The queries: each server takes a contiguous share of the files (neighbouring files share imports, so each
@@ -248,6 +266,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
           return;
         }
         const r = fileResult(slot.file, slot.sites, answered.answers, slot.l4lines, mapper, slot.key, slot.openCalls);
+        withRates(r.entry, slot, r.record.lines);
         r.record.diagnostics = answered.diagnostics.map(toFileDiagnostic).filter((d): d is L3Diagnostic => d !== undefined);
         slot.result = r;
       }
@@ -281,16 +300,18 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       totals.files++;
       if (slot.todo === 'reuse' && pack.copyFrom(prevPack!, slot.key)) {
         const old = prevFiles[slot.file]!;
+        const rec = JSON.parse(prevPack!.text(slot.key)!) as L3FileRecord;
+        // Same sites and answers, but L4 may have re-run (its key changes with its dependencies): rates on its record.
+        if (old.l4Key !== slot.l4Key) withRates(old, slot, rec.lines);
         files[slot.file] = old;
         addCounts(totals, old);
-        const rec = JSON.parse(prevPack!.text(slot.key)!) as L3FileRecord;
         if (rec.diagnostics.length) diagnostics[slot.file] = rec.diagnostics;
         totals.reused++;
         continue;
       }
       const r =
         slot.todo === 'empty' || (slot.todo === 'reuse' && !slot.sites.length)
-          ? { record: { lines: [], diagnostics: [] } satisfies L3FileRecord, entry: emptyEntry(slot.key, slot.openCalls) }
+          ? { record: { lines: [], diagnostics: [] } satisfies L3FileRecord, entry: { ...emptyEntry(slot.key, slot.openCalls), l4Key: slot.l4Key } }
           : slot.result;
       if (!r) {
         // Not reached within the budget: no record, asked again next run.
@@ -358,9 +379,30 @@ class ShareQueue<T> {
   }
 }
 
+/**
+ * What a file's overlay lines change in its resolution counts: L4's states of the file's edges (as L4 counted them,
+ * implicit call sites included), then with each answered site's state (resolved, or external) laid over.
+ */
+function fileRateDelta(nodes: readonly IrNode[], edges: readonly IrEdge[], l4text: string, lines: readonly L4Line[]): L3RateDelta {
+  const states = new Map<string, number>();
+  const implicit: Array<{ src: string; span: readonly number[] }> = [];
+  for (const t of l4text ? l4text.split('\n') : []) {
+    const l = JSON.parse(t) as L4Line & { span?: number[]; src?: string };
+    if ('of' in l && l.of !== undefined) continue;
+    states.set(l.id, 'unresolved' in l && l.unresolved ? (l.external !== undefined ? 2 : 0) : 1);
+    if ('implicit' in l && l.implicit && l.span && l.src) implicit.push({ src: l.src, span: l.span });
+  }
+  const l3 = new Map<string, number>();
+  for (const l of lines) if (!('of' in l && l.of !== undefined)) l3.set(l.id, 'unresolved' in l && l.unresolved ? 2 : 1);
+  return l3FileDelta(nodes, edges, states, implicit, l3);
+}
+
 /** One file of the run: what to do with it and, once asked, its result. */
 interface Slot {
   file: string;
+  ref: ShardRef;
+  /** The key of the L4 record the sites were read from. */
+  l4Key: string;
   key: string;
   sites: Site[];
   openCalls: number;
@@ -374,6 +416,7 @@ function emptyEntry(key: string, openCalls: number): L3FileEntry {
 }
 
 function addCounts(t: L3Manifest['totals'], e: L3FileEntry): void {
+  if (e.rates) addDelta(t.rates, e.rates);
   t.sites += e.sites;
   t.answered += e.answered;
   t.resolvedInCorpus += e.resolvedInCorpus;
