@@ -1,8 +1,8 @@
 import type { LayerExecutorOptions } from '../context';
 
 export interface Schema extends LayerExecutorOptions {
-  /** `unresolved` (default): ask Pyright only about sites L4 left open; `all`: every call/base/decorator site. */
-  mode?: 'unresolved' | 'all';
+  /** `selective` (default): the open sites Pyright types cheaply; `unresolved`: every site L4 left open; `all`: every call/base/decorator site. */
+  mode?: 'selective' | 'unresolved' | 'all';
   /** Wall-time budget of the project's Pyright work, ms (default 600000). */
   timeBudgetMs?: number;
   /** RSS budget of the Pyright process, MB (default 1536). */
