@@ -75,6 +75,8 @@ export interface L3PluginOptions {
   timeBudgetMs?: number;
   /** RSS budget of the Pyright process, MB. @default 1536 */
   memoryBudgetMb?: number;
+  /** Pyright servers side by side, each on a share of the files, sharing the memory budget. @default 1 */
+  servers?: number;
   /** Collect Pyright's diagnostics (`l3/diagnostics.json`): a full check of each opened file. @default true */
   diagnostics?: boolean;
   /** The Python environment Pyright reads; without it, the workspace's projects and Pyright's bundled typeshed. */

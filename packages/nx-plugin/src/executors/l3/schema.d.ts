@@ -7,6 +7,8 @@ export interface Schema extends LayerExecutorOptions {
   timeBudgetMs?: number;
   /** RSS budget of the Pyright process, MB (default 1536). */
   memoryBudgetMb?: number;
+  /** Pyright servers side by side, sharing the memory budget (default 1). */
+  servers?: number;
   /** Collect Pyright's diagnostics (a full check of each opened file; default true). */
   diagnostics?: boolean;
   /** The Python environment Pyright reads (never runs, unless `pythonPath` is set). */
