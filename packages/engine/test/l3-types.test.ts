@@ -80,7 +80,7 @@ describe('L3: types from Pyright for what L4 left open', () => {
       'app/app/other.py': OTHER,
     }, 'cg-l3-');
     ix = await indexProjects(root, projects);
-    first = await runL3({ root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    first = await runL3({ root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
   }, 120_000);
 
   afterAll(() => fs.rmSync(ix.root, { recursive: true, force: true }));
@@ -167,13 +167,13 @@ describe('L3: types from Pyright for what L4 left open', () => {
     await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
     await runL4Of(ix.root, projects, 'core', ix.out, {});
     await runL4Of(ix.root, projects, 'app', ix.out, {});
-    const m = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    const m = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
     // service.py imports core.models; other.py and the package's __init__ do not.
     expect({ requeried: m.totals.requeried, reused: m.totals.reused }).toEqual({ requeried: 1, reused: 2 });
     expect(m.files['app/app/service.py']!.key).not.toBe(first.files['app/app/service.py']!.key);
     expect(m.files['app/app/other.py']!.key).toBe(first.files['app/app/other.py']!.key);
     expect(overlay('app/app/service.py').map((l) => l.target)).toEqual(['core.models.Engine.start', 'builtins.str.split', 'core.models.Car.wheels']);
-    const again = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    const again = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
     expect({ requeried: again.totals.requeried, reused: again.totals.reused }).toEqual({ requeried: 0, reused: 3 });
     expect(again.pyrightPeakRssMb).toBeUndefined(); // nothing to ask: no server started
   }, 120_000);

@@ -77,7 +77,7 @@ export interface L3PluginOptions {
   memoryBudgetMb?: number;
   /** Pyright servers side by side, each on a share of the files, sharing the memory budget. @default 1 */
   servers?: number;
-  /** Collect Pyright's diagnostics (`l3/diagnostics.json`): a full check of each opened file. @default true */
+  /** Collect Pyright's diagnostics (`l3/diagnostics.json`, L8's `pyright/*` findings): a full check of each opened file, several times the cost. @default false */
   diagnostics?: boolean;
   /** The Python environment Pyright reads; without it, the workspace's projects and Pyright's bundled typeshed. */
   python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };

@@ -51,9 +51,9 @@ export interface L3Options {
   /** Memory budget of the Pyright process (MB of RSS; default 1536); its heap ceiling is derived from it. */
   memoryBudgetMb?: number;
   /**
-   * Collect Pyright's diagnostics of the files L3 opens (default true). They need a full check of each file, which
-   * costs several times what the definitions alone do (measured on django: docs/ir.md "L3"); without them
-   * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
+   * Collect Pyright's diagnostics of the files L3 opens (default false). They need a full check of each file: on
+   * django 3.4× the CPU time of the definitions alone (docs/architecture.md, L3); without them `diagnostics.json` is
+   * written empty and the manifest says `diagnostics: false`.
    */
   diagnostics?: boolean;
   /** Files whose queries are in flight at once, over all servers (default 4). */
@@ -177,7 +177,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   removeStaleTemps(l3Dir(outDir));
   const projects = [opts.project, ...deps];
   const sourceRoots = sourceRootsOf(opts.root, projects);
-  const withDiagnostics = opts.diagnostics !== false;
+  const withDiagnostics = opts.diagnostics === true;
   const config = hashString(JSON.stringify([L3_FORMAT, pyrightVersion(), mode, withDiagnostics, opts.env ?? {}, sourceRoots.map((r) => path.relative(opts.root, r))]));
 
   const l4m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));

@@ -9,7 +9,7 @@ export interface Schema extends LayerExecutorOptions {
   memoryBudgetMb?: number;
   /** Pyright servers side by side, sharing the memory budget (default 1). */
   servers?: number;
-  /** Collect Pyright's diagnostics (a full check of each opened file; default true). */
+  /** Collect Pyright's diagnostics (a full check of each opened file; default false). */
   diagnostics?: boolean;
   /** The Python environment Pyright reads (never runs, unless `pythonPath` is set). */
   python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };
