@@ -20,6 +20,8 @@ class Repo:
         rows = self.query()
         rows.first()
         make().run()
+        self.rows().first()
+        helpers.fetch(key).strip()
         undefined_name()
         CONFIG.items()
         obj = lambda: key.strip()
@@ -50,6 +52,8 @@ describe("L3's site selection", () => {
     expect(kind('cache.lookup')).toBe('param');
     expect(kind('rows.first')).toBe('local');
     expect(kind('make().run')).toBe('expression');
+    expect(kind('self.rows().first')).toBe('expression');
+    expect(kind('helpers.fetch(key).strip')).toBe('expression');
     expect(kind('undefined_name')).toBe('none');
     expect(kind('CONFIG.items')).toBe('global');
     expect(kind('key.strip')).toBe('param'); // in a lambda: the enclosing method's parameter
@@ -61,7 +65,7 @@ describe("L3's site selection", () => {
     const asked = (mode: 'selective' | 'unresolved') => selectSites(ir.nodes, ir.edges, open, mode).filter((s) => s.edge.edge === 'CALLS').map((s) => s.edge.callee).sort();
     const selective = asked('selective');
     expect(selective).toEqual(expect.arrayContaining(['self.check', 'helpers.fetch', 'undefined_name', 'path.split', 'os.fspath(path).strip().split', 'os.fspath(path).strip']));
-    for (const skipped of ['self.store.get', 'cache.lookup', 'rows.first', 'make().run', 'CONFIG.items', 'key.strip', 'spec.compile']) expect(selective).not.toContain(skipped);
+    for (const skipped of ['self.store.get', 'cache.lookup', 'rows.first', 'make().run', 'self.rows().first', 'helpers.fetch(key).strip', 'CONFIG.items', 'key.strip', 'spec.compile']) expect(selective).not.toContain(skipped);
     expect(asked('unresolved')).toEqual(expect.arrayContaining(['self.store.get', 'cache.lookup', 'rows.first', 'make().run', 'CONFIG.items', 'key.strip', 'spec.compile']));
   });
 });

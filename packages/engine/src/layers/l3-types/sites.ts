@@ -22,7 +22,7 @@ export type L3Mode = 'selective' | 'unresolved' | 'all';
  *   chain on it (`self.a.m()`), whose type Pyright infers from every assignment to the attribute;
  * - `param-typed` / `param`: another parameter of an enclosing function, annotated or not;
  * - `local`: a variable assigned in an enclosing function; `global`: any other name (module level, builtins);
- * - `expression`: a call result, subscript, literal or anything not starting with a name.
+ * - `expression`: a call result, subscript, literal or anything not starting with a name (`self.f().m()` too).
  */
 export type ReceiverKind = 'none' | 'self' | 'self-attr' | 'param-typed' | 'param' | 'local' | 'global' | 'expression';
 
@@ -136,7 +136,9 @@ export class Scopes {
     const dot = e.callee.indexOf('.');
     if (dot < 0) return 'none';
     const head = e.callee.slice(0, dot);
-    if (!NAME.test(head)) return 'expression';
+    // A call or subscript after the first name (`self.get_qs().filter`, `mod.f(x).m`), or text clipped by L1 before
+    // the last name: the receiver is a call result, whatever name the chain starts from.
+    if (!NAME.test(head) || /[([]|…$/.test(e.callee.slice(dot))) return 'expression';
     for (let id: string | undefined = e.src; id !== undefined; id = this.byId.get(id)?.parent) {
       const k = this.names.get(id)?.get(head);
       if (k === 'import') return 'none';
