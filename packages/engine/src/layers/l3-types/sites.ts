@@ -6,9 +6,10 @@
  *
  * Why not every open site: a definition request on `x.m()` makes Pyright infer `x`'s type, and on unannotated code
  * that means inferring the return types of the calls `x` came from, their callees' bodies, and so on. Measured on
- * django (Pyright's CPU time, one run; docs/architecture.md, L3): bare names and import attributes 14.8 s for 339
- * answers in the corpus; adding `self.a.m()`-style receivers 36.5 s (490), module-level names 43.9 s (495), local
- * variables 53.0 s (590); every open site (unannotated parameters, expressions too) ~61 s (596).
+ * django (Pyright's CPU time, one run; docs/architecture.md, L3): bare names and import attributes 14.8 s; with
+ * `self` receivers 36.5 s, module-level names 43.9 s, locals 53.0 s; every open site (unannotated parameters and
+ * expressions too) ~61 s — and on such unannotated code the cheap sites answer little (`unresolved` is the mode
+ * that finds call targets there, at 3–5 times the cost).
  */
 import type { IrEdge, IrNode } from '../../ir/model';
 import type { L4Line } from '../l4-resolve/run';
