@@ -52,8 +52,8 @@ export interface L3Options {
   memoryBudgetMb?: number;
   /**
    * Collect Pyright's diagnostics of the files L3 opens (default false). They need a full check of each file: on
-   * django ~3× the CPU time of the selective definitions alone (docs/architecture.md, L3); without them `diagnostics.json` is
-   * written empty and the manifest says `diagnostics: false`.
+   * django ~3× the CPU time of the selective definitions alone (docs/architecture.md, L3); without them
+   * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
    */
   diagnostics?: boolean;
   /** Files whose queries are in flight at once, over all servers (default 4). */
