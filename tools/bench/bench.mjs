@@ -69,9 +69,9 @@ async function phase(name, args) {
     out = { ms: performance.now() - s, stats };
   } else if (name === 'l3') {
     const s = performance.now();
-    const m = await engine.runL3({ root: args.dir, project: { name: 'corpus', outDir: args.out }, diagnostics: args.diagnostics !== 'false', timeBudgetMs: 60 * 60_000, memoryBudgetMb: 1536 });
+    const m = await engine.runL3({ root: args.dir, project: { name: 'corpus', outDir: args.out }, diagnostics: args.diagnostics !== 'false', timeBudgetMs: 60 * 60_000, memoryBudgetMb: 1536, ...(args.mode ? { mode: args.mode } : {}), ...(args.servers ? { servers: Number(args.servers) } : {}) });
     const ndiag = Object.values(JSON.parse(fs.readFileSync(engine.l3DiagnosticsPath(args.out), 'utf8')).files).reduce((n, l) => n + l.length, 0);
-    out = { ms: performance.now() - s, totals: m.totals, budget: m.budget, pyrightPeakRssMb: m.pyrightPeakRssMb, diagnostics: ndiag };
+    out = { ms: performance.now() - s, totals: m.totals, budget: m.budget, pyrightPeakRssMb: m.pyrightPeakRssMb, pyrightCpuMs: m.pyrightCpuMs, servers: m.servers, diagnostics: ndiag };
   } else if (name === 'l4') {
     const s = performance.now();
     const stats = await engine.runL4({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
@@ -134,18 +134,22 @@ function installScipPython(tmp) {
   return path.join(dir, 'node_modules/@sourcegraph/scip-python/index.js');
 }
 
-/** Runs a command to its end, sampling its peak RSS (VmHWM) from /proc. */
+/** Runs a command to its end, sampling its peak RSS (VmHWM) and CPU time (utime + stime, ticks of 10 ms) from /proc. */
 function runSampled(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
     let peak = 0;
+    let cpuMs = 0;
     let err = '';
     child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
     const sample = () => {
       try {
         const kb = Number(/^VmHWM:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
         peak = Math.max(peak, Math.round(kb / 1024));
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpuMs = (Number(f[11]) + Number(f[12])) * 10;
       } catch {
         /* exited */
       }
@@ -155,7 +159,7 @@ function runSampled(cmd, args, opts = {}) {
     child.on('exit', (code) => {
       clearInterval(timer);
       if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${err}`));
-      else resolve({ ms: performance.now() - t0, peakRssMb: peak });
+      else resolve({ ms: performance.now() - t0, peakRssMb: peak, cpuMs });
     });
   });
 }
@@ -192,6 +196,8 @@ async function main() {
       corpus: { type: 'string' },
       l3: { type: 'boolean' },
       diagnostics: { type: 'string' },
+      mode: { type: 'string' },
+      servers: { type: 'string' },
     },
   });
   if (values.phase) return phase(values.phase, values);
@@ -263,8 +269,14 @@ async function main() {
  * open call sites before/after, L3 time as a ratio to scip-python's (target ≤ 0.25×), Pyright's peak RSS (≤ 1.5 GB).
  */
 async function benchL3(c, out, tmp, loc) {
-  const withDiag = runPhase('l3', { dir: c.dir, out, diagnostics: 'true' });
-  const noDiag = runPhase('l3', { dir: c.dir, out, diagnostics: 'false' });
+  // Every file asked afresh in each run (no reuse of the previous run's answers).
+  const l3 = (args) => {
+    fs.rmSync(path.join(out, 'l3'), { recursive: true, force: true });
+    return runPhase('l3', { dir: c.dir, out, ...args });
+  };
+  const before = l3({ diagnostics: 'false', mode: 'unresolved', servers: 1 });
+  const withDiag = l3({ diagnostics: 'true' });
+  const noDiag = l3({ diagnostics: 'false' });
   let scip;
   try {
     const bin = installScipPython(tmp);
@@ -275,14 +287,20 @@ async function benchL3(c, out, tmp, loc) {
   } catch (e) {
     console.log(`  scip-python: not measured (${String(e.message ?? e).split('\n')[0]})`);
   }
-  const t = withDiag.totals;
-  console.log(`  L3 (Pyright) sites asked ${fmt(t.sites)}, answered ${fmt(t.answered)} (${fmt(t.resolvedInCorpus)} in the corpus, ${fmt(t.external)} external); open call sites ${fmt(t.openCallsBefore)} → ${fmt(t.openCallsAfter)} (${(100 * (1 - t.openCallsAfter / Math.max(1, t.openCallsBefore))).toFixed(1)}% fewer)`);
-  for (const [label, r] of [['with diagnostics', withDiag], ['without diagnostics', noDiag]]) {
+  const sites = (r) => {
+    const t = r.totals;
+    return `sites asked ${fmt(t.sites)}, answered ${fmt(t.answered)} (${fmt(t.resolvedInCorpus)} in the corpus, ${fmt(t.external)} external); open call sites ${fmt(t.openCallsBefore)} → ${fmt(t.openCallsAfter)} (${(100 * (1 - t.openCallsAfter / Math.max(1, t.openCallsBefore))).toFixed(1)}% fewer)`;
+  };
+  console.log(`  L3 (Pyright), every open site, one server:  ${sites(before)}`);
+  console.log(`  L3 (Pyright), default (selective sites):    ${sites(noDiag)}`);
+  // Wall time and CPU time against scip-python's: on a busy machine CPU time is the steadier ratio.
+  for (const [label, r] of [['every open site, 1 server, no diag.', before], ['default, with diagnostics', withDiag], ['default, without diagnostics', noDiag]]) {
     const ratio = scip ? `   ${(r.ms / scip.ms).toFixed(2)}× scip-python` : '';
+    const cpu = r.pyrightCpuMs !== undefined ? `, Pyright CPU ${(r.pyrightCpuMs / 1000).toFixed(1)} s${scip?.cpuMs ? ` (${(r.pyrightCpuMs / scip.cpuMs).toFixed(2)}× scip-python's)` : ''}` : '';
     const skipped = r.totals.skippedFiles ? `, ${r.totals.skippedFiles} files skipped by budget (${r.budget.exhausted})` : '';
-    console.log(`  L3 ${label.padEnd(20)} ${(r.ms / 1000).toFixed(1)} s, ${fmt((loc / r.ms) * 1000)} LOC/s${ratio}   Pyright peak RSS ${r.pyrightPeakRssMb ?? '-'} MB, L3 process ${r.maxRssMb} MB; ${fmt(r.diagnostics)} diagnostics${skipped}`);
+    console.log(`  L3 ${label.padEnd(36)} ${(r.ms / 1000).toFixed(1)} s${ratio}${cpu}   ${r.servers ?? 0} server(s), Pyright peak RSS ${r.pyrightPeakRssMb ?? '-'} MB, L3 process ${r.maxRssMb} MB; ${fmt(r.diagnostics)} diagnostics${skipped}`);
   }
-  if (scip) console.log(`  scip-python 0.6.6 full index: ${(scip.ms / 1000).toFixed(1)} s, ${fmt((loc / scip.ms) * 1000)} LOC/s   peak RSS ${scip.peakRssMb} MB`);
+  if (scip) console.log(`  scip-python 0.6.6 full index: ${(scip.ms / 1000).toFixed(1)} s, CPU ${(scip.cpuMs / 1000).toFixed(1)} s, ${fmt((loc / scip.ms) * 1000)} LOC/s   peak RSS ${scip.peakRssMb} MB`);
 }
 
 main().catch((e) => {

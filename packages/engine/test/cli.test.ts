@@ -90,6 +90,33 @@ describe('codegraph CLI: usage', () => {
   });
 });
 
+describe('codegraph CLI: L3 (Pyright) on request', () => {
+  it('index --l3 runs L3 after L4, counts its sites in the rates, and dump --layer l3 shows a file\'s answers', () => {
+    write('proj/pyproject.toml', '[project]\nname = "demo"\nversion = "0.1.0"\n');
+    write('proj/demo/__init__.py', '');
+    write('proj/demo/models.py', 'class Engine:\n    def start(self) -> None:\n        pass\n\n\nclass Car:\n    engine: Engine\n\n    def __init__(self, engine: Engine) -> None:\n        self.engine = engine\n');
+    write('proj/demo/service.py', 'from demo.models import Car\n\n\ndef drive(car: Car) -> None:\n    car.engine.start()\n');
+    const r = cli(['index', 'proj', '--out', 'out', '--l3', '--json', '--no-progress']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { l3: { mode: string; totals: { resolvedInCorpus: number } }; resolution: { l3Projects?: number; calls: { resolved: number; resolvedL3: number; total: number } } };
+    expect(report.l3).toMatchObject({ mode: 'selective', totals: { resolvedInCorpus: 1 } });
+    expect(report.resolution).toMatchObject({ l3Projects: 1, calls: { resolvedL3: 1 } });
+    const dump = cli(['dump', 'out', '--layer', 'l3', '--file', 'demo/service.py']);
+    expect(dump.code).toBe(0);
+    const [line] = dump.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; lines: Array<Record<string, unknown>> });
+    expect(line).toMatchObject({ file: 'demo/service.py', sites: 1, answered: 1, resolvedInCorpus: 1 });
+    expect(line!.lines).toEqual([expect.objectContaining({ edge: 'CALLS', target: 'demo.models.Engine.start', via: 'type', file: 'demo/models.py' })]);
+    // The text summary says what L3 added; a run without --l3 drops L3's output and its share of the rates.
+    const text = cli(['index', 'proj', '--out', 'out', '--l3', '--no-progress']);
+    expect(text.stdout).toMatch(/l3: 1\/1 sites answered by Pyright \(1 in the corpus, 0 external; selective\)/);
+    expect(text.stdout).toMatch(/\(with L3's; L1 \+ L4 alone [\d.]+%\)/);
+    const without = JSON.parse(cli(['index', 'proj', '--out', 'out', '--json', '--no-progress']).stdout) as typeof report;
+    expect(without.resolution.calls).toMatchObject({ resolvedL3: 0, resolved: report.resolution.calls.resolved - 1, total: report.resolution.calls.total });
+    expect(fs.existsSync(path.join(tmp, 'out', 'l3'))).toBe(false);
+    expect(cli(['dump', 'out', '--layer', 'l3'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no L3 output/) });
+  }, 60_000);
+});
+
 describe('codegraph CLI: a real run', () => {
   beforeEach(() => {
     write('proj/pyproject.toml', '[project]\nname = "demo"\ndependencies = ["requests>=2"]\n');

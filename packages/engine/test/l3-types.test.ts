@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deserializeSCIP } from '@c4312/scip';
-import { exportGraph, indexDirectory, l3DiagnosticsPath, L3Overlay, runL2, runL3, writeRepoScip, type L3Manifest } from '@codegraph/engine';
+import { exportGraph, formatSummary, indexDirectory, l3DiagnosticsPath, L3Overlay, resolutionStats, runL2, runL3, summarizeProject, writeRepoScip, type L3Manifest, type ResolutionStats } from '@codegraph/engine';
 import { indexProjects, runL4Of, writeTree, type Indexed } from './valueflow-helpers';
 
 const MODELS = `class Engine:
@@ -80,7 +80,7 @@ describe('L3: types from Pyright for what L4 left open', () => {
       'app/app/other.py': OTHER,
     }, 'cg-l3-');
     ix = await indexProjects(root, projects);
-    first = await runL3({ root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    first = await runL3({ root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
   }, 120_000);
 
   afterAll(() => fs.rmSync(ix.root, { recursive: true, force: true }));
@@ -107,6 +107,20 @@ describe('L3: types from Pyright for what L4 left open', () => {
     expect(first.files['app/app/service.py']).toMatchObject({ sites: 3, answered: 3, resolvedInCorpus: 2, external: 1, openCallsBefore: 3, openCallsAfter: 0 });
     expect(first.totals).toMatchObject({ files: 3, requeried: 3, reused: 0, skippedFiles: 0 });
     expect(first.budget.exhausted).toBeUndefined();
+  });
+
+  it("counts L3's answers in the project's resolution rates, once per call site, beside L4's", async () => {
+    // L4's own counts (l4/stats.json) against the rates with L3: service.py's two sites in the corpus (start,
+    // wheels) are resolved by L3, the str.split / str.upper calls named outside it.
+    const l4 = JSON.parse(fs.readFileSync(path.join(ix.out.app!, 'l4', 'stats.json'), 'utf8')) as { resolution: ResolutionStats };
+    const r = await resolutionStats(ix.out.app!);
+    expect(r.l3Projects).toBe(1);
+    expect(r.calls).toMatchObject({ total: l4.resolution.calls.total, resolvedL3: 2, externalL3: 2, resolved: l4.resolution.calls.resolved + 2, external: l4.resolution.calls.external + 2 });
+    expect(l4.resolution.calls.resolvedL3 ?? 0).toBe(0);
+    expect(first.totals.rates).toEqual({ calls: { resolved: 2, external: 2 }, references: { resolved: 0, external: 0 } });
+    const s = summarizeProject('app', ix.out.app!);
+    expect(s.resolution?.calls).toMatchObject({ resolvedL3: 2, resolved: r.calls.resolved });
+    expect(formatSummary(s)).toMatch(/of which by Pyright's types \(L3, 1 project\): call sites 2 \(L1 \+ L4 alone [\d.]+%\)/);
   });
 
   it("writes Pyright's diagnostics of the analysed files with L1's span convention", () => {
@@ -153,13 +167,13 @@ describe('L3: types from Pyright for what L4 left open', () => {
     await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
     await runL4Of(ix.root, projects, 'core', ix.out, {});
     await runL4Of(ix.root, projects, 'app', ix.out, {});
-    const m = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    const m = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
     // service.py imports core.models; other.py and the package's __init__ do not.
     expect({ requeried: m.totals.requeried, reused: m.totals.reused }).toEqual({ requeried: 1, reused: 2 });
     expect(m.files['app/app/service.py']!.key).not.toBe(first.files['app/app/service.py']!.key);
     expect(m.files['app/app/other.py']!.key).toBe(first.files['app/app/other.py']!.key);
     expect(overlay('app/app/service.py').map((l) => l.target)).toEqual(['core.models.Engine.start', 'builtins.str.split', 'core.models.Car.wheels']);
-    const again = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')] });
+    const again = await runL3({ root: ix.root, project: out(ix, 'app'), deps: [out(ix, 'core')], diagnostics: true });
     expect({ requeried: again.totals.requeried, reused: again.totals.reused }).toEqual({ requeried: 0, reused: 3 });
     expect(again.pyrightPeakRssMb).toBeUndefined(); // nothing to ask: no server started
   }, 120_000);

@@ -15,6 +15,7 @@ import { L1Reader, type ProjectOut } from '../layers/l1-structure/stream';
 import { manifestPath } from '../layers/l1-structure/run';
 import { docsPackPath, l2ManifestPath, writeProjectScip, writeRepoScip, type L2Manifest } from '../layers/l2-occurrences/run';
 import { forEachResolved } from '../layers/l4-resolve/run';
+import { l3ManifestPath, typesPackPath, type L3FileRecord, type L3Manifest } from '../layers/l3-types/run';
 import { L5Reader } from '../layers/l5-flow/stream';
 import { exportGraph, readFederation, type FederatedProject } from '../layers/repo/merge';
 import { readJsonOrUndefined } from '../util/atomic';
@@ -55,12 +56,13 @@ export async function exportIndex(folder: IndexFolder, format: ExportFormat, out
   return { ...(await writeRepoScip({ root: folder.root, projects, out })) };
 }
 
-export type DumpLayer = 'l1' | 'facts' | 'l2' | 'l4' | 'l5' | 'flow-facts';
+export type DumpLayer = 'l1' | 'facts' | 'l2' | 'l3' | 'l4' | 'l5' | 'flow-facts';
 
 /**
  * Writes a layer's records as JSON lines: `l1` one header line then the IR lines per file (the shape of docs/ir.md),
  * `facts` one line per file, `l2` one document per line, `l4` the resolved lines, `l5` one FileFlow per file,
- * `flow-facts` one line of value-flow facts per file. Returns how many of the project's
+ * `flow-facts` one line of value-flow facts per file, `l3` one line per file L3 answered or checked: its manifest
+ * entry (counts) with its overlay lines (`via: "type"`) and Pyright's diagnostics. Returns how many of the project's
  * files were dumped (0 when `onlyFile` is not one of them).
  */
 export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (line: string) => void, onlyFile?: string): Promise<number> {
@@ -89,6 +91,24 @@ export async function dumpLayer(project: ProjectOut, layer: DumpLayer, write: (l
           const text = e && pack.text(e.key);
           if (text === undefined) continue;
           write(text);
+        }
+      } finally {
+        pack.close();
+      }
+    } else if (layer === 'l3') {
+      const m = readJsonOrUndefined<L3Manifest>(l3ManifestPath(project.outDir));
+      const pack = PackReader.open(typesPackPath(project.outDir));
+      if (!m || !pack) throw new Error(`no L3 output in ${project.outDir} (run L3 first: the plugin's l3 option, or codegraph index --l3)`);
+      try {
+        for (const ref of refs) {
+          const e = m.files[ref.file];
+          const text = e && pack.text(e.key);
+          if (text === undefined) continue;
+          const rec = JSON.parse(text) as L3FileRecord;
+          // Files with nothing asked and nothing found stay out: the dump shows answers, not the file list.
+          if (!rec.lines.length && !rec.diagnostics.length && !e.sites) continue;
+          const { sites, answered, resolvedInCorpus, external, openCallsBefore, openCallsAfter } = e;
+          write(JSON.stringify({ file: ref.file, sites, answered, resolvedInCorpus, external, openCallsBefore, openCallsAfter, lines: rec.lines, diagnostics: rec.diagnostics }));
         }
       } finally {
         pack.close();

@@ -1,5 +1,5 @@
 /**
- * `codegraph index <dir>`: the directory as one project through L0, L1, L2, L5, L4, L9 and L8 (diagnostics). Everything that can be
+ * `codegraph index <dir>`: the directory as one project through L0, L1, L2, L5, L4 (and L3 with `--l3`), L9 and L8 (diagnostics). Everything that can be
  * checked is checked before any output is written: a bad option, a missing directory, an invalid pyproject.toml.
  */
 import * as fs from 'node:fs';
@@ -14,6 +14,7 @@ import { runL2, type L2Stats } from '../layers/l2-occurrences/run';
 import { runL4, type L4Stats } from '../layers/l4-resolve/run';
 import { runL5, type L5Manifest } from '../layers/l5-flow/run';
 import { resolutionStats } from '../layers/l4-resolve/stats';
+import { runL3, type L3Manifest, type L3Mode } from '../layers/l3-types/run';
 import { runL9 } from '../layers/l9-packages/run';
 import { runL8, type DiagnosticsJson } from '../layers/l8-diagnostics/run';
 import { parseRuleOptions } from './check';
@@ -40,6 +41,28 @@ export interface IndexOptions {
   progress: boolean;
   /** `rule=level` pairs for L8 (`undefined-name=off`). */
   rule?: string[];
+  /** Run L3 (Pyright's types) after L4, in this mode (`true`: the default mode), as the plugin's `l3` option does. */
+  l3?: boolean | L3Mode;
+  /** With `l3`: collect Pyright's diagnostics too (a full check of each opened file). */
+  l3Diagnostics?: boolean;
+}
+
+/** L3's line of the text summary. */
+function l3Line(m: L3Manifest): string {
+  const t = m.totals;
+  return (
+    `  l3: ${count(t.answered)}/${count(t.sites)} sites answered by Pyright (${count(t.resolvedInCorpus)} in the corpus, ${count(t.external)} external; ${m.mode}), ` +
+    `open call sites ${count(t.openCallsBefore)} → ${count(t.openCallsAfter)}; ${count(t.requeried)} files queried, ${count(t.reused)} reused` +
+    `${t.skippedFiles ? `, ${count(t.skippedFiles)} skipped (budget: ${m.budget.exhausted})` : ''}, ${duration(m.ms)}`
+  );
+}
+
+/**
+ * Without `--l3`, an earlier run's L3 output would still be read (the rates, the overlay of exports, L8's Pyright
+ * findings) though nothing keeps it in step with the index any more: removed.
+ */
+function removeStaleL3(out: string): void {
+  fs.rmSync(path.join(out, 'l3'), { recursive: true, force: true });
 }
 
 /** How many files with syntax errors (and failed files) the text summary names. */
@@ -153,6 +176,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
   let summary: Summary;
   let l2: L2Stats;
   let l4: L4Stats;
+  let l3: L3Manifest | undefined;
   let l5: L5Manifest;
   let resolution: Awaited<ReturnType<typeof resolutionStats>>;
   let l9: Awaited<ReturnType<typeof runL9>>;
@@ -180,6 +204,10 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     l5 = await runL5({ root: dir, outDir: out, workers: o.workers, fileTimeoutMs: o.fileTimeoutMs, workerMemoryMb: o.workerMemoryMb, onProgress: (d, t) => progress.update(d, t) });
     progress.step('l4 resolution');
     l4 = await runL4({ root: dir, project });
+    if (o.l3) {
+      progress.step('l3 types (Pyright)');
+      l3 = await runL3({ root: dir, project, mode: o.l3 === true ? undefined : o.l3, diagnostics: !!o.l3Diagnostics });
+    } else removeStaleL3(out);
     resolution = await resolutionStats(out);
     progress.step('l9 packages');
     l9 = await runL9({ root: dir, projectDir: dir, outDir: out, name: project.name });
@@ -211,6 +239,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       failed,
       l2,
       l4,
+      ...(l3 ? { l3: { mode: l3.mode, diagnostics: l3.diagnostics, totals: l3.totals, budget: l3.budget, pyrightPeakRssMb: l3.pyrightPeakRssMb, ms: l3.ms } } : {}),
       l5: { ...l5.totals, failed: l5.failed, stats: l5.stats },
       resolution,
       l9: { undeclared: l9.undeclared, unused: l9.unused, diagnostics: l9.diagnostics },
@@ -233,7 +262,9 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
     `  l5: ${plural(l5.totals.scopes, 'scope')}, ${count(l5.totals.blocks)} blocks, ${count(l5.totals.defs)} SSA definitions + ${count(l5.totals.phis)} phis ` +
       `(${count(l5.stats.processed)} files analysed, ${count(l5.stats.reused)} reused, ${count(l5.stats.failed)} failed), ${duration(l5.stats.ms)}`,
     `  l4: ${count(l4.resolvedFiles)} files resolved, ${count(l4.reusedFiles)} reused; ${count(l4.importsResolved)}/${count(l4.imports)} imports resolved (${count(l4.importsExternal)} external), ` +
-      `${plural(l4.edgesResolved, 'edge')} completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}`,
+      `${plural(l4.edgesResolved, 'edge')} completed, ${duration(l4.ms)}; call sites resolved ${pct(resolution.calls.fraction)}, references ${pct(resolution.references.fraction)}` +
+      (l3 ? ` (with L3's; L1 + L4 alone ${pct((resolution.calls.resolved - resolution.calls.resolvedL3) / Math.max(1, resolution.calls.total))})` : ''),
+    ...(l3 ? [l3Line(l3)] : []),
     `  l9: ${count(l9.declared.length)} declared, ${count(l9.imported.length)} third-party imported; ` +
       `undeclared: ${names(l9.undeclared.map((u) => u.name))}; unused: ${names(l9.unused.map((u) => u.dist))}`,
     `  l8: ${plural(l8.counts.error, 'error')}, ${plural(l8.counts.warning, 'warning')}, ${plural(l8.counts.note, 'note')}` +

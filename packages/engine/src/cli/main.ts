@@ -58,6 +58,14 @@ Docs: ${README}`,
     .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
     .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))
     .option('--rule <rule=level...>', 'L8 diagnostics: set a rule to off, note, warning or error (e.g. undefined-name=off); see codegraph help check')
+    .addOption(
+      new Option('--l3 [mode]', "L3: Pyright's types for the call sites L4 left open (selective: those it types cheaply; unresolved: every open site; all: every site)").choices([
+        'selective',
+        'unresolved',
+        'all',
+      ]),
+    )
+    .option('--l3-diagnostics', "with --l3: Pyright's diagnostics too (a full check of each file L3 opens: several times the cost)")
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--no-progress', 'no progress bar or progress lines')
@@ -72,6 +80,7 @@ Examples:
   $ codegraph index services/billing -o /tmp/billing   outputs elsewhere
   $ codegraph index src --workers 1 --quiet            one thread, print only errors
   $ codegraph index src --json | jq .resolution        machine-readable summary
+  $ codegraph index src --l3                           + Pyright's types where names and value flow stop
 
 Outputs (l0/ … l9/, summary.json): ${README} (section "Outputs")`,
     )
@@ -160,7 +169,7 @@ Examples:
     .command('dump')
     .description("Print a layer's records as JSON lines, in the shapes docs/ir.md documents.")
     .argument('<index>', 'a repo federation (.codegraph/repo) or one project\'s outputs')
-    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l4', 'l5', 'flow-facts']).default('l1'))
+    .addOption(new Option('-l, --layer <layer>', 'which records').choices(['l1', 'facts', 'l2', 'l3', 'l4', 'l5', 'flow-facts']).default('l1'))
     .option('-p, --project <name>', 'only this project of a federation')
     .option('--file <path>', 'only this source file (its path as indexed, relative to the workspace root)')
     .addHelpText(
@@ -169,7 +178,8 @@ Examples:
 Examples:
   $ codegraph dump .codegraph/projects/libs/core --file libs/core/core/money.py   the file's IR (header, then nodes and edges)
   $ codegraph dump .codegraph/repo --layer l4 --project shop-api                  L4's completions of one project
-  $ codegraph dump .codegraph/repo --layer l5 --file libs/core/core/money.py      the file's CFG, dominators and SSA`,
+  $ codegraph dump .codegraph/repo --layer l5 --file libs/core/core/money.py      the file's CFG, dominators and SSA
+  $ codegraph dump .codegraph/index --layer l3 --file app/service.py              what Pyright answered there (index --l3)`,
     )
     .action(async (index: string, opts: { layer: DumpLayer; project?: string; file?: string }) => {
       const { dumpLayer, openIndexFolder } = await import('./export');

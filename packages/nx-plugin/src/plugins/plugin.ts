@@ -108,7 +108,7 @@ function projectTargets(
           inputs: [...inputs!, ...DEPENDENCY_SOURCES, { runtime: `echo codegraph-l3-${JSON.stringify(l3.options).replace(/[^\w.:/,-]/g, '_')}` }],
           outputs: [`${out}/l3`],
           options: { layer: 'l3', ...common, ...l3.options },
-          metadata: metadata(name, l3.targetName, "codegraph L3: Pyright's types for the call sites L4 left unresolved, and Pyright's diagnostics", { mode: 'unresolved' }),
+          metadata: metadata(name, l3.targetName, "codegraph L3: Pyright's types for the call sites L4 left unresolved, and Pyright's diagnostics", { mode: l3.options.mode ?? 'selective' }),
         },
       }
     : {};

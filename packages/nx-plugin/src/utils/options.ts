@@ -54,7 +54,7 @@ export interface CodegraphPluginOptions {
   diagnostics?: { rules?: Record<string, 'off' | 'note' | 'warning' | 'error'> };
   /**
    * L3, Pyright's types for what L4 left unresolved: a `codegraph-l3` target per project after its L4, which the
-   * project's L7 and index then depend on. `true` asks about the sites L4 left open, `'all'` about every call site,
+   * project's L7 and index then depend on. `true` asks about the sites L4 left open that Pyright types cheaply, `'all'` about every call site,
    * an object sets the mode, the budgets and the Python environment Pyright reads. Off by default: it starts one
    * Pyright server per project run (~3 s, ~130 MB on a small project; the budgets bound it on large ones) and
    * installs nothing more (pyright ships with the engine).
@@ -65,13 +65,19 @@ export interface CodegraphPluginOptions {
 
 /** The `l3` plugin option in full (the `codegraph-l3` executor's options). */
 export interface L3PluginOptions {
-  /** @default 'unresolved' */
-  mode?: 'unresolved' | 'all';
+  /**
+   * `selective`: the sites L4 left open that Pyright types cheaply (bare names, import attributes, `self` methods,
+   * annotated parameters; every open site inside annotated functions); `unresolved`: every site L4 left open.
+   * @default 'selective'
+   */
+  mode?: 'selective' | 'unresolved' | 'all';
   /** Wall-time budget of a project's Pyright work, ms. @default 600000 */
   timeBudgetMs?: number;
   /** RSS budget of the Pyright process, MB. @default 1536 */
   memoryBudgetMb?: number;
-  /** Collect Pyright's diagnostics (`l3/diagnostics.json`): a full check of each opened file. @default true */
+  /** Pyright servers side by side, each on a share of the files, sharing the memory budget. @default 1 */
+  servers?: number;
+  /** Collect Pyright's diagnostics (`l3/diagnostics.json`, L8's `pyright/*` findings): a full check of each opened file, several times the cost. @default false */
   diagnostics?: boolean;
   /** The Python environment Pyright reads; without it, the workspace's projects and Pyright's bundled typeshed. */
   python?: { pythonPath?: string; venvPath?: string; venv?: string; extraPaths?: string[] };

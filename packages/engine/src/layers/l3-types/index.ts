@@ -19,3 +19,5 @@ export {
 export { L3Overlay, withTypes } from './overlay';
 export { pyrightServerEntry, pyrightVersion } from './pyright-package';
 export type { L3Diagnostic } from './diagnostics';
+export { selectSites, openCallCount, Scopes, SELECTIVE_RECEIVERS, type ReceiverKind, type Site } from './sites';
+export { l3RateDelta } from './rates';

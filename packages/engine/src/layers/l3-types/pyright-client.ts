@@ -151,16 +151,19 @@ export class PyrightClient {
     text: string,
     positions: ReadonlyArray<readonly [number, number]>,
     withDiagnostics: boolean,
+    onAnswer?: (index: number) => void,
   ): Promise<{ answers: DefinitionAnswer[]; diagnostics: Diagnostic[] }> {
     const uri = pathToFileURL(absPath).href;
     await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
     const answers = await Promise.all(
-      positions.map(async ([line, character]) => {
+      positions.map(async ([line, character], i) => {
         try {
           const r = await this.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: { line, character } });
           return toLocations(r);
         } catch {
           return [];
+        } finally {
+          onAnswer?.(i);
         }
       }),
     );

@@ -16,19 +16,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { IrEdge } from '../../ir/model';
+import type { IrEdge, IrNode } from '../../ir/model';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { initPythonParser } from '../../lang/python/parser';
 import { decodePythonSource } from '../../lang/python/decode';
-import { L1Reader, type ProjectOut } from '../l1-structure/stream';
+import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { l3FileDelta, type L3RateDelta } from '../l4-resolve/stats';
+import { addDelta, emptyDelta } from './rates';
 import { l4ManifestPath, resolvedPackPath, type L4Line, type L4Manifest } from '../l4-resolve/run';
 import { ImportClosure } from './key';
 import { l3DiagnosticsPath, l3Dir, l3ManifestPath, typesPackPath } from './paths';
 import type { PyrightClient, PythonEnv } from './pyright-client';
 import { pyrightVersion } from './pyright-package';
-import { selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
+import { openCallCount, selectSites, sitesDigestText, type L3Mode, type Site } from './sites';
 import { TargetMapper, type TypeTarget } from './targets';
 import { toFileDiagnostic, type L3Diagnostic } from './diagnostics';
 
@@ -41,7 +43,7 @@ export interface L3Options {
   project: ProjectOut;
   /** The projects this one may import from (their output directories: L1, and L4 when present). */
   deps?: readonly ProjectOut[];
-  /** `unresolved` (default): ask only about sites L4 left open; `all`: every call/base/decorator site. */
+  /** `selective` (default): the open sites whose receiver Pyright types cheaply (sites.ts); `unresolved`: every site L4 left open; `all`: every call/base/decorator site. */
   mode?: L3Mode;
   env?: PythonEnv;
   /** Wall-time budget of the project's Pyright work (ms; default 10 minutes). */
@@ -49,13 +51,19 @@ export interface L3Options {
   /** Memory budget of the Pyright process (MB of RSS; default 1536); its heap ceiling is derived from it. */
   memoryBudgetMb?: number;
   /**
-   * Collect Pyright's diagnostics of the files L3 opens (default true). They need a full check of each file, which
-   * costs several times what the definitions alone do (measured on django: docs/ir.md "L3"); without them
+   * Collect Pyright's diagnostics of the files L3 opens (default false). They need a full check of each file: on
+   * django ~3× the CPU time of the selective definitions alone (docs/architecture.md, L3); without them
    * `diagnostics.json` is written empty and the manifest says `diagnostics: false`.
    */
   diagnostics?: boolean;
-  /** Files whose queries are in flight at once (default 4). */
+  /** Files whose queries are in flight at once, over all servers (default 4). */
   filesInFlight?: number;
+  /**
+   * Pyright servers run side by side, each on its own contiguous share of the files, sharing the memory budget
+   * (default 1: on django two servers took 1.7× the CPU time of one — each loads the shared imports and typeshed
+   * again — and were no faster on a busy two-core machine).
+   */
+  servers?: number;
 }
 
 /** A file's record in `types.pack`. */
@@ -79,6 +87,10 @@ export interface L3Counts {
 
 export interface L3FileEntry extends L3Counts {
   key: string;
+  /** The L4 record the entry was computed on (the rates count only while L4's manifest still names it). */
+  l4Key?: string;
+  /** What its answers change in the resolution rates (absent: nothing): see `l3-types/rates.ts`. */
+  rates?: L3RateDelta;
   /** Call sites (CALLS/INSTANTIATES) L4 left open without naming them, before and after L3. */
   openCallsBefore: number;
   openCallsAfter: number;
@@ -103,15 +115,21 @@ export interface L3Manifest {
     sitesSkipped: number;
     openCallsBefore: number;
     openCallsAfter: number;
+    /** The change to the resolution rates, summed over the files. */
+    rates: L3RateDelta;
   };
   budget: { timeMs: number; memoryMb: number; exhausted?: 'time' | 'memory' | 'server-exit' };
-  /** Peak resident memory of the Pyright process (MB, from /proc VmHWM), when it ran. */
+  /** Peak resident memory of the Pyright processes (MB, from /proc VmHWM, summed over the servers), when they ran. */
   pyrightPeakRssMb?: number;
+  /** CPU time (user + system) of the Pyright processes, summed (sampled every 250 ms, so up to that much short). */
+  pyrightCpuMs?: number;
+  /** Pyright servers that ran side by side. */
+  servers?: number;
   ms: number;
 }
 
 /** Bumped whenever what L3 writes for a file changes. */
-export const L3_FORMAT = 'l3-1';
+export const L3_FORMAT = 'l3-2';
 export const DEFAULT_L3_TIME_BUDGET_MS = 10 * 60_000;
 export const DEFAULT_L3_MEMORY_MB = 1536;
 const FILES_IN_FLIGHT = 4;
@@ -119,6 +137,12 @@ const FILES_IN_FLIGHT = 4;
 export { l3Dir, typesPackPath, l3ManifestPath, l3DiagnosticsPath };
 
 const CALL_EDGES = new Set(['CALLS', 'INSTANTIATES']);
+/**
+ * Where a definition request on a called name stops when the name is a variable or a parameter: at its declaration,
+ * not at what it holds. Such an answer is no call target (on django 350 of 586 "in corpus" answers were these), so
+ * a call, base or decorator site answered only that way counts as unanswered.
+ */
+const NOT_CALLABLE = new Set(['Variable', 'Parameter']);
 
 /** The import roots of a project's files: each file's path with its module's folders taken off. */
 export function sourceRootsOf(root: string, projects: readonly ProjectOut[]): string[] {
@@ -146,14 +170,14 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   await initHash();
   await initPythonParser();
   const deps = opts.deps ?? [];
-  const mode: L3Mode = opts.mode ?? 'unresolved';
+  const mode: L3Mode = opts.mode ?? 'selective';
   const timeMs = opts.timeBudgetMs ?? DEFAULT_L3_TIME_BUDGET_MS;
   const memoryMb = opts.memoryBudgetMb ?? DEFAULT_L3_MEMORY_MB;
   const outDir = opts.project.outDir;
   removeStaleTemps(l3Dir(outDir));
   const projects = [opts.project, ...deps];
   const sourceRoots = sourceRootsOf(opts.root, projects);
-  const withDiagnostics = opts.diagnostics !== false;
+  const withDiagnostics = opts.diagnostics === true;
   const config = hashString(JSON.stringify([L3_FORMAT, pyrightVersion(), mode, withDiagnostics, opts.env ?? {}, sourceRoots.map((r) => path.relative(opts.root, r))]));
 
   const l4m = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
@@ -182,13 +206,23 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   const pack = new PackWriter(typesPackPath(outDir));
   const files: Record<string, L3FileEntry> = {};
   const diagnostics: Record<string, L3Diagnostic[]> = {};
-  const totals: L3Manifest['totals'] = { files: 0, requeried: 0, reused: 0, skippedFiles: 0, sitesSkipped: 0, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: 0, openCallsAfter: 0 };
+  const totals: L3Manifest['totals'] = { files: 0, requeried: 0, reused: 0, skippedFiles: 0, sitesSkipped: 0, sites: 0, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: 0, openCallsAfter: 0, rates: emptyDelta() };
   const budget: L3Manifest['budget'] = { timeMs, memoryMb };
-  let client: PyrightClient | undefined;
-  let monitor: RssMonitor | undefined;
+  let clients: PyrightClient[] = [];
+  let monitors: RssMonitor[] = [];
   let timer: NodeJS.Timeout | undefined;
   /** Per file, in path order: what to do with it, then (after the queries) its result. */
   const slots: Slot[] = [];
+  /** Sets an entry's change to the resolution rates from the overlay lines (IR and L4 record read again: small). */
+  const withRates = (entry: L3FileEntry, slot: Slot, lines: readonly L4Line[]): void => {
+    entry.l4Key = slot.l4Key;
+    delete entry.rates;
+    const ir = l1.record(slot.ref);
+    const l4text = l4.text(slot.l4Key);
+    if (!ir || l4text === undefined || !lines.length) return;
+    const d = fileRateDelta(ir.nodes, ir.edges, l4text, lines);
+    if (d.calls.resolved || d.calls.external || d.references.resolved || d.references.external) entry.rates = d;
+  };
   try {
     for (const ref of l1.refs) {
       const e4 = l4m.files[ref.file];
@@ -201,24 +235,25 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         const l = JSON.parse(t) as L4Line;
         if (!('of' in l && l.of !== undefined) && !('implicit' in l && l.implicit)) l4lines.set(l.id, l);
       }
-      const sites = selectSites(ir.edges, l4lines, mode);
-      const openCalls = sites.filter((s) => s.open && CALL_EDGES.has(s.edge.edge)).length;
+      const sites = selectSites(ir.nodes, ir.edges, l4lines, mode);
+      const openCalls = openCallCount(ir.edges, l4lines);
       const deepKeys = closure.of(ref.file).map((f) => `${f}\0${l1Keys.get(f) ?? ''}`);
       const key = hashString(`${config}\0${ref.key}\0${sitesDigestText(sites)}\0${deepKeys.join('\n')}`);
       const old = prevFiles[ref.file];
       const reusable = old?.key === key && prevPack?.text(key) !== undefined;
-      slots.push({ file: ref.file, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
+      slots.push({ file: ref.file, ref, l4Key: e4.key, key, sites, openCalls, l4lines, todo: reusable ? 'reuse' : sites.length ? 'ask' : 'empty' });
     }
 
-    // The queries: a few files in flight at once, so the server is never idle between one file's answers and the
-    // next file's requests (it checks one file at a time; waiting for a file's diagnostics leaves it idle otherwise).
+    // The queries: each server takes a contiguous share of the files (neighbouring files share imports, so each
+    // server's program stays small), then helps with the largest share left, from its far end; a few files in
+    // flight per server, so a server is never idle between one file's answers and the next file's requests.
     const asks = slots.filter((s) => s.todo === 'ask');
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < asks.length) {
-        const slot = asks[next++]!;
+    const nServers = Math.max(1, Math.min(opts.servers ?? 1, asks.length));
+    const queue = new ShareQueue(asks, nServers);
+    const worker = async (server: number, c: PyrightClient): Promise<void> => {
+      for (let slot = queue.take(server); slot; slot = queue.take(server)) {
         if (!budget.exhausted && performance.now() - t0 > timeMs) budget.exhausted = 'time';
-        if (budget.exhausted || !client) continue;
+        if (budget.exhausted) return;
         let text: string;
         try {
           // Decoded as L1 decoded it (PEP 263), so the positions asked are the ones L1's spans name.
@@ -228,55 +263,61 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         }
         let answered;
         try {
-          answered = await client.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
+          answered = await c.queryFile(path.join(opts.root, slot.file), text, slot.sites.map((s) => [s.line, s.col] as const), withDiagnostics);
         } catch {
           answered = undefined;
         }
-        if (!answered || !client.alive) {
+        if (!answered || !c.alive) {
           budget.exhausted ??= 'server-exit';
-          continue;
+          return;
         }
         const r = fileResult(slot.file, slot.sites, answered.answers, slot.l4lines, mapper, slot.key, slot.openCalls);
+        withRates(r.entry, slot, r.record.lines);
         r.record.diagnostics = answered.diagnostics.map(toFileDiagnostic).filter((d): d is L3Diagnostic => d !== undefined);
         slot.result = r;
       }
     };
     if (asks.length && performance.now() - t0 <= timeMs) {
-      // Heap ceiling below the RSS budget: V8's heap is most of the server's memory, the rest is code and buffers.
       // Loaded here: the LSP library is needed only when something is asked (~0.1 s of the engine's load time).
       const { PyrightClient: Client } = await import('./pyright-client');
-      try {
-        client = await Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, memoryMb - 256) });
-      } catch {
-        budget.exhausted = 'server-exit'; // the server did not start: every file to ask is skipped, not the run
-      }
-      monitor = new RssMonitor(client?.pid, memoryMb, () => {
-        budget.exhausted ??= 'memory';
-        client?.kill();
-      });
-      timer = setTimeout(() => {
-        budget.exhausted ??= 'time';
-        client?.kill();
-      }, Math.max(0, timeMs - (performance.now() - t0)));
+      // The memory budget is shared: each server gets its part, and its heap ceiling below that (V8's heap is most
+      // of the server's memory, the rest is code and buffers).
+      const perServerMb = Math.floor(memoryMb / nServers);
+      const started = await Promise.all(
+        Array.from({ length: nServers }, () =>
+          Client.start({ root: opts.root, sourceRoots, env: opts.env, maxOldSpaceMb: Math.max(256, perServerMb - 256) }).catch(() => undefined),
+        ),
+      );
+      clients = started.filter((c): c is PyrightClient => c !== undefined);
+      if (clients.length < nServers) budget.exhausted = 'server-exit'; // a server did not start: its files are skipped, not the run
+      const killAll = (why: 'time' | 'memory') => {
+        budget.exhausted ??= why;
+        for (const c of clients) c.kill();
+      };
+      monitors = clients.map((c) => new RssMonitor(c.pid, perServerMb, () => killAll('memory')));
+      timer = setTimeout(() => killAll('time'), Math.max(0, timeMs - (performance.now() - t0)));
       timer.unref();
+      const inFlight = Math.max(1, Math.ceil((opts.filesInFlight ?? FILES_IN_FLIGHT) / nServers));
+      await Promise.all(clients.flatMap((c, i) => Array.from({ length: inFlight }, () => worker(i, c))));
     } else if (asks.length) budget.exhausted = 'time';
-    await Promise.all(Array.from({ length: Math.max(1, opts.filesInFlight ?? FILES_IN_FLIGHT) }, worker));
 
     // Outputs in path order, whatever order the answers came in: the same inputs give the same bytes.
     for (const slot of slots) {
       totals.files++;
       if (slot.todo === 'reuse' && pack.copyFrom(prevPack!, slot.key)) {
         const old = prevFiles[slot.file]!;
+        const rec = JSON.parse(prevPack!.text(slot.key)!) as L3FileRecord;
+        // Same sites and answers, but L4 may have re-run (its key changes with its dependencies): rates on its record.
+        if (old.l4Key !== slot.l4Key) withRates(old, slot, rec.lines);
         files[slot.file] = old;
         addCounts(totals, old);
-        const rec = JSON.parse(prevPack!.text(slot.key)!) as L3FileRecord;
         if (rec.diagnostics.length) diagnostics[slot.file] = rec.diagnostics;
         totals.reused++;
         continue;
       }
       const r =
         slot.todo === 'empty' || (slot.todo === 'reuse' && !slot.sites.length)
-          ? { record: { lines: [], diagnostics: [] } satisfies L3FileRecord, entry: emptyEntry(slot.key, slot.openCalls) }
+          ? { record: { lines: [], diagnostics: [] } satisfies L3FileRecord, entry: { ...emptyEntry(slot.key, slot.openCalls), l4Key: slot.l4Key } }
           : slot.result;
       if (!r) {
         // Not reached within the budget: no record, asked again next run.
@@ -298,24 +339,76 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     throw err;
   } finally {
     if (timer) clearTimeout(timer);
-    monitor?.stop();
-    await client?.stop();
+    for (const m of monitors) m.stop();
+    await Promise.all(clients.map((c) => c.stop()));
     prevPack?.close();
     l4.close();
     l1.close();
     mapper.close();
   }
   const manifest: L3Manifest = { schema: 1, format: L3_FORMAT, project: opts.project.name, pyright: pyrightVersion(), mode, diagnostics: withDiagnostics, config, files, totals, budget, ms: 0 };
-  if (monitor?.peakMb !== undefined) manifest.pyrightPeakRssMb = monitor.peakMb;
+  // Servers run side by side: their peaks are added (an upper bound of what they held at once).
+  const peaks = monitors.map((m) => m.peakMb).filter((p): p is number => p !== undefined);
+  if (peaks.length) manifest.pyrightPeakRssMb = peaks.reduce((a, b) => a + b, 0);
+  if (clients.length) manifest.servers = clients.length;
+  const cpu = monitors.map((m) => m.cpuMs).filter((c): c is number => c !== undefined);
+  if (cpu.length) manifest.pyrightCpuMs = Math.round(cpu.reduce((a, b) => a + b, 0));
   manifest.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l3DiagnosticsPath(outDir), { files: diagnostics });
   writeJsonAtomicSync(l3ManifestPath(outDir), manifest);
   return manifest;
 }
 
+/**
+ * The files to ask, cut into one contiguous share per server (files in path order: neighbours share imports).
+ * A server takes from the front of its share; once its share is done it takes from the back of the largest one left.
+ */
+class ShareQueue<T> {
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+
+  constructor(
+    private readonly items: readonly T[],
+    shares: number,
+  ) {
+    for (let i = 0; i < shares; i++) {
+      this.lo.push(Math.floor((i * items.length) / shares));
+      this.hi.push(Math.floor(((i + 1) * items.length) / shares));
+    }
+  }
+
+  take(share: number): T | undefined {
+    if (this.lo[share]! < this.hi[share]!) return this.items[this.lo[share]!++];
+    let best = -1;
+    for (let i = 0; i < this.lo.length; i++) if (this.hi[i]! - this.lo[i]! > 0 && (best < 0 || this.hi[i]! - this.lo[i]! > this.hi[best]! - this.lo[best]!)) best = i;
+    return best < 0 ? undefined : this.items[--this.hi[best]!];
+  }
+}
+
+/**
+ * What a file's overlay lines change in its resolution counts: L4's states of the file's edges (as L4 counted them,
+ * implicit call sites included), then with each answered site's state (resolved, or external) laid over.
+ */
+function fileRateDelta(nodes: readonly IrNode[], edges: readonly IrEdge[], l4text: string, lines: readonly L4Line[]): L3RateDelta {
+  const states = new Map<string, number>();
+  const implicit: Array<{ src: string; span: readonly number[] }> = [];
+  for (const t of l4text ? l4text.split('\n') : []) {
+    const l = JSON.parse(t) as L4Line & { span?: number[]; src?: string };
+    if ('of' in l && l.of !== undefined) continue;
+    states.set(l.id, 'unresolved' in l && l.unresolved ? (l.external !== undefined ? 2 : 0) : 1);
+    if ('implicit' in l && l.implicit && l.span && l.src) implicit.push({ src: l.src, span: l.span });
+  }
+  const l3 = new Map<string, number>();
+  for (const l of lines) if (!('of' in l && l.of !== undefined)) l3.set(l.id, 'unresolved' in l && l.unresolved ? 2 : 1);
+  return l3FileDelta(nodes, edges, states, implicit, l3);
+}
+
 /** One file of the run: what to do with it and, once asked, its result. */
 interface Slot {
   file: string;
+  ref: ShardRef;
+  /** The key of the L4 record the sites were read from. */
+  l4Key: string;
   key: string;
   sites: Site[];
   openCalls: number;
@@ -329,6 +422,7 @@ function emptyEntry(key: string, openCalls: number): L3FileEntry {
 }
 
 function addCounts(t: L3Manifest['totals'], e: L3FileEntry): void {
+  if (e.rates) addDelta(t.rates, e.rates);
   t.sites += e.sites;
   t.answered += e.answered;
   t.resolvedInCorpus += e.resolvedInCorpus;
@@ -351,7 +445,7 @@ function fileResult(
   const lines: L4Line[] = [];
   const entry: L3FileEntry = { key, sites: sites.length, answered: 0, resolvedInCorpus: 0, external: 0, agreeWithL4: 0, openCallsBefore: openCalls, openCallsAfter: openCalls };
   sites.forEach((s, i) => {
-    const targets = distinct((answers[i] ?? []).map((a) => mapper.map(a.uri, a.range[0]!, a.range[1]!)));
+    const targets = distinct((answers[i] ?? []).map((a) => mapper.map(a.uri, a.range[0]!, a.range[1]!))).filter((t) => s.edge.edge === 'READS' || t.k !== 'node' || !NOT_CALLABLE.has(t.kind));
     if (!targets.length) return;
     entry.answered++;
     if (!s.open) {
@@ -407,9 +501,13 @@ function distinct(ts: ReadonlyArray<TypeTarget | undefined>): TypeTarget[] {
   return out;
 }
 
-/** Samples the server's resident memory (Linux /proc); calls `onExceed` once above the budget. */
+/**
+ * Samples the server's resident memory and CPU time (Linux /proc); calls `onExceed` once above the budget. CPU time
+ * is what to compare on a busy machine, where wall time depends on who else runs.
+ */
 class RssMonitor {
   peakMb: number | undefined;
+  cpuMs: number | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -435,6 +533,10 @@ class RssMonitor {
       const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
       const hwm = Math.round(kb('VmHWM') / 1024);
       this.peakMb = Math.max(this.peakMb ?? 0, hwm);
+      // utime and stime (in USER_HZ ticks, 100 per second on Linux), fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      this.cpuMs = (Number(f[11]) + Number(f[12])) * 10;
       return { rss: Math.round(kb('VmRSS') / 1024) };
     } catch {
       return undefined;

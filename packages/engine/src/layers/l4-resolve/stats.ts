@@ -11,14 +11,22 @@
 import * as path from 'node:path';
 import type { IrEdge, IrNode } from '../../ir/model';
 import { readJsonOrUndefined } from '../../util/atomic';
+import { l3RateDelta } from '../l3-types/rates';
 
 export interface RateStats {
   total: number;
   resolved: number;
   resolvedL1: number;
   resolvedL4: number;
+  /**
+   * Of `resolved`: sites L4 left open that L3 (Pyright's types) took to a definition in the corpus, when L3 ran
+   * (0 otherwise). L1 + L4 alone resolved `resolved - resolvedL3`.
+   */
+  resolvedL3: number;
   /** Unresolved and known to name something outside the corpus (an external package, a C module, builtins). */
   external: number;
+  /** Of `external`: sites L3 named outside the corpus (L4 alone: `external - externalL3`). */
+  externalL3: number;
   /** resolved / total. */
   fraction: number;
   /** resolved / (total - external): the rate over what the corpus could answer. */
@@ -27,12 +35,14 @@ export interface RateStats {
 
 export interface ResolutionStats {
   files: number;
+  /** Projects whose counts include L3's type-resolved sites (absent: none). */
+  l3Projects?: number;
   calls: RateStats;
   references: RateStats;
 }
 
 function rate(): RateStats {
-  return { total: 0, resolved: 0, resolvedL1: 0, resolvedL4: 0, external: 0, fraction: 0, fractionInternal: 0 };
+  return { total: 0, resolved: 0, resolvedL1: 0, resolvedL4: 0, resolvedL3: 0, external: 0, externalL3: 0, fraction: 0, fractionInternal: 0 };
 }
 
 function finish(r: RateStats): RateStats {
@@ -96,22 +106,74 @@ export function emptyResolution(): ResolutionStats {
 /** Adds `b`'s counts into `a` (fractions are recomputed by finishResolution). */
 export function addRates(a: ResolutionStats, b: ResolutionStats): void {
   a.files += b.files;
+  if (b.l3Projects) a.l3Projects = (a.l3Projects ?? 0) + b.l3Projects;
   for (const k of ['calls', 'references'] as const) {
-    for (const f of ['total', 'resolved', 'resolvedL1', 'resolvedL4', 'external'] as const) a[k][f] += b[k][f];
+    for (const f of ['total', 'resolved', 'resolvedL1', 'resolvedL4', 'resolvedL3', 'external', 'externalL3'] as const) a[k][f] += b[k][f] ?? 0;
   }
 }
 
 export function finishResolution(r: ResolutionStats): ResolutionStats {
-  return { files: r.files, calls: finish({ ...r.calls }), references: finish({ ...r.references }) };
+  return { files: r.files, ...(r.l3Projects ? { l3Projects: r.l3Projects } : {}), calls: finish({ ...r.calls }), references: finish({ ...r.references }) };
 }
 
-/** The resolution rates of one or several projects, summed from their L4 stats (run L4 first). */
+/**
+ * A file's or project's change to the rates from L3: sites it resolved in the corpus and named outside it. The
+ * external count can go down (a site L4 had as external by one edge that L3 resolves by another).
+ */
+export interface L3RateDelta {
+  calls: { resolved: number; external: number };
+  references: { resolved: number; external: number };
+}
+
+/** `r` with L3's delta added (the counts stay sums: finishResolution recomputes the fractions). */
+export function addL3Delta(r: ResolutionStats, d: L3RateDelta): void {
+  r.l3Projects = (r.l3Projects ?? 0) + 1;
+  for (const k of ['calls', 'references'] as const) {
+    r[k].resolved += d[k].resolved;
+    r[k].resolvedL3 += d[k].resolved;
+    r[k].external += d[k].external;
+    r[k].externalL3 += d[k].external;
+  }
+}
+
+/** What L3's answers change in a file's counts: `countFile` with L4's states, then with L3's answers laid over. */
+export function l3FileDelta(
+  nodes: readonly IrNode[],
+  edges: readonly IrEdge[],
+  l4: ReadonlyMap<string, number>,
+  implicit: ReadonlyArray<{ src: string; span: readonly number[] }>,
+  /** Edge id → 1 resolved in the corpus, 2 named outside it (L3's answers for sites L4 left open). */
+  l3: ReadonlyMap<string, number>,
+): L3RateDelta {
+  const before = countFile(nodes, edges, l4, implicit);
+  const merged = new Map(l4);
+  for (const [id, st] of l3) merged.set(id, st);
+  const after = countFile(nodes, edges, merged, implicit);
+  const d = (k: 'calls' | 'references') => ({ resolved: after[k].resolved - before[k].resolved, external: after[k].external - before[k].external });
+  return { calls: d('calls'), references: d('references') };
+}
+
+/** A project's rates: L4's (from `l4/stats.json`), with L3's change when L3 ran. */
+export function projectResolution(outDir: string, l4: ResolutionStats): ResolutionStats {
+  const d = l3RateDelta(outDir);
+  if (!d) return l4;
+  const r = emptyResolution();
+  addRates(r, l4);
+  addL3Delta(r, d);
+  return finishResolution(r);
+}
+
+/**
+ * The resolution rates of one or several projects, summed from their L4 stats (run L4 first), with L3's
+ * type-resolved sites added for the projects where L3 ran (`l3RateDelta`: only its files answered on the current L4
+ * output count).
+ */
 export async function resolutionStats(outDirs: string | readonly string[]): Promise<ResolutionStats> {
   const sum = emptyResolution();
   for (const outDir of typeof outDirs === 'string' ? [outDirs] : outDirs) {
     const s = readJsonOrUndefined<{ resolution?: ResolutionStats }>(path.join(outDir, 'l4', 'stats.json'));
     if (!s?.resolution) throw new Error(`codegraph: no L4 output in ${outDir} (run L4 first)`);
-    addRates(sum, s.resolution);
+    addRates(sum, projectResolution(outDir, s.resolution));
   }
   return finishResolution(sum);
 }

@@ -27,7 +27,7 @@ import { depsPath, l4ManifestPath, l4StatsPath, resolvedPackPath, type L4Manifes
 import { graphEdges, parseL4Lines, type L4Completions } from '../l4-resolve/complete';
 import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 import { PackReader } from '../../util/pack';
-import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
+import { addRates, emptyResolution, finishResolution, projectResolution, type ResolutionStats } from '../l4-resolve/stats';
 
 /** A project of the federation. */
 export interface FederatedProject extends ProjectOut {
@@ -78,7 +78,7 @@ export async function writeRepoIndex(o: RepoIndexOptions): Promise<RepoIndexStat
       fileDeps.set(file, new Set(d.imports));
       fileExternals.set(file, new Set(d.externals));
     }
-    addRates(resolution, stats.resolution);
+    addRates(resolution, projectResolution(p.outDir, stats.resolution));
   }
   const deps = buildDeps('repo', fileDeps, fileExternals, (f) => fileProject.get(f));
   let crossProjectImports = 0;

@@ -21,7 +21,7 @@ import { manifestPath, type L1Manifest } from '../l1-structure/run';
 import { l2StatsPath, type L2Stats } from '../l2-occurrences/run';
 import { l4StatsPath, type L4Stats } from '../l4-resolve/run';
 import { l5ManifestPath, type L5Manifest } from '../l5-flow/run';
-import { addRates, emptyResolution, finishResolution, type ResolutionStats } from '../l4-resolve/stats';
+import { addRates, emptyResolution, finishResolution, projectResolution, type ResolutionStats } from '../l4-resolve/stats';
 
 /** Totals of an index (a project's or the repo's) as it is now. */
 export interface IndexTotals {
@@ -37,7 +37,7 @@ export interface IndexTotals {
   /** Edges by kind that point to a definition or that L4 completed (graph edges only). */
   resolvedByKind?: EdgeCounts;
   edgesFrom: 'graph' | 'l1';
-  /** Call sites and references resolved (as `l4/stats.json` and `repo/resolution.json`); absent before L4. */
+  /** Call sites and references resolved (as `l4/stats.json` and `repo/resolution.json`, plus L3's type-resolved sites when L3 ran: `resolvedL3`); absent before L4. */
   resolution?: ResolutionStats;
   syntaxErrorFiles: number;
   /** The files with syntax errors by name, sorted, at most SYNTAX_ERROR_FILES_LISTED (`syntaxErrorFiles` counts them all). */
@@ -94,7 +94,7 @@ export function summarizeProject(name: string, outDir: string): Summary {
     edgesByKind: graph ? graph.edges : m.totals.edges,
     ...(graph ? { resolvedByKind: graph.resolved } : {}),
     edgesFrom: graph ? 'graph' : 'l1',
-    ...(l4?.resolution ? { resolution: l4.resolution } : {}),
+    ...(l4?.resolution ? { resolution: projectResolution(outDir, l4.resolution) } : {}),
     syntaxErrorFiles: m.totals.syntaxErrorFiles,
     syntaxErrorPaths: Object.keys(m.files)
       .filter((f) => m.files[f]!.syntaxErrors > 0)
@@ -172,6 +172,11 @@ function totalsLines(s: IndexTotals): string[] {
       `  call sites resolved ${n(calls.resolved)}/${n(calls.total)} (${pct(calls.fraction)}; ${pct(calls.fractionInternal)} of non-external), ` +
         `references ${n(references.resolved)}/${n(references.total)} (${pct(references.fraction)})`,
     );
+    // L3's part, so the L1 + L4 rate stays readable: resolved - resolvedL3 of the same totals.
+    if (s.resolution.l3Projects) {
+      const l4Only = (calls.resolved - calls.resolvedL3) / Math.max(1, calls.total);
+      lines.push(`  of which by Pyright's types (L3, ${n(s.resolution.l3Projects)} project${s.resolution.l3Projects === 1 ? '' : 's'}): call sites ${n(calls.resolvedL3)} (L1 + L4 alone ${pct(l4Only)}), references ${n(references.resolvedL3)}`);
+    }
   }
   lines.push(
     `  files with syntax errors: ${n(s.syntaxErrorFiles)}; files that failed: ${n(s.failedFiles)}` +

@@ -19,6 +19,7 @@ export default async function l3Executor(options: Schema, context: ExecutorConte
     timeBudgetMs: options.timeBudgetMs,
     memoryBudgetMb: options.memoryBudgetMb,
     diagnostics: options.diagnostics,
+    servers: options.servers,
   });
   const t = m.totals;
   console.log(
