@@ -197,3 +197,32 @@ describe('L3: types from Pyright for what L4 left open', () => {
     expect(mem.totals.skippedFiles + mem.totals.requeried).toBe(3);
   }, 60_000);
 });
+
+describe('L3: a call on a property calls its value, not the property', () => {
+  const SHAPES = `import os.path
+
+
+class Shape:
+    def clone(self) -> "Shape":
+        return self.__class__()
+
+    def path(self, a: str) -> list:
+        return os.path.join(a, a).split()
+`;
+  let root: string;
+
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('leaves `self.__class__()` unanswered instead of naming typeshed\'s `object.__class__` property', async () => {
+    root = writeTree({ 'geo/pyproject.toml': '[project]\nname = "geo"\nversion = "0.1.0"\n', 'geo/geo/__init__.py': '', 'geo/geo/shapes.py': SHAPES }, 'cg-l3-prop-');
+    const ix = await indexProjects(root, ['geo']);
+    const m = await runL3({ root, project: { name: 'geo', outDir: ix.out.geo! } });
+    const o = L3Overlay.open(ix.out.geo!)!;
+    const lines = o.linesOf('geo/geo/shapes.py').map((l) => JSON.parse(l) as { target?: string });
+    o.close();
+    // Pyright's definition of `__class__` is the property's declaration in typeshed (object.__class__): what the
+    // call runs is the class the property returns, which the definition does not name.
+    expect(lines.map((l) => l.target)).toEqual(['builtins.str.split']);
+    expect(m.files['geo/geo/shapes.py']).toMatchObject({ sites: 2, answered: 1, external: 1, resolvedInCorpus: 0 });
+  }, 120_000);
+});

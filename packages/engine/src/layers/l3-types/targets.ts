@@ -12,8 +12,11 @@ import { L1Reader, type ProjectOut } from '../l1-structure/stream';
 
 /** An answer mapped: a node of the corpus, or an external name. */
 export type TypeTarget =
-  | { k: 'node'; id: string; fqn: string; kind: string; file: string }
-  | { k: 'external'; module: string; fqn: string };
+  | { k: 'node'; id: string; fqn: string; kind: string; file: string; property?: true }
+  | { k: 'external'; module: string; fqn: string; property?: true };
+
+/** A `@property` method: where a definition request on `x.p` stops, though `x.p()` calls what it returns. */
+const isProperty = (n: IrNode): boolean => n.attrs?.method_kind === 'property';
 
 const DEF_KINDS = new Set(['Class', 'Function', 'Method', 'Variable', 'Module', 'Parameter']);
 
@@ -74,14 +77,14 @@ export class TargetMapper {
         this.nodesAt.set(rel, ir ? indexNodes(ir.nodes) : undefined);
       }
       const n = this.nodesAt.get(rel)?.get(`${line},${col}`);
-      if (n) return { k: 'node', id: n.id, fqn: n.fqn, kind: n.node, file: rel };
+      if (n) return { k: 'node', id: n.id, fqn: n.fqn, kind: n.node, file: rel, ...(isProperty(n) ? { property: true as const } : {}) };
       // A module's own location (line 0, col 0: `import pkg.mod` answered with the file).
       return undefined;
     }
     const ext = this.external(abs);
     if (!ext) return undefined;
     const n = ext.at.get(`${line},${col}`);
-    return { k: 'external', module: ext.module, fqn: n ? n.fqn : ext.module };
+    return { k: 'external', module: ext.module, fqn: n ? n.fqn : ext.module, ...(n && isProperty(n) ? { property: true as const } : {}) };
   }
 
   /** A file outside the corpus parsed once (its definitions by name position), named by the module it provides. */
