@@ -14,7 +14,7 @@
  */
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
-import type { FlowRef } from './facts-source';
+import { addImportedTopLevels, topLevel, type FlowRef } from './facts-source';
 import { FLOW_SUMMARY_FORMAT } from './summary';
 
 export interface DepUnit {
@@ -29,10 +29,6 @@ export interface DepUnit {
   key: string;
 }
 
-const topLevel = (module: string) => {
-  const dot = module.indexOf('.');
-  return dot < 0 ? module : module.slice(0, dot);
-};
 
 /** Groups the reached dependency files `refs` into units, dependencies first. */
 export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly FlowRef[]): DepUnit[] {
@@ -58,8 +54,7 @@ export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly Flow
         const out = importsOf.get(topLevel(ref.module))!;
         const facts = l1.factsOf(ref);
         if (!facts) continue;
-        for (const [m] of facts.imports) out.add(topLevel(m));
-        for (const b of facts.binds) out.add(topLevel(b[1]));
+        addImportedTopLevels(facts, out);
       }
     } finally {
       l1.close();

@@ -17,6 +17,7 @@ import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflo
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import type { FileFacts } from '../../l1-structure/interface';
 import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
 import { analyseSource } from '../../l5-flow/file-task';
@@ -51,10 +52,17 @@ export interface FlowSourceStats {
 
 const PARSE_BUDGET_MS = 20_000;
 
-const topLevel = (module: string) => {
+/** The top-level package of a dotted module name. */
+export const topLevel = (module: string) => {
   const dot = module.indexOf('.');
   return dot < 0 ? module : module.slice(0, dot);
 };
+
+/** Adds to `out` the top-level packages a file imports (its imports and the modules of its imported names). */
+export function addImportedTopLevels(facts: FileFacts, out: Set<string>): void {
+  for (const [m] of facts.imports) out.add(topLevel(m));
+  for (const b of facts.binds) out.add(topLevel(b[1]));
+}
 
 /**
  * The top-level packages of the dependency projects that this project's code can reach through imports, followed
@@ -76,8 +84,7 @@ function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Se
         if (!out) importsOf.set(top, (out = new Set()));
         const facts = l1.factsOf(ref);
         if (!facts) continue;
-        for (const [m] of facts.imports) out.add(topLevel(m));
-        for (const b of facts.binds) out.add(topLevel(b[1]));
+        addImportedTopLevels(facts, out);
       }
     } finally {
       l1.close();
