@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { defRoundTrips } from './mcp-def.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('@codegraph/engine');
@@ -126,27 +127,8 @@ fed.close();
 const client = new Client({ name: 'bench', version: '0' });
 await client.connect(new StdioClientTransport({ command: process.execPath, args: [require.resolve('@codegraph/query/bin/codegraph-query.js'), 'mcp'], cwd: tmp }));
 await client.callTool({ name: 'stats', arguments: {} });
-const n = Math.min(300, sample.length);
-const viaMcp = [];
-for (let i = 0; i < n; i++) {
-  const t = performance.now();
-  await client.callTool({ name: 'def', arguments: { name: sample[i] } });
-  viaMcp.push(performance.now() - t);
-}
-const fed2 = query.Federation.open(tmp);
-const q2 = new query.Queries(fed2);
-const direct = [];
-for (let i = 0; i < n; i++) {
-  const t = performance.now();
-  try {
-    query.format.def(q2.def(sample[i]));
-  } catch {}
-  direct.push(performance.now() - t);
-}
-fed2.close();
+const { viaMcp, direct } = await defRoundTrips(client, tmp, sample.slice(0, Math.min(300, sample.length)));
 await client.close();
-viaMcp.sort((a, b) => a - b);
-direct.sort((a, b) => a - b);
 console.log(`MCP def round trip ${fmt([...viaMcp])}; direct ${fmt([...direct])}; overhead p50 ${(pct(viaMcp, 0.5) - pct(direct, 0.5)).toFixed(2)} ms`);
 if (process.env.KEEP) console.log(`kept ${tmp}`);
 else fs.rmSync(tmp, { recursive: true, force: true });

@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { defRoundTrips } from './mcp-def.mjs';
 
 const require = createRequire(import.meta.url);
 const query = require('@codegraph/query');
@@ -80,12 +81,7 @@ const transport = new StdioClientTransport({ command: process.execPath, args: [r
 const client = new Client({ name: 'bench', version: '0' });
 await client.connect(transport);
 const n = Math.min(300, sample.length);
-const viaMcp = [];
-for (let i = 0; i < n; i++) {
-  const t = performance.now();
-  await client.callTool({ name: 'def', arguments: { name: sample[i] } });
-  viaMcp.push(performance.now() - t);
-}
+const { viaMcp, direct } = await defRoundTrips(client, dir, sample.slice(0, n));
 // Every other tool over the sample, so the server's memory is that of a session that asked everything.
 const { tools } = await client.listTools();
 const has = new Set(tools.map((t) => t.name));
@@ -106,19 +102,6 @@ const status = fs.readFileSync(`/proc/${transport.pid}/status`, 'utf8');
 const hwmMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 await client.close();
 
-const fed2 = query.Federation.open(dir);
-const q2 = new query.Queries(fed2);
-const direct = [];
-for (let i = 0; i < n; i++) {
-  const t = performance.now();
-  try {
-    query.format.def(q2.def(sample[i]));
-  } catch {}
-  direct.push(performance.now() - t);
-}
-fed2.close();
-viaMcp.sort((a, b) => a - b);
-direct.sort((a, b) => a - b);
 report.mcp = { defP50: pct(viaMcp, 0.5), directP50: pct(direct, 0.5), overheadP50: pct(viaMcp, 0.5) - pct(direct, 0.5), serverPeakRssMb: hwmMb, toolsCalled: n * 7 };
 console.log(`MCP def round trip p50 ${pct(viaMcp, 0.5).toFixed(2)} ms, direct ${pct(direct, 0.5).toFixed(2)} ms: overhead ${report.mcp.overheadP50.toFixed(2)} ms`);
 console.log(`MCP server peak RSS ${hwmMb.toFixed(0)} MB after ${report.mcp.toolsCalled} tool calls (goal ≤ 300 MB)`);
