@@ -61,28 +61,22 @@ export class L1Reader {
 
   /** A file's IR (header, nodes, edges), or undefined when it is missing or damaged (callers report it and carry on). */
   record(ref: Pick<ShardRef, 'file' | 'key'>): IrRecord | undefined {
+    return this.decode(ref, false);
+  }
+
+  /** A file's nodes only (its edges not decoded), or undefined when the record is missing or damaged. */
+  nodes(ref: Pick<ShardRef, 'file' | 'key'>): IrNode[] | undefined {
+    return this.decode(ref, true)?.nodes;
+  }
+
+  private decode(ref: Pick<ShardRef, 'file' | 'key'>, nodesOnly: boolean): IrRecord | undefined {
     this.ir ??= PackReader.open(irPackPath(this.outDir));
     const text = this.ir?.text(ref.key);
     if (text === undefined) return undefined;
     try {
       const nl = text.indexOf('\n');
       const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
-      return { header, ...(nl < 0 ? { nodes: [], edges: [] } : decodeCompactRecords(header.file, text.slice(nl + 1))) };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** A file's nodes only (no edges decoded), or undefined when the record is missing or damaged. */
-  nodes(ref: Pick<ShardRef, 'file' | 'key'>): IrNode[] | undefined {
-    this.ir ??= PackReader.open(irPackPath(this.outDir));
-    const text = this.ir?.text(ref.key);
-    if (text === undefined) return undefined;
-    try {
-      const nl = text.indexOf('\n');
-      if (nl < 0) return [];
-      const header = JSON.parse(text.slice(0, nl)) as ShardHeader;
-      return decodeCompactRecords(header.file, text.slice(nl + 1), { nodesOnly: true }).nodes;
+      return { header, ...(nl < 0 ? { nodes: [], edges: [] } : decodeCompactRecords(header.file, text.slice(nl + 1), { nodesOnly })) };
     } catch {
       return undefined;
     }

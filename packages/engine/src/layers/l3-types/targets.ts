@@ -73,8 +73,8 @@ export class TargetMapper {
     const c = !rel.startsWith('..') && !path.isAbsolute(rel) ? this.corpus.get(rel) : undefined;
     if (c) {
       if (!this.nodesAt.has(rel)) {
-        const ir = c.l1.record({ file: rel, key: c.key });
-        this.nodesAt.set(rel, ir ? indexNodes(ir.nodes) : undefined);
+        const nodes = c.l1.nodes({ file: rel, key: c.key });
+        this.nodesAt.set(rel, nodes ? indexNodes(nodes) : undefined);
       }
       const n = this.nodesAt.get(rel)?.get(`${line},${col}`);
       if (n) return { k: 'node', id: n.id, fqn: n.fqn, kind: n.node, file: rel, ...(isProperty(n) ? { property: true as const } : {}) };

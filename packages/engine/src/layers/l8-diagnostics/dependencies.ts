@@ -38,7 +38,7 @@ export function dependencyFindings(report: PackagesReport, l1: L1Reader, sources
       const ref = refs.get(file);
       if (!ref) continue;
       let nodes = nodesOf.get(file);
-      if (!nodes) nodesOf.set(file, (nodes = l1.record(ref)?.nodes ?? []));
+      if (!nodes) nodesOf.set(file, (nodes = l1.nodes(ref) ?? []));
       const imp = firstImportOf(nodes, u.name);
       if (!imp) continue;
       const s = imp.span;
