@@ -143,15 +143,14 @@ export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { ow
 
 /**
  * Calls `fn` with the facts of every file of `refs` (in order), extracting what the cache lacks. Rewrites the cache
- * with exactly the files seen, plus the cached facts of `keep` (files whose facts this run did not need — a dependency
- * read through its summaries — but a later run may), copied without being decoded.
+ * with exactly the files seen (unless `cache: false`).
  */
 export async function forEachFlowFacts(
   root: string,
   project: ProjectOut,
   refs: readonly FlowRef[],
   fn: (f: FlowFile) => void,
-  opts: { keep?: readonly FlowRef[]; unreached?: number; cache?: false } = {},
+  opts: { unreached?: number; cache?: false } = {},
 ): Promise<FlowSourceStats> {
   const t0 = performance.now();
   const stats: FlowSourceStats = { files: 0, fromL5: 0, extracted: 0, reused: 0, fromSummaries: 0, unreached: opts.unreached ?? 0, unreadable: [], ms: 0 };
@@ -204,7 +203,6 @@ export async function forEachFlowFacts(
       }
       fn({ file: ref.file, project: p.name, module: ref.module, facts, key });
     }
-    if (prev) for (const { key } of opts.keep ?? []) if (!pack.has(key) && prev.has(key)) pack.copyFrom(prev, key);
     // `cache: false` (a dependency's facts, read once to derive its shared summaries): the project's pack stays as is.
     if (opts.cache === false) pack.abort();
     else pack.commit({ fsync: false });
