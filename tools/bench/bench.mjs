@@ -71,7 +71,7 @@ async function phase(name, args) {
     const s = performance.now();
     const m = await engine.runL3({ root: args.dir, project: { name: 'corpus', outDir: args.out }, diagnostics: args.diagnostics !== 'false', timeBudgetMs: 60 * 60_000, memoryBudgetMb: 1536, ...(args.mode ? { mode: args.mode } : {}), ...(args.servers ? { servers: Number(args.servers) } : {}) });
     const ndiag = Object.values(JSON.parse(fs.readFileSync(engine.l3DiagnosticsPath(args.out), 'utf8')).files).reduce((n, l) => n + l.length, 0);
-    out = { ms: performance.now() - s, totals: m.totals, budget: m.budget, pyrightPeakRssMb: m.pyrightPeakRssMb, pyrightCpuMs: m.pyrightCpuMs, servers: m.servers, diagnostics: ndiag };
+    out = { ms: performance.now() - s, totals: m.totals, budget: m.budget, pyrightPeakRssMb: m.pyrightPeakRssMb, pyrightCpuMs: m.pyrightCpuMs, servers: m.servers, phases: m.phases, diagnostics: ndiag };
   } else if (name === 'l4') {
     const s = performance.now();
     const stats = await engine.runL4({ root: args.dir, project: { name: 'corpus', outDir: args.out } });
@@ -298,7 +298,8 @@ async function benchL3(c, out, tmp, loc) {
     const ratio = scip ? `   ${(r.ms / scip.ms).toFixed(2)}× scip-python` : '';
     const cpu = r.pyrightCpuMs !== undefined ? `, Pyright CPU ${(r.pyrightCpuMs / 1000).toFixed(1)} s${scip?.cpuMs ? ` (${(r.pyrightCpuMs / scip.cpuMs).toFixed(2)}× scip-python's)` : ''}` : '';
     const skipped = r.totals.skippedFiles ? `, ${r.totals.skippedFiles} files skipped by budget (${r.budget.exhausted})` : '';
-    console.log(`  L3 ${label.padEnd(36)} ${(r.ms / 1000).toFixed(1)} s${ratio}${cpu}   ${r.servers ?? 0} server(s), Pyright peak RSS ${r.pyrightPeakRssMb ?? '-'} MB, L3 process ${r.maxRssMb} MB; ${fmt(r.diagnostics)} diagnostics${skipped}`);
+    const ph = r.phases ? ` (inputs ${(r.phases.prepareMs / 1000).toFixed(1)} s, server start ${(r.phases.startMs / 1000).toFixed(1)} s, queries ${(r.phases.queriesMs / 1000).toFixed(1)} s)` : '';
+    console.log(`  L3 ${label.padEnd(36)} ${(r.ms / 1000).toFixed(1)} s${ratio}${cpu}${ph}   ${r.servers ?? 0} server(s), Pyright peak RSS ${r.pyrightPeakRssMb ?? '-'} MB, L3 process ${r.maxRssMb} MB; ${fmt(r.diagnostics)} diagnostics${skipped}`);
   }
   if (scip) console.log(`  scip-python 0.6.6 full index: ${(scip.ms / 1000).toFixed(1)} s, CPU ${(scip.cpuMs / 1000).toFixed(1)} s, ${fmt((loc / scip.ms) * 1000)} LOC/s   peak RSS ${scip.peakRssMb} MB`);
 }

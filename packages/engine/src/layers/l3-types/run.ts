@@ -125,6 +125,8 @@ export interface L3Manifest {
   pyrightCpuMs?: number;
   /** Pyright servers that ran side by side. */
   servers?: number;
+  /** Where the wall time went (ms): reading inputs and choosing sites, starting the servers, the queries. */
+  phases?: { prepareMs: number; startMs: number; queriesMs: number };
   ms: number;
 }
 
@@ -223,6 +225,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   let clients: PyrightClient[] = [];
   let monitors: RssMonitor[] = [];
   let timer: NodeJS.Timeout | undefined;
+  const phases = { prepareMs: 0, startMs: 0, queriesMs: 0 };
   /** Per file, in path order: what to do with it, then (after the queries) its result. */
   const slots: Slot[] = [];
   /** Sets an entry's change to the resolution rates from the overlay lines (IR and L4 record read again: small). */
@@ -260,6 +263,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
     // server's program stays small), then helps with the largest share left, from its far end; a few files in
     // flight per server, so a server is never idle between one file's answers and the next file's requests.
     const asks = slots.filter((s) => s.todo === 'ask');
+    phases.prepareMs = Math.round(performance.now() - t0);
     const nServers = Math.max(1, Math.min(opts.servers ?? 1, asks.length));
     const queue = new ShareQueue(asks, nServers);
     const worker = async (server: number, c: PyrightClient): Promise<void> => {
@@ -301,6 +305,8 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
         ),
       );
       clients = started.filter((c): c is PyrightClient => c !== undefined);
+      const tStarted = performance.now();
+      phases.startMs = Math.round(tStarted - t0) - phases.prepareMs;
       if (clients.length < nServers) budget.exhausted = 'server-exit'; // a server did not start: its files are skipped, not the run
       const killAll = (why: 'time' | 'memory') => {
         budget.exhausted ??= why;
@@ -311,6 +317,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
       timer.unref();
       const inFlight = Math.max(1, Math.ceil((opts.filesInFlight ?? FILES_IN_FLIGHT) / nServers));
       await Promise.all(clients.flatMap((c, i) => Array.from({ length: inFlight }, () => worker(i, c))));
+      phases.queriesMs = Math.round(performance.now() - tStarted);
     } else if (asks.length) budget.exhausted = 'time';
 
     // Outputs in path order, whatever order the answers came in: the same inputs give the same bytes.
@@ -363,6 +370,7 @@ export async function runL3(opts: L3Options): Promise<L3Manifest> {
   const peaks = monitors.map((m) => m.peakMb).filter((p): p is number => p !== undefined);
   if (peaks.length) manifest.pyrightPeakRssMb = peaks.reduce((a, b) => a + b, 0);
   if (clients.length) manifest.servers = clients.length;
+  manifest.phases = phases;
   const cpu = monitors.map((m) => m.cpuMs).filter((c): c is number => c !== undefined);
   if (cpu.length) manifest.pyrightCpuMs = Math.round(cpu.reduce((a, b) => a + b, 0));
   manifest.ms = Math.round(performance.now() - t0);
