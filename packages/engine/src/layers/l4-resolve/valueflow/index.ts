@@ -155,7 +155,8 @@ export class ValueFlow {
   private implicitByFile = new Map<string, ImplicitSite[]>();
   private digests = new Map<string, string>();
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
-  private nodesByPos = new Map<string, Map<string, IrNode>>();
+  /** Per file, its definitions by position: only what a target names (a decoded node holds its attributes too). */
+  private nodesByPos = new Map<string, Map<string, DefAt>>();
   private readers = new Map<string, L1Reader>();
   /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
   private unique = new Set<string>();
@@ -390,7 +391,7 @@ export class ValueFlow {
   }
 
   /** The L1 Function/Method/Class/Lambda node whose name (lambda: whole span) starts at line:col. */
-  private nodeAt(file: string, line: number, col: number): IrNode | undefined {
+  private nodeAt(file: string, line: number, col: number): DefAt | undefined {
     let m = this.nodesByPos.get(file);
     if (!m) {
       m = new Map();
@@ -399,15 +400,18 @@ export class ValueFlow {
       // Nodes only: decoding the file's edges too made most of the garbage that set sympy's L4 peak here.
       const nodes = r ? this.readers.get(r.outDir)?.nodes(r.ref) : undefined;
       for (const n of nodes ?? []) {
-        if (n.node === 'Lambda') m.set(`${n.span[0]},${n.span[1]}`, n);
+        if (n.node === 'Lambda') m.set(`${n.span[0]},${n.span[1]}`, { id: n.id, fqn: n.fqn, node: n.node });
         else if (n.node === 'Function' || n.node === 'Method' || n.node === 'Class') {
           const ns = n.attrs?.name_span as number[] | undefined;
-          if (ns) m.set(`${ns[0]},${ns[1]}`, n);
+          if (ns) m.set(`${ns[0]},${ns[1]}`, { id: n.id, fqn: n.fqn, node: n.node });
         }
       }
     }
     return m.get(`${line},${col}`);
   }
 }
+
+/** What a flow target takes from the L1 node of a definition. */
+type DefAt = Pick<IrNode, 'id' | 'fqn' | 'node'>;
 
 export const isDirect = (t: FlowTarget) => t.how === T_DIRECT;
