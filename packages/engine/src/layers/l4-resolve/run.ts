@@ -31,6 +31,7 @@ import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { addRates, emptyResolution, FileRates, finishResolution, type ResolutionStats } from './stats';
 import { countGraphEdge, graphEdges, indexL4Lines, isResolved, type GraphCounts } from './complete';
 import { addCounts } from '../../ir/model';
+import { LineBuffer } from './line-buffer';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -226,7 +227,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         continue;
       }
       const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}\0${flowDigest}`);
-      let resolved: { entry: L4FileEntry; text: string };
+      let resolved: { entry: L4FileEntry; bytes: Uint8Array };
       try {
         resolved = resolver.resolveFile(ref, ir, writeKey);
       } catch (err) {
@@ -234,8 +235,8 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         unreadable.push(ref.file);
         continue;
       }
-      const { entry, text } = resolved;
-      pack.addRaw(writeKey, text);
+      const { entry, bytes } = resolved;
+      pack.addRaw(writeKey, bytes);
       files[ref.file] = entry;
       resolvedFiles++;
     }
@@ -337,7 +338,8 @@ const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 /** Resolution of one file's edges against the table: its L4 lines, what it imports, its counters. */
 class FileResolver {
   private stats: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
-  private out: string[] = [];
+  /** The file's record: its lines, as they are written. */
+  private out = new LineBuffer();
   /** The lines written for the edge being resolved (as objects): its graph edges and resolution state. */
   private edgeLines: L4Line[] = [];
   /** The file's resolution counts and graph edges, counted an edge at a time (the edges are not kept). */
@@ -368,8 +370,8 @@ class FileResolver {
     private readonly project: string,
   ) {}
 
-  /** Resolves one file: its record text (L4 lines) and its manifest entry. */
-  resolveFile(ref: ShardRef, ir: Pick<IrStream, 'nodes' | 'nextEdge'>, key: string): { entry: L4FileEntry; text: string } {
+  /** Resolves one file: its record (L4 lines as UTF-8, valid until the next file is resolved) and its manifest entry. */
+  resolveFile(ref: ShardRef, ir: Pick<IrStream, 'nodes' | 'nextEdge'>, key: string): { entry: L4FileEntry; bytes: Uint8Array } {
     this.file = ref.file;
     this.module = ref.module;
     this.deps = new Set();
@@ -378,7 +380,7 @@ class FileResolver {
     this.imports = new Map();
     this.scopes = new Map();
     this.sites = this.flow?.sitesOf(ref.file);
-    this.out = [];
+    this.out.reset();
     this.edgeLines = [];
     this.rates = new FileRates(ir.nodes);
     this.graph = { edges: {}, resolved: {} };
@@ -393,7 +395,7 @@ class FileResolver {
       graph: this.graph,
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
-    return { entry, text: this.out.join('\n') };
+    return { entry, bytes: this.out.bytes() };
   }
 
   private write(line: { edge: string; id: string; of?: string; unresolved?: true; external?: string; [k: string]: unknown }): void {
