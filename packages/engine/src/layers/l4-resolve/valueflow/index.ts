@@ -273,6 +273,9 @@ export class ValueFlow {
     // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
     if (!opts.provenance) solver.releaseFixpoint();
     vf.index(own);
+    // The answers are indexed: nothing of the solver is read again (it stays referenced from this function's scope).
+    if (!opts.provenance) solver.releaseAll();
+    vf.table = undefined;
     vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
     vf.nodesByPos.clear();

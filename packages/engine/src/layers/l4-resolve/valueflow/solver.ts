@@ -557,6 +557,33 @@ export class FlowSolver {
     this.ointern = new Map();
   }
 
+  /**
+   * Drops everything, the answers too (L4 calls it once they are indexed): what is left of the solver takes no memory
+   * while the index is written out, though a closure may still hold the object.
+   */
+  releaseAll(): void {
+    this.releaseFixpoint();
+    this.okind = [];
+    this.oa = [];
+    this.ob = [];
+    this.oname = [];
+    this.funcs.length = 0;
+    this.classes.length = 0;
+    this.classByFqn = new Map();
+    this.files.length = 0;
+    this.fileModule = [];
+    this.modules.clear();
+    this.moduleGlobals = new Map();
+    this.summaryClasses = new Set();
+    this.siteData = new Int32Array(0);
+    this.siteCount = 0;
+    this.siteRows = undefined;
+    this.siteTargets = new IntLists();
+    this.recordedSites = [];
+    this.pendingModules = [];
+    this.pendingFroms = [];
+  }
+
   private seedReceivers(): number {
     let seeded = 0;
     for (let ci = 0; ci < this.classes.length; ci++) {
