@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import xxhash from 'xxhash-wasm';
-import { indexDirectory, initHash } from '@codegraph/engine';
+import { indexDirectory, initHash, irPackPath, l4ManifestPath, PackReader, PackWriter, runL4, type L4Manifest } from '@codegraph/engine';
 import { L1Reader } from '../dist/layers/l1-structure/stream';
 import { CompactReader, encodeCompact } from '../dist/layers/l1-structure/compact';
 import { hashString } from '../dist/util/hash';
@@ -53,6 +53,38 @@ describe('L1Reader.stream', () => {
     expect(r.nextNode()).toBeUndefined();
     expect(r.nextEdge()).toEqual(edges[0]);
     expect(() => r.nextEdge()).toThrow();
+  });
+});
+
+describe('L4 on a record damaged among its edges', () => {
+  it('reports the file as missing and resolves the others (its checksum intact: only the edge decode can tell)', async () => {
+    await initHash();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-stream-l4-'));
+    try {
+      await indexDirectory({ dir: shop, outDir: out, workers: 1 });
+      const l1 = L1Reader.open(out);
+      const refs = l1.refs;
+      const victim = refs.find((r) => (l1.record(r)?.edges.length ?? 0) > 3)!;
+      l1.close();
+      // Rewrite the IR pack with the victim's record cut inside its edges: a valid pack record of a bad IR record.
+      const src = PackReader.open(irPackPath(out))!;
+      const text = src.text(victim.key)!;
+      const w = new PackWriter(irPackPath(out));
+      for (const k of src.keys()) {
+        if (k === victim.key) w.addRaw(k, `${text.slice(0, text.lastIndexOf('\n'))}\n[1,"CALLS",`);
+        else w.copyFrom(src, k);
+      }
+      src.close();
+      w.commit();
+      const stats = await runL4({ root: shop, project: { name: 'shop', outDir: out } });
+      const m = JSON.parse(fs.readFileSync(l4ManifestPath(out), 'utf8')) as L4Manifest;
+      expect(m.missing).toEqual([victim.file]);
+      expect(m.files[victim.file]).toBeUndefined();
+      expect(Object.keys(m.files).length).toBe(refs.length - 1);
+      expect(stats.resolvedFiles).toBe(refs.length - 1);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
