@@ -24,9 +24,25 @@ function h(): Hasher {
   return hasher;
 }
 
-/** xxh64 of a string as 16 lowercase hex digits. */
+/**
+ * Strings longer than this are hashed in pieces: the hasher copies its input into its WebAssembly memory, which grows
+ * to the largest input and never shrinks (hashing the 32M-character stdlib summaries in one piece left 92 MB there).
+ */
+const HASH_PIECE = 1 << 20;
+
+/** xxh64 of a string (its UTF-8 bytes) as 16 lowercase hex digits. */
 export function hashString(s: string): string {
-  return h().h64ToString(s);
+  if (s.length <= HASH_PIECE) return h().h64ToString(s);
+  const state = h().create64();
+  for (let i = 0; i < s.length; ) {
+    let j = Math.min(i + HASH_PIECE, s.length);
+    // Never between the two halves of a surrogate pair: alone, each would encode as U+FFFD.
+    const last = s.charCodeAt(j - 1);
+    if (j < s.length && last >= 0xd800 && last <= 0xdbff) j--;
+    state.update(s.slice(i, j));
+    i = j;
+  }
+  return state.digest().toString(16).padStart(16, '0');
 }
 
 /** xxh64 of raw bytes as 16 lowercase hex digits. */

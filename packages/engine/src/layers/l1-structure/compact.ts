@@ -116,26 +116,79 @@ export function encodeCompact(file: string, nodes: readonly IrNode[], edges: rea
  * wrote them (so JSON.stringify gives back the exact original lines). Requires initHash().
  */
 export function decodeCompactRecords(file: string, compact: string, opts: { nodesOnly?: boolean } = {}): { nodes: IrNode[]; edges: IrEdge[] } {
+  const r = new CompactReader(file, compact);
   const nodes: IrNode[] = [];
   const edges: IrEdge[] = [];
-  const ids: string[] = [];
-  const fqns: string[] = [];
-  const parents: number[] = [];
-  const edgeIds = new EdgeIds();
-  const id = (r: number | string): string | undefined => (typeof r === 'string' ? r : r >= 0 ? ids[r] : undefined);
-  let start = 0;
-  while (start < compact.length) {
-    let end = compact.indexOf('\n', start);
+  if (opts.nodesOnly) {
+    for (let n = r.nextNode(); n; n = r.nextNode()) nodes.push(n);
+    return { nodes, edges };
+  }
+  for (let x = r.next(); x; x = r.next()) {
+    if (isNode(x)) nodes.push(x);
+    else edges.push(x);
+  }
+  return { nodes, edges };
+}
+
+const isNode = (x: IrNode | IrEdge): x is IrNode => (x as IrNode).node !== undefined;
+
+/**
+ * Reads a file's compact lines one record at a time, so that a reader can go through a big file's edges without
+ * holding them all (sympy's largest test file has 133K call edges: 42 MB as objects). Nodes come first (the encoder
+ * writes them so): `nextNode` gives them and stops at the first edge, `nextEdge` then gives the edges. Throws on a
+ * damaged line (as JSON.parse does), whenever it is reached.
+ */
+export class CompactReader {
+  private start = 0;
+  private readonly ids: string[] = [];
+  private readonly fqns: string[] = [];
+  private readonly parents: number[] = [];
+  private readonly edgeIds = new EdgeIds();
+  /** An edge read while looking for a node (a verbatim line is only known by parsing it). */
+  private pending: IrEdge | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly compact: string,
+  ) {}
+
+  /** The next node, or undefined once the nodes are done. */
+  nextNode(): IrNode | undefined {
+    const c = this.compact;
+    if (this.pending || c.startsWith('[1,', this.start) || c.startsWith('[2,', this.start)) return undefined;
+    const x = this.next();
+    if (!x || isNode(x)) return x;
+    this.pending = x;
+    return undefined;
+  }
+
+  /** The next edge, or undefined at the end; a node after the first edge is a damaged record. */
+  nextEdge(): IrEdge | undefined {
+    const x = this.next();
+    if (x && isNode(x)) throw new Error(`codegraph: node ${x.id} after the edges of ${this.file}`);
+    return x;
+  }
+
+  /** The next record, node or edge, or undefined at the end. */
+  next(): IrNode | IrEdge | undefined {
+    if (this.pending) {
+      const e = this.pending;
+      this.pending = undefined;
+      return e;
+    }
+    const compact = this.compact;
+    if (this.start >= compact.length) return undefined;
+    let end = compact.indexOf('\n', this.start);
     if (end < 0) end = compact.length;
-    // Nodes come first: a reader that wants only them stops at the first edge (most of a file's lines).
-    if (opts.nodesOnly && (compact.startsWith('[1,', start) || compact.startsWith('[2,', start))) break;
-    const rec = JSON.parse(compact.slice(start, end)) as unknown[];
-    start = end + 1;
+    const rec = JSON.parse(compact.slice(this.start, end)) as unknown[];
+    this.start = end + 1;
+    const { ids, fqns, parents, edgeIds } = this;
+    const id = (r: number | string): string | undefined => (typeof r === 'string' ? r : r >= 0 ? ids[r] : undefined);
     switch (rec[0]) {
       case 0: {
         const [, kind, name, fqnOr0, span, parent, attrs, idOr0, fileOr0] = rec as [0, IrNode['node'], string, string | 0, IrNode['span'], number | string, Record<string, unknown> | 0, string | 0, string | 0];
         const fqn = fqnOr0 === 0 ? `${fqns[parent as number]}.${name}` : fqnOr0;
-        const nodeFile = fileOr0 === 0 ? file : fileOr0;
+        const nodeFile = fileOr0 === 0 ? this.file : fileOr0;
         const nid = idOr0 === 0 ? hashString(`${nodeFile}\0${fqn}`) : idOr0;
         const n: IrNode = { node: kind, id: nid, name, fqn, file: nodeFile, span };
         const p = id(parent);
@@ -144,8 +197,7 @@ export function decodeCompactRecords(file: string, compact: string, opts: { node
         ids.push(nid);
         fqns.push(fqn);
         parents.push(typeof parent === 'number' ? parent : -1);
-        nodes.push(n);
-        break;
+        return n;
       }
       case 1: {
         const [, kind, srcRef, dstRef, targetOr, callee, span, attrs, idOr0] = rec as [1, IrEdge['edge'], number | string, number | string, string | 0 | 1, string | 0, IrEdge['span'] | 0, Record<string, unknown> | 0, string | 0];
@@ -159,37 +211,29 @@ export function decodeCompactRecords(file: string, compact: string, opts: { node
         if (callee !== 0) e.callee = callee;
         if (span !== 0) e.span = span;
         if (attrs !== 0) e.attrs = attrs;
-        edges.push(e);
-        break;
+        return e;
       }
       case 2: {
         const d = rec[1] as number;
         const src = ids[parents[d]!]!;
         const dst = ids[d]!;
         const eid = edgeIds.id(edgeKey(src, 'CONTAINS', dst, undefined, undefined));
-        edges.push({ edge: 'CONTAINS', id: eid, src, dst, target: fqns[d] });
-        break;
+        return { edge: 'CONTAINS', id: eid, src, dst, target: fqns[d] };
       }
       case 3: {
         // A verbatim record still takes part in later derivations (ordinals count every edge, nodes are indexed).
         const r = JSON.parse(rec[1] as string) as IrNode & IrEdge;
-        if (opts.nodesOnly && r.node === undefined) return { nodes, edges };
         if (r.node !== undefined) {
           ids.push(r.id);
           fqns.push(r.fqn);
           parents.push(-1);
-          nodes.push(r);
-        } else {
-          edgeIds.id(edgeKey(r.src, r.edge, r.dst, r.target, r.callee));
-          edges.push(r);
-        }
-        break;
+        } else edgeIds.id(edgeKey(r.src, r.edge, r.dst, r.target, r.callee));
+        return r;
       }
       default:
         throw new Error(`codegraph: unknown compact IR record ${String(rec[0])}`);
     }
   }
-  return { nodes, edges };
 }
 
 /** Decodes compact lines back to the exact JSON lines they were made from (nodes, then edges). Requires initHash(). */

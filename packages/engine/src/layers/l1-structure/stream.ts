@@ -7,7 +7,7 @@ import { readJsonOrUndefined } from '../../util/atomic';
 import { PackReader } from '../../util/pack';
 import type { ShardHeader } from './file-task';
 import type { IrEdge, IrNode } from '../../ir/model';
-import { decodeCompactRecords } from './compact';
+import { CompactReader, decodeCompactRecords } from './compact';
 import type { FileFacts } from './interface';
 import { factsPackPath, irPackPath, manifestPath, type L1Manifest, type ManifestEntry } from './run';
 
@@ -30,6 +30,20 @@ export interface ShardRef {
   /** Hash of the file's interface facts. */
   iface: string;
 }
+
+/**
+ * A record of `l1/ir.pack` read in one pass (L1Reader.stream): its header and nodes decoded, its edges decoded as the
+ * caller asks for them.
+ */
+export interface IrStream {
+  header: ShardHeader;
+  nodes: IrNode[];
+  /** The next edge, or undefined after the last. Throws DamagedRecordError when the record turns out damaged. */
+  nextEdge(): IrEdge | undefined;
+}
+
+/** A record found damaged while it was being read (L1Reader.stream): the caller reports the file as unreadable. */
+export class DamagedRecordError extends Error {}
 
 /** A record of `l1/ir.pack`, decoded: its header and the file's records. */
 export interface IrRecord {
@@ -67,6 +81,33 @@ export class L1Reader {
   /** A file's nodes only (its edges not decoded), or undefined when the record is missing or damaged. */
   nodes(ref: Pick<ShardRef, 'file' | 'key'>): IrNode[] | undefined {
     return this.decode(ref, true)?.nodes;
+  }
+
+  /**
+   * A file's IR with its edges decoded one at a time (a reader that goes through them once never holds them all: a big
+   * file's edges are tens of MB as objects), or undefined when the record is missing or its header or nodes damaged.
+   */
+  stream(ref: Pick<ShardRef, 'file' | 'key'>): IrStream | undefined {
+    this.ir ??= PackReader.open(irPackPath(this.outDir));
+    const text = this.ir?.text(ref.key);
+    if (text === undefined) return undefined;
+    try {
+      const nl = text.indexOf('\n');
+      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
+      const reader = new CompactReader(header.file, nl < 0 ? '' : text.slice(nl + 1));
+      const nodes: IrNode[] = [];
+      for (let n = reader.nextNode(); n; n = reader.nextNode()) nodes.push(n);
+      const nextEdge = (): IrEdge | undefined => {
+        try {
+          return reader.nextEdge();
+        } catch (err) {
+          throw new DamagedRecordError(`codegraph: the L1 record of ${ref.file} is damaged: ${(err as Error).message}`);
+        }
+      };
+      return { header, nodes, nextEdge };
+    } catch {
+      return undefined;
+    }
   }
 
   private decode(ref: Pick<ShardRef, 'file' | 'key'>, nodesOnly: boolean): IrRecord | undefined {

@@ -121,10 +121,12 @@ export interface GraphCounts {
 
 export function graphCounts(edges: readonly IrEdge[], c: L4Completions): GraphCounts {
   const out: GraphCounts = { edges: {}, resolved: {} };
-  for (const g of graphEdges(edges, c)) {
-    const k = g.edge.edge;
-    out.edges[k] = (out.edges[k] ?? 0) + 1;
-    if (isResolved(g)) out.resolved[k] = (out.resolved[k] ?? 0) + 1;
-  }
+  for (const g of graphEdges(edges, c)) countGraphEdge(out, g.edge.edge, isResolved(g));
   return out;
+}
+
+/** Counts one graph edge of this kind into `out`. */
+export function countGraphEdge(out: GraphCounts, kind: EdgeKind, resolved: boolean): void {
+  out.edges[kind] = (out.edges[kind] ?? 0) + 1;
+  if (resolved) out.resolved[kind] = (out.resolved[kind] ?? 0) + 1;
 }

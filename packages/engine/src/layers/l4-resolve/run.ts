@@ -24,13 +24,14 @@ import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
-import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { DamagedRecordError, L1Reader, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_DIRECT, T_INIT } from './valueflow/solver';
-import { addRates, countFile, emptyResolution, finishResolution, type ResolutionStats } from './stats';
-import { graphCounts, indexL4Lines, type GraphCounts } from './complete';
+import { addRates, emptyResolution, FileRates, finishResolution, type ResolutionStats } from './stats';
+import { countGraphEdge, graphEdges, indexL4Lines, isResolved, type GraphCounts } from './complete';
 import { addCounts } from '../../ir/model';
+import { LineBuffer } from './line-buffer';
 
 export interface L4Options {
   /** Index root; every path in the inputs and outputs is relative to it. */
@@ -218,14 +219,24 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         resolver = new FileResolver(new Resolver(table), opts.project.name);
         if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
       }
-      const ir = l1.record(ref);
+      // Edges decoded one at a time as they are resolved: decoding whole records made most of sympy's L4 peak (its
+      // largest files' edges are tens of MB as objects, all promoted to the old space before they die).
+      const ir = l1.stream(ref);
       if (!ir) {
         unreadable.push(ref.file);
         continue;
       }
       const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}\0${flowDigest}`);
-      const { entry, text } = resolver.resolveFile(ref, ir.nodes, ir.edges, writeKey);
-      pack.addRaw(writeKey, text);
+      let resolved: { entry: L4FileEntry; bytes: Uint8Array };
+      try {
+        resolved = resolver.resolveFile(ref, ir, writeKey);
+      } catch (err) {
+        if (!(err instanceof DamagedRecordError)) throw err;
+        unreadable.push(ref.file);
+        continue;
+      }
+      const { entry, bytes } = resolved;
+      pack.addRaw(writeKey, bytes);
       files[ref.file] = entry;
       resolvedFiles++;
     }
@@ -327,11 +338,13 @@ const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 /** Resolution of one file's edges against the table: its L4 lines, what it imports, its counters. */
 class FileResolver {
   private stats: FileCounts = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
-  private out: string[] = [];
-  /** The same lines as objects, for the graph counts. */
-  private lines: L4Line[] = [];
-  /** L4 state of each L1 edge of the file (1 resolved, 2 external, 0 unresolved), for the resolution counts. */
-  private states = new Map<string, number>();
+  /** The file's record: its lines, as they are written. */
+  private out = new LineBuffer();
+  /** The lines written for the edge being resolved (as objects): its graph edges and resolution state. */
+  private edgeLines: L4Line[] = [];
+  /** The file's resolution counts and graph edges, counted an edge at a time (the edges are not kept). */
+  private rates: FileRates | undefined;
+  private graph: GraphCounts = { edges: {}, resolved: {} };
   private file = '';
   private module = '';
   private deps = new Set<string>();
@@ -347,8 +360,6 @@ class FileResolver {
   private parents = new Map<string, string>();
   /** Variables and parameters of the file: a call L1 took to one of them (`self.cb()`) calls what it holds. */
   private valueHolders = new Set<string>();
-  /** Call sites value flow added to the file's graph (implicit calls, decorator applications): resolved by L4. */
-  private implicitSites: Array<{ src: string; span: readonly number[] }> = [];
   /** The file's `__init__` methods. */
   private initCalls = new Set<string>();
   /** Definitions of the file under a decorator that may replace them. */
@@ -359,8 +370,8 @@ class FileResolver {
     private readonly project: string,
   ) {}
 
-  /** Resolves one file: its record text (L4 lines) and its manifest entry. */
-  resolveFile(ref: ShardRef, nodes: readonly IrNode[], edges: readonly IrEdge[], key: string): { entry: L4FileEntry; text: string } {
+  /** Resolves one file: its record (L4 lines as UTF-8, valid until the next file is resolved) and its manifest entry. */
+  resolveFile(ref: ShardRef, ir: Pick<IrStream, 'nodes' | 'nextEdge'>, key: string): { entry: L4FileEntry; bytes: Uint8Array } {
     this.file = ref.file;
     this.module = ref.module;
     this.deps = new Set();
@@ -369,32 +380,49 @@ class FileResolver {
     this.imports = new Map();
     this.scopes = new Map();
     this.sites = this.flow?.sitesOf(ref.file);
-    this.implicitSites = [];
-    this.out = [];
-    this.lines = [];
-    this.states = new Map();
+    this.out.reset();
+    this.edgeLines = [];
+    this.rates = new FileRates(ir.nodes);
+    this.graph = { edges: {}, resolved: {} };
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
-    this.run(nodes, edges);
+    this.run(ir.nodes, ir.nextEdge);
     const entry: L4FileEntry = {
       key,
       imports: [...this.deps].sort(),
       externals: [...this.externals].sort(),
       counts: this.stats,
-      resolution: countFile(nodes, edges, this.states, this.implicitSites),
-      graph: graphCounts(edges, indexL4Lines(this.lines)),
+      resolution: this.rates.result(),
+      graph: this.graph,
     };
     if (Object.keys(this.foreign).length) entry.foreign = this.foreign;
-    return { entry, text: this.out.join('\n') };
+    return { entry, bytes: this.out.bytes() };
   }
 
   private write(line: { edge: string; id: string; of?: string; unresolved?: true; external?: string; [k: string]: unknown }): void {
     this.out.push(JSON.stringify(line));
-    this.lines.push(line as L4Line);
-    // A derived `__init__` call (`of`) is counted through the site of the edge it derives from.
-    if (line.of === undefined) this.states.set(line.id, line.unresolved ? (line.external !== undefined ? 2 : 0) : 1);
+    this.edgeLines.push(line as L4Line);
   }
 
-  run(nodes: readonly IrNode[], edges: readonly IrEdge[]): void {
+  /**
+   * Counts edge `e` once resolved, from the lines written for it (as complete.ts's graphCounts and stats.ts's
+   * countFile would over the whole file: every line L4 writes while resolving an edge is that edge's or derives from it).
+   */
+  private account(e: IrEdge): void {
+    const lines = this.edgeLines;
+    if (!lines.length) {
+      this.rates!.edge(e, 0);
+      countGraphEdge(this.graph, e.edge, e.dst !== undefined);
+      return;
+    }
+    const c = indexL4Lines(lines);
+    const own = c.byId.get(e.id);
+    // A derived `__init__` call (`of`) is counted through the site of the edge it derives from.
+    this.rates!.edge(e, own === undefined ? 0 : 'unresolved' in own ? (own.external !== undefined ? 2 : 0) : 1);
+    for (const g of graphEdges([e], c)) countGraphEdge(this.graph, g.edge.edge, isResolved(g));
+    this.edgeLines = [];
+  }
+
+  run(nodes: readonly IrNode[], nextEdge: () => IrEdge | undefined): void {
     this.parents = new Map();
     this.valueHolders = new Set();
     this.decorated = new Set();
@@ -408,7 +436,7 @@ class FileResolver {
       if (n.node === 'Import') this.imports.set(n.id, n);
       else if (n.node === 'Class' || n.node === 'Method') this.scopes.set(n.id, n);
     }
-    for (const e of edges) {
+    for (let e = nextEdge(); e; e = nextEdge()) {
       const kind = e.edge;
       if (kind === 'IMPORTS') this.onImport(e);
       else if (kind === 'READS') {
@@ -433,6 +461,7 @@ class FileResolver {
         if (ts && this.completeByFlow(e, ts)) this.stats.edgesConsidered++;
       }
       if (kind === 'DECORATES' && this.sites) this.onDecorator(e);
+      this.account(e);
     }
     this.implicitCalls(nodes);
   }
@@ -577,7 +606,9 @@ class FileResolver {
         const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
         const id = hashString(`${this.file}\0${span.join(',')}\0${t.how}\0${t.id}`);
         this.write({ edge, id, src: src.id, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-implicit', kind: t.kind, span, implicit: true, ...this.fileOfTarget(t) });
-        this.implicitSites.push({ src: src.id, span });
+        // After the file's edges: a graph edge of its own, resolved.
+        countGraphEdge(this.graph, edge, true);
+        this.rates!.implicit(src.id, span);
       }
     }
   }
@@ -592,7 +623,7 @@ class FileResolver {
       const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
       this.write({ edge, id: hashString(`${e.id}\0apply\0${t.id}`), src, dst: t.id, target: t.fqn, via: t.how === T_INIT ? 'init' : 'flow-decorator', kind: t.kind, of: e.id, ...this.fileOfTarget(t) });
       // A call site of the graph (enclosing scope, decorator span) that no L1 call edge has: counted with them.
-      if (e.span) this.implicitSites.push({ src, span: e.span });
+      if (e.span) this.rates!.implicit(src, e.span);
     }
   }
 

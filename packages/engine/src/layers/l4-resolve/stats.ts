@@ -63,40 +63,59 @@ export function countFile(
   /** Calls Python makes implicitly that value flow resolved (L4 lines of their own): sites of the graph too. */
   implicit: ReadonlyArray<{ src: string; span: readonly number[] }> = [],
 ): ResolutionStats {
-  const calls = rate();
-  const refs = rate();
-  const imports = new Set<string>();
-  for (const n of nodes) if (n.node === 'Import') imports.add(n.id);
+  const c = new FileRates(nodes);
+  for (const e of edges) c.edge(e, l4.get(e.id) ?? 0);
+  for (const i of implicit) c.implicit(i.src, i.span);
+  return c.result();
+}
+
+/** countFile, an edge at a time (L4 counts each edge as it resolves it, without keeping the file's edges). */
+export class FileRates {
+  private calls = rate();
+  private refs = rate();
+  private imports = new Set<string>();
   /** Call site (caller, span) → best state seen: 3 resolved in L1, else L4's state. */
-  const sites = new Map<string, number>();
-  for (const e of edges) {
-    const state = l4.get(e.id) ?? 0;
+  private sites = new Map<string, number>();
+
+  constructor(nodes: readonly IrNode[]) {
+    for (const n of nodes) if (n.node === 'Import') this.imports.add(n.id);
+  }
+
+  /** An edge of the file, with what L4 made of it (1 resolved, 2 external, 0 unresolved or not touched). */
+  edge(e: IrEdge, state: number): void {
     if (e.edge === 'CALLS' || e.edge === 'INSTANTIATES') {
       const s = e.dst !== undefined ? 3 : state;
       const key = `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
-      const prev = sites.get(key);
-      if (prev === undefined || rank(s) > rank(prev)) sites.set(key, s);
+      const prev = this.sites.get(key);
+      if (prev === undefined || rank(s) > rank(prev)) this.sites.set(key, s);
     } else if (e.edge === 'READS') {
+      const refs = this.refs;
       refs.total++;
-      if (e.dst !== undefined && !imports.has(e.dst)) {
+      if (e.dst !== undefined && !this.imports.has(e.dst)) {
         refs.resolved++;
         refs.resolvedL1++;
       } else count(refs, state);
     }
   }
-  for (const i of implicit) {
-    const key = `${i.src}\0${i.span.join(',')}`;
-    const prev = sites.get(key);
-    if (prev === undefined || rank(1) > rank(prev)) sites.set(key, 1);
+
+  /** A call Python makes implicitly that value flow resolved. */
+  implicit(src: string, span: readonly number[]): void {
+    const key = `${src}\0${span.join(',')}`;
+    const prev = this.sites.get(key);
+    if (prev === undefined || rank(1) > rank(prev)) this.sites.set(key, 1);
   }
-  for (const s of sites.values()) {
-    calls.total++;
-    if (s === 3) {
-      calls.resolved++;
-      calls.resolvedL1++;
-    } else count(calls, s);
+
+  result(): ResolutionStats {
+    const calls = this.calls;
+    for (const s of this.sites.values()) {
+      calls.total++;
+      if (s === 3) {
+        calls.resolved++;
+        calls.resolvedL1++;
+      } else count(calls, s);
+    }
+    return { files: 1, calls: finish(calls), references: finish(this.refs) };
   }
-  return { files: 1, calls: finish(calls), references: finish(refs) };
 }
 
 export function emptyResolution(): ResolutionStats {

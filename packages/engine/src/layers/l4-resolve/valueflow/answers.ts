@@ -75,8 +75,8 @@ export function readAnswers(outDir: string, digest: string): Answers | undefined
   }
 }
 
-/** Rewrites the pack with exactly these answers, under this digest. */
-export function writeAnswers(outDir: string, digest: string, answers: Answers): void {
+/** Rewrites the pack with exactly these answers, under this digest (`files` may be built as it is read). */
+export function writeAnswers(outDir: string, digest: string, answers: { files: Iterable<[string, FileAnswers]>; sitesWithTargets: number }): void {
   const files: string[] = [];
   const fileIdx = new Map<string, number>();
   const fileOf = (f: string) => {

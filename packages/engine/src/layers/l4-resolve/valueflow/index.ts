@@ -15,8 +15,9 @@ import { readAnswers, writeAnswers, type FileAnswers } from './answers';
 import type { SummaryEntry } from './summary';
 import { SummaryStore } from './summary-store';
 import { dependencyUnits } from './dep-units';
-import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
+import { SITE_CALL, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
+import { SiteAnswers } from './site-answers';
 
 export { FlowSolver } from './solver';
 
@@ -151,11 +152,12 @@ export interface ImplicitSite {
 }
 
 export class ValueFlow {
-  private byFile = new Map<string, Map<string, FlowTarget[]>>();
+  private answers = new SiteAnswers();
   private implicitByFile = new Map<string, ImplicitSite[]>();
   private digests = new Map<string, string>();
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
-  private nodesByPos = new Map<string, Map<string, IrNode>>();
+  /** Per file, its definitions by position: only what a target names (a decoded node holds its attributes too). */
+  private nodesByPos = new Map<string, Map<string, DefAt>>();
   private readers = new Map<string, L1Reader>();
   /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
   private unique = new Set<string>();
@@ -246,10 +248,12 @@ export class ValueFlow {
       const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
       const vf = new ValueFlow(undefined, { source, solve: skipped, sitesWithTargets: known.sitesWithTargets, answersReused: true, ...(depStats ? { deps: depStats } : {}) });
       for (const [file, a] of known.files) {
-        if (a.sites.length) vf.byFile.set(file, new Map(a.sites));
+        // (Their kind is not kept with the answers: any kind but an implicit call's serves for reading them back.)
+        for (const [key, ts] of a.sites) vf.answers.add(file, SITE_CALL, key.split(',').map(Number), ts);
         if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
         vf.digests.set(file, a.digest);
       }
+      vf.answers.seal();
       return vf;
     }
     const solve = solver.solve();
@@ -269,6 +273,9 @@ export class ValueFlow {
     // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
     if (!opts.provenance) solver.releaseFixpoint();
     vf.index(own);
+    // The answers are indexed: nothing of the solver is read again (it stays referenced from this function's scope).
+    if (!opts.provenance) solver.releaseAll();
+    vf.table = undefined;
     vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
     vf.nodesByPos.clear();
@@ -277,11 +284,13 @@ export class ValueFlow {
     vf.refs.clear();
     if (!opts.provenance) {
       vf.kept = undefined;
-      const files = new Map<string, FileAnswers>();
-      for (const [file, digest] of vf.digests) {
-        files.set(file, { sites: [...(vf.byFile.get(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest });
+      // A file's answers as maps only while they are written (answers.ts), not all at once.
+      function* files(): Generator<[string, FileAnswers]> {
+        for (const [file, digest] of vf.digests) {
+          yield [file, { sites: [...(vf.answers.sitesOf(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest }];
+        }
       }
-      writeAnswers(project.outDir, answersKey, { files, sitesWithTargets: vf.stats.sitesWithTargets });
+      writeAnswers(project.outDir, answersKey, { files: files(), sitesWithTargets: vf.stats.sitesWithTargets });
     }
     return vf;
   }
@@ -293,7 +302,7 @@ export class ValueFlow {
 
   /** Targets of the sites of a project file, by "line,col,endLine,endCol". */
   sitesOf(file: string): Map<string, FlowTarget[]> | undefined {
-    return this.byFile.get(file);
+    return this.answers.sitesOf(file);
   }
 
   /** The implicit calls of a project file whose targets are in the corpus. */
@@ -308,50 +317,49 @@ export class ValueFlow {
 
   private index(own: Set<string>): void {
     const s = this.solver;
-    const perFile = new Map<string, string[]>();
-    // One FlowTarget (and its digest text) per object and way of reaching it, shared by every site that has it:
-    // sympy's sites have ~3M targets among ~0.3M objects.
-    const memo = new Map<number, { t: FlowTarget; text: string } | null>();
+    // One FlowTarget per object and way of reaching it, shared by every site that has it: sympy's sites have ~3M
+    // targets among ~0.3M objects.
+    const memo = new Map<number, FlowTarget | null>();
     const targetOf = (code: number) => {
-      let m = memo.get(code);
-      if (m === undefined) {
-        const t = this.target(code >> 2, code & 3);
-        memo.set(code, (m = t ? { t, text: `${t.how}:${t.id ?? t.external ?? t.fqn}` } : null));
-      }
-      return m;
+      let t = memo.get(code);
+      if (t === undefined) memo.set(code, (t = this.target(code >> 2, code & 3) ?? null));
+      return t;
     };
+    const span: number[] = [0, 0, 0, 0];
     for (const [site, codes] of s.targets()) {
       const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];
-      const texts: string[] = [];
       for (const code of codes) {
-        const m = targetOf(code);
-        if (m) {
-          list.push(m.t);
-          texts.push(m.text);
-        }
+        const t = targetOf(code);
+        if (t) list.push(t);
       }
       if (!list.length) continue;
-      const key = `${l},${c},${el},${ec}`;
+      span[0] = l!;
+      span[1] = c!;
+      span[2] = el!;
+      span[3] = ec!;
       if (kind === SITE_IMPLICIT) {
         const inCorpus = list.filter((t) => t.id !== undefined);
         if (!inCorpus.length) continue;
         let imp = this.implicitByFile.get(file);
         if (!imp) this.implicitByFile.set(file, (imp = []));
         imp.push({ span: [l!, c!, el!, ec!], targets: inCorpus });
-      } else {
-        let m = this.byFile.get(file);
-        if (!m) this.byFile.set(file, (m = new Map()));
-        m.set(key, list);
       }
+      // Implicit calls too (with all their targets): the file's digest covers them.
+      this.answers.add(file, kind!, span, list);
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
-      let parts = perFile.get(file);
-      if (!parts) perFile.set(file, (parts = []));
-      parts.push(`${kind}:${key}=${texts.join('|')}`);
     }
-    for (const [file, parts] of perFile) this.digests.set(file, hashString(parts.sort().join('\n')));
+    this.answers.seal();
+    // A file's digest from its answers, one file's texts at a time (all of them at once were ~100 MB on sympy).
+    for (const file of this.answers.files()) {
+      const parts: string[] = [];
+      this.answers.forEach(file, (kind, key, targets) => {
+        parts.push(`${kind}:${key}=${targets().map((t) => `${t.how}:${t.id ?? t.external ?? t.fqn}`).join('|')}`);
+      });
+      this.digests.set(file, hashString(parts.sort().join('\n')));
+    }
   }
 
   private target(o: number, how: number): FlowTarget | undefined {
@@ -390,7 +398,7 @@ export class ValueFlow {
   }
 
   /** The L1 Function/Method/Class/Lambda node whose name (lambda: whole span) starts at line:col. */
-  private nodeAt(file: string, line: number, col: number): IrNode | undefined {
+  private nodeAt(file: string, line: number, col: number): DefAt | undefined {
     let m = this.nodesByPos.get(file);
     if (!m) {
       m = new Map();
@@ -399,15 +407,18 @@ export class ValueFlow {
       // Nodes only: decoding the file's edges too made most of the garbage that set sympy's L4 peak here.
       const nodes = r ? this.readers.get(r.outDir)?.nodes(r.ref) : undefined;
       for (const n of nodes ?? []) {
-        if (n.node === 'Lambda') m.set(`${n.span[0]},${n.span[1]}`, n);
+        if (n.node === 'Lambda') m.set(`${n.span[0]},${n.span[1]}`, { id: n.id, fqn: n.fqn, node: n.node });
         else if (n.node === 'Function' || n.node === 'Method' || n.node === 'Class') {
           const ns = n.attrs?.name_span as number[] | undefined;
-          if (ns) m.set(`${ns[0]},${ns[1]}`, n);
+          if (ns) m.set(`${ns[0]},${ns[1]}`, { id: n.id, fqn: n.fqn, node: n.node });
         }
       }
     }
     return m.get(`${line},${col}`);
   }
 }
+
+/** What a flow target takes from the L1 node of a definition. */
+type DefAt = Pick<IrNode, 'id' | 'fqn' | 'node'>;
 
 export const isDirect = (t: FlowTarget) => t.how === T_DIRECT;

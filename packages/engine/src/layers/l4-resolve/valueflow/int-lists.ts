@@ -17,7 +17,8 @@ export class IntLists {
   private data = new Int32Array(1 << 16);
   private top = 0;
   private start: Int32Array = new Int32Array(1024);
-  private len: Int32Array = new Int32Array(1024);
+  /** Lengths: bytes when no list may outgrow 255 (the points-to sets: a third less per node than Int32). */
+  private len: Int32Array | Uint8Array;
   /** Free segments by capacity. */
   private free = new Map<number, number[]>();
   /** Segments of final lists by content hash (shareFinal). */
@@ -25,7 +26,9 @@ export class IntLists {
   private count = 0;
 
   /** `maxLen`: no list is pushed beyond this length (0: unbounded). */
-  constructor(private readonly maxLen = 0) {}
+  constructor(private readonly maxLen = 0) {
+    this.len = maxLen > 0 && maxLen < 256 ? new Uint8Array(1024) : new Int32Array(1024);
+  }
 
   /** A segment's capacity for a list of `len` elements: the least power of two ≥ len, at most maxLen. */
   private capOf(len: number): number {
@@ -45,7 +48,9 @@ export class IntLists {
       // 1.5×, not 2×: there is one entry per solver node, millions of them.
       const cap = Math.ceil(this.start.length * 1.5);
       this.start = grow(this.start, cap);
-      this.len = grow(this.len, cap);
+      const len = this.len instanceof Uint8Array ? new Uint8Array(cap) : new Int32Array(cap);
+      len.set(this.len);
+      this.len = len;
     }
     return id;
   }

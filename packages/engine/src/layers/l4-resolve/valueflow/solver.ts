@@ -139,8 +139,8 @@ export class FlowSolver {
   private pts = new IntLists(MAX_SET);
   /** Provenance, parallel to pts — kept only when asked (explain): it doubles the sets' memory. */
   private why: (number[] | undefined)[] = [];
-  /** Per node, how many of its objects were propagated. */
-  private done = new Int32Array(1024);
+  /** Per node, how many of its objects were propagated (at most MAX_SET: a byte). */
+  private done = new Uint8Array(1024);
   private succ = new IntLists();
   /** Per node, its handlers' rows in `ht`. */
   private handlers = new IntLists();
@@ -367,7 +367,7 @@ export class FlowSolver {
     const n = this.pts.add();
     this.succ.add();
     if (n >= this.done.length) {
-      const d = new Int32Array(Math.ceil(this.done.length * 1.5));
+      const d = new Uint8Array(Math.ceil(this.done.length * 1.5));
       d.set(this.done);
       this.done = d;
     }
@@ -500,6 +500,8 @@ export class FlowSolver {
   // ------------------------------------------------------------------ solving
 
   solve(): SolveStats {
+    // Every site is in (sites come with the facts): the table's growth room goes.
+    if (this.siteData.length > this.siteCount * 6) this.siteData = this.siteData.slice(0, this.siteCount * 6);
     const t0 = performance.now();
     this.linkStars();
     for (const [dst, m] of this.pendingModules) {
@@ -536,7 +538,7 @@ export class FlowSolver {
     this.handlers = new IntLists();
     this.ht = new HandlerTable();
     this.why = [];
-    this.done = new Int32Array(0);
+    this.done = new Uint8Array(0);
     this.queued = new Uint8Array(0);
     this.queue = [];
     this.replays = [];
@@ -555,6 +557,33 @@ export class FlowSolver {
     this.mros = new Map();
     this.summaryInst = new Map();
     this.ointern = new Map();
+  }
+
+  /**
+   * Drops everything, the answers too (L4 calls it once they are indexed): what is left of the solver takes no memory
+   * while the index is written out, though a closure may still hold the object.
+   */
+  releaseAll(): void {
+    this.releaseFixpoint();
+    this.okind = [];
+    this.oa = [];
+    this.ob = [];
+    this.oname = [];
+    this.funcs.length = 0;
+    this.classes.length = 0;
+    this.classByFqn = new Map();
+    this.files.length = 0;
+    this.fileModule = [];
+    this.modules.clear();
+    this.moduleGlobals = new Map();
+    this.summaryClasses = new Set();
+    this.siteData = new Int32Array(0);
+    this.siteCount = 0;
+    this.siteRows = undefined;
+    this.siteTargets = new IntLists();
+    this.recordedSites = [];
+    this.pendingModules = [];
+    this.pendingFroms = [];
   }
 
   private seedReceivers(): number {

@@ -179,15 +179,21 @@ function entryText(key: string, files: StoredUnit['files']): string {
 }
 
 function parseEntry(key: string, text: string): StoredSummaries | undefined {
-  const sum = /"sum":"([0-9a-f]{16})"/.exec(text.slice(0, 200))?.[1];
-  if (sum === undefined) return undefined;
+  // Not a RegExp: V8 keeps the last match's subject, a slice of `text`, which kept the whole text alive.
+  const at = text.indexOf('"sum":"');
+  if (at < 0 || at > 200) return undefined;
+  // (Checked below: it must equal the digest of the summaries, 16 hex digits.)
+  const sum = text.slice(at + 7, at + 23);
   const head = header(key, sum);
   if (!text.startsWith(head) || !text.endsWith('}')) return undefined;
   const files = text.slice(head.length, -1);
-  if (hashString(files) !== sum) return undefined;
+  // The computed digest, not `sum`: that is a slice of `text` and would keep the whole entry's text (32M characters
+  // for the stdlib unit sympy reads) alive for as long as the content is held.
+  const content = hashString(files);
+  if (content !== sum) return undefined;
   const list = JSON.parse(files) as StoredUnit['files'];
   if (!Array.isArray(list)) return undefined;
-  return { entries: list.map(([file, summary]) => ({ file, summary })), content: sum };
+  return { entries: list.map(([file, summary]) => ({ file, summary })), content };
 }
 
 function alive(pid: number): boolean {
