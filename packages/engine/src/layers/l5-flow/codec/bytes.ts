@@ -68,6 +68,33 @@ export class ByteWriter {
   get view(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }
+
+  /** Empties the writer for reuse, keeping its buffer unless a huge record left it oversized. */
+  reset(): void {
+    this.length = 0;
+    if (this.buf.length > MAX_KEPT_BUFFER) this.buf = new Uint8Array(256);
+  }
+}
+
+/** Past this a reused writer's buffer is dropped rather than kept for the next record. */
+const MAX_KEPT_BUFFER = 1 << 22;
+
+/**
+ * A codec's streams, reused from record to record: a record's streams are copied out by `joinStreams`, so the
+ * writers need not be fresh, and growing fresh buffers by doubling (allocate, zero, copy) for every record cost
+ * ~10% of encoding. One set per codec; encoding is synchronous, so a set is never in use twice at once.
+ */
+export class WriterSet {
+  private readonly writers: ByteWriter[];
+  constructor(count: number) {
+    this.writers = Array.from({ length: count }, () => new ByteWriter());
+  }
+
+  /** The writers, emptied. */
+  take(): ByteWriter[] {
+    for (const w of this.writers) w.reset();
+    return this.writers;
+  }
 }
 
 export class ByteReader {
@@ -131,11 +158,16 @@ export class StringTable {
     w.uv(this.list.length);
     const rests: string[] = new Array(this.list.length);
     let prev = '';
+    // The previous pair's shared prefix, tried first with one startsWith (a native compare) before going on char by
+    // char: consecutive names usually share as much as the pair before (their module and scope), and comparing
+    // those long prefixes one charCodeAt at a time was most of the table's cost.
+    let hint = 0;
     for (let i = 0; i < this.list.length; i++) {
       const s = this.list[i]!;
       const max = Math.min(prev.length, s.length);
-      let k = 0;
+      let k = hint > 0 && hint <= max && s.startsWith(prev.slice(0, hint)) ? hint : 0;
       while (k < max && prev.charCodeAt(k) === s.charCodeAt(k)) k++;
+      hint = k;
       // Never split a surrogate pair between the prefix and the rest.
       if (k > 0 && k < s.length && (s.charCodeAt(k) & 0xfc00) === 0xdc00) k--;
       w.uv(k);
