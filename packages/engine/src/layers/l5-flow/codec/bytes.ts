@@ -155,25 +155,31 @@ export class StringTable {
   }
 
   write(w: ByteWriter): void {
-    w.uv(this.list.length);
-    const rests: string[] = new Array(this.list.length);
-    let prev = '';
-    // The previous pair's shared prefix, tried first with one startsWith (a native compare) before going on char by
-    // char: consecutive names usually share as much as the pair before (their module and scope), and comparing
-    // those long prefixes one charCodeAt at a time was most of the table's cost.
-    let hint = 0;
-    for (let i = 0; i < this.list.length; i++) {
-      const s = this.list[i]!;
-      const max = Math.min(prev.length, s.length);
-      let k = hint > 0 && hint <= max && s.startsWith(prev.slice(0, hint)) ? hint : 0;
-      while (k < max && prev.charCodeAt(k) === s.charCodeAt(k)) k++;
-      hint = k;
+    const list = this.list;
+    w.uv(list.length);
+    const rests: string[] = new Array(list.length);
+    // The shared prefixes are found on the strings' UTF-16 code units copied into one typed array (one native copy),
+    // not with charCodeAt on each string: the strings come in every representation V8 has (concatenations, slices
+    // of the source), and comparing them char by char that way was most of the record encoders' time.
+    const all = list.join('');
+    const units = utf16Units(all);
+    let prevAt = 0;
+    let prevLen = 0;
+    let at = 0;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      const len = s.length;
+      const max = prevLen < len ? prevLen : len;
+      let k = 0;
+      while (k < max && units[prevAt + k] === units[at + k]) k++;
       // Never split a surrogate pair between the prefix and the rest.
-      if (k > 0 && k < s.length && (s.charCodeAt(k) & 0xfc00) === 0xdc00) k--;
+      if (k > 0 && k < len && (s.charCodeAt(k) & 0xfc00) === 0xdc00) k--;
       w.uv(k);
-      w.uv(s.length - k);
-      rests[i] = k ? s.slice(k) : s;
-      prev = s;
+      w.uv(len - k);
+      rests[i] = k ? all.slice(at + k, at + len) : s;
+      prevAt = at;
+      prevLen = len;
+      at += len;
     }
     const joined = rests.join('');
     if (!(joined as unknown as WellFormed).isWellFormed()) throw new NotEncodable('lone surrogate in a string');
@@ -205,6 +211,15 @@ export class StringTable {
     if (at !== joined.length) throw new RangeError('string table does not match its lengths');
     return new StringRefs(out);
   }
+}
+
+/** A string's UTF-16 code units (compared for equality only, so the platform's byte order does not matter). */
+function utf16Units(s: string): Uint16Array {
+  const b = Buffer.from(s, 'utf16le');
+  if (b.byteOffset % 2 === 0) return new Uint16Array(b.buffer, b.byteOffset, s.length);
+  const copy = new Uint16Array(s.length);
+  new Uint8Array(copy.buffer).set(b);
+  return copy;
 }
 
 /** The decoder's side of StringTable.ref. */
