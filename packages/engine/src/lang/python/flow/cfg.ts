@@ -115,6 +115,15 @@ export interface Grammar {
 }
 const grammars = new WeakMap<Language, Grammar>();
 
+/**
+ * The same string, internalized (V8 keeps one copy of each property key): the binding's type names are read out of
+ * wasm memory as fresh strings, and comparing a fresh string with a literal (`switch (n.type)`, `type === 'call'`)
+ * compares characters, where two internalized strings compare by identity.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
 export function grammarOf(lang: Language): Grammar {
   let g = grammars.get(lang);
   if (g) return g;
@@ -147,7 +156,7 @@ export function grammarOf(lang: Language): Grammar {
   named[65535] = 1;
   const field = {} as Grammar['field'];
   for (const f of FIELD_NAMES) field[f] = lang.fieldIdForName(f) ?? -1;
-  g = { kind, flags, walk: { named, leaf, identifier, string }, field, types: lang.types };
+  g = { kind, flags, walk: { named, leaf, identifier, string }, field, types: lang.types.map(internalized) };
   grammars.set(lang, g);
   return g;
 }

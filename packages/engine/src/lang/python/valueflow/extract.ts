@@ -57,6 +57,29 @@ interface Scope {
   /** Name of the first parameter of a method (`self`/`cls`), for `super()`. */
   selfName?: string;
   methodOf?: number;
+  /** `fqn.name` for the names asked so far (see `qualified`). */
+  qualified?: Map<string, string>;
+  /** `fqn.name@id` of the SSA definitions asked so far, by definition id. */
+  versions?: string[];
+}
+
+/**
+ * `scope.fqn + '.' + name`, one string per distinct name of a scope. A file's facts name the same variable many
+ * times (every read of `os` is `mod.os`): building it once, rather than a fresh concatenation per read, saves the
+ * allocation and lets the record encoder find repeats by identity (one hash per distinct name).
+ */
+function qualified(s: Scope, name: string): string {
+  const m = (s.qualified ??= new Map());
+  let q = m.get(name);
+  if (q === undefined) m.set(name, (q = `${s.fqn}.${name}`));
+  return q;
+}
+
+const builtinNames = new Map<string, string>();
+function builtin(name: string): string {
+  let q = builtinNames.get(name);
+  if (q === undefined) builtinNames.set(name, (q = `builtins.${name}`));
+  return q;
 }
 
 /** Container methods whose argument becomes an element, and those whose result is an element. */
@@ -154,9 +177,10 @@ class FlowExtractor {
 
   /** The variable of an SSA definition of a function scope. */
   private version(s: Scope, d: SsaDef): number {
-    if (d.kind === 'param') return this.named(`${s.fqn}.${d.name}`);
+    if (d.kind === 'param') return this.named(qualified(s, d.name));
     if (!VERSIONED.has(d.kind)) return this.read(s, d.name);
-    return this.named(`${s.fqn}.${d.name}@${d.id}`);
+    const versions = (s.versions ??= []);
+    return this.named((versions[d.id] ??= `${s.fqn}.${d.name}@${d.id}`));
   }
 
   /** Phi definitions join the versions reaching them. */
@@ -238,19 +262,19 @@ class FlowExtractor {
   }
 
   private owner(s: Scope, name: string, isWrite: boolean): string {
-    if (s.globals?.has(name)) return `${this.file.module}.${name}`;
-    if (isWrite && !s.nonlocals?.has(name)) return `${s.fqn}.${name}`;
+    if (s.globals?.has(name)) return qualified(this.module, name);
+    if (isWrite && !s.nonlocals?.has(name)) return qualified(s, name);
     let cur: Scope | undefined = s;
     let first = true;
     while (cur) {
       if (cur.kind === 'module') break;
-      if ((first || cur.kind !== 'class') && cur.bound.has(name)) return `${cur.fqn}.${name}`;
-      if (cur.globals?.has(name)) return `${this.file.module}.${name}`;
+      if ((first || cur.kind !== 'class') && cur.bound.has(name)) return qualified(cur, name);
+      if (cur.globals?.has(name)) return qualified(this.module, name);
       first = false;
       cur = cur.parent;
     }
-    if (this.module.bound.has(name) || !PY_BUILTINS.has(name)) return `${this.file.module}.${name}`;
-    return `builtins.${name}`;
+    if (this.module.bound.has(name) || !PY_BUILTINS.has(name)) return qualified(this.module, name);
+    return builtin(name);
   }
 
   /** The operator token(s) between two named nodes. */
@@ -627,7 +651,7 @@ class FlowExtractor {
       if (!name) continue;
       out.push([name, kind]);
       fs.bound.add(name);
-      if (dflt) this.emit(Op.Copy, this.named(`${fqn}.${name}`), this.expr(dflt, outer));
+      if (dflt) this.emit(Op.Copy, this.named(qualified(fs, name)), this.expr(dflt, outer));
     }
     return out;
   }

@@ -24,7 +24,11 @@ export interface Point {
 }
 
 export class FlatView {
-  private nodes: Array<FlatNode | undefined> = [];
+  /**
+   * One FlatNode per index, made on first ask. Filled with undefined up front: an empty array written at scattered
+   * indices becomes a sparse (dictionary) array, and its lookups were the extractor's single hottest line.
+   */
+  private readonly nodes: Array<FlatNode | undefined> = [];
   private fieldIds = new Map<string, number>();
   private lineStarts: number[] | undefined;
 
@@ -35,7 +39,9 @@ export class FlatView {
     private readonly fieldIdOf: (name: string) => number | null,
     /** The real tree's root (for the rare question the flat copy cannot answer). */
     readonly root: SyntaxNode,
-  ) {}
+  ) {
+    for (let i = 0; i < tree.size; i++) this.nodes.push(undefined);
+  }
 
   node(i: number): FlatNode {
     return (this.nodes[i] ??= new FlatNode(this, i));

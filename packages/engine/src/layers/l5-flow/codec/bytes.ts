@@ -68,6 +68,33 @@ export class ByteWriter {
   get view(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }
+
+  /** Empties the writer for reuse, keeping its buffer unless a huge record left it oversized. */
+  reset(): void {
+    this.length = 0;
+    if (this.buf.length > MAX_KEPT_BUFFER) this.buf = new Uint8Array(256);
+  }
+}
+
+/** Past this a reused writer's buffer is dropped rather than kept for the next record. */
+const MAX_KEPT_BUFFER = 1 << 22;
+
+/**
+ * A codec's streams, reused from record to record: a record's streams are copied out by `joinStreams`, so the
+ * writers need not be fresh, and growing fresh buffers by doubling (allocate, zero, copy) for every record cost
+ * ~10% of encoding. One set per codec; encoding is synchronous, so a set is never in use twice at once.
+ */
+export class WriterSet {
+  private readonly writers: ByteWriter[];
+  constructor(count: number) {
+    this.writers = Array.from({ length: count }, () => new ByteWriter());
+  }
+
+  /** The writers, emptied. */
+  take(): ByteWriter[] {
+    for (const w of this.writers) w.reset();
+    return this.writers;
+  }
 }
 
 export class ByteReader {
@@ -128,20 +155,31 @@ export class StringTable {
   }
 
   write(w: ByteWriter): void {
-    w.uv(this.list.length);
-    const rests: string[] = new Array(this.list.length);
-    let prev = '';
-    for (let i = 0; i < this.list.length; i++) {
-      const s = this.list[i]!;
-      const max = Math.min(prev.length, s.length);
+    const list = this.list;
+    w.uv(list.length);
+    const rests: string[] = new Array(list.length);
+    // The shared prefixes are found on the strings' UTF-16 code units copied into one typed array (one native copy),
+    // not with charCodeAt on each string: the strings come in every representation V8 has (concatenations, slices
+    // of the source), and comparing them char by char that way was most of the record encoders' time.
+    const all = list.join('');
+    const units = utf16Units(all);
+    let prevAt = 0;
+    let prevLen = 0;
+    let at = 0;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      const len = s.length;
+      const max = prevLen < len ? prevLen : len;
       let k = 0;
-      while (k < max && prev.charCodeAt(k) === s.charCodeAt(k)) k++;
+      while (k < max && units[prevAt + k] === units[at + k]) k++;
       // Never split a surrogate pair between the prefix and the rest.
-      if (k > 0 && k < s.length && (s.charCodeAt(k) & 0xfc00) === 0xdc00) k--;
+      if (k > 0 && k < len && (s.charCodeAt(k) & 0xfc00) === 0xdc00) k--;
       w.uv(k);
-      w.uv(s.length - k);
-      rests[i] = k ? s.slice(k) : s;
-      prev = s;
+      w.uv(len - k);
+      rests[i] = k ? all.slice(at + k, at + len) : s;
+      prevAt = at;
+      prevLen = len;
+      at += len;
     }
     const joined = rests.join('');
     if (!(joined as unknown as WellFormed).isWellFormed()) throw new NotEncodable('lone surrogate in a string');
@@ -173,6 +211,15 @@ export class StringTable {
     if (at !== joined.length) throw new RangeError('string table does not match its lengths');
     return new StringRefs(out);
   }
+}
+
+/** A string's UTF-16 code units (compared for equality only, so the platform's byte order does not matter). */
+function utf16Units(s: string): Uint16Array {
+  const b = Buffer.from(s, 'utf16le');
+  if (b.byteOffset % 2 === 0) return new Uint16Array(b.buffer, b.byteOffset, s.length);
+  const copy = new Uint16Array(s.length);
+  new Uint8Array(copy.buffer).set(b);
+  return copy;
 }
 
 /** The decoder's side of StringTable.ref. */

@@ -13,7 +13,7 @@
  * throws NotEncodable and the caller stores JSON.
  */
 import type { ArgFact, Constraint, FlowFacts, ParamKind } from '../../../lang/python/valueflow/model';
-import { ByteReader, ByteWriter, joinStreams, NotEncodable, splitStreams, StringTable } from './bytes';
+import { ByteReader, ByteWriter, joinStreams, NotEncodable, splitStreams, StringTable, WriterSet } from './bytes';
 
 export const FACTS_RECORD_TAG = 2;
 
@@ -89,16 +89,12 @@ function elementType(v: unknown): number {
   throw new NotEncodable(`constraint element of unknown type: ${JSON.stringify(v)}`);
 }
 
+const WRITERS = new WriterSet(7);
+
 export function encodeFacts(f: FlowFacts): Uint8Array {
   for (const k in f) if (!KNOWN_KEYS.has(k)) throw new NotEncodable(`unknown facts field ${k}`);
   if (typeof f.pkg !== 'boolean') throw new NotEncodable('pkg is not a boolean');
-  const s = new ByteWriter();
-  const ints = new ByteWriter();
-  const n = new ByteWriter();
-  const h = new ByteWriter();
-  const t = new ByteWriter();
-  const m = new ByteWriter();
-  const siteInts = new ByteWriter();
+  const [s, ints, n, h, t, m, siteInts] = WRITERS.take() as [ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter];
   // Two tables: qualified names (variables, functions, classes), then the words (attribute, parameter, module
   // names): each kind front-codes and compresses better without the other interleaved.
   const names = new StringTable();

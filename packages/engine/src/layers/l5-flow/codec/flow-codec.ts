@@ -12,7 +12,7 @@
  * an unknown kind) throws NotEncodable and the caller stores JSON: decoding gives back exactly what was encoded.
  */
 import type { FileFlow, FlowEdgeKind, FlowScopeKind, ScopeFlow, SsaDef, SsaDefKind, SsaUse } from '../../../lang/python/flow/model';
-import { ByteReader, ByteWriter, joinStreams, NotEncodable, splitStreams, StringTable } from './bytes';
+import { ByteReader, ByteWriter, joinStreams, NotEncodable, splitStreams, StringTable, WriterSet } from './bytes';
 
 export const FLOW_RECORD_TAG = 1;
 
@@ -56,17 +56,11 @@ function sameList(a: readonly number[] | undefined, b: readonly number[]): boole
   return true;
 }
 
+const WRITERS = new WriterSet(9);
+
 export function encodeFlow(flow: FileFlow): Uint8Array {
-  const s = new ByteWriter();
-  const p = new ByteWriter();
-  const r = new ByteWriter();
-  const n = new ByteWriter();
-  const t = new ByteWriter();
   // Defs' and uses' positions and references in streams of their own: each has its own statistics.
-  const defPos = new ByteWriter();
-  const defRefs = new ByteWriter();
-  const usePos = new ByteWriter();
-  const useRefs = new ByteWriter();
+  const [s, p, r, n, t, defPos, defRefs, usePos, useRefs] = WRITERS.take() as [ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter, ByteWriter];
   const strings = new StringTable();
   const skipped = flow.skipped;
   s.uv(flow.scopes.length);
