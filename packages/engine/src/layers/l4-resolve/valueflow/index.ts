@@ -11,7 +11,9 @@ import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/str
 import { Resolver } from '../resolver';
 import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
-import { readAnswers, writeAnswers, type FileAnswers } from './answers';
+import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
+import { rekeyAnswers, shapeKey } from './shape';
+import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore } from './summary-store';
 import { dependencyUnits } from './dep-units';
@@ -41,8 +43,13 @@ export interface FlowStats {
   solve: SolveStats;
   /** Sites of this project with at least one target in the corpus. */
   sitesWithTargets: number;
-  /** Every input of the fixpoint was as in a previous run: its answers were reused, nothing was solved. */
+  /**
+   * Every input of the fixpoint was as in the previous run, the project's facts up to their positions: its answers
+   * were reused, nothing was solved.
+   */
   answersReused?: boolean;
+  /** Of those reused answers: the files whose facts only moved, whose answers were re-keyed by their sites' new spans. */
+  answersRekeyed?: number;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
 }
@@ -154,6 +161,9 @@ export class ValueFlow {
   private byFile = new Map<string, Map<string, FlowTarget[]>>();
   private implicitByFile = new Map<string, ImplicitSite[]>();
   private digests = new Map<string, string>();
+  /** Per file, each answered site's index among the file's sites (see FileAnswers): by span key, and for implicit. */
+  private siteIndex = new Map<string, Map<string, number>>();
+  private implicitIndex = new Map<string, number[]>();
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
   private nodesByPos = new Map<string, Map<string, IrNode>>();
   private readers = new Map<string, L1Reader>();
@@ -216,14 +226,26 @@ export class ValueFlow {
     const { refs, summaries } = prepared;
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their content — so an
-    // edit that leaves a file's facts as they were (a comment) reuses the answers. From L5, the facts record's
-    // checksum stands for the content: hashing every file's facts as JSON was a tenth of L4's time after a one-file
-    // edit of django.
-    const inputs: string[] = [];
+    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts by their shape (shape.ts), so
+    // that an edit that leaves a file's facts as they were up to positions (a comment, a line inserted in a body)
+    // reuses the answers. The shape of a file whose facts are as in the previous run (same digest) is the recorded
+    // one: only the edited files' facts are hashed. From L5, the facts record's checksum is the digest: hashing
+    // every file's facts as JSON was a tenth of L4's time after a one-file edit of django.
+    const prev = opts.provenance ? undefined : readAnswers(project.outDir);
+    const inputs = new Map<string, FactsInput>();
+    /** The files whose facts changed only by positions since the previous run: their answers need re-keying. */
+    const moved = new Map<string, FlowFacts>();
+    const siteBase = new Map<string, number>();
     const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
-      if (!opts.provenance) inputs.push(`${f.file}\0${f.digest ?? hashString(JSON.stringify(f.facts))}`);
+      if (!opts.provenance) {
+        const digest = f.digest ?? hashString(JSON.stringify(f.facts));
+        const was = prev?.inputs.get(f.file);
+        const shape = was?.digest === digest ? was.shape : shapeKey(f.facts);
+        inputs.set(f.file, { digest, shape });
+        if (was && was.digest !== digest && was.shape === shape) moved.set(f.file, f.facts);
+      }
+      siteBase.set(f.file, solver.siteTotal);
       solver.addFacts(f.file, f.facts);
     };
     let source: FlowSourceStats;
@@ -240,16 +262,22 @@ export class ValueFlow {
       source.files += count;
     }
     const depStats = summaries?.stats;
-    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...inputs].join('\n'));
-    const known = opts.provenance ? undefined : readAnswers(project.outDir, answersKey);
-    if (known) {
+    const shapes = [...inputs].map(([file, i]) => `${file}\0${i.shape}`);
+    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...shapes].join('\n'));
+    if (prev?.key === answersKey) {
       const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
-      const vf = new ValueFlow(undefined, { source, solve: skipped, sitesWithTargets: known.sitesWithTargets, answersReused: true, ...(depStats ? { deps: depStats } : {}) });
-      for (const [file, a] of known.files) {
-        if (a.sites.length) vf.byFile.set(file, new Map(a.sites));
-        if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
-        vf.digests.set(file, a.digest);
+      const stats: FlowStats = { source, solve: skipped, sitesWithTargets: prev.sitesWithTargets, answersReused: true, answersRekeyed: 0, ...(depStats ? { deps: depStats } : {}) };
+      const vf = new ValueFlow(undefined, stats);
+      const memo = new Map<FlowTarget, string>();
+      for (const [file, was] of prev.files) {
+        const facts = moved.get(file);
+        const a = facts ? rekeyAnswers(was, facts, memo) : was;
+        if (facts) stats.answersRekeyed!++;
+        prev.files.set(file, a);
+        vf.setAnswers(file, a);
       }
+      // The record names the facts it was solved with: now these (what a cold run over them would write).
+      if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(project.outDir, { ...prev, inputs });
       return vf;
     }
     const solve = solver.solve();
@@ -268,7 +296,7 @@ export class ValueFlow {
     for (const [k, n] of count) if (n === 1) vf.unique.add(k);
     // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
     if (!opts.provenance) solver.releaseFixpoint();
-    vf.index(own);
+    vf.index(own, siteBase);
     vf.unique.clear();
     // The index holds the answers; what it needed to build them goes (L4 resolves every file after this).
     vf.nodesByPos.clear();
@@ -279,11 +307,22 @@ export class ValueFlow {
       vf.kept = undefined;
       const files = new Map<string, FileAnswers>();
       for (const [file, digest] of vf.digests) {
-        files.set(file, { sites: [...(vf.byFile.get(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest });
+        const sites = [...(vf.byFile.get(file) ?? [])];
+        const index = vf.siteIndex.get(file);
+        files.set(file, { sites, implicit: vf.implicitByFile.get(file) ?? [], siteIndex: sites.map(([key]) => index!.get(key)!), implicitIndex: vf.implicitIndex.get(file) ?? [], digest });
       }
-      writeAnswers(project.outDir, answersKey, { files, sitesWithTargets: vf.stats.sitesWithTargets });
+      const answers: Answers = { key: answersKey, inputs, files, sitesWithTargets: vf.stats.sitesWithTargets };
+      writeAnswers(project.outDir, answers);
     }
+    vf.siteIndex.clear();
+    vf.implicitIndex.clear();
     return vf;
+  }
+
+  private setAnswers(file: string, a: FileAnswers): void {
+    if (a.sites.length) this.byFile.set(file, new Map(a.sites));
+    if (a.implicit.length) this.implicitByFile.set(file, a.implicit);
+    this.digests.set(file, a.digest);
   }
 
   close(): void {
@@ -306,52 +345,54 @@ export class ValueFlow {
     return this.digests.get(file) ?? '';
   }
 
-  private index(own: Set<string>): void {
+  /** `siteBase`: per file, the id of its first site (its sites are numbered on from there). */
+  private index(own: Set<string>, siteBase: ReadonlyMap<string, number>): void {
     const s = this.solver;
-    const perFile = new Map<string, string[]>();
-    // One FlowTarget (and its digest text) per object and way of reaching it, shared by every site that has it:
-    // sympy's sites have ~3M targets among ~0.3M objects.
-    const memo = new Map<number, { t: FlowTarget; text: string } | null>();
+    // One FlowTarget per object and way of reaching it, shared by every site that has it: sympy's sites have ~3M
+    // targets among ~0.3M objects.
+    const memo = new Map<number, FlowTarget | null>();
     const targetOf = (code: number) => {
-      let m = memo.get(code);
-      if (m === undefined) {
-        const t = this.target(code >> 2, code & 3);
-        memo.set(code, (m = t ? { t, text: `${t.how}:${t.id ?? t.external ?? t.fqn}` } : null));
-      }
-      return m;
+      let t = memo.get(code);
+      if (t === undefined) memo.set(code, (t = this.target(code >> 2, code & 3) ?? null));
+      return t;
     };
     for (const [site, codes] of s.targets()) {
       const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
       const file = s.files[fileIdx!]!;
       if (!own.has(file)) continue;
       const list: FlowTarget[] = [];
-      const texts: string[] = [];
       for (const code of codes) {
-        const m = targetOf(code);
-        if (m) {
-          list.push(m.t);
-          texts.push(m.text);
-        }
+        const t = targetOf(code);
+        if (t) list.push(t);
       }
       if (!list.length) continue;
-      const key = `${l},${c},${el},${ec}`;
+      const ordinal = site - siteBase.get(file)!;
       if (kind === SITE_IMPLICIT) {
         const inCorpus = list.filter((t) => t.id !== undefined);
         if (!inCorpus.length) continue;
         let imp = this.implicitByFile.get(file);
-        if (!imp) this.implicitByFile.set(file, (imp = []));
+        if (!imp) {
+          this.implicitByFile.set(file, (imp = []));
+          this.implicitIndex.set(file, []);
+        }
         imp.push({ span: [l!, c!, el!, ec!], targets: inCorpus });
+        this.implicitIndex.get(file)!.push(ordinal);
       } else {
+        const key = `${l},${c},${el},${ec}`;
         let m = this.byFile.get(file);
-        if (!m) this.byFile.set(file, (m = new Map()));
+        if (!m) {
+          this.byFile.set(file, (m = new Map()));
+          this.siteIndex.set(file, new Map());
+        }
         m.set(key, list);
+        this.siteIndex.get(file)!.set(key, ordinal);
       }
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
-      let parts = perFile.get(file);
-      if (!parts) perFile.set(file, (parts = []));
-      parts.push(`${kind}:${key}=${texts.join('|')}`);
     }
-    for (const [file, parts] of perFile) this.digests.set(file, hashString(parts.sort().join('\n')));
+    const texts = new Map<FlowTarget, string>();
+    for (const file of new Set([...this.byFile.keys(), ...this.implicitByFile.keys()])) {
+      this.digests.set(file, answersDigest(this.byFile.get(file) ?? [], this.implicitByFile.get(file) ?? [], texts));
+    }
   }
 
   private target(o: number, how: number): FlowTarget | undefined {
