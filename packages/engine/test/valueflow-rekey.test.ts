@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexDirectory, readResolved, runL4, type L4Stats } from '@codegraph/engine';
+import { indexDirectory, readResolved, runL4, runL5, type L4Stats } from '@codegraph/engine';
 import { calleesOf, callGraph, indexProjects, writeTree, type Indexed } from './valueflow-helpers';
 
 const LIB = [
@@ -70,12 +70,21 @@ function implicitCalls(outDir: string): string[] {
 
 const L4_FILES_COMPARED = (dir: string) => fs.readdirSync(dir).filter((f) => f !== 'stats.json'); // stats: timings
 
-describe('value flow: answers re-keyed after an edit that only moves facts', () => {
+// Facts extracted by L4 itself, and read from L5 (where a body-only edit is told from the facts' checksums alone).
+describe.each([{ withL5: false }, { withL5: true }])('value flow: answers re-keyed after an edit that only moves facts (L5: $withL5)', ({ withL5 }) => {
   let ix: Indexed;
   const lib = () => path.join(ix.root, 'app/lib.py');
 
   beforeAll(async () => {
-    ix = await indexProjects(writeTree({ 'app/lib.py': LIB, 'app/main.py': MAIN }, 'cg-vf-rekey-'), ['app']);
+    const root = writeTree({ 'app/lib.py': LIB, 'app/main.py': MAIN }, 'cg-vf-rekey-');
+    if (!withL5) ix = await indexProjects(root, ['app']);
+    else {
+      const out = path.join(root, '.out', 'app');
+      await indexDirectory({ dir: path.join(root, 'app'), outDir: out, root, workers: 1 });
+      await runL5({ root, outDir: out, workers: 1 });
+      ix = { root, out: { app: out }, stats: { app: await runL4({ root, project: { name: 'app', outDir: out }, deps: [] }) } };
+      expect(ix.stats.app!.flow!.source.fromL5).toBe(2);
+    }
   });
   afterAll(() => fs.rmSync(ix.root, { recursive: true, force: true }));
 
@@ -83,6 +92,7 @@ describe('value flow: answers re-keyed after an edit that only moves facts', () 
   async function edit(text: string): Promise<L4Stats> {
     fs.writeFileSync(lib(), text);
     await indexDirectory({ dir: path.join(ix.root, 'app'), outDir: ix.out.app!, root: ix.root, workers: 1 });
+    if (withL5) await runL5({ root: ix.root, outDir: ix.out.app!, workers: 1 });
     return runL4({ root: ix.root, project: { name: 'app', outDir: ix.out.app! }, deps: [] });
   }
 
@@ -117,7 +127,7 @@ describe('value flow: answers re-keyed after an edit that only moves facts', () 
     const implicit = implicitCalls(ix.out.app!);
     const edited = LIB.replace('    def __init__(self, items):\n', '    def __init__(self, items):\n        pass\n');
     const s = (await edit(edited)).flow!;
-    expect({ reused: s.answersReused, rekeyed: s.answersRekeyed, steps: s.solve.steps }).toEqual({ reused: true, rekeyed: 1, steps: 0 });
+    expect({ reused: s.answersReused, rekeyed: s.answersRekeyed, steps: s.solve.steps, probed: s.answersProbed }).toEqual({ reused: true, rekeyed: 1, steps: 0, probed: withL5 || undefined });
     // The spans below the insertion moved: a reuse without re-keying would lose them (L4 looks sites up by span).
     expect(callGraph(ix.out.app!)).toEqual(graph);
     expect(implicitCalls(ix.out.app!)).toEqual(implicit.map((c) => c.replace(/@(\d+)$/, (_, l: string) => `@${Number(l) + 1}`)));
@@ -130,7 +140,7 @@ describe('value flow: answers re-keyed after an edit that only moves facts', () 
   it('a call split over lines and comment lines added (sites whose spans grow, columns that move)', async () => {
     const edited = ['# a header comment', '', LIB.replace('apply(shout, x)', 'apply(\n                shout,\n                x,\n            )').replace('    total = bag + Bag([1])', '    total = (bag\n             + Bag([1]))')].join('\n');
     const s = (await edit(edited)).flow!;
-    expect({ reused: s.answersReused, rekeyed: s.answersRekeyed, steps: s.solve.steps }).toEqual({ reused: true, rekeyed: 1, steps: 0 });
+    expect({ reused: s.answersReused, rekeyed: s.answersRekeyed, steps: s.solve.steps, probed: s.answersProbed }).toEqual({ reused: true, rekeyed: 1, steps: 0, probed: withL5 || undefined });
     expectSameBytes((await cold('split')).files);
   });
 

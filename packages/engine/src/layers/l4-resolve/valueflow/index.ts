@@ -13,6 +13,7 @@ import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
 import { rekeyAnswers, shapeKey } from './shape';
+import { probeFromL5 } from './facts-probe';
 import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore } from './summary-store';
@@ -50,6 +51,8 @@ export interface FlowStats {
   answersReused?: boolean;
   /** Of those reused answers: the files whose facts only moved, whose answers were re-keyed by their sites' new spans. */
   answersRekeyed?: number;
+  /** The reuse was found from the L5 facts' checksums (facts-probe.ts): only the moved files' facts were decoded. */
+  answersProbed?: boolean;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
 }
@@ -224,14 +227,33 @@ export class ValueFlow {
       opts.prepared ??
       (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolver.table), store: opts.store ?? defaultSummaryStore(root) }));
     const { refs, summaries } = prepared;
-    const solver = new FlowSolver(resolver, opts);
-    const own = new Set<string>();
+    const depStats = summaries?.stats;
     // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts by their shape (shape.ts), so
     // that an edit that leaves a file's facts as they were up to positions (a comment, a line inserted in a body)
     // reuses the answers. The shape of a file whose facts are as in the previous run (same digest) is the recorded
     // one: only the edited files' facts are hashed. From L5, the facts record's checksum is the digest: hashing
     // every file's facts as JSON was a tenth of L4's time after a one-file edit of django.
     const prev = opts.provenance ? undefined : readAnswers(project.outDir);
+    const keyOf = (inputs: ReadonlyMap<string, FactsInput>) =>
+      hashString([opts.interfaces ?? '', summaries?.content ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
+    if (prev && (summaries || !refs.deps.length)) {
+      // Every file from L5 and as before up to positions: the answers without loading the facts (facts-probe.ts).
+      const t0 = performance.now();
+      const probe = probeFromL5(project, refs.own, prev);
+      if (probe && keyOf(probe.inputs) === prev.key) {
+        // The facts cache as a run reading every file from L5 leaves it: empty.
+        await forEachFlowFacts(root, project, [], () => undefined);
+        const count = summaries?.entries.length ?? 0;
+        if (summaries) summaries.entries = [];
+        const n = refs.own.length;
+        const source: FlowSourceStats = { files: n + count, fromL5: n, extracted: 0, reused: 0, fromSummaries: count, unreached: refs.unreached, unreadable: [], ms: Math.round(performance.now() - t0) };
+        const vf = ValueFlow.reused(project.outDir, prev, probe.inputs, probe.moved, source, depStats);
+        vf.stats.answersProbed = true;
+        return vf;
+      }
+    }
+    const solver = new FlowSolver(resolver, opts);
+    const own = new Set<string>();
     const inputs = new Map<string, FactsInput>();
     /** The files whose facts changed only by positions since the previous run: their answers need re-keying. */
     const moved = new Map<string, FlowFacts>();
@@ -261,25 +283,8 @@ export class ValueFlow {
       source.fromSummaries = count;
       source.files += count;
     }
-    const depStats = summaries?.stats;
-    const shapes = [...inputs].map(([file, i]) => `${file}\0${i.shape}`);
-    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...shapes].join('\n'));
-    if (prev?.key === answersKey) {
-      const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
-      const stats: FlowStats = { source, solve: skipped, sitesWithTargets: prev.sitesWithTargets, answersReused: true, answersRekeyed: 0, ...(depStats ? { deps: depStats } : {}) };
-      const vf = new ValueFlow(undefined, stats);
-      const memo = new Map<FlowTarget, string>();
-      for (const [file, was] of prev.files) {
-        const facts = moved.get(file);
-        const a = facts ? rekeyAnswers(was, facts, memo) : was;
-        if (facts) stats.answersRekeyed!++;
-        prev.files.set(file, a);
-        vf.setAnswers(file, a);
-      }
-      // The record names the facts it was solved with: now these (what a cold run over them would write).
-      if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(project.outDir, { ...prev, inputs });
-      return vf;
-    }
+    const answersKey = keyOf(inputs);
+    if (prev?.key === answersKey) return ValueFlow.reused(project.outDir, prev, inputs, moved, source, depStats);
     const solve = solver.solve();
     const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
@@ -316,6 +321,27 @@ export class ValueFlow {
     }
     vf.siteIndex.clear();
     vf.implicitIndex.clear();
+    return vf;
+  }
+
+  /**
+   * The previous run's answers for facts of the same shapes (`inputs`): as they were, but for the files whose facts
+   * moved (`moved`), re-keyed by their sites' new spans. The record is rewritten naming these facts — what a cold run
+   * over them would write.
+   */
+  private static reused(outDir: string, prev: Answers, inputs: Map<string, FactsInput>, moved: ReadonlyMap<string, FlowFacts>, source: FlowSourceStats, deps: DepFlowStats | undefined): ValueFlow {
+    const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
+    const stats: FlowStats = { source, solve: skipped, sitesWithTargets: prev.sitesWithTargets, answersReused: true, answersRekeyed: 0, ...(deps ? { deps } : {}) };
+    const vf = new ValueFlow(undefined, stats);
+    const memo = new Map<FlowTarget, string>();
+    for (const [file, was] of prev.files) {
+      const facts = moved.get(file);
+      const a = facts ? rekeyAnswers(was, facts, memo) : was;
+      if (facts) stats.answersRekeyed!++;
+      prev.files.set(file, a);
+      vf.setAnswers(file, a);
+    }
+    if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(outDir, { ...prev, inputs });
     return vf;
   }
 
