@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { indexDirectory, readResolved, runL4, runL5, type L4Stats } from '@codegraph/engine';
-import { calleesOf, callGraph, indexProjects, writeTree, type Indexed } from './valueflow-helpers';
+import { calleesOf, callGraph, indexProjects, readTree, writeTree, type Indexed } from './valueflow-helpers';
 
 const LIB = [
   'import functools',
@@ -155,5 +155,43 @@ describe.each([{ withL5: false }, { withL5: true }])('value flow: answers re-key
     const back = (await edit(LIB)).flow!;
     expect(back.answersReused).toBeUndefined();
     expectSameBytes((await cold('back')).files);
+  });
+});
+
+// The value-flow fixture project (one module per family, a package): every file moved at once, with L5.
+describe('value flow: the fixture project, every file moved', () => {
+  let root: string;
+  const out = () => path.join(root, '.out', 'app');
+  const run = async (dir: string) => {
+    await indexDirectory({ dir: path.join(root, 'app'), outDir: dir, root, workers: 1 });
+    await runL5({ root, outDir: dir, workers: 1 });
+    return runL4({ root, project: { name: 'app', outDir: dir }, deps: [] });
+  };
+
+  beforeAll(() => {
+    const files = readTree(path.join(__dirname, 'fixtures', 'valueflow', 'app'));
+    root = writeTree(Object.fromEntries(Object.entries(files).map(([k, v]) => [`app/${k}`, v])), 'cg-vf-rekey-app-');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reuses every file re-keyed and writes what a cold run over the moved sources writes', async () => {
+    const first = (await run(out())).flow!;
+    expect(first.solve.steps).toBeGreaterThan(0);
+    const sources = fs.readdirSync(path.join(root, 'app'), { recursive: true }).filter((f) => String(f).endsWith('.py'));
+    for (const f of sources) {
+      const p = path.join(root, 'app', String(f));
+      const text = fs.readFileSync(p, 'utf8');
+      fs.writeFileSync(p, `# moved down\n\n${text.replace(/^( *)def (\w+)\((.*)\):\n/m, '$1def $2($3):\n$1    pass\n')}`);
+    }
+    const s = (await run(out())).flow!;
+    expect({ reused: s.answersReused, probed: s.answersProbed, steps: s.solve.steps }).toEqual({ reused: true, probed: true, steps: 0 });
+    expect(s.answersRekeyed).toBeGreaterThanOrEqual(5);
+    const coldOut = path.join(root, '.out', 'cold');
+    const c = (await run(coldOut)).flow!;
+    expect(c.answersReused).toBeUndefined();
+    const l4 = path.join(out(), 'l4');
+    for (const f of L4_FILES_COMPARED(l4)) {
+      expect({ f, same: fs.readFileSync(path.join(l4, f)).equals(fs.readFileSync(path.join(coldOut, 'l4', f))) }).toEqual({ f, same: true });
+    }
   });
 });
