@@ -16,7 +16,7 @@ import { rekeyAnswers, shapeKey } from './shape';
 import { probeFromL5 } from './facts-probe';
 import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
-import { SummaryStore } from './summary-store';
+import { SummaryStore, type StoredSummaries } from './summary-store';
 import { dependencyUnits } from './dep-units';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
@@ -60,8 +60,20 @@ export interface FlowStats {
 /** See ValueFlow.prepare. */
 export interface PreparedFlow {
   refs: ReturnType<typeof flowRefs>;
-  /** `content`: the digest of the summaries' text. */
-  summaries?: { entries: SummaryEntry[]; content: string; stats: DepFlowStats };
+  summaries?: DepSummaries;
+}
+
+/** The dependencies' summaries, as prepared: parsed only when the project's fixpoint is solved. */
+export interface DepSummaries {
+  /** The summaries, parsed; forgotten here (they are loaded once: the caller may still hold the prepared flow). */
+  take(): SummaryEntry[];
+  /** Forgets them unparsed (the answers were reused). */
+  drop(): void;
+  /** How many dependency files they summarize. */
+  files: number;
+  /** The digest of the summaries' text. */
+  content: string;
+  stats: DepFlowStats;
 }
 
 export interface DepFlowStats {
@@ -99,7 +111,10 @@ async function dependencySummaries(
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
   const units = dependencyUnits(deps, all.deps);
-  const loaded: SummaryEntry[][] = [];
+  const loaded: Array<StoredSummaries | undefined> = [];
+  // Parsed once when a derived unit needs them: while deriving, the units it imports.
+  const parsed: Array<SummaryEntry[] | undefined> = [];
+  const entriesOf = (j: number) => (parsed[j] ??= loaded[j]!.entries());
   const contents: string[] = [];
   const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
   let table: SymbolTable | undefined;
@@ -108,7 +123,7 @@ async function dependencySummaries(
       table ??= depTable();
       // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
       const solver = new FlowSolver(new Resolver(table));
-      solver.addSummaries(unit.closure.flatMap((j) => loaded[j]!));
+      solver.addSummaries(unit.closure.flatMap(entriesOf));
       const from = solver.files.length;
       const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
       // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
@@ -123,16 +138,25 @@ async function dependencySummaries(
       stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
       return entries;
     });
-    loaded.push(got.entries);
+    loaded.push(got);
     contents.push(got.content);
     stats.waitedMs += got.waitedMs;
     if (got.derived) stats.derived++;
     else stats.read++;
-    stats.files += got.entries.length;
+    stats.files += got.files;
   }
   stats.cached = stats.derived === 0;
   stats.ms = Math.round(performance.now() - t0);
-  return { entries: loaded.flat(), content: hashString(contents.join('\n')), stats };
+  const drop = () => {
+    loaded.length = 0;
+    parsed.length = 0;
+  };
+  const take = () => {
+    const all = loaded.flatMap((_, j) => entriesOf(j));
+    drop();
+    return all;
+  };
+  return { take, drop, files: stats.files, content: hashString(contents.join('\n')), stats };
 }
 
 function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
@@ -243,8 +267,8 @@ export class ValueFlow {
       if (probe && keyOf(probe.inputs) === prev.key) {
         // The facts cache as a run reading every file from L5 leaves it: empty.
         await forEachFlowFacts(root, project, [], () => undefined);
-        const count = summaries?.entries.length ?? 0;
-        if (summaries) summaries.entries = [];
+        const count = summaries?.files ?? 0;
+        summaries?.drop();
         const n = refs.own.length;
         const source: FlowSourceStats = { files: n + count, fromL5: n, extracted: 0, reused: 0, fromSummaries: count, unreached: refs.unreached, unreadable: [], ms: Math.round(performance.now() - t0) };
         const vf = ValueFlow.reused(project.outDir, prev, probe.inputs, probe.moved, source, depStats);
@@ -274,10 +298,8 @@ export class ValueFlow {
     if (!summaries) {
       source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
     } else {
-      const count = summaries.entries.length;
-      solver.addSummaries(summaries.entries);
-      // Loaded: the parsed summaries are not needed again (the caller may still hold `prepared`).
-      summaries.entries = [];
+      const count = summaries.files;
+      solver.addSummaries(summaries.take());
       // The dependencies' facts are not kept in this project's cache: their units are shared (summary-store.ts).
       source = await forEachFlowFacts(root, project, refs.own, add, { unreached: refs.unreached });
       source.fromSummaries = count;
