@@ -195,3 +195,44 @@ describe('value flow: the fixture project, every file moved', () => {
     }
   });
 });
+
+// A dependency edit that only moves code: its units are derived again, but their shape is the same, so the
+// dependent's answers are reused as they are (a dependent names no position of its dependencies).
+describe('value flow: a dependency whose code only moved', () => {
+  let ix: Indexed;
+  const CORE = LIB;
+  const APP = MAIN.replace('from lib import', 'from lib import shout,').replace('    work(b)\n', '    work(b)\n    apply(shout, "x")\n');
+
+  beforeAll(async () => {
+    ix = await indexProjects(writeTree({ 'core/lib.py': CORE, 'app/main.py': APP }, 'cg-vf-rekey-dep-'), ['core', 'app']);
+  });
+  afterAll(() => fs.rmSync(ix.root, { recursive: true, force: true }));
+
+  const deps = () => [{ name: 'core', outDir: ix.out.core! }];
+
+  it('re-derives the dependency, reuses the dependent\'s answers, and writes what a cold run writes', async () => {
+    expect(calleesOf(callGraph(ix.out.app!), 'main.main')).toEqual(expect.arrayContaining(['lib.work', 'lib.apply', 'lib.Bag']));
+    fs.writeFileSync(path.join(ix.root, 'core/lib.py'), `# moved\n${CORE.replace('    def __init__(self, items):\n', '    def __init__(self, items):\n        pass\n')}`);
+    await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
+    const s = (await runL4({ root: ix.root, project: { name: 'app', outDir: ix.out.app! }, deps: deps() })).flow!;
+    expect({ reused: s.answersReused, rekeyed: s.answersRekeyed, derived: s.deps?.derived, cached: s.deps?.cached }).toEqual({ reused: true, rekeyed: 0, derived: 1, cached: false });
+    const cold = path.join(ix.root, '.out', 'app-cold');
+    fs.cpSync(ix.out.app!, cold, { recursive: true });
+    fs.rmSync(path.join(cold, 'l4'), { recursive: true });
+    const c = (await runL4({ root: ix.root, project: { name: 'app', outDir: cold }, deps: deps() })).flow!;
+    expect(c.answersReused).toBeUndefined();
+    const l4 = path.join(ix.out.app!, 'l4');
+    for (const f of L4_FILES_COMPARED(l4)) {
+      expect({ f, same: fs.readFileSync(path.join(l4, f)).equals(fs.readFileSync(path.join(cold, 'l4', f))) }).toEqual({ f, same: true });
+    }
+  });
+
+  it('solves the dependent again when the dependency\'s summaries change beyond positions', async () => {
+    // `shout` undecorated: the module name holds the function itself, not `logged`'s wrapper.
+    fs.writeFileSync(path.join(ix.root, 'core/lib.py'), CORE.replace('@logged\n', ''));
+    await indexDirectory({ dir: path.join(ix.root, 'core'), outDir: ix.out.core!, root: ix.root, workers: 1 });
+    const s = (await runL4({ root: ix.root, project: { name: 'app', outDir: ix.out.app! }, deps: deps() })).flow!;
+    expect(s.answersReused).toBeUndefined();
+    expect(s.solve.steps).toBeGreaterThan(0);
+  });
+});

@@ -71,8 +71,8 @@ export interface DepSummaries {
   drop(): void;
   /** How many dependency files they summarize. */
   files: number;
-  /** The digest of the summaries' text. */
-  content: string;
+  /** The digest of the summaries' shapes (summary-store.ts): what the project's answers depend on. */
+  shape: string;
   stats: DepFlowStats;
 }
 
@@ -115,7 +115,7 @@ async function dependencySummaries(
   // Parsed once when a derived unit needs them: while deriving, the units it imports.
   const parsed: Array<SummaryEntry[] | undefined> = [];
   const entriesOf = (j: number) => (parsed[j] ??= loaded[j]!.entries());
-  const contents: string[] = [];
+  const shapes: string[] = [];
   const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
   let table: SymbolTable | undefined;
   for (const unit of units) {
@@ -139,7 +139,7 @@ async function dependencySummaries(
       return entries;
     });
     loaded.push(got);
-    contents.push(got.content);
+    shapes.push(got.shape);
     stats.waitedMs += got.waitedMs;
     if (got.derived) stats.derived++;
     else stats.read++;
@@ -156,7 +156,7 @@ async function dependencySummaries(
     drop();
     return all;
   };
-  return { take, drop, files: stats.files, content: hashString(contents.join('\n')), stats };
+  return { take, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
 }
 
 function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
@@ -259,7 +259,7 @@ export class ValueFlow {
     // every file's facts as JSON was a tenth of L4's time after a one-file edit of django.
     const prev = opts.provenance ? undefined : readAnswers(project.outDir);
     const keyOf = (inputs: ReadonlyMap<string, FactsInput>) =>
-      hashString([opts.interfaces ?? '', summaries?.content ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
+      hashString([opts.interfaces ?? '', summaries?.shape ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
     if (prev && (summaries || !refs.deps.length)) {
       // Every file from L5 and as before up to positions: the answers without loading the facts (facts-probe.ts).
       const t0 = performance.now();

@@ -43,6 +43,8 @@ export interface StoredSummaries {
   files: number;
   /** Digest of the entry's summaries (same bytes whoever derived them). */
   content: string;
+  /** Digest of the summaries up to source positions (summaryShape): what a dependent's answers depend on. */
+  shape: string;
 }
 
 export class SummaryStore {
@@ -173,29 +175,56 @@ export class SummaryStore {
 
 /**
  * An entry's text: a header with the format, the key, the xxh64 of the summaries' JSON (checked on every read: a
- * damaged entry is derived again, never trusted) and how many files they summarize, then the summaries. That digest is also the entry's `content`, so
+ * damaged entry is derived again, never trusted), their shape and how many files they summarize, then the summaries. That digest is also the entry's `content`, so
  * two keys whose summaries come out the same (a dependency edit that changes no summary) give the same content, and
  * the dependent's answers (keyed by it) are reused.
  */
-const header = (key: string, sum: string, n: number) =>
-  `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","n":${n},"files":`;
+const header = (key: string, sum: string, shape: string, n: number) =>
+  `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","shape":"${shape}","n":${n},"files":`;
 
 function entryText(key: string, files: StoredUnit['files']): string {
   const json = JSON.stringify(files);
-  return `${header(key, hashString(json), files.length)}${json}}`;
+  return `${header(key, hashString(json), summaryShape(files), files.length)}${json}}`;
+}
+
+/**
+ * The digest of a unit's summaries with every source position (of a function or class: in `funcs`, `classes` and
+ * the objects naming one) replaced by the rank of its (file, line, column) among those the summaries name, in order
+ * of first appearance. Positions only tell definitions apart (a summarized function is found by file, FQN and
+ * position) and find their L1 node (whose id is path and FQN): two units with the same shape give a dependent the
+ * same answers, so a dependency edit that only moves code (a line inserted in a body) re-solves no dependent.
+ */
+function summaryShape(files: StoredUnit['files']): string {
+  const rank = new Map<string, number>();
+  const at = (file: string, line: number, col: number) => {
+    const k = `${file}\0${line}\0${col}`;
+    let r = rank.get(k);
+    if (r === undefined) rank.set(k, (r = rank.size));
+    return r;
+  };
+  const blanked = files.map(([file, s]) => [
+    file,
+    {
+      ...s,
+      funcs: s.funcs.map(([fqn, params, flags, line, col]) => [fqn, params, flags, at(file, line, col)]),
+      classes: s.classes.map(([fqn, bases, attrs, line, col]) => [fqn, bases, attrs, at(file, line, col)]),
+      objs: s.objs.map((o) => (o[0] === 'f' || o[0] === 'c' ? [o[0], o[1], o[2], at(o[1], o[3], o[4])] : o)),
+    },
+  ]);
+  return hashString(JSON.stringify(blanked));
 }
 
 function parseEntry(key: string, text: string): StoredSummaries | undefined {
-  const m = /"sum":"([0-9a-f]{16})","n":(\d+),/.exec(text.slice(0, 300));
+  const m = /"sum":"([0-9a-f]{16})","shape":"([0-9a-f]{16})","n":(\d+),/.exec(text.slice(0, 300));
   if (!m) return undefined;
-  const [, sum, n] = m as unknown as [string, string, string];
-  const head = header(key, sum, Number(n));
+  const [, sum, shape, n] = m as unknown as [string, string, string, string];
+  const head = header(key, sum, shape, Number(n));
   if (!text.startsWith(head) || !text.endsWith('}')) return undefined;
   const files = text.slice(head.length, -1);
   if (hashString(files) !== sum) return undefined;
   // Checked whole above: what it parses to is what was written.
   const entries = () => (JSON.parse(files) as StoredUnit['files']).map(([file, summary]): SummaryEntry => ({ file, summary }));
-  return { entries, files: Number(n), content: sum };
+  return { entries, files: Number(n), content: sum, shape };
 }
 
 function alive(pid: number): boolean {
