@@ -12,7 +12,6 @@ import { L1Reader } from '../dist/layers/l1-structure/stream';
 import { CompactReader, encodeCompact } from '../dist/layers/l1-structure/compact';
 import { hashString } from '../dist/util/hash';
 import { SiteAnswers } from '../dist/layers/l4-resolve/valueflow/site-answers';
-import { SITE_CALL, SITE_IMPLICIT } from '../dist/lang/python/valueflow/model';
 import type { FlowTarget } from '../dist/layers/l4-resolve/valueflow';
 import type { IrEdge } from '../dist/ir/model';
 
@@ -103,25 +102,22 @@ describe('hashString of long strings', () => {
 });
 
 describe('SiteAnswers', () => {
-  it('gives back each file its sites in order (a repeated span replaced in place), implicit calls apart', () => {
+  it('gives back each file its sites in order, with their ordinals (a repeated span replaced in place)', () => {
     const t1: FlowTarget = { how: 0, id: 'a', fqn: 'm.a', kind: 'Function', file: 'm.py' };
     const t2: FlowTarget = { how: 1, fqn: 'os.path.join', external: 'os' };
     const a = new SiteAnswers();
-    a.add('f.py', SITE_CALL, [1, 0, 1, 5], [t1, t2]);
-    a.add('g.py', SITE_CALL, [2, 0, 2, 5], [t2]);
-    a.add('f.py', SITE_IMPLICIT, [3, 0, 3, 5], [t1]);
-    a.add('f.py', SITE_CALL, [4, 0, 4, 5], [t2]);
-    a.add('f.py', SITE_CALL, [1, 0, 1, 5], [t1]);
+    a.add('f.py', 0, [1, 0, 1, 5], [t1, t2]);
+    a.add('g.py', 0, [2, 0, 2, 5], [t2]);
+    a.add('f.py', 3, [4, 0, 4, 5], [t2]);
+    a.add('f.py', 7, [1, 0, 1, 5], [t1]);
     a.seal();
     expect([...a.files()]).toEqual(['f.py', 'g.py']);
-    const f = a.sitesOf('f.py')!;
-    expect([...f.keys()]).toEqual(['1,0,1,5', '4,0,4,5']);
-    expect(f.get('1,0,1,5')).toEqual([t1]);
-    expect(f.get('1,0,1,5')![0]).toBe(t1);
+    const f = a.withOrdinals('f.py')!;
+    expect([...f.sites.keys()]).toEqual(['1,0,1,5', '4,0,4,5']);
+    expect(f.sites.get('1,0,1,5')).toEqual([t1]);
+    expect(f.sites.get('1,0,1,5')![0]).toBe(t1);
+    expect([...f.ordinals]).toEqual([['1,0,1,5', 7], ['4,0,4,5', 3]]);
     expect(a.sitesOf('g.py')!.get('2,0,2,5')).toEqual([t2]);
     expect(a.sitesOf('h.py')).toBeUndefined();
-    const all: string[] = [];
-    a.forEach('f.py', (kind, key, ts) => all.push(`${kind}:${key}:${ts().length}`));
-    expect(all).toEqual([`${SITE_CALL}:1,0,1,5:2`, `${SITE_IMPLICIT}:3,0,3,5:1`, `${SITE_CALL}:4,0,4,5:1`, `${SITE_CALL}:1,0,1,5:1`]);
   });
 });

@@ -1,54 +1,90 @@
 /**
- * Value flow's answers, kept from one L4 run to the next (`l4/flow-answers.pack`) under the digest of everything the
- * fixpoint read: the project's facts (their bytes), its dependencies' summaries (their bytes) and the interfaces of
- * the symbol table. A run whose inputs have that digest — an edit that changes no fact (a comment), a dependency edit
- * whose summaries come out the same — takes the answers and skips the fixpoint. The solver is deterministic, so the
- * answers are the ones it would compute.
+ * Value flow's answers, kept from one L4 run to the next (`l4/flow-answers.pack`, one record) with the digest of
+ * everything the fixpoint read: its dependencies' summaries (their bytes), the interfaces of the symbol table, and
+ * the project's facts — each file's by its shape (shape.ts: the facts with their source positions blanked). A run
+ * whose inputs have that digest takes the answers and skips the fixpoint: as they were when no file's facts changed
+ * (a comment edit at the end), else with the sites of the files whose facts moved re-keyed by their new spans (a
+ * line inserted in a body). The solver is deterministic and reads no position, so the answers are the ones it would
+ * compute — the same bytes as a cold run's.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import type { FlowTarget, ImplicitSite } from './index';
 
 export const flowAnswersPackPath = (outDir: string) => path.join(outDir, 'l4', 'flow-answers.pack');
 
 /**
- * vfa-2: one record per answer set, every target written once. Per file the answers repeat the same targets many
- * times (django: 68,841 targets on 26,765 sites, 14,458 distinct), so they are interned in a table (and the files
- * they name in another), and sites hold indices: 1.04 MB as vfa-1's per-file JSON records, 0.49 MB so.
+ * vfa-3: vfa-2 (one record, every target written once in a table, sites holding indices) plus, per file, the digest
+ * and shape of its facts (so a run after an edit hashes only the edited files' facts), and per answered site its
+ * index among the file's sites (so the answers of a file whose facts only moved can be re-keyed).
  */
-const FORMAT = 'vfa-2';
+const FORMAT = 'vfa-3';
+const RECORD = `i:${FORMAT}`;
 
 /** A target: [how, fqn, id, kind, index of its file, external] (absent fields null, trailing ones dropped). */
 type PackedTarget = [number, string, ...Array<string | number | null>];
 
 interface PackedAnswers {
+  /** The digest of the fixpoint's inputs (with the project's facts by shape). */
+  key: string;
   files: string[];
   targets: PackedTarget[];
-  /** [file index, answers digest, sites ([span key, target indices]), implicit calls ([span, target indices])]. */
-  answers: Array<[number, string, Array<[string, number[]]>, Array<[number[], number[]]>]>;
+  /** [file index, facts digest, shape key] of each file whose facts the fixpoint read, in the order it read them. */
+  inputs: Array<[number, string, string]>;
+  /**
+   * [file index, answers digest, sites ([span key, target indices, site index]), implicit calls ([span, target
+   * indices, site index])].
+   */
+  answers: Array<[number, string, Array<[string, number[], number]>, Array<[number[], number[], number]>]>;
   sitesWithTargets: number;
 }
 
 export interface FileAnswers {
   sites: Array<[string, FlowTarget[]]>;
   implicit: ImplicitSite[];
+  /** For each of `sites`, then of `implicit`: the index of its site among the file's facts' sites. */
+  siteIndex: number[];
+  implicitIndex: number[];
   digest: string;
 }
 
+/** What the fixpoint read of one file: its facts' digest (content) and shape (content less positions). */
+export interface FactsInput {
+  digest: string;
+  shape: string;
+}
+
 export interface Answers {
+  key: string;
+  inputs: Map<string, FactsInput>;
   files: Map<string, FileAnswers>;
   sitesWithTargets: number;
 }
 
-const recordKey = (digest: string) => `i:${FORMAT}:${digest}`;
+/**
+ * The digest L4 folds into a file's record key: of its answers, order aside (what a site may call, the implicit calls
+ * it makes). Only what L4 reads of them counts — the same whether they were solved or re-keyed.
+ */
+export function answersDigest(sites: Iterable<readonly [string, readonly FlowTarget[]]>, implicit: readonly ImplicitSite[], memo: Map<FlowTarget, string>): string {
+  const text = (t: FlowTarget) => {
+    let s = memo.get(t);
+    if (s === undefined) memo.set(t, (s = `${t.how}:${t.id ?? t.external ?? t.fqn}`));
+    return s;
+  };
+  const parts: string[] = [];
+  for (const [key, ts] of sites) parts.push(`s:${key}=${ts.map(text).join('|')}`);
+  for (const s of implicit) parts.push(`i:${s.span.join(',')}=${s.targets.map(text).join('|')}`);
+  return hashString(parts.sort().join('\n'));
+}
 
-/** The answers stored under this digest, or undefined (none, or the record damaged). */
-export function readAnswers(outDir: string, digest: string): Answers | undefined {
+/** The answers of the previous run, or undefined (none, or the record damaged). */
+export function readAnswers(outDir: string): Answers | undefined {
   const pack = PackReader.open(flowAnswersPackPath(outDir));
   if (!pack) return undefined;
   try {
-    const text = pack.text(recordKey(digest));
+    const text = pack.text(RECORD);
     if (text === undefined) return undefined;
     const p = JSON.parse(text) as PackedAnswers;
     const targets = p.targets.map(([how, fqn, id, kind, file, external]): FlowTarget => {
@@ -59,11 +95,14 @@ export function readAnswers(outDir: string, digest: string): Answers | undefined
       if (typeof external === 'string') t.external = external;
       return t;
     });
-    const out: Answers = { files: new Map(), sitesWithTargets: p.sitesWithTargets };
+    const out: Answers = { key: p.key, inputs: new Map(), files: new Map(), sitesWithTargets: p.sitesWithTargets };
+    for (const [file, digest, shape] of p.inputs) out.inputs.set(p.files[file]!, { digest, shape });
     for (const [file, digest, sites, implicit] of p.answers) {
       out.files.set(p.files[file]!, {
         sites: sites.map(([key, ts]) => [key, ts.map((i) => targets[i]!)]),
         implicit: implicit.map(([span, ts]) => ({ span: span as ImplicitSite['span'], targets: ts.map((i) => targets[i]!) })),
+        siteIndex: sites.map((s) => s[2]),
+        implicitIndex: implicit.map((s) => s[2]),
         digest,
       });
     }
@@ -75,8 +114,8 @@ export function readAnswers(outDir: string, digest: string): Answers | undefined
   }
 }
 
-/** Rewrites the pack with exactly these answers, under this digest (`files` may be built as it is read). */
-export function writeAnswers(outDir: string, digest: string, answers: { files: Iterable<[string, FileAnswers]>; sitesWithTargets: number }): void {
+/** Rewrites the pack with exactly these answers (`files` may be built as it is read). */
+export function writeAnswers(outDir: string, answers: Omit<Answers, 'files'> & { files: Iterable<[string, FileAnswers]> }): void {
   const files: string[] = [];
   const fileIdx = new Map<string, number>();
   const fileOf = (f: string) => {
@@ -94,15 +133,21 @@ export function writeAnswers(outDir: string, digest: string, answers: { files: I
     if (i === undefined) targetIdx.set(k, (i = targets.push(packed) - 1));
     return i;
   };
-  const packed: PackedAnswers = { files, targets, answers: [], sitesWithTargets: answers.sitesWithTargets };
+  const packed: PackedAnswers = { key: answers.key, files, targets, inputs: [], answers: [], sitesWithTargets: answers.sitesWithTargets };
+  for (const [file, { digest, shape }] of answers.inputs) packed.inputs.push([fileOf(file), digest, shape]);
   for (const [file, a] of answers.files) {
-    packed.answers.push([fileOf(file), a.digest, a.sites.map(([key, ts]) => [key, ts.map(targetOf)]), a.implicit.map((s) => [s.span, s.targets.map(targetOf)])]);
+    packed.answers.push([
+      fileOf(file),
+      a.digest,
+      a.sites.map(([key, ts], i) => [key, ts.map(targetOf), a.siteIndex[i]!]),
+      a.implicit.map((s, i) => [s.span, s.targets.map(targetOf), a.implicitIndex[i]!]),
+    ]);
   }
   const target = flowAnswersPackPath(outDir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const pack = new PackWriter(target);
   try {
-    pack.addRaw(recordKey(digest), JSON.stringify(packed));
+    pack.addRaw(RECORD, JSON.stringify(packed));
     pack.commit({ fsync: false });
   } catch (err) {
     pack.abort();

@@ -11,11 +11,14 @@ import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/str
 import { Resolver } from '../resolver';
 import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
-import { readAnswers, writeAnswers, type FileAnswers } from './answers';
+import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
+import { rekeyAnswers, shapeKey } from './shape';
+import { probeFromL5 } from './facts-probe';
+import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
-import { SummaryStore } from './summary-store';
+import { SummaryStore, type StoredSummaries } from './summary-store';
 import { dependencyUnits } from './dep-units';
-import { SITE_CALL, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
+import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 import { SiteAnswers } from './site-answers';
 
@@ -42,8 +45,15 @@ export interface FlowStats {
   solve: SolveStats;
   /** Sites of this project with at least one target in the corpus. */
   sitesWithTargets: number;
-  /** Every input of the fixpoint was as in a previous run: its answers were reused, nothing was solved. */
+  /**
+   * Every input of the fixpoint was as in the previous run, the project's facts up to their positions: its answers
+   * were reused, nothing was solved.
+   */
   answersReused?: boolean;
+  /** Of those reused answers: the files whose facts only moved, whose answers were re-keyed by their sites' new spans. */
+  answersRekeyed?: number;
+  /** The reuse was found from the L5 facts' checksums (facts-probe.ts): only the moved files' facts were decoded. */
+  answersProbed?: boolean;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
 }
@@ -51,8 +61,20 @@ export interface FlowStats {
 /** See ValueFlow.prepare. */
 export interface PreparedFlow {
   refs: ReturnType<typeof flowRefs>;
-  /** `content`: the digest of the summaries' text. */
-  summaries?: { entries: SummaryEntry[]; content: string; stats: DepFlowStats };
+  summaries?: DepSummaries;
+}
+
+/** The dependencies' summaries, as prepared: parsed only when the project's fixpoint is solved. */
+export interface DepSummaries {
+  /** The summaries, parsed; forgotten here (they are loaded once: the caller may still hold the prepared flow). */
+  take(): SummaryEntry[];
+  /** Forgets them unparsed (the answers were reused). */
+  drop(): void;
+  /** How many dependency files they summarize. */
+  files: number;
+  /** The digest of the summaries' shapes (summary-store.ts): what the project's answers depend on. */
+  shape: string;
+  stats: DepFlowStats;
 }
 
 export interface DepFlowStats {
@@ -90,8 +112,11 @@ async function dependencySummaries(
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
   const units = dependencyUnits(deps, all.deps);
-  const loaded: SummaryEntry[][] = [];
-  const contents: string[] = [];
+  const loaded: Array<StoredSummaries | undefined> = [];
+  // Parsed once when a derived unit needs them: while deriving, the units it imports.
+  const parsed: Array<SummaryEntry[] | undefined> = [];
+  const entriesOf = (j: number) => (parsed[j] ??= loaded[j]!.entries());
+  const shapes: string[] = [];
   const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
   let table: SymbolTable | undefined;
   for (const unit of units) {
@@ -99,7 +124,7 @@ async function dependencySummaries(
       table ??= depTable();
       // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
       const solver = new FlowSolver(new Resolver(table));
-      solver.addSummaries(unit.closure.flatMap((j) => loaded[j]!));
+      solver.addSummaries(unit.closure.flatMap(entriesOf));
       const from = solver.files.length;
       const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
       // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
@@ -114,16 +139,25 @@ async function dependencySummaries(
       stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
       return entries;
     });
-    loaded.push(got.entries);
-    contents.push(got.content);
+    loaded.push(got);
+    shapes.push(got.shape);
     stats.waitedMs += got.waitedMs;
     if (got.derived) stats.derived++;
     else stats.read++;
-    stats.files += got.entries.length;
+    stats.files += got.files;
   }
   stats.cached = stats.derived === 0;
   stats.ms = Math.round(performance.now() - t0);
-  return { entries: loaded.flat(), content: hashString(contents.join('\n')), stats };
+  const drop = () => {
+    loaded.length = 0;
+    parsed.length = 0;
+  };
+  const take = () => {
+    const all = loaded.flatMap((_, j) => entriesOf(j));
+    drop();
+    return all;
+  };
+  return { take, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
 }
 
 function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
@@ -155,6 +189,8 @@ export class ValueFlow {
   private answers = new SiteAnswers();
   private implicitByFile = new Map<string, ImplicitSite[]>();
   private digests = new Map<string, string>();
+  /** Per file, each answered implicit call's index among the file's sites (see FileAnswers; calls keep theirs in `answers`). */
+  private implicitIndex = new Map<string, number[]>();
   private refs = new Map<string, { outDir: string; ref: ShardRef }>();
   /** Per file, its definitions by position: only what a target names (a decoded node holds its attributes too). */
   private nodesByPos = new Map<string, Map<string, DefAt>>();
@@ -216,46 +252,62 @@ export class ValueFlow {
       opts.prepared ??
       (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolver.table), store: opts.store ?? defaultSummaryStore(root) }));
     const { refs, summaries } = prepared;
+    const depStats = summaries?.stats;
+    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts by their shape (shape.ts), so
+    // that an edit that leaves a file's facts as they were up to positions (a comment, a line inserted in a body)
+    // reuses the answers. The shape of a file whose facts are as in the previous run (same digest) is the recorded
+    // one: only the edited files' facts are hashed. From L5, the facts record's checksum is the digest: hashing
+    // every file's facts as JSON was a tenth of L4's time after a one-file edit of django.
+    const prev = opts.provenance ? undefined : readAnswers(project.outDir);
+    const keyOf = (inputs: ReadonlyMap<string, FactsInput>) =>
+      hashString([opts.interfaces ?? '', summaries?.shape ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
+    if (prev && (summaries || !refs.deps.length)) {
+      // Every file from L5 and as before up to positions: the answers without loading the facts (facts-probe.ts).
+      const t0 = performance.now();
+      const probe = probeFromL5(project, refs.own, prev);
+      if (probe && keyOf(probe.inputs) === prev.key) {
+        // The facts cache as a run reading every file from L5 leaves it: empty.
+        await forEachFlowFacts(root, project, [], () => undefined);
+        const count = summaries?.files ?? 0;
+        summaries?.drop();
+        const n = refs.own.length;
+        const source: FlowSourceStats = { files: n + count, fromL5: n, extracted: 0, reused: 0, fromSummaries: count, unreached: refs.unreached, unreadable: [], ms: Math.round(performance.now() - t0) };
+        const vf = ValueFlow.reused(project.outDir, prev, probe.inputs, probe.moved, source, depStats);
+        vf.stats.answersProbed = true;
+        return vf;
+      }
+    }
     const solver = new FlowSolver(resolver, opts);
     const own = new Set<string>();
-    // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts, by their content — so an
-    // edit that leaves a file's facts as they were (a comment) reuses the answers. From L5, the facts record's
-    // checksum stands for the content: hashing every file's facts as JSON was a tenth of L4's time after a one-file
-    // edit of django.
-    const inputs: string[] = [];
+    const inputs = new Map<string, FactsInput>();
+    /** The files whose facts changed only by positions since the previous run: their answers need re-keying. */
+    const moved = new Map<string, FlowFacts>();
+    const siteBase = new Map<string, number>();
     const add = (f: FlowFile) => {
       if (f.project === project.name) own.add(f.file);
-      if (!opts.provenance) inputs.push(`${f.file}\0${f.digest ?? hashString(JSON.stringify(f.facts))}`);
+      if (!opts.provenance) {
+        const digest = f.digest ?? hashString(JSON.stringify(f.facts));
+        const was = prev?.inputs.get(f.file);
+        const shape = was?.digest === digest ? was.shape : shapeKey(f.facts);
+        inputs.set(f.file, { digest, shape });
+        if (was && was.digest !== digest && was.shape === shape) moved.set(f.file, f.facts);
+      }
+      siteBase.set(f.file, solver.siteTotal);
       solver.addFacts(f.file, f.facts);
     };
     let source: FlowSourceStats;
     if (!summaries) {
       source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
     } else {
-      const count = summaries.entries.length;
-      solver.addSummaries(summaries.entries);
-      // Loaded: the parsed summaries are not needed again (the caller may still hold `prepared`).
-      summaries.entries = [];
+      const count = summaries.files;
+      solver.addSummaries(summaries.take());
       // The dependencies' facts are not kept in this project's cache: their units are shared (summary-store.ts).
       source = await forEachFlowFacts(root, project, refs.own, add, { unreached: refs.unreached });
       source.fromSummaries = count;
       source.files += count;
     }
-    const depStats = summaries?.stats;
-    const answersKey = hashString([opts.interfaces ?? '', summaries?.content ?? '', ...inputs].join('\n'));
-    const known = opts.provenance ? undefined : readAnswers(project.outDir, answersKey);
-    if (known) {
-      const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
-      const vf = new ValueFlow(undefined, { source, solve: skipped, sitesWithTargets: known.sitesWithTargets, answersReused: true, ...(depStats ? { deps: depStats } : {}) });
-      for (const [file, a] of known.files) {
-        // (Their kind is not kept with the answers: any kind but an implicit call's serves for reading them back.)
-        for (const [key, ts] of a.sites) vf.answers.add(file, SITE_CALL, key.split(',').map(Number), ts);
-        if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
-        vf.digests.set(file, a.digest);
-      }
-      vf.answers.seal();
-      return vf;
-    }
+    const answersKey = keyOf(inputs);
+    if (prev?.key === answersKey) return ValueFlow.reused(project.outDir, prev, inputs, moved, source, depStats);
     const solve = solver.solve();
     const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
@@ -272,7 +324,7 @@ export class ValueFlow {
     for (const [k, n] of count) if (n === 1) vf.unique.add(k);
     // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
     if (!opts.provenance) solver.releaseFixpoint();
-    vf.index(own);
+    vf.index(own, siteBase);
     // The answers are indexed: nothing of the solver is read again (it stays referenced from this function's scope).
     if (!opts.provenance) solver.releaseAll();
     vf.table = undefined;
@@ -287,12 +339,43 @@ export class ValueFlow {
       // A file's answers as maps only while they are written (answers.ts), not all at once.
       function* files(): Generator<[string, FileAnswers]> {
         for (const [file, digest] of vf.digests) {
-          yield [file, { sites: [...(vf.answers.sitesOf(file) ?? [])], implicit: vf.implicitByFile.get(file) ?? [], digest }];
+          const a = vf.answers.withOrdinals(file);
+          const sites = [...(a?.sites ?? [])];
+          yield [file, { sites, implicit: vf.implicitByFile.get(file) ?? [], siteIndex: sites.map(([key]) => a!.ordinals.get(key)!), implicitIndex: vf.implicitIndex.get(file) ?? [], digest }];
         }
       }
-      writeAnswers(project.outDir, answersKey, { files: files(), sitesWithTargets: vf.stats.sitesWithTargets });
+      writeAnswers(project.outDir, { key: answersKey, inputs, files: files(), sitesWithTargets: vf.stats.sitesWithTargets });
     }
+    vf.implicitIndex.clear();
     return vf;
+  }
+
+  /**
+   * The previous run's answers for facts of the same shapes (`inputs`): as they were, but for the files whose facts
+   * moved (`moved`), re-keyed by their sites' new spans. The record is rewritten naming these facts — what a cold run
+   * over them would write.
+   */
+  private static reused(outDir: string, prev: Answers, inputs: Map<string, FactsInput>, moved: ReadonlyMap<string, FlowFacts>, source: FlowSourceStats, deps: DepFlowStats | undefined): ValueFlow {
+    const skipped: SolveStats = { nodes: 0, objects: 0, steps: 0, bounds: 0, ms: 0 };
+    const stats: FlowStats = { source, solve: skipped, sitesWithTargets: prev.sitesWithTargets, answersReused: true, answersRekeyed: 0, ...(deps ? { deps } : {}) };
+    const vf = new ValueFlow(undefined, stats);
+    const memo = new Map<FlowTarget, string>();
+    for (const [file, was] of prev.files) {
+      const facts = moved.get(file);
+      const a = facts ? rekeyAnswers(was, facts, memo) : was;
+      if (facts) stats.answersRekeyed!++;
+      prev.files.set(file, a);
+      vf.setAnswers(file, a);
+    }
+    vf.answers.seal();
+    if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(outDir, { ...prev, inputs });
+    return vf;
+  }
+
+  private setAnswers(file: string, a: FileAnswers): void {
+    a.sites.forEach(([key, ts], i) => this.answers.add(file, a.siteIndex[i]!, key.split(',').map(Number), ts));
+    if (a.implicit.length) this.implicitByFile.set(file, a.implicit);
+    this.digests.set(file, a.digest);
   }
 
   close(): void {
@@ -315,7 +398,8 @@ export class ValueFlow {
     return this.digests.get(file) ?? '';
   }
 
-  private index(own: Set<string>): void {
+  /** `siteBase`: per file, the id of its first site (its sites are numbered on from there). */
+  private index(own: Set<string>, siteBase: ReadonlyMap<string, number>): void {
     const s = this.solver;
     // One FlowTarget per object and way of reaching it, shared by every site that has it: sympy's sites have ~3M
     // targets among ~0.3M objects.
@@ -336,29 +420,31 @@ export class ValueFlow {
         if (t) list.push(t);
       }
       if (!list.length) continue;
-      span[0] = l!;
-      span[1] = c!;
-      span[2] = el!;
-      span[3] = ec!;
+      const ordinal = site - siteBase.get(file)!;
       if (kind === SITE_IMPLICIT) {
         const inCorpus = list.filter((t) => t.id !== undefined);
         if (!inCorpus.length) continue;
         let imp = this.implicitByFile.get(file);
-        if (!imp) this.implicitByFile.set(file, (imp = []));
+        if (!imp) {
+          this.implicitByFile.set(file, (imp = []));
+          this.implicitIndex.set(file, []);
+        }
         imp.push({ span: [l!, c!, el!, ec!], targets: inCorpus });
+        this.implicitIndex.get(file)!.push(ordinal);
+      } else {
+        span[0] = l!;
+        span[1] = c!;
+        span[2] = el!;
+        span[3] = ec!;
+        this.answers.add(file, ordinal, span, list);
       }
-      // Implicit calls too (with all their targets): the file's digest covers them.
-      this.answers.add(file, kind!, span, list);
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
     }
     this.answers.seal();
-    // A file's digest from its answers, one file's texts at a time (all of them at once were ~100 MB on sympy).
-    for (const file of this.answers.files()) {
-      const parts: string[] = [];
-      this.answers.forEach(file, (kind, key, targets) => {
-        parts.push(`${kind}:${key}=${targets().map((t) => `${t.how}:${t.id ?? t.external ?? t.fqn}`).join('|')}`);
-      });
-      this.digests.set(file, hashString(parts.sort().join('\n')));
+    // A file's digest from its answers, one file's maps at a time (all of them at once were ~100 MB on sympy).
+    const texts = new Map<FlowTarget, string>();
+    for (const file of new Set([...this.answers.files(), ...this.implicitByFile.keys()])) {
+      this.digests.set(file, answersDigest(this.answers.sitesOf(file) ?? [], this.implicitByFile.get(file) ?? [], texts));
     }
   }
 

@@ -1563,6 +1563,11 @@ export class FlowSolver {
     this.siteRows = undefined;
   }
 
+  /** How many sites the facts added so far have: the next file's sites are numbered from here. */
+  get siteTotal(): number {
+    return this.siteCount;
+  }
+
   /** Site `i`: [file, line, col, endLine, endCol, kind]. */
   siteAt(i: number): number[] {
     return Array.from(this.siteData.subarray(i * 6, i * 6 + 6));

@@ -34,9 +34,17 @@ interface StoredUnit {
 }
 
 export interface StoredSummaries {
-  entries: SummaryEntry[];
+  /**
+   * The summaries, parsed from the entry's text on each call: a run that reuses its answers (needing only `content`)
+   * never parses them — on django's stdlib units, 0.4 s of such an L4's 3 s.
+   */
+  entries: () => SummaryEntry[];
+  /** How many files the entry summarizes. */
+  files: number;
   /** Digest of the entry's summaries (same bytes whoever derived them). */
   content: string;
+  /** Digest of the summaries up to source positions (summaryShape): what a dependent's answers depend on. */
+  shape: string;
 }
 
 export class SummaryStore {
@@ -95,7 +103,7 @@ export class SummaryStore {
     let waitedMs = 0;
     for (;;) {
       const found = this.read(key);
-      if (found) return { ...found, derived: false, waitedMs };
+      if (found) return Object.assign(found, { derived: false, waitedMs });
       const lock = this.tryLock(key);
       if (lock === 'held') {
         const t = performance.now();
@@ -106,8 +114,8 @@ export class SummaryStore {
       try {
         // Written by the holder between our read and our lock: no need to solve.
         const late = lock === 'locked' ? this.read(key) : undefined;
-        if (late) return { ...late, derived: false, waitedMs };
-        return { ...this.write(key, await derive()), derived: true, waitedMs };
+        if (late) return Object.assign(late, { derived: false, waitedMs });
+        return Object.assign(this.write(key, await derive()), { derived: true, waitedMs });
       } finally {
         if (lock === 'locked') fs.rmSync(this.lockPath(key), { force: true });
       }
@@ -166,34 +174,74 @@ export class SummaryStore {
 }
 
 /**
- * An entry's text: a header with the format, the key and the xxh64 of the summaries' JSON (checked on every read: a
- * damaged entry is derived again, never trusted), then the summaries. That digest is also the entry's `content`, so
+ * An entry's text: a header with the format, the key, the xxh64 of the summaries' JSON (checked on every read: a
+ * damaged entry is derived again, never trusted), their shape and how many files they summarize, then the summaries. That digest is also the entry's `content`, so
  * two keys whose summaries come out the same (a dependency edit that changes no summary) give the same content, and
  * the dependent's answers (keyed by it) are reused.
  */
-const header = (key: string, sum: string) => `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","files":`;
+const header = (key: string, sum: string, shape: string, n: number) =>
+  `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","shape":"${shape}","n":${n},"files":`;
 
 function entryText(key: string, files: StoredUnit['files']): string {
   const json = JSON.stringify(files);
-  return `${header(key, hashString(json))}${json}}`;
+  return `${header(key, hashString(json), summaryShape(files), files.length)}${json}}`;
+}
+
+/**
+ * The digest of a unit's summaries with every source position (of a function or class: in `funcs`, `classes` and
+ * the objects naming one) replaced by the rank of its (file, line, column) among those the summaries name, in order
+ * of first appearance. Positions only tell definitions apart (a summarized function is found by file, FQN and
+ * position) and find their L1 node (whose id is path and FQN): two units with the same shape give a dependent the
+ * same answers, so a dependency edit that only moves code (a line inserted in a body) re-solves no dependent.
+ */
+function summaryShape(files: StoredUnit['files']): string {
+  const rank = new Map<string, number>();
+  const at = (file: string, line: number, col: number) => {
+    const k = `${file}\0${line}\0${col}`;
+    let r = rank.get(k);
+    if (r === undefined) rank.set(k, (r = rank.size));
+    return r;
+  };
+  const blanked = files.map(([file, s]) => [
+    file,
+    {
+      ...s,
+      funcs: s.funcs.map(([fqn, params, flags, line, col]) => [fqn, params, flags, at(file, line, col)]),
+      classes: s.classes.map(([fqn, bases, attrs, line, col]) => [fqn, bases, attrs, at(file, line, col)]),
+      objs: s.objs.map((o) => (o[0] === 'f' || o[0] === 'c' ? [o[0], o[1], o[2], at(o[1], o[3], o[4])] : o)),
+    },
+  ]);
+  return hashString(JSON.stringify(blanked));
 }
 
 function parseEntry(key: string, text: string): StoredSummaries | undefined {
-  // Not a RegExp: V8 keeps the last match's subject, a slice of `text`, which kept the whole text alive.
-  const at = text.indexOf('"sum":"');
-  if (at < 0 || at > 200) return undefined;
-  // (Checked below: it must equal the digest of the summaries, 16 hex digits.)
-  const sum = text.slice(at + 7, at + 23);
-  const head = header(key, sum);
+  // Read by position, not with a RegExp: V8 keeps the last match's subject (a slice of `text`), and every slice of 13
+  // characters or more keeps the string it was cut from: the header's fields are copied out, so that nothing held
+  // after the entry is parsed keeps its text (32M characters for the stdlib unit sympy reads) alive.
+  const field = (name: string, from: number) => {
+    const at = text.indexOf(`"${name}":`, from);
+    return at < 0 || at > 300 ? -1 : at + name.length + 3;
+  };
+  const sumAt = field('sum', 0);
+  const shapeAt = field('shape', sumAt);
+  const nAt = field('n', shapeAt);
+  if (sumAt < 0 || shapeAt < 0 || nAt < 0) return undefined;
+  const sum = copied(text.slice(sumAt + 1, sumAt + 17));
+  const shape = copied(text.slice(shapeAt + 1, shapeAt + 17));
+  const n = Number.parseInt(text.slice(nAt, nAt + 12), 10);
+  if (!/^[0-9a-f]{16}$/.test(shape) || !Number.isSafeInteger(n)) return undefined;
+  const head = header(key, sum, shape, n);
   if (!text.startsWith(head) || !text.endsWith('}')) return undefined;
   const files = text.slice(head.length, -1);
-  // The computed digest, not `sum`: that is a slice of `text` and would keep the whole entry's text (32M characters
-  // for the stdlib unit sympy reads) alive for as long as the content is held.
-  const content = hashString(files);
-  if (content !== sum) return undefined;
-  const list = JSON.parse(files) as StoredUnit['files'];
-  if (!Array.isArray(list)) return undefined;
-  return { entries: list.map(([file, summary]) => ({ file, summary })), content };
+  if (hashString(files) !== sum) return undefined;
+  // Checked whole above: what it parses to is what was written. (Until then `files` holds the text, by design.)
+  const entries = () => (JSON.parse(files) as StoredUnit['files']).map(([file, summary]): SummaryEntry => ({ file, summary }));
+  return { entries, files: n, content: sum, shape };
+}
+
+/** A copy of a short string that shares no memory with the string it was cut from. */
+function copied(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 function alive(pid: number): boolean {
