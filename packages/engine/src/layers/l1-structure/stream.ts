@@ -88,13 +88,10 @@ export class L1Reader {
    * file's edges are tens of MB as objects), or undefined when the record is missing or its header or nodes damaged.
    */
   stream(ref: Pick<ShardRef, 'file' | 'key'>): IrStream | undefined {
-    this.ir ??= PackReader.open(irPackPath(this.outDir));
-    const text = this.ir?.text(ref.key);
-    if (text === undefined) return undefined;
     try {
-      const nl = text.indexOf('\n');
-      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
-      const reader = new CompactReader(header.file, nl < 0 ? '' : text.slice(nl + 1));
+      const r = this.split(ref);
+      if (!r) return undefined;
+      const reader = new CompactReader(r.header.file, r.body ?? '');
       const nodes: IrNode[] = [];
       for (let n = reader.nextNode(); n; n = reader.nextNode()) nodes.push(n);
       const nextEdge = (): IrEdge | undefined => {
@@ -104,23 +101,29 @@ export class L1Reader {
           throw new DamagedRecordError(`codegraph: the L1 record of ${ref.file} is damaged: ${(err as Error).message}`);
         }
       };
-      return { header, nodes, nextEdge };
+      return { header: r.header, nodes, nextEdge };
     } catch {
       return undefined;
     }
   }
 
   private decode(ref: Pick<ShardRef, 'file' | 'key'>, nodesOnly: boolean): IrRecord | undefined {
-    this.ir ??= PackReader.open(irPackPath(this.outDir));
-    const text = this.ir?.text(ref.key);
-    if (text === undefined) return undefined;
     try {
-      const nl = text.indexOf('\n');
-      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader;
-      return { header, ...(nl < 0 ? { nodes: [], edges: [] } : decodeCompactRecords(header.file, text.slice(nl + 1), { nodesOnly })) };
+      const r = this.split(ref);
+      if (!r) return undefined;
+      return { header: r.header, ...(r.body === undefined ? { nodes: [], edges: [] } : decodeCompactRecords(r.header.file, r.body, { nodesOnly })) };
     } catch {
       return undefined;
     }
+  }
+
+  /** A record's header and the compact lines after it (undefined when it has none); undefined when it is missing. Throws on a damaged header. */
+  private split(ref: Pick<ShardRef, 'file' | 'key'>): { header: ShardHeader; body: string | undefined } | undefined {
+    this.ir ??= PackReader.open(irPackPath(this.outDir));
+    const text = this.ir?.text(ref.key);
+    if (text === undefined) return undefined;
+    const nl = text.indexOf('\n');
+    return { header: JSON.parse(nl < 0 ? text : text.slice(0, nl)) as ShardHeader, body: nl < 0 ? undefined : text.slice(nl + 1) };
   }
 
   /** A file's IR as its documented JSON lines (nodes, then edges), or undefined when missing or damaged. */
