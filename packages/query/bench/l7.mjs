@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { defRoundTrips } from './mcp-def.mjs';
+import { pct, timeEach } from './timing.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('@codegraph/engine');
@@ -38,7 +39,6 @@ const time = async (fn) => {
   const r = await fn();
   return [performance.now() - t, r];
 };
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const fmt = (xs) => {
   xs.sort((a, b) => a - b);
   return `p50 ${pct(xs, 0.5).toFixed(2)} ms, p99 ${pct(xs, 0.99).toFixed(2)} ms`;
@@ -92,17 +92,7 @@ const step = Math.max(1, Math.floor(all.length / SAMPLES));
 const sample = all.filter((_, i) => i % step === 0).slice(0, SAMPLES);
 const words = db.prepare('SELECT name FROM symbols WHERE kind = 2 ORDER BY id').pluck().all().filter((_, i) => i % 7 === 0);
 const measure = (label, fn, n = sample.length) => {
-  const xs = [];
-  let errors = 0;
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    try {
-      fn(i);
-    } catch {
-      errors++;
-    }
-    xs.push(performance.now() - t);
-  }
+  const { xs, errors } = timeEach(n, fn);
   console.log(`${label.padEnd(16)} ${fmt(xs)} over ${n}${errors ? ` (${errors} raised, e.g. ambiguous)` : ''}`);
 };
 measure('def', (i) => q.def(sample[i]));

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { defRoundTrips } from './mcp-def.mjs';
+import { pct, timeEach } from './timing.mjs';
 
 const require = createRequire(import.meta.url);
 const query = require('@codegraph/query');
@@ -25,7 +26,6 @@ const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { samples: { type: 'string', default: '1000' }, json: { type: 'string' } } });
 const dir = positionals[0] ?? '/tmp/codegraph-bench-nx';
 const SAMPLES = Number(values.samples);
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const report = {};
 
 // Chunks are cut from the sources, checked against their hashes.
@@ -53,18 +53,7 @@ const words = sample.map((f) => f.split('.').pop().replace(/_/g, ' ').trim()).fi
 console.log(`sample: ${sample.length} definitions from ${new Set(sample.map((f) => f.split('.')[0])).size} top-level packages`);
 
 const measure = (label, fn) => {
-  const xs = [];
-  let errors = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const t = performance.now();
-    try {
-      fn(i);
-    } catch {
-      errors++;
-    }
-    xs.push(performance.now() - t);
-  }
-  xs.sort((a, b) => a - b);
+  const { xs, errors } = timeEach(sample.length, fn);
   report[label] = { p50: pct(xs, 0.5), p99: pct(xs, 0.99), n: xs.length, errors };
   console.log(`${label.padEnd(16)} p50 ${pct(xs, 0.5).toFixed(2)} ms, p99 ${pct(xs, 0.99).toFixed(2)} ms over ${xs.length}${errors ? ` (${errors} raised, e.g. ambiguous)` : ''}`);
 };
