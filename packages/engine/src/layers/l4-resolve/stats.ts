@@ -1,6 +1,6 @@
 /**
  * Resolution rates: the fraction of call sites and of references that point to a definition inside the corpus,
- * whether L1 resolved them in the file or L4 across files. L4 counts each file as it resolves it (`countFile`) and
+ * whether L1 resolved them in the file or L4 across files. L4 counts each file as it resolves it (`FileRates`, an edge at a time) and
  * keeps the counts in its manifest, so a project's or the repo's rates are sums, never a re-read of the IR.
  *
  * - A call site is one call expression: L1 may emit two edges for it (INSTANTIATES + CALLS `__init__`), so edges
