@@ -28,6 +28,7 @@ import { DamagedRecordError, L1Reader, type IrStream, type ProjectOut, type Shar
 import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_DIRECT, T_INIT } from './valueflow/solver';
+import { DECORATOR_KEY_SUFFIX } from './valueflow/shape';
 import { addRates, emptyResolution, FileRates, finishResolution, type ResolutionStats } from './stats';
 import { countGraphEdge, graphEdges, indexL4Lines, isResolved, type GraphCounts } from './complete';
 import { addCounts } from '../../ir/model';
@@ -538,7 +539,8 @@ class FileResolver {
     }
     // What names alone resolve stays (precision); what they leave open, value flow may answer.
     const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
-    if (r.k !== 'def' && ts && this.completeByFlow(e, ts)) return;
+    // A call of a variable (`config.handler()`, `from m import hook; hook()`) calls what the variable holds.
+    if ((r.k !== 'def' || r.kind === 'Variable') && ts && this.completeByFlow(e, ts)) return;
     const ext = r.k === 'def' || r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
     if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
     else if (base === '') this.unresolved(e, r);
@@ -615,7 +617,7 @@ class FileResolver {
 
   /** `@d def f`: applying d is a call of d (and of what d returns when d is a factory) by the enclosing scope. */
   private onDecorator(e: IrEdge): void {
-    const ts = e.span ? this.sites?.get(e.span.join(',')) : undefined;
+    const ts = e.span ? this.sites?.get(e.span.join(',') + DECORATOR_KEY_SUFFIX) : undefined;
     const src = this.parents.get(e.src) ?? e.src;
     for (const t of ts ?? []) {
       if (t.id === undefined) continue;

@@ -19,8 +19,10 @@ export const flowAnswersPackPath = (outDir: string) => path.join(outDir, 'l4', '
  * vfa-3: vfa-2 (one record, every target written once in a table, sites holding indices) plus, per file, the digest
  * and shape of its facts (so a run after an edit hashes only the edited files' facts), and per answered site its
  * index among the file's sites (so the answers of a file whose facts only moved can be re-keyed).
+ * vfa-4: a decorator application's answer keyed apart from the call sharing its span (shape.ts DECORATOR_KEY_SUFFIX);
+ * vfa-3 kept one of the two.
  */
-const FORMAT = 'vfa-3';
+const FORMAT = 'vfa-4';
 const RECORD = `i:${FORMAT}`;
 
 /** A target: [how, fqn, id, kind, index of its file, external] (absent fields null, trailing ones dropped). */

@@ -12,13 +12,13 @@ import { Resolver } from '../resolver';
 import type { SymbolTable } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
-import { rekeyAnswers, shapeKey } from './shape';
+import { DECORATOR_KEY_SUFFIX, rekeyAnswers, shapeKey } from './shape';
 import { probeFromL5 } from './facts-probe';
 import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore, type StoredSummaries } from './summary-store';
 import { dependencyUnits } from './dep-units';
-import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
+import { SITE_DECORATOR, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 import { SiteAnswers } from './site-answers';
 
@@ -373,7 +373,10 @@ export class ValueFlow {
   }
 
   private setAnswers(file: string, a: FileAnswers): void {
-    a.sites.forEach(([key, ts], i) => this.answers.add(file, a.siteIndex[i]!, key.split(',').map(Number), ts));
+    a.sites.forEach(([key, ts], i) => {
+      const decorator = key.endsWith(DECORATOR_KEY_SUFFIX);
+      this.answers.add(file, a.siteIndex[i]!, key.split(',', 4).map(Number), ts, decorator);
+    });
     if (a.implicit.length) this.implicitByFile.set(file, a.implicit);
     this.digests.set(file, a.digest);
   }
@@ -436,7 +439,7 @@ export class ValueFlow {
         span[1] = c!;
         span[2] = el!;
         span[3] = ec!;
-        this.answers.add(file, ordinal, span, list);
+        this.answers.add(file, ordinal, span, list, kind === SITE_DECORATOR);
       }
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
     }

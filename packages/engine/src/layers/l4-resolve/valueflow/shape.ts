@@ -10,17 +10,18 @@
  * answer — the same must hold in the new version, or the remap would merge or split answers).
  */
 import type { FlowFacts } from '../../../lang/python/valueflow';
+import { SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { hashString } from '../../../util/hash';
 import { answersDigest, type FileAnswers } from './answers';
 import type { FlowTarget, ImplicitSite } from './index';
 
 /** Bumped whenever what the shape covers changes. */
-const SHAPE_FORMAT = 'shape-1';
+const SHAPE_FORMAT = 'shape-2';
 
 export function shapeKey(facts: FlowFacts): string {
   const firstWithSpan = new Map<string, number>();
   const sameSpanAs = facts.sites.map((s, i) => {
-    const k = spanKey(s);
+    const k = siteKey(s);
     const j = firstWithSpan.get(k);
     if (j === undefined) firstWithSpan.set(k, i);
     return j ?? -1;
@@ -38,11 +39,21 @@ export function shapeKey(facts: FlowFacts): string {
 export const spanKey = (s: readonly number[]) => `${s[0]},${s[1]},${s[2]},${s[3]}`;
 
 /**
+ * A decorator application's site has the span of its callee, which `@register(tag)` shares with the call
+ * `register(tag)`: keyed apart (this suffix), so neither answer replaces the other — L4 reads the call's answer for
+ * the CALLS edge and the application's for the DECORATES edge.
+ */
+export const DECORATOR_KEY_SUFFIX = ',@';
+
+/** The answers' key of a facts site `[line, col, endLine, endCol, kind]`. */
+export const siteKey = (s: readonly number[]) => spanKey(s) + (s[4] === SITE_DECORATOR ? DECORATOR_KEY_SUFFIX : '');
+
+/**
  * The answers of a file solved with facts of the same shape as `facts`, re-keyed by the spans its sites have in
  * `facts` (site by site: the answers name each site by its index), with their digest recomputed.
  */
 export function rekeyAnswers(a: FileAnswers, facts: FlowFacts, memo: Map<FlowTarget, string>): FileAnswers {
-  const sites = a.sites.map(([, ts], i): [string, FlowTarget[]] => [spanKey(facts.sites[a.siteIndex[i]!]!), ts]);
+  const sites = a.sites.map(([, ts], i): [string, FlowTarget[]] => [siteKey(facts.sites[a.siteIndex[i]!]!), ts]);
   const implicit = a.implicit.map((s, i): ImplicitSite => {
     const [l, c, el, ec] = facts.sites[a.implicitIndex[i]!]!;
     return { span: [l, c, el, ec], targets: s.targets };

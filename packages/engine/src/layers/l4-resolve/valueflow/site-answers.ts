@@ -1,7 +1,7 @@
 /**
  * Value flow's answers per call site of a project's files (implicit calls are kept apart, see ValueFlow), held
  * compactly from the index until every file is resolved: per file one Int32Array of records
- * `[ordinal, line, col, endLine, endCol, n, target…]` — the ordinal being the site's index among its file's sites
+ * `[ordinal, line, col, endLine, endCol, decorator (0/1), n, target…]` — the ordinal being the site's index among its file's sites
  * (answers.ts re-keys moved files by it) — targets as indices into one table of FlowTargets (each distinct target
  * once). A file's `Map<span key, FlowTarget[]>` — what L4's file resolution reads — is built when that file asks for
  * it, and dropped with it.
@@ -10,6 +10,7 @@
  * through the whole per-file resolution, and V8 sizes the heap it lets grow from what is live.
  */
 import type { FlowTarget } from './index';
+import { DECORATOR_KEY_SUFFIX } from './shape';
 
 export class SiteAnswers {
   private readonly targets: FlowTarget[] = [];
@@ -17,11 +18,14 @@ export class SiteAnswers {
   private readonly building = new Map<string, number[]>();
   private readonly done = new Map<string, Int32Array>();
 
-  /** Adds a site's answer. A span met again replaces the earlier answer (and ordinal), keeping its place. */
-  add(file: string, ordinal: number, span: readonly number[], targets: readonly FlowTarget[]): void {
+  /**
+   * Adds a site's answer. A span met again replaces the earlier answer (and ordinal), keeping its place; a decorator
+   * application is keyed apart from the call at its span (see siteKey).
+   */
+  add(file: string, ordinal: number, span: readonly number[], targets: readonly FlowTarget[], decorator = false): void {
     let rec = this.building.get(file);
     if (!rec) this.building.set(file, (rec = []));
-    rec.push(ordinal, span[0]!, span[1]!, span[2]!, span[3]!, targets.length);
+    rec.push(ordinal, span[0]!, span[1]!, span[2]!, span[3]!, decorator ? 1 : 0, targets.length);
     for (const t of targets) {
       let i = this.targetIdx.get(t);
       if (i === undefined) this.targetIdx.set(t, (i = this.targets.push(t) - 1));
@@ -53,13 +57,13 @@ export class SiteAnswers {
     const sites = new Map<string, FlowTarget[]>();
     const ordinals = new Map<string, number>();
     for (let at = 0; at < rec.length; ) {
-      const key = `${rec[at + 1]},${rec[at + 2]},${rec[at + 3]},${rec[at + 4]}`;
-      const n = rec[at + 5]!;
+      const key = `${rec[at + 1]},${rec[at + 2]},${rec[at + 3]},${rec[at + 4]}${rec[at + 5] ? DECORATOR_KEY_SUFFIX : ''}`;
+      const n = rec[at + 6]!;
       const out: FlowTarget[] = new Array(n);
-      for (let k = 0; k < n; k++) out[k] = this.targets[rec[at + 6 + k]!]!;
+      for (let k = 0; k < n; k++) out[k] = this.targets[rec[at + 7 + k]!]!;
       sites.set(key, out);
       ordinals.set(key, rec[at]!);
-      at += 6 + n;
+      at += 7 + n;
     }
     return { sites, ordinals };
   }
