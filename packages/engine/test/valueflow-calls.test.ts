@@ -78,6 +78,12 @@ describe('value flow: decorators', () => {
   it('binds cls in a classmethod', () => {
     expect(callees('decos.K.make')).toEqual(['decos.K']);
   });
+
+  it('runs a property setter where the attribute is stored through an instance (@x.setter and property(fget, fset))', () => {
+    // `t.unit = "F"` (a data attribute) and `t.other = 1` (no class attribute) call nothing; `return t.celsius` reads
+    // through the getter.
+    expect(calleesOf(callGraph(ix.out.app!, { implicit: true }), 'decos.use_setters')).toEqual(['decos.Temp', 'decos.Temp.__init__', 'decos.Temp._set_f', 'decos.Temp.celsius', 'decos.Temp.celsius#2']);
+  });
 });
 
 describe('value flow: classes', () => {

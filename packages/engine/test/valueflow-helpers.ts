@@ -42,7 +42,8 @@ export async function runL4Of(root: string, projects: string[], p: string, out: 
 }
 
 /** The call graph of a project: one "caller -> callee" per distinct pair (CALLS and INSTANTIATES). */
-export function callGraph(outDir: string): string[] {
+/** `implicit`: with the calls Python makes implicitly (L4's lines of their own: dunders, property getters and setters). */
+export function callGraph(outDir: string, opts: { implicit?: boolean } = {}): string[] {
   const m = JSON.parse(fs.readFileSync(path.join(outDir, 'l1', 'manifest.json'), 'utf8')) as L1Manifest;
   const fqnById = new Map<string, string>();
   const edges: Array<{ id: string; src: string; dst?: string; target?: string; edge: string }> = [];
@@ -55,7 +56,9 @@ export function callGraph(outDir: string): string[] {
   const derived: L4Line[] = [];
   for (const l of readResolved(outDir)) {
     if ('of' in l && l.of !== undefined) derived.push(l);
-    else byId.set(l.id, l);
+    else if ('implicit' in l && l.implicit) {
+      if (opts.implicit) derived.push(l);
+    } else byId.set(l.id, l);
   }
   const out = new Set<string>();
   for (const e of edges) {

@@ -665,7 +665,8 @@ class FlowExtractor {
       case 'attribute': {
         const obj = t.childForFieldName('object');
         const attr = t.childForFieldName('attribute');
-        if (obj && attr) this.emit(Op.Store, this.expr(obj, s), attr.text, v);
+        // With a site (the attribute name's span): storing through an instance may run a property's setter there.
+        if (obj && attr) this.emit(Op.Store, this.expr(obj, s), attr.text, v, this.site(attr, SITE_IMPLICIT));
         return;
       }
       case 'subscript': {

@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-6';
+export const FLOW_FACTS_FORMAT = 'vf-7';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
@@ -56,7 +56,7 @@ export const enum Op {
   Copy = 4,
   /** [Attr, dst, src, name, site?] — dst ⊇ src.name; with a site (an attribute read), a property getter run there is a call. */
   Attr = 5,
-  /** [Store, obj, name, src] — obj.name ⊇ src */
+  /** [Store, obj, name, src, site?] — obj.name ⊇ src; with a site (an attribute store), a property setter run there is a call. */
   Store = 6,
   /** [Elem, dst, src] — dst ⊇ elements of src (subscript, iteration, unpacking) */
   Elem = 7,

@@ -9,7 +9,7 @@ export const enum H {
   Load,
   /** a call ref, b names ref */
   Implicit,
-  /** a src, b name */
+  /** a src, b name, c site (-1: none) */
   Store,
   /** a dst */
   Elem,
@@ -29,6 +29,8 @@ export const enum H {
   AccessCls,
   /** a dst, b wrapper kind */
   Wrap,
+  /** a src, b via, c site — a store of src through the instance via: a property setter arriving here is called. */
+  Setter,
 }
 
 export class HandlerTable {

@@ -14,7 +14,7 @@
  */
 
 /** Bumped whenever what a summary holds, or how a dependency unit is solved, changes (it is part of every unit's key). */
-export const FLOW_SUMMARY_FORMAT = 'vfs-3';
+export const FLOW_SUMMARY_FORMAT = 'vfs-4';
 
 /** A summarized object; numbers inside are indices into the same file's `objs`. */
 export type SummaryObj =
