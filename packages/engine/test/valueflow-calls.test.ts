@@ -87,6 +87,13 @@ describe('value flow: decorators', () => {
 });
 
 describe('value flow: classes', () => {
+  it('calls __bool__ (else __len__) where a value is tested for truth: if, while, not, or, comprehension filters', () => {
+    const graph = callGraph(ix.out.app!, { implicit: true });
+    expect(calleesOf(graph, 'classes.truth_tests')).toEqual(['classes.Flag', 'classes.Flag.__bool__', 'classes.Sized', 'classes.Sized.__len__']);
+    // `f == f` compares (no user __eq__): no truth test, no call.
+    expect(calleesOf(graph, 'classes.no_truth_test')).toEqual(['classes.Flag']);
+  });
+
   it('looks super() up along the C3 MRO (D(B, C): B, then C, then A)', () => {
     expect(callees('classes.D.who')).toEqual(['classes.B.who']);
   });

@@ -24,7 +24,8 @@ import { flowWorkerFailure, processFlowFile, type FlowCounts, type FlowResult, t
 
 /**
  * Bumped when what L5 writes for the same source changes (the engine fingerprint covers code changes too).
- * l5-2: records in the binary encodings of codec/ instead of JSON. l5-3: facts `vf-7` (attribute stores carry a site).
+ * l5-2: records in the binary encodings of codec/ instead of JSON. l5-3: facts `vf-7` (attribute stores and truth
+ * tests carry a site).
  */
 export const L5_FORMAT = 'l5-3';
 

@@ -420,6 +420,8 @@ class FlowExtractor {
         }
         return;
       case 'assert_statement':
+        n.namedChildren.forEach((c, i) => c && (i === 0 ? this.test(c, s) : this.expr(c, s)));
+        return;
       case 'print_statement':
       case 'exec_statement':
         for (const c of n.namedChildren) if (c) this.expr(c, s);
@@ -428,7 +430,7 @@ class FlowExtractor {
       case 'elif_clause':
       case 'while_statement': {
         const cond = n.childForFieldName('condition');
-        if (cond) this.expr(cond, s);
+        if (cond) this.test(cond, s);
         for (const c of n.namedChildren) if (c && c !== cond) this.stmt(c, s);
         return;
       }
@@ -441,7 +443,7 @@ class FlowExtractor {
       case 'case_clause':
         for (const c of n.namedChildren) {
           if (c?.type === 'block') this.block(c, s);
-          else if (c?.type === 'if_clause') this.expr(c.firstNamedChild!, s);
+          else if (c?.type === 'if_clause') this.test(c.firstNamedChild!, s);
         }
         return;
       case 'type_alias_statement':
@@ -815,15 +817,22 @@ class FlowExtractor {
         const parts = n.namedChildren;
         parts.forEach((c, i) => {
           if (!c) return;
-          const x = this.expr(c, s);
+          const x = i === 1 ? this.test(c, s) : this.expr(c, s);
           if (i !== 1) this.emit(Op.Copy, v, x);
         });
         return v;
       }
       case 'boolean_operator': {
+        // `a or b` tests a (and gives a or b); b is tested only where the whole is (see test).
         const v = this.temp();
-        for (const c of n.namedChildren) if (c) this.emit(Op.Copy, v, this.expr(c, s));
+        const operands = n.namedChildren;
+        operands.forEach((c, i) => c && this.emit(Op.Copy, v, i < operands.length - 1 ? this.test(c, s) : this.expr(c, s)));
         return v;
+      }
+      case 'not_operator': {
+        const arg = n.childForFieldName('argument');
+        if (arg) this.test(arg, s);
+        return this.lit('bool');
       }
       case 'lambda':
         return this.lambda(n, s);
@@ -971,6 +980,24 @@ class FlowExtractor {
     }
   }
 
+  /**
+   * A value tested for truth (`if x:`, `while self.items:`, `not x`, `a or b`, `assert x`): Python calls its class's
+   * `__bool__`, else `__len__` — an implicit call where the value is a name, attribute or subscript (what a user
+   * class instance is usually held in; a call's or an operator's result is left out, most are builtins).
+   */
+  private test(n: FlatNode, s: Scope): number {
+    let e = n;
+    while (e.type === 'parenthesized_expression' && e.firstNamedChild) e = e.firstNamedChild;
+    if (e.type === 'boolean_operator') {
+      const v = this.temp();
+      for (const c of e.namedChildren) if (c) this.emit(Op.Copy, v, this.test(c, s));
+      return v;
+    }
+    const v = this.expr(n, s);
+    if (TRUTH_TESTED.has(e.type)) this.emit(Op.Implicit, this.temp(), this.site(e, SITE_IMPLICIT), v, ['__bool__', '__len__'], []);
+    return v;
+  }
+
   private lit(type: string): number {
     const v = this.temp();
     this.emit(Op.Lit, v, type);
@@ -1010,7 +1037,7 @@ class FlowExtractor {
         }
       } else if (c.type === 'if_clause') {
         const e = c.firstNamedChild;
-        if (e) this.expr(e, s);
+        if (e) this.test(e, s);
       }
     }
     if (body) {
@@ -1101,6 +1128,8 @@ const BINARY_DUNDERS: Record<string, string> = {
   '**': '__pow__', '@': '__matmul__', '&': '__and__', '|': '__or__', '^': '__xor__', '<<': '__lshift__',
   '>>': '__rshift__',
 };
+/** Expressions whose truth test (`if x:`) is an implicit call of `__bool__`/`__len__` (Extractor.test). */
+const TRUTH_TESTED = new Set(['identifier', 'attribute', 'subscript']);
 const UNARY_DUNDERS: Record<string, string> = { '-': '__neg__', '+': '__pos__', '~': '__invert__' };
 const COMPARE_DUNDERS: Record<string, string> = {
   '<': '__lt__', '>': '__gt__', '<=': '__le__', '>=': '__ge__', '==': '__eq__', '!=': '__ne__',
