@@ -132,6 +132,12 @@ export class L1Reader {
     return r && irLines(r);
   }
 
+  /** Whether a file's interface facts are there, their record's checksum verified (not decompressed). */
+  hasFacts(ref: Pick<ShardRef, 'key'>): boolean {
+    this.facts ??= PackReader.open(factsPackPath(this.outDir));
+    return this.facts?.stored(ref.key) !== undefined;
+  }
+
   /** A file's interface facts, or undefined when missing or damaged. */
   factsOf(ref: Pick<ShardRef, 'key'>): FileFacts | undefined {
     this.facts ??= PackReader.open(factsPackPath(this.outDir));

@@ -25,7 +25,8 @@ import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
 import { DamagedRecordError, L1Reader, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
-import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { importBinding, LazySymbolTable, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { InputsIndex } from './inputs-index';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { addRates, emptyResolution, FileRates, finishResolution, type ResolutionStats } from './stats';
@@ -70,6 +71,12 @@ export interface L4Stats {
   flow?: FlowStats;
   /** The project's edges in the repo graph by kind, and how many of each are resolved (as `codegraph export`). */
   graph: GraphCounts;
+  /**
+   * What this run decoded of the interface facts of the project and its dependencies: the files the inputs index
+   * did not know (inputs-index.ts), and the symbol table — built whole (the fixpoint was solved), loaded a module at
+   * a time for the files resolved (`lazy`, `tableFiles` of them decoded), or not needed at all.
+   */
+  inputs?: { factsDecoded: number; table: 'built' | 'lazy' | 'none'; tableFiles?: number };
   ms: number;
 }
 
@@ -175,6 +182,11 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   const prevPack = PackReader.open(resolvedPackPath(outDir));
   const l1 = L1Reader.open(outDir);
   let table: SymbolTable | undefined;
+  /** The symbol table loaded as names are asked for: files are resolved against it when nothing was solved. */
+  let lazy: LazySymbolTable | undefined;
+  /** The resolver over the whole table, when the fixpoint was solved (shared with the files' resolution). */
+  let solving: Resolver | undefined;
+  const tableOf = () => (table ??= buildSymbolTable(opts.project, deps));
   let resolver: FileResolver | undefined;
   const files: Record<string, L4FileEntry> = {};
   const unreadable: string[] = [];
@@ -187,7 +199,11 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
    * digest) resolves those files again instead of reusing results computed without them.
    */
   let writeDigest = digest;
+  const keyUnreadable = (u: readonly string[]) => {
+    if (u.length) writeDigest = hashString(`${digest}\0unreadable\0${u.join('\0')}`);
+  };
   let flow: ValueFlow | undefined;
+  const index = InputsIndex.open(outDir);
   try {
     if (opts.valueFlow !== false) {
       // The fixpoint is global: it runs whenever L4 does, and each file's key covers its part of the answer.
@@ -197,13 +213,13 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         // The dependencies' fixpoints see their symbols only: their summaries must not depend on this project.
         depTable: () => buildSymbolTable(depProjects[0]!, depProjects.slice(1)),
         store: opts.summaryStore ?? defaultSummaryStore(opts.root),
+        index,
       });
-      table = buildSymbolTable(opts.project, deps);
-      const r = new Resolver(table);
-      resolver = new FileResolver(r, opts.project.name);
-      if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
-      flow = await ValueFlow.build(opts.root, opts.project, deps, r, { prepared, interfaces: writeDigest });
-      resolver.flow = flow;
+      // The whole table is built only if the fixpoint is solved; a run that reuses the answers loads what the files
+      // it resolves ask for (LazySymbolTable: every file's facts regular, as the inputs index tells without decoding).
+      lazy = LazySymbolTable.open([opts.project, ...deps], (ref) => index.regular(ref));
+      keyUnreadable(lazy ? lazy.unreadable : tableOf().unreadable);
+      flow = await ValueFlow.build(opts.root, opts.project, deps, () => (solving ??= new Resolver(tableOf())), { prepared, interfaces: writeDigest });
     }
     for (const ref of l1.refs) {
       const flowDigest = flow?.digestOf(ref.file) ?? '';
@@ -215,9 +231,9 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         continue;
       }
       if (!resolver) {
-        table = buildSymbolTable(opts.project, deps);
-        resolver = new FileResolver(new Resolver(table), opts.project.name);
-        if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
+        resolver = new FileResolver(solving ?? new Resolver(lazy ?? tableOf()), opts.project.name);
+        resolver.flow = flow;
+        if (!flow) keyUnreadable(tableOf().unreadable);
       }
       // Edges decoded one at a time as they are resolved: decoding whole records made most of sympy's L4 peak (its
       // largest files' edges are tens of MB as objects, all promoted to the old space before they die).
@@ -241,6 +257,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
       resolvedFiles++;
     }
     pack.commit({ fsync: false });
+    if (flow) index.save();
   } catch (err) {
     pack.abort();
     throw err;
@@ -248,10 +265,11 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
     prevPack?.close();
     l1.close();
     flow?.close();
+    lazy?.close();
   }
   const manifest: L4Manifest = { schema: 1, format: L4_FORMAT, project: opts.project.name, digest, files };
   if (unreadable.length) manifest.missing = [...unreadable].sort();
-  const all = new Set([...unreadable, ...(table?.unreadable ?? [])]);
+  const all = new Set([...unreadable, ...((table ?? lazy)?.unreadable ?? [])]);
   if (all.size) manifest.unreadable = [...all].sort();
   // Machine-read files, a line per file on django: written without indentation (28% of the manifest's bytes).
   writeFileAtomicSync(l4ManifestPath(outDir), `${JSON.stringify(manifest)}\n`);
@@ -259,6 +277,10 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   writeFileAtomicSync(depsPath(outDir), `${JSON.stringify(depsJson)}\n`);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
   if (flow) stats.flow = flow.stats;
+  if (flow) {
+    const usedLazy = !table && lazy !== undefined && resolver !== undefined;
+    stats.inputs = { factsDecoded: index.decoded, table: table ? 'built' : usedLazy ? 'lazy' : 'none', ...(usedLazy ? { tableFiles: lazy!.decoded } : {}) };
+  }
   stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l4StatsPath(outDir), stats);
   return stats;

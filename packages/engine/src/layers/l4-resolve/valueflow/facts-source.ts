@@ -17,7 +17,7 @@ import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflo
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
-import type { FileFacts } from '../../l1-structure/interface';
+import { InputsIndex, topLevel } from '../inputs-index';
 import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
 import { analyseSource } from '../../l5-flow/file-task';
@@ -52,26 +52,17 @@ export interface FlowSourceStats {
 
 const PARSE_BUDGET_MS = 20_000;
 
-/** The top-level package of a dotted module name. */
-export const topLevel = (module: string) => {
-  const dot = module.indexOf('.');
-  return dot < 0 ? module : module.slice(0, dot);
-};
-
-/** Adds to `out` the top-level packages a file imports (its imports and the modules of its imported names). */
-export function addImportedTopLevels(facts: FileFacts, out: Set<string>): void {
-  for (const [m] of facts.imports) out.add(topLevel(m));
-  for (const b of facts.binds) out.add(topLevel(b[1]));
-}
+export { topLevel } from '../inputs-index';
 
 /**
  * The top-level packages of the dependency projects that this project's code can reach through imports, followed
  * transitively. Code of a package nothing imports never runs with this project, so no value of it can flow here:
  * leaving its facts out of the fixpoint changes no answer for this project's files and keeps the fixpoint
  * proportional to what the project uses (sympy reaches a fraction of the stdlib). A reached package counts whole —
- * relative imports inside it are not in the interface facts — which errs on the side of keeping files.
+ * relative imports inside it are not in the interface facts — which errs on the side of keeping files. Each file's
+ * imported packages come from `index` (inputs-index.ts): only the files it does not know yet are decoded.
  */
-function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Set<string> {
+function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[], index: InputsIndex): Set<string> {
   const importsOf = new Map<string, Set<string>>();
   const own = new Set<string>();
   for (const p of [project, ...deps]) {
@@ -82,9 +73,7 @@ function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Se
         if (p === project) own.add(top);
         let out = importsOf.get(top);
         if (!out) importsOf.set(top, (out = new Set()));
-        const facts = l1.factsOf(ref);
-        if (!facts) continue;
-        addImportedTopLevels(facts, out);
+        for (const t of index.importedTops(l1, ref) ?? []) out.add(t);
       }
     } finally {
       l1.close();
@@ -113,12 +102,17 @@ export interface FlowRef {
 /**
  * The files whose facts L4's value flow needs: every file of `project`, then the files of `deps` in the packages its
  * imports reach; and a digest of every dependency file's interface (reached or not: the dependencies' symbol table
- * holds them all). Read from the L1 manifests and interface facts only (no facts are loaded).
+ * holds them all). Read from the L1 manifests and interface facts only (no flow facts are loaded), the interface
+ * facts through `index`.
  */
-export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
+export function flowRefs(
+  project: ProjectOut,
+  deps: readonly ProjectOut[],
+  index: InputsIndex = InputsIndex.none(),
+): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
   const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
   const ifaces: string[] = [];
-  const reachable = reachablePackages(project, deps);
+  const reachable = reachablePackages(project, deps, index);
   const seen = new Set<string>();
   for (const p of [project, ...deps]) {
     if (seen.has(p.name)) continue;

@@ -9,7 +9,7 @@ import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
 import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { Resolver } from '../resolver';
-import type { SymbolTable } from '../symbols';
+import type { Symbols } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
 import { rekeyAnswers, shapeKey } from './shape';
@@ -17,7 +17,8 @@ import { probeFromL5 } from './facts-probe';
 import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore, type StoredSummaries } from './summary-store';
-import { dependencyUnits } from './dep-units';
+import { dependencyUnits, type DepUnit } from './dep-units';
+import { InputsIndex } from '../inputs-index';
 import { SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 import { SiteAnswers } from './site-answers';
@@ -66,8 +67,11 @@ export interface PreparedFlow {
 
 /** The dependencies' summaries, as prepared: parsed only when the project's fixpoint is solved. */
 export interface DepSummaries {
-  /** The summaries, parsed; forgotten here (they are loaded once: the caller may still hold the prepared flow). */
-  take(): SummaryEntry[];
+  /**
+   * The summaries, read (or derived, when the store lost a unit the index knew) and parsed; forgotten here (they are
+   * loaded once: the caller may still hold the prepared flow).
+   */
+  take(): Promise<SummaryEntry[]>;
   /** Forgets them unparsed (the answers were reused). */
   drop(): void;
   /** How many dependency files they summarize. */
@@ -85,6 +89,8 @@ export interface DepFlowStats {
   read: number;
   /** Units solved by this run (then stored for the others). */
   derived: number;
+  /** Units whose shape L4's inputs index knew (inputs-index.ts): not read unless the project's fixpoint is solved. */
+  indexed?: number;
   /** Every unit was read: nothing of the dependencies was solved. */
   cached: boolean;
   /** Time spent waiting for another run deriving a unit this run needs. */
@@ -100,51 +106,69 @@ export interface DepFlowStats {
 /**
  * The summaries of the dependency files `all.deps`, unit by unit in dependency order (dep-units.ts): each read from the
  * workspace's summary store under its key, else solved — its own facts plus the summaries of the units it reaches,
- * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent.
+ * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent. A unit `index`
+ * knows (inputs-index.ts: its shape and size are a function of its key) is not read until its summaries are taken:
+ * a run that reuses its answers needs their shape only.
  */
 async function dependencySummaries(
   root: string,
   project: ProjectOut,
-  deps: readonly ProjectOut[],
   all: ReturnType<typeof flowRefs>,
-  depTable: () => SymbolTable,
+  depTable: () => Symbols,
   store: SummaryStore,
+  index: InputsIndex,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
-  const units = dependencyUnits(deps, all.deps);
+  const units = dependencyUnits(all.deps, index);
   const loaded: Array<StoredSummaries | undefined> = [];
   // Parsed once when a derived unit needs them: while deriving, the units it imports.
   const parsed: Array<SummaryEntry[] | undefined> = [];
-  const entriesOf = (j: number) => (parsed[j] ??= loaded[j]!.entries());
   const shapes: string[] = [];
-  const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
-  let table: SymbolTable | undefined;
-  for (const unit of units) {
-    const got = await store.readOrDerive(unit.key, async () => {
-      table ??= depTable();
-      // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
-      const solver = new FlowSolver(new Resolver(table));
-      solver.addSummaries(unit.closure.flatMap(entriesOf));
-      const from = solver.files.length;
-      const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
-      // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
-      // the key covers — in every run: the unit without it is what any dependent would derive.
-      const solve = solver.solve();
-      const t1 = performance.now();
-      const own = new Set<number>();
-      for (let i = from; i < solver.files.length; i++) own.add(i);
-      const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
-      addSource(stats, source);
-      addSolve(stats, solve);
-      stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
-      return entries;
-    });
-    loaded.push(got);
-    shapes.push(got.shape);
+  const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, indexed: 0, cached: true, waitedMs: 0, ms: 0 };
+  let table: Symbols | undefined;
+  const derive = async (unit: DepUnit) => {
+    table ??= depTable();
+    // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
+    const solver = new FlowSolver(new Resolver(table));
+    const closure: SummaryEntry[] = [];
+    for (const j of unit.closure) closure.push(...(await entriesOf(j)));
+    solver.addSummaries(closure);
+    const from = solver.files.length;
+    const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
+    // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
+    // the key covers — in every run: the unit without it is what any dependent would derive.
+    const solve = solver.solve();
+    const t1 = performance.now();
+    const own = new Set<number>();
+    for (let i = from; i < solver.files.length; i++) own.add(i);
+    const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
+    addSource(stats, source);
+    addSolve(stats, solve);
+    stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
+    return entries;
+  };
+  const load = async (j: number): Promise<StoredSummaries> => {
+    const had = loaded[j];
+    if (had) return had;
+    const unit = units[j]!;
+    const got = await store.readOrDerive(unit.key, () => derive(unit));
     stats.waitedMs += got.waitedMs;
     if (got.derived) stats.derived++;
     else stats.read++;
-    stats.files += got.files;
+    index.setUnit(unit.key, { files: got.files, shape: got.shape });
+    return (loaded[j] = got);
+  };
+  const entriesOf = async (j: number) => (parsed[j] ??= (await load(j)).entries());
+  for (let j = 0; j < units.length; j++) {
+    const known = index.unit(units[j]!.key);
+    if (known) {
+      stats.indexed!++;
+      // Kept among the store's recently used entries, as a read would.
+      store.touch(units[j]!.key);
+    }
+    const info = known ?? (await load(j));
+    shapes.push(info.shape);
+    stats.files += info.files;
   }
   stats.cached = stats.derived === 0;
   stats.ms = Math.round(performance.now() - t0);
@@ -152,10 +176,14 @@ async function dependencySummaries(
     loaded.length = 0;
     parsed.length = 0;
   };
-  const take = () => {
-    const all = loaded.flatMap((_, j) => entriesOf(j));
+  const take = async () => {
+    const t = performance.now();
+    const out: SummaryEntry[] = [];
+    for (let j = 0; j < units.length; j++) out.push(...(await entriesOf(j)));
     drop();
-    return all;
+    stats.cached = stats.derived === 0;
+    stats.ms += Math.round(performance.now() - t);
+    return out;
   };
   return { take, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
 }
@@ -197,7 +225,7 @@ export class ValueFlow {
   private readers = new Map<string, L1Reader>();
   /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
   private unique = new Set<string>();
-  private table: SymbolTable | undefined;
+  private table: Symbols | undefined;
 
   private constructor(
     private kept: FlowSolver | undefined,
@@ -222,12 +250,12 @@ export class ValueFlow {
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    opts: { provenance?: boolean; summaries?: boolean; depTable: () => SymbolTable; store: string },
+    opts: { provenance?: boolean; summaries?: boolean; depTable: () => Symbols; store: string; index?: InputsIndex },
   ): Promise<PreparedFlow> {
-    const refs = flowRefs(project, deps);
+    const index = opts.index ?? InputsIndex.none();
+    const refs = flowRefs(project, deps, index);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
-    const depProjects = deps.filter((d) => d.name !== project.name);
-    return { refs, summaries: await dependencySummaries(root, project, depProjects, refs, opts.depTable, new SummaryStore(opts.store)) };
+    return { refs, summaries: await dependencySummaries(root, project, refs, opts.depTable, new SummaryStore(opts.store), index) };
   }
 
   /**
@@ -240,17 +268,21 @@ export class ValueFlow {
    * only (solved against a symbol table of the dependencies alone), so a read and a freshly solved unit are the same
    * bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
    * into one fixpoint instead (the chain behind a call may run through a dependency's body).
+   *
+   * `resolver` may be given as a function: it is then called only when the fixpoint is solved (a run that reuses its
+   * answers never builds the symbol table the solver resolves against).
    */
   static async build(
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    resolver: Resolver,
-    opts: { provenance?: boolean; summaries?: boolean; depTable?: () => SymbolTable; store?: string; prepared?: PreparedFlow; interfaces?: string } = {},
+    resolver: Resolver | (() => Resolver),
+    opts: { provenance?: boolean; summaries?: boolean; depTable?: () => Symbols; store?: string; prepared?: PreparedFlow; interfaces?: string } = {},
   ): Promise<ValueFlow> {
+    const resolverOf = typeof resolver === 'function' ? resolver : () => resolver;
     const prepared =
       opts.prepared ??
-      (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolver.table), store: opts.store ?? defaultSummaryStore(root) }));
+      (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolverOf().table), store: opts.store ?? defaultSummaryStore(root) }));
     const { refs, summaries } = prepared;
     const depStats = summaries?.stats;
     // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts by their shape (shape.ts), so
@@ -277,7 +309,8 @@ export class ValueFlow {
         return vf;
       }
     }
-    const solver = new FlowSolver(resolver, opts);
+    const r = resolverOf();
+    const solver = new FlowSolver(r, opts);
     const own = new Set<string>();
     const inputs = new Map<string, FactsInput>();
     /** The files whose facts changed only by positions since the previous run: their answers need re-keying. */
@@ -300,7 +333,7 @@ export class ValueFlow {
       source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
     } else {
       const count = summaries.files;
-      solver.addSummaries(summaries.take());
+      solver.addSummaries(await summaries.take());
       // The dependencies' facts are not kept in this project's cache: their units are shared (summary-store.ts).
       source = await forEachFlowFacts(root, project, refs.own, add, { unreached: refs.unreached });
       source.fromSummaries = count;
@@ -315,7 +348,7 @@ export class ValueFlow {
       vf.readers.set(p.outDir, l1);
       for (const ref of l1.refs) if (!vf.refs.has(ref.file)) vf.refs.set(ref.file, { outDir: p.outDir, ref });
     }
-    vf.table = resolver.table;
+    vf.table = r.table;
     const count = new Map<string, number>();
     for (const d of [...solver.funcs, ...solver.classes]) {
       const k = `${solver.files[d.file]}\0${d.fqn}`;
