@@ -24,7 +24,7 @@ import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
-import { DamagedRecordError, L1Reader, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { DamagedRecordError, L1Readers, withReaders, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, LazySymbolTable, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { InputsIndex } from './inputs-index';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
@@ -156,16 +156,18 @@ export function buildSymbolTable(project: ProjectOut, deps: readonly ProjectOut[
  * The interface digest: every file's path, module and interface hash of the project and its dependencies, in the
  * order the symbol table adds them (first wins). Read from the L1 manifests only.
  */
-export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[]): string {
-  const parts: string[] = [L4_FORMAT];
-  const seen = new Set<string>();
-  for (const p of [project, ...deps]) {
-    if (seen.has(p.name)) continue;
-    seen.add(p.name);
-    parts.push(`\u0001${p.name}`);
-    for (const r of L1Reader.open(p.outDir).refs) parts.push(`${r.file}\0${r.module}\0${r.iface}`);
-  }
-  return hashString(parts.join('\n'));
+export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[], readers?: L1Readers): string {
+  return withReaders(readers, (rs) => {
+    const parts: string[] = [L4_FORMAT];
+    const seen = new Set<string>();
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      parts.push(`\u0001${p.name}`);
+      for (const r of rs.of(p).refs) parts.push(`${r.file}\0${r.module}\0${r.iface}`);
+    }
+    return hashString(parts.join('\n'));
+  });
 }
 
 export async function runL4(opts: L4Options): Promise<L4Stats> {
@@ -176,11 +178,13 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   removeStaleTemps(l4Dir(outDir));
   // Where an older L4 cached its dependencies' summaries (now shared in the summary store): not an output any more.
   fs.rmSync(path.join(l4Dir(outDir), 'flow-summary.pack'), { force: true });
-  const digest = interfaceDigest(opts.project, deps);
+  // Each project's L1 manifest is parsed once for the run's phases (stdlib's: ~1 MB of JSON).
+  const readers = new L1Readers();
+  const digest = interfaceDigest(opts.project, deps, readers);
   const prev = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
   const prevFiles = prev?.schema === 1 && prev.format === L4_FORMAT ? prev.files : {};
   const prevPack = PackReader.open(resolvedPackPath(outDir));
-  const l1 = L1Reader.open(outDir);
+  const l1 = readers.of(opts.project);
   let table: SymbolTable | undefined;
   /** The symbol table loaded as names are asked for: files are resolved against it when nothing was solved. */
   let lazy: LazySymbolTable | undefined;
@@ -214,10 +218,11 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         depTable: () => buildSymbolTable(depProjects[0]!, depProjects.slice(1)),
         store: opts.summaryStore ?? defaultSummaryStore(opts.root),
         index,
+        readers,
       });
       // The whole table is built only if the fixpoint is solved; a run that reuses the answers loads what the files
       // it resolves ask for (LazySymbolTable: every file's facts regular, as the inputs index tells without decoding).
-      lazy = LazySymbolTable.open([opts.project, ...deps], (ref) => index.regular(ref));
+      lazy = LazySymbolTable.open([opts.project, ...deps], (ref) => index.regular(ref), readers);
       keyUnreadable(lazy ? lazy.unreadable : tableOf().unreadable);
       flow = await ValueFlow.build(opts.root, opts.project, deps, () => (solving ??= new Resolver(tableOf())), { prepared, interfaces: writeDigest });
     }
@@ -263,7 +268,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
     throw err;
   } finally {
     prevPack?.close();
-    l1.close();
+    readers.close();
     flow?.close();
     lazy?.close();
   }

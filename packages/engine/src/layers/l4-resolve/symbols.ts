@@ -8,7 +8,7 @@
  * other than INHERITS are skipped without being parsed.
  */
 import type { Binding, FileFacts } from '../l1-structure/interface';
-import { L1Reader, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { L1Reader, L1Readers, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 
 export { importBinding, unboundName, type Binding, type ImportAttrs } from '../l1-structure/interface';
 
@@ -185,7 +185,6 @@ export class LazySymbolTable implements Symbols {
   /** Per module, the readable files declaring it in table order: the first one wins the module. */
   private candidates = new Map<string, LazyFile>();
   private loaded = new Map<string, LazyModule | null>();
-  private readers: L1Reader[] = [];
   /** Files whose facts were decoded (tests: a reused run decodes only what it resolves). */
   decoded = 0;
 
@@ -207,8 +206,9 @@ export class LazySymbolTable implements Symbols {
    * undefined when some readable file's facts are not known to be regular (`regular`), where only the built table
    * is exact.
    */
-  static open(projects: readonly ProjectOut[], regular: (ref: ShardRef) => boolean | undefined): LazySymbolTable | undefined {
-    const t = new LazySymbolTable(projects, regular);
+  static open(projects: readonly ProjectOut[], regular: (ref: ShardRef) => boolean | undefined, readers?: L1Readers): LazySymbolTable | undefined {
+    const own = !readers;
+    const t = new LazySymbolTable(projects, regular, readers ?? new L1Readers(), own);
     if (t.exact) return t;
     t.close();
     return undefined;
@@ -216,14 +216,19 @@ export class LazySymbolTable implements Symbols {
 
   private exact = true;
 
-  private constructor(projects: readonly ProjectOut[], regular: (ref: ShardRef) => boolean | undefined) {
+  private constructor(
+    projects: readonly ProjectOut[],
+    regular: (ref: ShardRef) => boolean | undefined,
+    private readonly readers: L1Readers,
+    /** Whether the readers are the table's own (closed with it) or the caller's. */
+    private readonly ownReaders: boolean,
+  ) {
     const seen = new Set<string>();
     let rank = 0;
     for (const p of projects) {
       if (seen.has(p.name)) continue;
       seen.add(p.name);
-      const l1 = L1Reader.open(p.outDir);
-      this.readers.push(l1);
+      const l1 = readers.of(p);
       for (const ref of l1.refs) {
         if (!l1.hasFacts(ref)) {
           this.unreadable.push(ref.file);
@@ -245,8 +250,7 @@ export class LazySymbolTable implements Symbols {
   }
 
   close(): void {
-    for (const r of this.readers) r.close();
-    this.readers = [];
+    if (this.ownReaders) this.readers.close();
   }
 
   private addNamespaces(fqn: string): void {

@@ -125,12 +125,17 @@ export function writeAnswers(outDir: string, answers: Omit<Answers, 'files'> & {
   };
   const targets: PackedTarget[] = [];
   const targetIdx = new Map<string, number>();
+  // Targets are shared objects (one per object and way of reaching it, solved or read back): each is packed once.
+  const byObject = new Map<FlowTarget, number>();
   const targetOf = (t: FlowTarget) => {
+    const had = byObject.get(t);
+    if (had !== undefined) return had;
     const packed: PackedTarget = [t.how, t.fqn, t.id ?? null, t.kind ?? null, t.file === undefined ? null : fileOf(t.file), t.external ?? null];
     while (packed.length > 2 && packed[packed.length - 1] === null) packed.pop();
     const k = JSON.stringify(packed);
     let i = targetIdx.get(k);
     if (i === undefined) targetIdx.set(k, (i = targets.push(packed) - 1));
+    byObject.set(t, i);
     return i;
   };
   const packed: PackedAnswers = { key: answers.key, files, targets, inputs: [], answers: [], sitesWithTargets: answers.sitesWithTargets };

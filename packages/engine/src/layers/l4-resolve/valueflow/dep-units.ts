@@ -13,7 +13,7 @@
  * the stdlib share the stdlib's units instead of each solving the part of the stdlib its imports reach.
  */
 import { hashString } from '../../../util/hash';
-import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import { withReaders, type L1Readers } from '../../l1-structure/stream';
 import { InputsIndex, topLevel } from '../inputs-index';
 import type { FlowRef } from './facts-source';
 import { FLOW_SUMMARY_FORMAT } from './summary';
@@ -32,7 +32,7 @@ export interface DepUnit {
 
 
 /** Groups the reached dependency files `refs` into units, dependencies first (imports from `index`, inputs-index.ts). */
-export function dependencyUnits(refs: readonly FlowRef[], index: InputsIndex = InputsIndex.none()): DepUnit[] {
+export function dependencyUnits(refs: readonly FlowRef[], index: InputsIndex = InputsIndex.none(), readers?: L1Readers): DepUnit[] {
   const filesOf = new Map<string, FlowRef[]>();
   for (const r of refs) {
     const top = topLevel(r.ref.module);
@@ -43,21 +43,13 @@ export function dependencyUnits(refs: readonly FlowRef[], index: InputsIndex = I
   // Imports between the reached packages, from the interface facts (as reachablePackages follows them).
   const importsOf = new Map<string, Set<string>>();
   for (const top of filesOf.keys()) importsOf.set(top, new Set());
-  // A project's reader is opened only to decode the facts of a file the index does not know yet.
-  const readers = new Map<string, L1Reader>();
-  const factsOf = (p: ProjectOut, ref: Pick<ShardRef, 'key'>) => {
-    let l1 = readers.get(p.outDir);
-    if (!l1) readers.set(p.outDir, (l1 = L1Reader.open(p.outDir)));
-    return l1.factsOf(ref);
-  };
-  try {
+  // A project's facts are decoded only for a file the index does not know yet.
+  withReaders(readers, (rs) => {
     for (const r of refs) {
       const out = importsOf.get(topLevel(r.ref.module))!;
-      for (const t of index.importedTops({ factsOf: (ref) => factsOf(r.project, ref) }, r.ref) ?? []) out.add(t);
+      for (const t of index.importedTops(rs.of(r.project), r.ref) ?? []) out.add(t);
     }
-  } finally {
-    for (const l1 of readers.values()) l1.close();
-  }
+  });
   const nodes = [...filesOf.keys()].sort();
   const succ = (n: string) => [...importsOf.get(n)!].filter((m) => m !== n && filesOf.has(m)).sort();
   const sccs = tarjan(nodes, succ);

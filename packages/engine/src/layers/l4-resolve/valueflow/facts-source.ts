@@ -16,7 +16,7 @@ import { initPythonParser } from '../../../lang/python/parser';
 import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
-import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import { withReaders, type L1Readers, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { InputsIndex, topLevel } from '../inputs-index';
 import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
@@ -62,21 +62,17 @@ export { topLevel } from '../inputs-index';
  * relative imports inside it are not in the interface facts — which errs on the side of keeping files. Each file's
  * imported packages come from `index` (inputs-index.ts): only the files it does not know yet are decoded.
  */
-function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[], index: InputsIndex): Set<string> {
+function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[], index: InputsIndex, readers: L1Readers): Set<string> {
   const importsOf = new Map<string, Set<string>>();
   const own = new Set<string>();
   for (const p of [project, ...deps]) {
-    const l1 = L1Reader.open(p.outDir);
-    try {
-      for (const ref of l1.refs) {
-        const top = topLevel(ref.module);
-        if (p === project) own.add(top);
-        let out = importsOf.get(top);
-        if (!out) importsOf.set(top, (out = new Set()));
-        for (const t of index.importedTops(l1, ref) ?? []) out.add(t);
-      }
-    } finally {
-      l1.close();
+    const l1 = readers.of(p);
+    for (const ref of l1.refs) {
+      const top = topLevel(ref.module);
+      if (p === project) own.add(top);
+      let out = importsOf.get(top);
+      if (!out) importsOf.set(top, (out = new Set()));
+      for (const t of index.importedTops(l1, ref) ?? []) out.add(t);
     }
   }
   const reached = new Set<string>(own);
@@ -109,17 +105,17 @@ export function flowRefs(
   project: ProjectOut,
   deps: readonly ProjectOut[],
   index: InputsIndex = InputsIndex.none(),
+  readers?: L1Readers,
 ): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
-  const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
-  const ifaces: string[] = [];
-  const reachable = reachablePackages(project, deps, index);
-  const seen = new Set<string>();
-  for (const p of [project, ...deps]) {
-    if (seen.has(p.name)) continue;
-    seen.add(p.name);
-    const l1 = L1Reader.open(p.outDir);
-    try {
-      for (const ref of l1.refs) {
+  return withReaders(readers, (rs) => {
+    const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
+    const ifaces: string[] = [];
+    const reachable = reachablePackages(project, deps, index, rs);
+    const seen = new Set<string>();
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      for (const ref of rs.of(p).refs) {
         if (p !== project) ifaces.push(`${p.name}\0${ref.file}\0${ref.module}\0${ref.iface}`);
         if (p !== project && !reachable.has(topLevel(ref.module))) {
           out.unreached++;
@@ -127,12 +123,10 @@ export function flowRefs(
         }
         (p === project ? out.own : out.deps).push({ project: p, ref, key: hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`) });
       }
-    } finally {
-      l1.close();
     }
-  }
-  out.depInterfaces = hashString(ifaces.join('\n'));
-  return out;
+    out.depInterfaces = hashString(ifaces.join('\n'));
+    return out;
+  });
 }
 
 /**

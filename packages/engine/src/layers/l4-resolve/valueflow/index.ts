@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
-import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import { L1Reader, type L1Readers, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { Resolver } from '../resolver';
 import type { Symbols } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
@@ -104,7 +104,7 @@ export interface DepFlowStats {
 }
 
 /**
- * The summaries of the dependency files `all.deps`, unit by unit in dependency order (dep-units.ts): each read from the
+ * The summaries of the reached dependency files, unit by unit in dependency order (`units`, dep-units.ts): each read from the
  * workspace's summary store under its key, else solved — its own facts plus the summaries of the units it reaches,
  * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent. A unit `index`
  * knows (inputs-index.ts: its shape and size are a function of its key) is not read until its summaries are taken:
@@ -113,13 +113,12 @@ export interface DepFlowStats {
 async function dependencySummaries(
   root: string,
   project: ProjectOut,
-  all: ReturnType<typeof flowRefs>,
+  units: readonly DepUnit[],
   depTable: () => Symbols,
   store: SummaryStore,
   index: InputsIndex,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
-  const units = dependencyUnits(all.deps, index);
   const loaded: Array<StoredSummaries | undefined> = [];
   // Parsed once when a derived unit needs them: while deriving, the units it imports.
   const parsed: Array<SummaryEntry[] | undefined> = [];
@@ -250,12 +249,13 @@ export class ValueFlow {
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    opts: { provenance?: boolean; summaries?: boolean; depTable: () => Symbols; store: string; index?: InputsIndex },
+    opts: { provenance?: boolean; summaries?: boolean; depTable: () => Symbols; store: string; index?: InputsIndex; readers?: L1Readers },
   ): Promise<PreparedFlow> {
     const index = opts.index ?? InputsIndex.none();
-    const refs = flowRefs(project, deps, index);
+    const refs = flowRefs(project, deps, index, opts.readers);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
-    return { refs, summaries: await dependencySummaries(root, project, refs, opts.depTable, new SummaryStore(opts.store), index) };
+    const units = dependencyUnits(refs.deps, index, opts.readers);
+    return { refs, summaries: await dependencySummaries(root, project, units, opts.depTable, new SummaryStore(opts.store), index) };
   }
 
   /**
