@@ -215,6 +215,8 @@ export interface ImplicitSite {
 export class ValueFlow {
   private answers = new SiteAnswers();
   private implicitByFile = new Map<string, ImplicitSite[]>();
+  /** The previous run's answers when they were reused (nothing solved): each file's sites read from them as asked. */
+  private reusedAnswers: Map<string, FileAnswers> | undefined;
   private digests = new Map<string, string>();
   /** Per file, each answered implicit call's index among the file's sites (see FileAnswers; calls keep theirs in `answers`). */
   private implicitIndex = new Map<string, number[]>();
@@ -398,17 +400,13 @@ export class ValueFlow {
       const a = facts ? rekeyAnswers(was, facts, memo) : was;
       if (facts) stats.answersRekeyed!++;
       prev.files.set(file, a);
-      vf.setAnswers(file, a);
+      if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
+      vf.digests.set(file, a.digest);
     }
-    vf.answers.seal();
+    // Read as they are: L4 asks for the sites of the files it resolves only (one, after a positions-only edit).
+    vf.reusedAnswers = prev.files;
     if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(outDir, { ...prev, inputs });
     return vf;
-  }
-
-  private setAnswers(file: string, a: FileAnswers): void {
-    a.sites.forEach(([key, ts], i) => this.answers.add(file, a.siteIndex[i]!, key.split(',').map(Number), ts));
-    if (a.implicit.length) this.implicitByFile.set(file, a.implicit);
-    this.digests.set(file, a.digest);
   }
 
   close(): void {
@@ -418,6 +416,11 @@ export class ValueFlow {
 
   /** Targets of the sites of a project file, by "line,col,endLine,endCol". */
   sitesOf(file: string): Map<string, FlowTarget[]> | undefined {
+    if (this.reusedAnswers) {
+      // As SiteAnswers builds it: a span met again keeps its first place with the later answer; no sites, no map.
+      const a = this.reusedAnswers.get(file);
+      return a?.sites.length ? new Map(a.sites) : undefined;
+    }
     return this.answers.sitesOf(file);
   }
 
