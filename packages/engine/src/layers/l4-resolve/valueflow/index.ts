@@ -72,6 +72,11 @@ export interface DepSummaries {
    * loaded once: the caller may still hold the prepared flow).
    */
   take(): Promise<SummaryEntry[]>;
+  /**
+   * Reads every unit's entry (not parsing it) now: before the caller builds the project's symbol table, so that
+   * reading them (a unit of the stdlib is 32 MB of text once decompressed) does not add to the solve's peak.
+   */
+  load(): Promise<void>;
   /** Forgets them unparsed (the answers were reused). */
   drop(): void;
   /** How many dependency files they summarize. */
@@ -130,7 +135,7 @@ async function dependencySummaries(
     // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
     const solver = new FlowSolver(new Resolver(table));
     const closure: SummaryEntry[] = [];
-    for (const j of unit.closure) closure.push(...(await entriesOf(j)));
+    for (const j of unit.closure) for (const e of await entriesOf(j)) closure.push(e);
     solver.addSummaries(closure);
     const from = solver.files.length;
     const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
@@ -178,13 +183,19 @@ async function dependencySummaries(
   const take = async () => {
     const t = performance.now();
     const out: SummaryEntry[] = [];
-    for (let j = 0; j < units.length; j++) out.push(...(await entriesOf(j)));
+    for (let j = 0; j < units.length; j++) for (const e of await entriesOf(j)) out.push(e);
     drop();
     stats.cached = stats.derived === 0;
     stats.ms += Math.round(performance.now() - t);
     return out;
   };
-  return { take, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
+  const loadAll = async () => {
+    const t = performance.now();
+    for (let j = 0; j < units.length; j++) await load(j);
+    stats.cached = stats.derived === 0;
+    stats.ms += Math.round(performance.now() - t);
+  };
+  return { take, load: loadAll, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
 }
 
 function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
@@ -311,6 +322,8 @@ export class ValueFlow {
         return vf;
       }
     }
+    // The summaries' entries first, then the symbol table the solver resolves against (see DepSummaries.load).
+    await summaries?.load();
     const r = resolverOf();
     const solver = new FlowSolver(r, opts);
     const own = new Set<string>();
