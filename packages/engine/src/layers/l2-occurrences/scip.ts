@@ -18,7 +18,10 @@ import { writeFileAtomicSync } from '../../util/atomic';
  */
 let loaded: { pb: typeof import('@bufbuild/protobuf'); scip: typeof import('@c4312/scip') } | undefined;
 function lib(): NonNullable<typeof loaded> {
-  loaded ??= { pb: require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf'), scip: require('@c4312/scip') as typeof import('@c4312/scip') };
+  loaded ??= {
+    pb: require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf'),
+    scip: require('@c4312/scip') as typeof import('@c4312/scip'),
+  };
   return loaded;
 }
 

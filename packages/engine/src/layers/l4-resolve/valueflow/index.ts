@@ -109,11 +109,11 @@ export interface DepFlowStats {
 }
 
 /**
- * The summaries of the reached dependency files, unit by unit in dependency order (`units`, dep-units.ts): each read from the
- * workspace's summary store under its key, else solved — its own facts plus the summaries of the units it reaches,
- * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent. A unit `index`
- * knows (inputs-index.ts: its shape and size are a function of its key) is not read until its summaries are taken:
- * a run that reuses its answers needs their shape only.
+ * The summaries of the reached dependency files, unit by unit in dependency order (`units`, dep-units.ts): each
+ * read from the workspace's summary store under its key, else solved — its own facts plus the summaries of the units
+ * it reaches, against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent. A
+ * unit `index` knows (inputs-index.ts: its shape and size are a function of its key) is not read until its summaries
+ * are taken: a run that reuses its answers needs their shape only.
  */
 async function dependencySummaries(
   root: string,
