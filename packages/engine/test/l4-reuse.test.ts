@@ -100,7 +100,7 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
 
   it('cold: decodes every file\'s facts once and builds the whole table to solve', async () => {
     const s = await l4();
-    expect(s.inputs).toEqual({ factsDecoded: FILES, table: 'built' });
+    expect(s.flow!.inputs).toEqual({ factsDecoded: FILES, table: 'built' });
     expect(s.flow!.solve.steps).toBeGreaterThan(0);
     expect(s.flow!.source.unreached).toBe(1);
     expect(callGraph(out('app'))).toEqual(GRAPH);
@@ -109,7 +109,7 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
 
   it('nothing changed: decodes no facts, builds no table, reads no summaries — and writes what a cold run writes', async () => {
     const s = await l4();
-    expect(s.inputs).toEqual({ factsDecoded: 0, table: 'none' });
+    expect(s.flow!.inputs).toEqual({ factsDecoded: 0, table: 'none' });
     expect({ reused: s.flow!.answersReused, units: s.flow!.deps!.units, indexed: s.flow!.deps!.indexed, read: s.flow!.deps!.read }).toEqual({
       reused: true,
       units: 1,
@@ -125,10 +125,10 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
     await index('app');
     const s = await l4();
     expect({ reused: s.flow!.answersReused, rekeyed: s.flow!.answersRekeyed, resolved: s.resolvedFiles }).toEqual({ reused: true, rekeyed: 1, resolved: 1 });
-    expect(s.inputs!.factsDecoded).toBe(1);
-    expect(s.inputs!.table).toBe('lazy');
-    expect(s.inputs!.tableFiles).toBeGreaterThan(0);
-    expect(s.inputs!.tableFiles).toBeLessThan(FILES);
+    expect(s.flow!.inputs!.factsDecoded).toBe(1);
+    expect(s.flow!.inputs!.table).toBe('lazy');
+    expect(s.flow!.inputs!.tableFiles).toBeGreaterThan(0);
+    expect(s.flow!.inputs!.tableFiles).toBeLessThan(FILES);
     expect(callGraph(out('app'))).toEqual(GRAPH);
     await expectSameAsCold('pass');
   });
@@ -137,9 +137,9 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
     write('core/corelib/shapes.py', CORE['core/corelib/shapes.py'].replace('class Circle(Shape):\n', 'class Circle(Shape):\n    def grow(self):\n        return Circle(self.r * 2)\n\n'));
     await index('core');
     const s = await l4();
-    expect(s.inputs!.factsDecoded).toBe(1);
+    expect(s.flow!.inputs!.factsDecoded).toBe(1);
     expect(s.flow!.deps!.derived).toBe(1);
-    expect(s.inputs!.table).toBe('built');
+    expect(s.flow!.inputs!.table).toBe('built');
     await expectSameAsCold('iface');
   });
 
@@ -158,7 +158,7 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
     bytes[48] = bytes[48]! ^ 0xff; // inside the record's stored bytes (past magic, frame and key)
     fs.writeFileSync(pack, bytes);
     const s = await l4();
-    expect(s.inputs!.factsDecoded).toBe(FILES);
+    expect(s.flow!.inputs!.factsDecoded).toBe(FILES);
     expect(s.flow!.answersReused).toBe(true);
     await expectSameAsCold('damaged');
   });

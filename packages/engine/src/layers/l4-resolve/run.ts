@@ -71,12 +71,6 @@ export interface L4Stats {
   flow?: FlowStats;
   /** The project's edges in the repo graph by kind, and how many of each are resolved (as `codegraph export`). */
   graph: GraphCounts;
-  /**
-   * What this run decoded of the interface facts of the project and its dependencies: the files the inputs index
-   * did not know (inputs-index.ts), and the symbol table — built whole (the fixpoint was solved), loaded a module at
-   * a time for the files resolved (`lazy`, `tableFiles` of them decoded), or not needed at all.
-   */
-  inputs?: { factsDecoded: number; table: 'built' | 'lazy' | 'none'; tableFiles?: number };
   ms: number;
 }
 
@@ -281,10 +275,10 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   const depsJson = depsOf(manifest);
   writeFileAtomicSync(depsPath(outDir), `${JSON.stringify(depsJson)}\n`);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
-  if (flow) stats.flow = flow.stats;
   if (flow) {
+    stats.flow = flow.stats;
     const usedLazy = !table && lazy !== undefined && resolver !== undefined;
-    stats.inputs = { factsDecoded: index.decoded, table: table ? 'built' : usedLazy ? 'lazy' : 'none', ...(usedLazy ? { tableFiles: lazy!.decoded } : {}) };
+    stats.flow.inputs = { factsDecoded: index.decoded, table: table ? 'built' : usedLazy ? 'lazy' : 'none', ...(usedLazy ? { tableFiles: lazy!.decoded } : {}) };
   }
   stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l4StatsPath(outDir), stats);

@@ -57,6 +57,12 @@ export interface FlowStats {
   answersProbed?: boolean;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
+  /**
+   * Set by L4 (run.ts): what the run decoded of the interface facts of the project and its dependencies — the files
+   * the inputs index did not know (inputs-index.ts) — and the symbol table: built whole (the fixpoint was solved),
+   * loaded a module at a time for the files resolved (`lazy`, `tableFiles` of them decoded), or not needed.
+   */
+  inputs?: { factsDecoded: number; table: 'built' | 'lazy' | 'none'; tableFiles?: number };
 }
 
 /** See ValueFlow.prepare. */
