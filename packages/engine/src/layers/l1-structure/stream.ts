@@ -132,6 +132,12 @@ export class L1Reader {
     return r && irLines(r);
   }
 
+  /** Whether a file's interface facts are there, their record's checksum verified (not decompressed). */
+  hasFacts(ref: Pick<ShardRef, 'key'>): boolean {
+    this.facts ??= PackReader.open(factsPackPath(this.outDir));
+    return this.facts?.stored(ref.key) !== undefined;
+  }
+
   /** A file's interface facts, or undefined when missing or damaged. */
   factsOf(ref: Pick<ShardRef, 'key'>): FileFacts | undefined {
     this.facts ??= PackReader.open(factsPackPath(this.outDir));
@@ -148,5 +154,35 @@ export class L1Reader {
     this.ir?.close();
     this.facts?.close();
     this.ir = this.facts = undefined;
+  }
+}
+
+/**
+ * The readers of several projects' L1 outputs for one run of a later layer: each opened (its manifest parsed) once
+ * however many phases read it, and closed together.
+ */
+export class L1Readers {
+  private readonly open = new Map<string, L1Reader>();
+
+  of(p: Pick<ProjectOut, 'outDir'>): L1Reader {
+    let r = this.open.get(p.outDir);
+    if (!r) this.open.set(p.outDir, (r = L1Reader.open(p.outDir)));
+    return r;
+  }
+
+  close(): void {
+    for (const r of this.open.values()) r.close();
+    this.open.clear();
+  }
+}
+
+/** Runs `fn` with `readers`, or with readers of its own closed after it. */
+export function withReaders<T>(readers: L1Readers | undefined, fn: (r: L1Readers) => T): T {
+  if (readers) return fn(readers);
+  const own = new L1Readers();
+  try {
+    return fn(own);
+  } finally {
+    own.close();
   }
 }

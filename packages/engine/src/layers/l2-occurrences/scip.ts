@@ -9,20 +9,21 @@
  * Merging indexes therefore copies Document records as bytes, without decoding them.
  */
 import * as fs from 'node:fs';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  DocumentSchema,
-  MetadataSchema,
-  OccurrenceSchema,
-  PositionEncoding,
-  ProtocolVersion,
-  SymbolInformationSchema,
-  TextEncoding,
-  ToolInfoSchema,
-  type Occurrence,
-  type SymbolInformation,
-} from '@c4312/scip';
+import type { Occurrence, SymbolInformation } from '@c4312/scip';
 import { writeFileAtomicSync } from '../../util/atomic';
+
+/**
+ * The protobuf runtime and the SCIP schemas, loaded when a message is first encoded or decoded: they are ~40% of the
+ * engine's load time, which every process that imports the engine paid — an L4 task that reuses its answers too.
+ */
+let loaded: { pb: typeof import('@bufbuild/protobuf'); scip: typeof import('@c4312/scip') } | undefined;
+function lib(): NonNullable<typeof loaded> {
+  loaded ??= {
+    pb: require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf'),
+    scip: require('@c4312/scip') as typeof import('@c4312/scip'),
+  };
+  return loaded;
+}
 
 /** Index field numbers (scip.proto): metadata = 1, documents = 2, external_symbols = 3. */
 export const F_METADATA = 1;
@@ -69,6 +70,7 @@ export function record(field: number, body: Uint8Array): Uint8Array {
 }
 
 export function encodeMetadata(toolVersion: string, root: string): Uint8Array {
+  const { pb: { create, toBinary }, scip: { MetadataSchema, ToolInfoSchema, ProtocolVersion, TextEncoding } } = lib();
   const md = create(MetadataSchema, {
     version: ProtocolVersion.UnspecifiedProtocolVersion,
     toolInfo: create(ToolInfoSchema, { name: 'codegraph', version: toolVersion, arguments: [] }),
@@ -84,6 +86,7 @@ export function projectRootUri(root: string): string {
 }
 
 function symbolInfo(s: SymbolInfoIn): SymbolInformation {
+  const { pb: { create }, scip: { SymbolInformationSchema } } = lib();
   return create(SymbolInformationSchema, {
     symbol: s.symbol,
     kind: s.kind,
@@ -95,6 +98,7 @@ function symbolInfo(s: SymbolInfoIn): SymbolInformation {
 
 /** One Document as an Index `documents` record. Occurrences must already be sorted. */
 export function encodeDocument(relativePath: string, occurrences: OccurrenceIn[], symbols: SymbolInfoIn[]): Uint8Array {
+  const { pb: { create, toBinary }, scip: { OccurrenceSchema, DocumentSchema, PositionEncoding } } = lib();
   const occ: Occurrence[] = occurrences.map((o) =>
     create(OccurrenceSchema, {
       range: scipRange(o.range),
@@ -114,6 +118,7 @@ export function encodeDocument(relativePath: string, occurrences: OccurrenceIn[]
 }
 
 export function encodeExternalSymbol(s: SymbolInfoIn): Uint8Array {
+  const { pb: { toBinary }, scip: { SymbolInformationSchema } } = lib();
   return record(F_EXTERNAL, toBinary(SymbolInformationSchema, symbolInfo(s)));
 }
 
@@ -155,6 +160,7 @@ export function* indexRecords(buf: Uint8Array): Generator<{ field: number; start
  * paths relative to the same root (the workspace root, as runL2 writes them). Written atomically.
  */
 export function mergeScip(inputs: string[], out: string, root: string): { documents: number; externalSymbols: number } {
+  const { pb: { fromBinary, toBinary }, scip: { MetadataSchema, SymbolInformationSchema } } = lib();
   const chunks: Uint8Array[] = [];
   const seen = new Set<string>();
   const externals: Uint8Array[] = [];

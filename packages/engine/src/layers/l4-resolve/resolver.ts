@@ -16,7 +16,7 @@
  * resolved is marked in progress in the memo before its parts are, and an explicit depth cap bounds the recursion
  * whatever the input.
  */
-import type { Binding, DefRec, SymbolTable } from './symbols';
+import type { Binding, DefRec, Symbols } from './symbols';
 
 export const VIA_REEXPORT = 1;
 export const VIA_STAR = 2;
@@ -50,7 +50,7 @@ export class Resolver {
   private externals = new Map<string, Res>();
   private depth = 0;
 
-  constructor(readonly table: SymbolTable) {}
+  constructor(readonly table: Symbols) {}
 
   /** Resolves a dotted name as an attribute path (`from`-import targets, call targets, bases...). */
   resolve(fqn: string): Res {

@@ -24,8 +24,9 @@ import { hashString, initHash } from '../../util/hash';
 import { PackReader, PackWriter } from '../../util/pack';
 import { buildDeps, type DepsJson } from './deps';
 import { Resolver, viaOf, type Res } from './resolver';
-import { DamagedRecordError, L1Reader, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
-import { importBinding, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { DamagedRecordError, L1Readers, withReaders, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
+import { importBinding, LazySymbolTable, SymbolTable, unboundName, type ImportAttrs } from './symbols';
+import { InputsIndex } from './inputs-index';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { DECORATOR_KEY_SUFFIX } from './valueflow/shape';
@@ -150,16 +151,18 @@ export function buildSymbolTable(project: ProjectOut, deps: readonly ProjectOut[
  * The interface digest: every file's path, module and interface hash of the project and its dependencies, in the
  * order the symbol table adds them (first wins). Read from the L1 manifests only.
  */
-export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[]): string {
-  const parts: string[] = [L4_FORMAT];
-  const seen = new Set<string>();
-  for (const p of [project, ...deps]) {
-    if (seen.has(p.name)) continue;
-    seen.add(p.name);
-    parts.push(`\u0001${p.name}`);
-    for (const r of L1Reader.open(p.outDir).refs) parts.push(`${r.file}\0${r.module}\0${r.iface}`);
-  }
-  return hashString(parts.join('\n'));
+export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[], readers?: L1Readers): string {
+  return withReaders(readers, (rs) => {
+    const parts: string[] = [L4_FORMAT];
+    const seen = new Set<string>();
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      parts.push(`\u0001${p.name}`);
+      for (const r of rs.of(p).refs) parts.push(`${r.file}\0${r.module}\0${r.iface}`);
+    }
+    return hashString(parts.join('\n'));
+  });
 }
 
 export async function runL4(opts: L4Options): Promise<L4Stats> {
@@ -170,12 +173,19 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   removeStaleTemps(l4Dir(outDir));
   // Where an older L4 cached its dependencies' summaries (now shared in the summary store): not an output any more.
   fs.rmSync(path.join(l4Dir(outDir), 'flow-summary.pack'), { force: true });
-  const digest = interfaceDigest(opts.project, deps);
+  // Each project's L1 manifest is parsed once for the run's phases (stdlib's: ~1 MB of JSON).
+  const readers = new L1Readers();
+  const digest = interfaceDigest(opts.project, deps, readers);
   const prev = readJsonOrUndefined<L4Manifest>(l4ManifestPath(outDir));
   const prevFiles = prev?.schema === 1 && prev.format === L4_FORMAT ? prev.files : {};
   const prevPack = PackReader.open(resolvedPackPath(outDir));
-  const l1 = L1Reader.open(outDir);
+  const l1 = readers.of(opts.project);
   let table: SymbolTable | undefined;
+  /** The symbol table loaded as names are asked for: files are resolved against it when nothing was solved. */
+  let lazy: LazySymbolTable | undefined;
+  /** The resolver over the whole table, when the fixpoint was solved (shared with the files' resolution). */
+  let solving: Resolver | undefined;
+  const tableOf = () => (table ??= buildSymbolTable(opts.project, deps));
   let resolver: FileResolver | undefined;
   const files: Record<string, L4FileEntry> = {};
   const unreadable: string[] = [];
@@ -188,7 +198,11 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
    * digest) resolves those files again instead of reusing results computed without them.
    */
   let writeDigest = digest;
+  const keyUnreadable = (u: readonly string[]) => {
+    if (u.length) writeDigest = hashString(`${digest}\0unreadable\0${u.join('\0')}`);
+  };
   let flow: ValueFlow | undefined;
+  const index = InputsIndex.open(outDir);
   try {
     if (opts.valueFlow !== false) {
       // The fixpoint is global: it runs whenever L4 does, and each file's key covers its part of the answer.
@@ -198,13 +212,14 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         // The dependencies' fixpoints see their symbols only: their summaries must not depend on this project.
         depTable: () => buildSymbolTable(depProjects[0]!, depProjects.slice(1)),
         store: opts.summaryStore ?? defaultSummaryStore(opts.root),
+        index,
+        readers,
       });
-      table = buildSymbolTable(opts.project, deps);
-      const r = new Resolver(table);
-      resolver = new FileResolver(r, opts.project.name);
-      if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
-      flow = await ValueFlow.build(opts.root, opts.project, deps, r, { prepared, interfaces: writeDigest });
-      resolver.flow = flow;
+      // The whole table is built only if the fixpoint is solved; a run that reuses the answers loads what the files
+      // it resolves ask for (LazySymbolTable: every file's facts regular, as the inputs index tells without decoding).
+      lazy = LazySymbolTable.open([opts.project, ...deps], (ref) => index.regular(ref), readers);
+      keyUnreadable(lazy ? lazy.unreadable : tableOf().unreadable);
+      flow = await ValueFlow.build(opts.root, opts.project, deps, () => (solving ??= new Resolver(tableOf())), { prepared, interfaces: writeDigest });
     }
     for (const ref of l1.refs) {
       const flowDigest = flow?.digestOf(ref.file) ?? '';
@@ -216,9 +231,9 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         continue;
       }
       if (!resolver) {
-        table = buildSymbolTable(opts.project, deps);
-        resolver = new FileResolver(new Resolver(table), opts.project.name);
-        if (table.unreadable.length) writeDigest = hashString(`${digest}\0unreadable\0${table.unreadable.join('\0')}`);
+        resolver = new FileResolver(solving ?? new Resolver(lazy ?? tableOf()), opts.project.name);
+        resolver.flow = flow;
+        if (!flow) keyUnreadable(tableOf().unreadable);
       }
       // Edges decoded one at a time as they are resolved: decoding whole records made most of sympy's L4 peak (its
       // largest files' edges are tens of MB as objects, all promoted to the old space before they die).
@@ -242,24 +257,30 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
       resolvedFiles++;
     }
     pack.commit({ fsync: false });
+    if (flow) index.save();
   } catch (err) {
     pack.abort();
     throw err;
   } finally {
     prevPack?.close();
-    l1.close();
+    readers.close();
     flow?.close();
+    lazy?.close();
   }
   const manifest: L4Manifest = { schema: 1, format: L4_FORMAT, project: opts.project.name, digest, files };
   if (unreadable.length) manifest.missing = [...unreadable].sort();
-  const all = new Set([...unreadable, ...(table?.unreadable ?? [])]);
+  const all = new Set([...unreadable, ...((table ?? lazy)?.unreadable ?? [])]);
   if (all.size) manifest.unreadable = [...all].sort();
   // Machine-read files, a line per file on django: written without indentation (28% of the manifest's bytes).
   writeFileAtomicSync(l4ManifestPath(outDir), `${JSON.stringify(manifest)}\n`);
   const depsJson = depsOf(manifest);
   writeFileAtomicSync(depsPath(outDir), `${JSON.stringify(depsJson)}\n`);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
-  if (flow) stats.flow = flow.stats;
+  if (flow) {
+    stats.flow = flow.stats;
+    const usedLazy = !table && lazy !== undefined && resolver !== undefined;
+    stats.flow.inputs = { factsDecoded: index.decoded, table: table ? 'built' : usedLazy ? 'lazy' : 'none', ...(usedLazy ? { tableFiles: lazy!.decoded } : {}) };
+  }
   stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l4StatsPath(outDir), stats);
   return stats;

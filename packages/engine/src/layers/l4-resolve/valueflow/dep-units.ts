@@ -13,8 +13,9 @@
  * the stdlib share the stdlib's units instead of each solving the part of the stdlib its imports reach.
  */
 import { hashString } from '../../../util/hash';
-import { L1Reader, type ProjectOut } from '../../l1-structure/stream';
-import { addImportedTopLevels, topLevel, type FlowRef } from './facts-source';
+import { withReaders, type L1Readers } from '../../l1-structure/stream';
+import { InputsIndex, topLevel } from '../inputs-index';
+import type { FlowRef } from './facts-source';
 import { FLOW_SUMMARY_FORMAT } from './summary';
 
 export interface DepUnit {
@@ -30,8 +31,8 @@ export interface DepUnit {
 }
 
 
-/** Groups the reached dependency files `refs` into units, dependencies first. */
-export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly FlowRef[]): DepUnit[] {
+/** Groups the reached dependency files `refs` into units, dependencies first (imports from `index`, inputs-index.ts). */
+export function dependencyUnits(refs: readonly FlowRef[], index: InputsIndex = InputsIndex.none(), readers?: L1Readers): DepUnit[] {
   const filesOf = new Map<string, FlowRef[]>();
   for (const r of refs) {
     const top = topLevel(r.ref.module);
@@ -42,24 +43,13 @@ export function dependencyUnits(deps: readonly ProjectOut[], refs: readonly Flow
   // Imports between the reached packages, from the interface facts (as reachablePackages follows them).
   const importsOf = new Map<string, Set<string>>();
   for (const top of filesOf.keys()) importsOf.set(top, new Set());
-  const wanted = new Set(refs.map((r) => `${r.project.name}\0${r.ref.file}`));
-  const seen = new Set<string>();
-  for (const p of deps) {
-    if (seen.has(p.name)) continue;
-    seen.add(p.name);
-    const l1 = L1Reader.open(p.outDir);
-    try {
-      for (const ref of l1.refs) {
-        if (!wanted.has(`${p.name}\0${ref.file}`)) continue;
-        const out = importsOf.get(topLevel(ref.module))!;
-        const facts = l1.factsOf(ref);
-        if (!facts) continue;
-        addImportedTopLevels(facts, out);
-      }
-    } finally {
-      l1.close();
+  // A project's facts are decoded only for a file the index does not know yet.
+  withReaders(readers, (rs) => {
+    for (const r of refs) {
+      const out = importsOf.get(topLevel(r.ref.module))!;
+      for (const t of index.importedTops(rs.of(r.project), r.ref) ?? []) out.add(t);
     }
-  }
+  });
   const nodes = [...filesOf.keys()].sort();
   const succ = (n: string) => [...importsOf.get(n)!].filter((m) => m !== n && filesOf.has(m)).sort();
   const sccs = tarjan(nodes, succ);

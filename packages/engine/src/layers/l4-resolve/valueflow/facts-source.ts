@@ -16,8 +16,8 @@ import { initPythonParser } from '../../../lang/python/parser';
 import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
 import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
-import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
-import type { FileFacts } from '../../l1-structure/interface';
+import { withReaders, type L1Readers, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import { InputsIndex, topLevel } from '../inputs-index';
 import { l5Key } from '../../l5-flow/run';
 import { L5Reader } from '../../l5-flow/stream';
 import { analyseSource } from '../../l5-flow/file-task';
@@ -52,42 +52,27 @@ export interface FlowSourceStats {
 
 const PARSE_BUDGET_MS = 20_000;
 
-/** The top-level package of a dotted module name. */
-export const topLevel = (module: string) => {
-  const dot = module.indexOf('.');
-  return dot < 0 ? module : module.slice(0, dot);
-};
-
-/** Adds to `out` the top-level packages a file imports (its imports and the modules of its imported names). */
-export function addImportedTopLevels(facts: FileFacts, out: Set<string>): void {
-  for (const [m] of facts.imports) out.add(topLevel(m));
-  for (const b of facts.binds) out.add(topLevel(b[1]));
-}
+export { topLevel } from '../inputs-index';
 
 /**
  * The top-level packages of the dependency projects that this project's code can reach through imports, followed
  * transitively. Code of a package nothing imports never runs with this project, so no value of it can flow here:
  * leaving its facts out of the fixpoint changes no answer for this project's files and keeps the fixpoint
  * proportional to what the project uses (sympy reaches a fraction of the stdlib). A reached package counts whole —
- * relative imports inside it are not in the interface facts — which errs on the side of keeping files.
+ * relative imports inside it are not in the interface facts — which errs on the side of keeping files. Each file's
+ * imported packages come from `index` (inputs-index.ts): only the files it does not know yet are decoded.
  */
-function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[]): Set<string> {
+function reachablePackages(project: ProjectOut, deps: readonly ProjectOut[], index: InputsIndex, readers: L1Readers): Set<string> {
   const importsOf = new Map<string, Set<string>>();
   const own = new Set<string>();
   for (const p of [project, ...deps]) {
-    const l1 = L1Reader.open(p.outDir);
-    try {
-      for (const ref of l1.refs) {
-        const top = topLevel(ref.module);
-        if (p === project) own.add(top);
-        let out = importsOf.get(top);
-        if (!out) importsOf.set(top, (out = new Set()));
-        const facts = l1.factsOf(ref);
-        if (!facts) continue;
-        addImportedTopLevels(facts, out);
-      }
-    } finally {
-      l1.close();
+    const l1 = readers.of(p);
+    for (const ref of l1.refs) {
+      const top = topLevel(ref.module);
+      if (p === project) own.add(top);
+      let out = importsOf.get(top);
+      if (!out) importsOf.set(top, (out = new Set()));
+      for (const t of index.importedTops(l1, ref) ?? []) out.add(t);
     }
   }
   const reached = new Set<string>(own);
@@ -113,19 +98,24 @@ export interface FlowRef {
 /**
  * The files whose facts L4's value flow needs: every file of `project`, then the files of `deps` in the packages its
  * imports reach; and a digest of every dependency file's interface (reached or not: the dependencies' symbol table
- * holds them all). Read from the L1 manifests and interface facts only (no facts are loaded).
+ * holds them all). Read from the L1 manifests and interface facts only (no flow facts are loaded), the interface
+ * facts through `index`.
  */
-export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
-  const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
-  const ifaces: string[] = [];
-  const reachable = reachablePackages(project, deps);
-  const seen = new Set<string>();
-  for (const p of [project, ...deps]) {
-    if (seen.has(p.name)) continue;
-    seen.add(p.name);
-    const l1 = L1Reader.open(p.outDir);
-    try {
-      for (const ref of l1.refs) {
+export function flowRefs(
+  project: ProjectOut,
+  deps: readonly ProjectOut[],
+  index: InputsIndex = InputsIndex.none(),
+  readers?: L1Readers,
+): { own: FlowRef[]; deps: FlowRef[]; unreached: number; depInterfaces: string } {
+  return withReaders(readers, (rs) => {
+    const out = { own: [] as FlowRef[], deps: [] as FlowRef[], unreached: 0, depInterfaces: '' };
+    const ifaces: string[] = [];
+    const reachable = reachablePackages(project, deps, index, rs);
+    const seen = new Set<string>();
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      for (const ref of rs.of(p).refs) {
         if (p !== project) ifaces.push(`${p.name}\0${ref.file}\0${ref.module}\0${ref.iface}`);
         if (p !== project && !reachable.has(topLevel(ref.module))) {
           out.unreached++;
@@ -133,12 +123,10 @@ export function flowRefs(project: ProjectOut, deps: readonly ProjectOut[]): { ow
         }
         (p === project ? out.own : out.deps).push({ project: p, ref, key: hashString(`${FLOW_FACTS_FORMAT}\0${ref.key}`) });
       }
-    } finally {
-      l1.close();
     }
-  }
-  out.depInterfaces = hashString(ifaces.join('\n'));
-  return out;
+    out.depInterfaces = hashString(ifaces.join('\n'));
+    return out;
+  });
 }
 
 /**

@@ -7,9 +7,9 @@
 import * as path from 'node:path';
 import type { IrNode } from '../../../ir/model';
 import { hashString } from '../../../util/hash';
-import { L1Reader, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
+import { L1Reader, type L1Readers, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { Resolver } from '../resolver';
-import type { SymbolTable } from '../symbols';
+import type { Symbols } from '../symbols';
 import { flowRefs, forEachFlowFacts, type FlowFile, type FlowRef, type FlowSourceStats } from './facts-source';
 import { answersDigest, readAnswers, writeAnswers, type Answers, type FactsInput, type FileAnswers } from './answers';
 import { DECORATOR_KEY_SUFFIX, rekeyAnswers, shapeKey } from './shape';
@@ -17,7 +17,8 @@ import { probeFromL5 } from './facts-probe';
 import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore, type StoredSummaries } from './summary-store';
-import { dependencyUnits } from './dep-units';
+import { dependencyUnits, type DepUnit } from './dep-units';
+import { InputsIndex } from '../inputs-index';
 import { SITE_DECORATOR, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
 import { SiteAnswers } from './site-answers';
@@ -56,6 +57,12 @@ export interface FlowStats {
   answersProbed?: boolean;
   /** The dependencies' summaries: solved in this run (`solve` set) or read from the cache. */
   deps?: DepFlowStats;
+  /**
+   * Set by L4 (run.ts): what the run decoded of the interface facts of the project and its dependencies — the files
+   * the inputs index did not know (inputs-index.ts) — and the symbol table: built whole (the fixpoint was solved),
+   * loaded a module at a time for the files resolved (`lazy`, `tableFiles` of them decoded), or not needed.
+   */
+  inputs?: { factsDecoded: number; table: 'built' | 'lazy' | 'none'; tableFiles?: number };
 }
 
 /** See ValueFlow.prepare. */
@@ -66,8 +73,16 @@ export interface PreparedFlow {
 
 /** The dependencies' summaries, as prepared: parsed only when the project's fixpoint is solved. */
 export interface DepSummaries {
-  /** The summaries, parsed; forgotten here (they are loaded once: the caller may still hold the prepared flow). */
-  take(): SummaryEntry[];
+  /**
+   * The summaries, read (or derived, when the store lost a unit the index knew) and parsed; forgotten here (they are
+   * loaded once: the caller may still hold the prepared flow).
+   */
+  take(): Promise<SummaryEntry[]>;
+  /**
+   * Reads every unit's entry (not parsing it) now: before the caller builds the project's symbol table, so that
+   * reading them (a unit of the stdlib is 32 MB of text once decompressed) does not add to the solve's peak.
+   */
+  load(): Promise<void>;
   /** Forgets them unparsed (the answers were reused). */
   drop(): void;
   /** How many dependency files they summarize. */
@@ -85,6 +100,8 @@ export interface DepFlowStats {
   read: number;
   /** Units solved by this run (then stored for the others). */
   derived: number;
+  /** Units whose shape L4's inputs index knew (inputs-index.ts): not read unless the project's fixpoint is solved. */
+  indexed?: number;
   /** Every unit was read: nothing of the dependencies was solved. */
   cached: boolean;
   /** Time spent waiting for another run deriving a unit this run needs. */
@@ -98,53 +115,70 @@ export interface DepFlowStats {
 }
 
 /**
- * The summaries of the dependency files `all.deps`, unit by unit in dependency order (dep-units.ts): each read from the
- * workspace's summary store under its key, else solved — its own facts plus the summaries of the units it reaches,
- * against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent.
+ * The summaries of the reached dependency files, unit by unit in dependency order (`units`, dep-units.ts): each
+ * read from the workspace's summary store under its key, else solved — its own facts plus the summaries of the units
+ * it reaches, against a symbol table of the dependencies alone (`depTable`) — and stored for every other dependent. A
+ * unit `index` knows (inputs-index.ts: its shape and size are a function of its key) is not read until its summaries
+ * are taken: a run that reuses its answers needs their shape only.
  */
 async function dependencySummaries(
   root: string,
   project: ProjectOut,
-  deps: readonly ProjectOut[],
-  all: ReturnType<typeof flowRefs>,
-  depTable: () => SymbolTable,
+  units: readonly DepUnit[],
+  depTable: () => Symbols,
   store: SummaryStore,
+  index: InputsIndex,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
   const t0 = performance.now();
-  const units = dependencyUnits(deps, all.deps);
   const loaded: Array<StoredSummaries | undefined> = [];
   // Parsed once when a derived unit needs them: while deriving, the units it imports.
   const parsed: Array<SummaryEntry[] | undefined> = [];
-  const entriesOf = (j: number) => (parsed[j] ??= loaded[j]!.entries());
   const shapes: string[] = [];
-  const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, cached: true, waitedMs: 0, ms: 0 };
-  let table: SymbolTable | undefined;
-  for (const unit of units) {
-    const got = await store.readOrDerive(unit.key, async () => {
-      table ??= depTable();
-      // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
-      const solver = new FlowSolver(new Resolver(table));
-      solver.addSummaries(unit.closure.flatMap(entriesOf));
-      const from = solver.files.length;
-      const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
-      // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
-      // the key covers — in every run: the unit without it is what any dependent would derive.
-      const solve = solver.solve();
-      const t1 = performance.now();
-      const own = new Set<number>();
-      for (let i = from; i < solver.files.length; i++) own.add(i);
-      const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
-      addSource(stats, source);
-      addSolve(stats, solve);
-      stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
-      return entries;
-    });
-    loaded.push(got);
-    shapes.push(got.shape);
+  const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, indexed: 0, cached: true, waitedMs: 0, ms: 0 };
+  let table: Symbols | undefined;
+  const derive = async (unit: DepUnit) => {
+    table ??= depTable();
+    // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
+    const solver = new FlowSolver(new Resolver(table));
+    const closure: SummaryEntry[] = [];
+    for (const j of unit.closure) for (const e of await entriesOf(j)) closure.push(e);
+    solver.addSummaries(closure);
+    const from = solver.files.length;
+    const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
+    // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
+    // the key covers — in every run: the unit without it is what any dependent would derive.
+    const solve = solver.solve();
+    const t1 = performance.now();
+    const own = new Set<number>();
+    for (let i = from; i < solver.files.length; i++) own.add(i);
+    const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
+    addSource(stats, source);
+    addSolve(stats, solve);
+    stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
+    return entries;
+  };
+  const load = async (j: number): Promise<StoredSummaries> => {
+    const had = loaded[j];
+    if (had) return had;
+    const unit = units[j]!;
+    const got = await store.readOrDerive(unit.key, () => derive(unit));
     stats.waitedMs += got.waitedMs;
     if (got.derived) stats.derived++;
     else stats.read++;
-    stats.files += got.files;
+    index.setUnit(unit.key, { files: got.files, shape: got.shape });
+    return (loaded[j] = got);
+  };
+  const entriesOf = async (j: number) => (parsed[j] ??= (await load(j)).entries());
+  for (let j = 0; j < units.length; j++) {
+    const known = index.unit(units[j]!.key);
+    if (known) {
+      stats.indexed!++;
+      // Kept among the store's recently used entries, as a read would.
+      store.touch(units[j]!.key);
+    }
+    const info = known ?? (await load(j));
+    shapes.push(info.shape);
+    stats.files += info.files;
   }
   stats.cached = stats.derived === 0;
   stats.ms = Math.round(performance.now() - t0);
@@ -152,12 +186,22 @@ async function dependencySummaries(
     loaded.length = 0;
     parsed.length = 0;
   };
-  const take = () => {
-    const all = loaded.flatMap((_, j) => entriesOf(j));
+  const take = async () => {
+    const t = performance.now();
+    const out: SummaryEntry[] = [];
+    for (let j = 0; j < units.length; j++) for (const e of await entriesOf(j)) out.push(e);
     drop();
-    return all;
+    stats.cached = stats.derived === 0;
+    stats.ms += Math.round(performance.now() - t);
+    return out;
   };
-  return { take, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
+  const loadAll = async () => {
+    const t = performance.now();
+    for (let j = 0; j < units.length; j++) await load(j);
+    stats.cached = stats.derived === 0;
+    stats.ms += Math.round(performance.now() - t);
+  };
+  return { take, load: loadAll, drop, files: stats.files, shape: hashString(shapes.join('\n')), stats };
 }
 
 function addSource(stats: DepFlowStats, s: FlowSourceStats): void {
@@ -188,6 +232,8 @@ export interface ImplicitSite {
 export class ValueFlow {
   private answers = new SiteAnswers();
   private implicitByFile = new Map<string, ImplicitSite[]>();
+  /** The previous run's answers when they were reused (nothing solved): each file's sites read from them as asked. */
+  private reusedAnswers: Map<string, FileAnswers> | undefined;
   private digests = new Map<string, string>();
   /** Per file, each answered implicit call's index among the file's sites (see FileAnswers; calls keep theirs in `answers`). */
   private implicitIndex = new Map<string, number[]>();
@@ -197,7 +243,7 @@ export class ValueFlow {
   private readers = new Map<string, L1Reader>();
   /** "file\0fqn" of the functions and classes the solver saw once in their file (see target()). */
   private unique = new Set<string>();
-  private table: SymbolTable | undefined;
+  private table: Symbols | undefined;
 
   private constructor(
     private kept: FlowSolver | undefined,
@@ -222,12 +268,13 @@ export class ValueFlow {
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    opts: { provenance?: boolean; summaries?: boolean; depTable: () => SymbolTable; store: string },
+    opts: { provenance?: boolean; summaries?: boolean; depTable: () => Symbols; store: string; index?: InputsIndex; readers?: L1Readers },
   ): Promise<PreparedFlow> {
-    const refs = flowRefs(project, deps);
+    const index = opts.index ?? InputsIndex.none();
+    const refs = flowRefs(project, deps, index, opts.readers);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
-    const depProjects = deps.filter((d) => d.name !== project.name);
-    return { refs, summaries: await dependencySummaries(root, project, depProjects, refs, opts.depTable, new SummaryStore(opts.store)) };
+    const units = dependencyUnits(refs.deps, index, opts.readers);
+    return { refs, summaries: await dependencySummaries(root, project, units, opts.depTable, new SummaryStore(opts.store), index) };
   }
 
   /**
@@ -240,17 +287,21 @@ export class ValueFlow {
    * only (solved against a symbol table of the dependencies alone), so a read and a freshly solved unit are the same
    * bytes. With `provenance` (explain), or `summaries: false`, every file's facts go
    * into one fixpoint instead (the chain behind a call may run through a dependency's body).
+   *
+   * `resolver` may be given as a function: it is then called only when the fixpoint is solved (a run that reuses its
+   * answers never builds the symbol table the solver resolves against).
    */
   static async build(
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    resolver: Resolver,
-    opts: { provenance?: boolean; summaries?: boolean; depTable?: () => SymbolTable; store?: string; prepared?: PreparedFlow; interfaces?: string } = {},
+    resolver: Resolver | (() => Resolver),
+    opts: { provenance?: boolean; summaries?: boolean; depTable?: () => Symbols; store?: string; prepared?: PreparedFlow; interfaces?: string } = {},
   ): Promise<ValueFlow> {
+    const resolverOf = typeof resolver === 'function' ? resolver : () => resolver;
     const prepared =
       opts.prepared ??
-      (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolver.table), store: opts.store ?? defaultSummaryStore(root) }));
+      (await ValueFlow.prepare(root, project, deps, { ...opts, depTable: opts.depTable ?? (() => resolverOf().table), store: opts.store ?? defaultSummaryStore(root) }));
     const { refs, summaries } = prepared;
     const depStats = summaries?.stats;
     // What the fixpoint reads, for reusing its answers (answers.ts): each file's facts by their shape (shape.ts), so
@@ -277,7 +328,10 @@ export class ValueFlow {
         return vf;
       }
     }
-    const solver = new FlowSolver(resolver, opts);
+    // The summaries' entries first, then the symbol table the solver resolves against (see DepSummaries.load).
+    await summaries?.load();
+    const r = resolverOf();
+    const solver = new FlowSolver(r, opts);
     const own = new Set<string>();
     const inputs = new Map<string, FactsInput>();
     /** The files whose facts changed only by positions since the previous run: their answers need re-keying. */
@@ -300,7 +354,7 @@ export class ValueFlow {
       source = await forEachFlowFacts(root, project, [...refs.own, ...refs.deps], add, { unreached: refs.unreached });
     } else {
       const count = summaries.files;
-      solver.addSummaries(summaries.take());
+      solver.addSummaries(await summaries.take());
       // The dependencies' facts are not kept in this project's cache: their units are shared (summary-store.ts).
       source = await forEachFlowFacts(root, project, refs.own, add, { unreached: refs.unreached });
       source.fromSummaries = count;
@@ -315,7 +369,7 @@ export class ValueFlow {
       vf.readers.set(p.outDir, l1);
       for (const ref of l1.refs) if (!vf.refs.has(ref.file)) vf.refs.set(ref.file, { outDir: p.outDir, ref });
     }
-    vf.table = resolver.table;
+    vf.table = r.table;
     const count = new Map<string, number>();
     for (const d of [...solver.funcs, ...solver.classes]) {
       const k = `${solver.files[d.file]}\0${d.fqn}`;
@@ -365,20 +419,13 @@ export class ValueFlow {
       const a = facts ? rekeyAnswers(was, facts, memo) : was;
       if (facts) stats.answersRekeyed!++;
       prev.files.set(file, a);
-      vf.setAnswers(file, a);
+      if (a.implicit.length) vf.implicitByFile.set(file, a.implicit);
+      vf.digests.set(file, a.digest);
     }
-    vf.answers.seal();
+    // Read as they are: L4 asks for the sites of the files it resolves only (one, after a positions-only edit).
+    vf.reusedAnswers = prev.files;
     if ([...inputs].some(([file, i]) => prev.inputs.get(file)?.digest !== i.digest)) writeAnswers(outDir, { ...prev, inputs });
     return vf;
-  }
-
-  private setAnswers(file: string, a: FileAnswers): void {
-    a.sites.forEach(([key, ts], i) => {
-      const decorator = key.endsWith(DECORATOR_KEY_SUFFIX);
-      this.answers.add(file, a.siteIndex[i]!, key.split(',', 4).map(Number), ts, decorator);
-    });
-    if (a.implicit.length) this.implicitByFile.set(file, a.implicit);
-    this.digests.set(file, a.digest);
   }
 
   close(): void {
@@ -388,6 +435,11 @@ export class ValueFlow {
 
   /** Targets of the sites of a project file, by "line,col,endLine,endCol". */
   sitesOf(file: string): Map<string, FlowTarget[]> | undefined {
+    if (this.reusedAnswers) {
+      // As SiteAnswers builds it: a span met again keeps its first place with the later answer; no sites, no map.
+      const a = this.reusedAnswers.get(file);
+      return a?.sites.length ? new Map(a.sites) : undefined;
+    }
     return this.answers.sitesOf(file);
   }
 

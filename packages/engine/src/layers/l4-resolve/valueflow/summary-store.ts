@@ -82,6 +82,19 @@ export class SummaryStore {
     return found;
   }
 
+  /**
+   * Marks a unit's entry as recently used without reading it (a dependent that knows its shape and needs no more):
+   * it stays out of the next eviction's way as a read would keep it.
+   */
+  touch(key: string): void {
+    const now = new Date();
+    try {
+      fs.utimesSync(this.entryPath(key), now, now);
+    } catch {
+      // Evicted: a dependent that needs the summaries later derives them again.
+    }
+  }
+
   /** Stores the unit's summaries; returns what a later `read` returns (summaries parsed back from the stored text). */
   write(key: string, entries: readonly SummaryEntry[]): StoredSummaries {
     const text = entryText(key, entries.map((e) => [e.file, e.summary]));
