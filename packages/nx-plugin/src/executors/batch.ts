@@ -7,11 +7,18 @@
  * in dependency order, one at a time (L1 already uses every core through its worker pool), and reports each one as
  * it finishes with its own terminal output, so per-task logs and cached output replay look as in a forked run.
  * A failed task fails alone; the tasks depending on it are reported as skipped.
+ *
+ * The memory-heavy steps run in a child process each (./step-process.ts), so the batch process never holds their
+ * heap: without that its peak was the largest step's plus what earlier steps left in V8's heap. Which ones: a task's
+ * `inChildProcess` option when set, else the steps in CHILD_PROCESS_STEPS.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { appendFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { runStep, stepOf } from './steps';
+import { errorText } from './error-text';
+import { runStepInChild } from './step-process';
+import { runStep, stepOf, type StepName } from './steps';
 
 /** One task's result as a batch reports it (Nx's `BatchExecutorTaskResult`, which @nx/devkit does not export). */
 export interface BatchTaskResult {
@@ -84,9 +91,38 @@ function stopCapture(): void {
   if (--captureDepth === 0) restore?.();
 }
 
-function errorText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return process.env.NX_VERBOSE_LOGGING === 'true' ? (e.stack ?? e.message) : e.message;
+/**
+ * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: L4, whose
+ * value-flow fixpoint is the largest heap of a run (sympy's, ~1 GB), while the rest of a run stays small.
+ */
+export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4']);
+
+export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }): boolean {
+  return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
+}
+
+/** One task's step, in this process or in a child; throws what the step throws (in-process). */
+async function runTask(options: Record<string, unknown>, context: ExecutorContext, output: string[]): Promise<{ success: boolean }> {
+  const step = stepOf(options, context);
+  if (runsInChildProcess(step, options)) return runStepInChild({ step, options, context }, output);
+  return currentOutput.run(output, () => runStep(step, options, context));
+}
+
+/**
+ * With `CODEGRAPH_BATCH_MEMORY_LOG=<file>`, one line per task is appended to that file: what the batch process holds
+ * after the task (RSS, V8 heap, external) and its peak so far — to see what a task leaves behind for the next ones.
+ */
+function logMemory(task: string, startTime: number): void {
+  const file = process.env.CODEGRAPH_BATCH_MEMORY_LOG;
+  if (!file) return;
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 1048576);
+  const line = `${task}\t${Date.now() - startTime} ms\trss ${mib(m.rss)}\theapUsed ${mib(m.heapUsed)}\theapTotal ${mib(m.heapTotal)}\texternal ${mib(m.external)}\tarrayBuffers ${mib(m.arrayBuffers)}\tmaxRss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`;
+  try {
+    appendFileSync(file, line);
+  } catch {
+    /* a debugging aid: never fails a task */
+  }
 }
 
 async function* runTasks(
@@ -116,12 +152,13 @@ async function* runTasks(
       let success: boolean;
       try {
         const taskOptions = options[id] ?? {};
-        success = (await currentOutput.run(output, () => runStep(stepOf(taskOptions, taskContext), taskOptions, taskContext))).success;
+        success = (await runTask(taskOptions, taskContext, output)).success;
       } catch (e) {
         output.push(`${errorText(e)}\n`);
         success = false;
       }
       if (!success) failed.add(id);
+      logMemory(id, startTime);
       yield {
         task: id,
         result: { success, status: success ? 'success' : 'failure', terminalOutput: output.join(''), startTime, endTime: Date.now() },
