@@ -1,6 +1,7 @@
 /**
  * The batch implementation on its own (no Nx process): dependency order, per-task output, and a failure that fails
- * its task alone and skips its dependents. The L0 task really runs the engine on a real Python file.
+ * its task alone and skips its dependents. The L0 task really runs the engine on a real Python file; L4 (by
+ * default) and tasks with `inChildProcess` run in child processes of their own, with the same results and logs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

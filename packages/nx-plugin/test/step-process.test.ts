@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { ExecutorContext } from '@nx/devkit';
-import { runStepInChild } from '../dist/executors/step-process';
+import { runStepInChild, StepChild } from '../dist/executors/step-process';
 
 describe('a step in a child process', () => {
   let root: string;
@@ -42,6 +42,25 @@ describe('a step in a child process', () => {
     expect(output.join('')).toMatch(/^codegraph l0 p: 1 files, 1 hashed/);
     // The child is gone once its task is reported: the memory it held is back with the system.
     expect(child!.exitCode).toBe(0);
+  });
+
+  it('a child started ahead of its task (loading the step meanwhile) runs it; an unused one can be stopped', async () => {
+    const ahead = new StepChild('l0');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ahead.usable).toBe(true);
+    const output: string[] = [];
+    const r = await ahead.run({ step: 'l0', options: {}, context }, output);
+    expect(r.success).toBe(true);
+    expect(output.join('')).toMatch(/^codegraph l0 p: 1 files/);
+    expect(r.childMaxRssKb).toBeGreaterThan(0);
+
+    const unused = new StepChild('l4');
+    unused.kill();
+    const deadOutput: string[] = [];
+    const dead = await unused.run({ step: 'l4', options: {}, context }, deadOutput);
+    expect(dead.success).toBe(false);
+    expect(deadOutput.join('')).toMatch(/the l4 step of p ran in a child process that was killed by SIGKILL/);
+    expect(unused.usable).toBe(false);
   });
 
   it('a child killed before it reports (as the OOM killer does) fails its task with a message', async () => {

@@ -13,11 +13,11 @@
  * `inChildProcess` option when set, else the steps in CHILD_PROCESS_STEPS.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { errorText } from './error-text';
-import { runStepInChild } from './step-process';
+import { StepChild } from './step-process';
 import { runStep, stepOf, type StepName } from './steps';
 
 /** One task's result as a batch reports it (Nx's `BatchExecutorTaskResult`, which @nx/devkit does not export). */
@@ -101,25 +101,47 @@ export function runsInChildProcess(step: StepName, options: { inChildProcess?: u
   return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
 }
 
-/** One task's step, in this process or in a child; throws what the step throws (in-process). */
-async function runTask(options: Record<string, unknown>, context: ExecutorContext, output: string[]): Promise<{ success: boolean }> {
-  const step = stepOf(options, context);
-  if (runsInChildProcess(step, options)) return runStepInChild({ step, options, context }, output);
-  return currentOutput.run(output, () => runStep(step, options, context));
+/** The step a task runs in a child process, or undefined when it runs in the batch (or names no step: it fails there). */
+function childStepOf(options: Record<string, unknown>, context: ExecutorContext): StepName | undefined {
+  try {
+    const step = stepOf(options, context);
+    return runsInChildProcess(step, options) ? step : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * With `CODEGRAPH_BATCH_MEMORY_LOG=<file>`, one line per task is appended to that file: what the batch process holds
- * after the task (RSS, V8 heap, external) and its peak so far — to see what a task leaves behind for the next ones.
+ * With `CODEGRAPH_BATCH_MEMORY_LOG=<file>`, one line per task is appended to that file: the batch process's peak
+ * during the task (Linux: VmHWM, reset before each task), what it still holds after it (RSS, V8 heap, external) —
+ * what a task leaves behind for the next ones — and, for a task run in a child process, the child's peak.
  */
-function logMemory(task: string, startTime: number): void {
-  const file = process.env.CODEGRAPH_BATCH_MEMORY_LOG;
-  if (!file) return;
-  const m = process.memoryUsage();
-  const mib = (n: number) => Math.round(n / 1048576);
-  const line = `${task}\t${Date.now() - startTime} ms\trss ${mib(m.rss)}\theapUsed ${mib(m.heapUsed)}\theapTotal ${mib(m.heapTotal)}\texternal ${mib(m.external)}\tarrayBuffers ${mib(m.arrayBuffers)}\tmaxRss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`;
+const memoryLog = process.env.CODEGRAPH_BATCH_MEMORY_LOG;
+
+function resetPeak(): void {
+  if (!memoryLog) return;
   try {
-    appendFileSync(file, line);
+    writeFileSync('/proc/self/clear_refs', '5'); // Linux ≥ 4.0: VmHWM starts again from the current RSS
+  } catch {
+    /* not Linux: the line shows the peak so far */
+  }
+}
+
+function logMemory(task: string, startTime: number, childMaxRssKb: number | undefined): void {
+  if (!memoryLog) return;
+  const mib = (n: number) => Math.round(n / 1048576);
+  let peakMib = Math.round(process.resourceUsage().maxRSS / 1024);
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) peakMib = Math.round(Number(hwm[1]) / 1024);
+  } catch {
+    /* not Linux */
+  }
+  const m = process.memoryUsage();
+  const child = childMaxRssKb === undefined ? '' : `\tchild peak ${Math.round(childMaxRssKb / 1024)} MiB`;
+  const line = `${task}\t${Date.now() - startTime} ms\tpeak ${peakMib} MiB\trss ${mib(m.rss)}\theapUsed ${mib(m.heapUsed)}\theapTotal ${mib(m.heapTotal)}\texternal ${mib(m.external)}${child}\n`;
+  try {
+    appendFileSync(memoryLog, line);
   } catch {
     /* a debugging aid: never fails a task */
   }
@@ -131,40 +153,58 @@ async function* runTasks(
   context: ExecutorContext,
 ): AsyncGenerator<BatchTaskResult> {
   const failed = new Set<string>();
+  const order = dependencyOrder(graph);
+  const contextOf = (id: string): ExecutorContext => {
+    const { target } = graph.tasks[id]!;
+    return { ...context, projectName: target.project, targetName: target.target, configurationName: target.configuration };
+  };
+  const childSteps = order.map((id) => childStepOf(options[id] ?? {}, contextOf(id)));
+  // The process of the next task that runs in a child, started ahead so it loads while the tasks before it run.
+  let spare: StepChild | undefined;
+  const startSpare = (from: number) => {
+    const next = childSteps.findIndex((step, i) => i >= from && step !== undefined);
+    spare = next < 0 ? undefined : new StepChild(childSteps[next]);
+  };
+  startSpare(0);
   startCapture();
   try {
-    for (const id of dependencyOrder(graph)) {
-      const task = graph.tasks[id]!;
+    for (const [i, id] of order.entries()) {
       const deps = ((graph.dependencies[id] ?? []) as Edge[]).map(edgeId);
       if (deps.some((d) => failed.has(d))) {
         failed.add(id);
         yield { task: id, result: { success: false, status: 'skipped', terminalOutput: '' } };
         continue;
       }
-      const taskContext: ExecutorContext = {
-        ...context,
-        projectName: task.target.project,
-        targetName: task.target.target,
-        configurationName: task.target.configuration,
-      };
+      const taskContext = contextOf(id);
+      const taskOptions = options[id] ?? {};
       const output: string[] = [];
       const startTime = Date.now();
       let success: boolean;
-      try {
-        const taskOptions = options[id] ?? {};
-        success = (await runTask(taskOptions, taskContext, output)).success;
-      } catch (e) {
-        output.push(`${errorText(e)}\n`);
-        success = false;
+      let childMaxRssKb: number | undefined;
+      resetPeak();
+      const childStep = childSteps[i];
+      if (childStep) {
+        const child = spare?.usable ? spare : new StepChild();
+        if (child !== spare) spare?.kill();
+        startSpare(i + 1);
+        ({ success, childMaxRssKb } = await child.run({ step: childStep, options: taskOptions, context: taskContext }, output));
+      } else {
+        try {
+          success = (await currentOutput.run(output, () => runStep(stepOf(taskOptions, taskContext), taskOptions, taskContext))).success;
+        } catch (e) {
+          output.push(`${errorText(e)}\n`);
+          success = false;
+        }
       }
       if (!success) failed.add(id);
-      logMemory(id, startTime);
+      logMemory(id, startTime, childMaxRssKb);
       yield {
         task: id,
         result: { success, status: success ? 'success' : 'failure', terminalOutput: output.join(''), startTime, endTime: Date.now() },
       };
     }
   } finally {
+    spare?.kill();
     stopCapture();
   }
 }

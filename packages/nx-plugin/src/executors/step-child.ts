@@ -1,12 +1,13 @@
 /**
- * The child process a batch forks to run one memory-heavy step (see ./step-process.ts): it receives the step, its
- * options and the Nx context over IPC, runs the step as the batch would in-process, reports success (or the error)
- * and exits, so the operating system takes back everything the step allocated. Its console output goes to its
- * stdout/stderr, which the batch reads into the task's terminal output.
+ * The child process a batch forks to run one memory-heavy step (see ./step-process.ts): it may first be told which
+ * step to load while it waits, then receives the step, its options and the Nx context over IPC, runs the step as the
+ * batch would in-process, reports success (or the error) and exits, so the operating system takes back everything
+ * the step allocated. Its console output goes to its stdout/stderr, which the batch reads into the task's terminal
+ * output.
  */
 import { errorText } from './error-text';
-import { runStep } from './steps';
-import type { StepRequest, StepReply } from './step-process';
+import { loadStep, runStep } from './steps';
+import type { ChildMessage, StepReply, StepRequest } from './step-process';
 
 function reply(message: StepReply): Promise<void> {
   return new Promise((resolve) => {
@@ -24,16 +25,23 @@ function flushStdio(): Promise<void> {
 // The batch went away (killed, crashed): nothing would read the result, so stop as soon as the event loop turns.
 process.on('disconnect', () => process.exit(1));
 
-process.once('message', async (request: StepRequest) => {
-  let message: StepReply;
+async function run(request: StepRequest): Promise<void> {
+  let message: Omit<StepReply, 'maxRssKb'>;
   try {
     const { success } = await runStep(request.step, request.options, request.context);
     message = { success };
   } catch (e) {
     message = { success: false, error: errorText(e) };
   }
+  const maxRssKb = process.resourceUsage().maxRSS;
   await flushStdio();
-  await reply(message);
+  await reply({ ...message, maxRssKb });
   // Pools or timers a step left open must not keep the process (and its memory) alive.
   process.exit(0);
+}
+
+process.on('message', (message: ChildMessage) => {
+  if (message.type === 'run') void run(message);
+  // Loaded ahead of the task; a failure to load shows when the task runs the step.
+  else if (message.type === 'preload') loadStep(message.step).catch(() => undefined);
 });
