@@ -92,10 +92,12 @@ function stopCapture(): void {
 }
 
 /**
- * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: L4, whose
- * value-flow fixpoint is the largest heap of a run (sympy's, ~1 GB), while the rest of a run stays small.
+ * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: the two whose
+ * peak nears 1 GB on their own at the scale bench (stdlib + django + sympy) — L4's value-flow fixpoint (sympy's and
+ * django's, which solves the stdlib's summaries, 0.97–1.05 GiB) and L5's flow analysis (sympy's, 0.9–1 GiB with two
+ * worker threads). L1 (sympy 0.73–0.77 GiB), L7 (stdlib 0.44 GiB) and the rest stay in the batch: no fork for them.
  */
-export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4']);
+export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l5']);
 
 export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }): boolean {
   return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
