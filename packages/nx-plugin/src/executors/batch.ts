@@ -92,12 +92,14 @@ function stopCapture(): void {
 }
 
 /**
- * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: the two whose
- * peak nears 1 GB on their own at the scale bench (stdlib + django + sympy) — L4's value-flow fixpoint (sympy's and
- * django's, which solves the stdlib's summaries, 0.97–1.05 GiB) and L5's flow analysis (sympy's, 0.9–1 GiB with two
- * worker threads). L1 (sympy 0.73–0.77 GiB), L7 (stdlib 0.44 GiB) and the rest stay in the batch: no fork for them.
+ * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: those whose peak
+ * nears or passes 1 GB on their own at the scale bench (stdlib + django + sympy; one cold run, load ~8) — L4's
+ * value-flow fixpoint (sympy 1.07 GiB; django's, which solves the stdlib's summaries, 0.97 GiB), L5's flow analysis
+ * (sympy 0.98 GiB with its two worker threads) and L7's index build (sympy 1.2 GiB). In the batch each would add
+ * what the batch already holds (0.2–0.6 GiB after a few steps). L1 (sympy 0.73 GiB), L2 (0.3 GiB) and the light
+ * steps stay in the batch: no process to start for them.
  */
-export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l5']);
+export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l5', 'l7']);
 
 export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }): boolean {
   return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
