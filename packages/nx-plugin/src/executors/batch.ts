@@ -93,13 +93,21 @@ function stopCapture(): void {
 
 /**
  * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: those whose peak
- * nears or passes 1 GB on their own at the scale bench (stdlib + django + sympy; one cold run, load ~8) — L4's
- * value-flow fixpoint (sympy 1.07 GiB; django's, which solves the stdlib's summaries, 0.97 GiB), L5's flow analysis
- * (sympy 0.98 GiB with its two worker threads) and L7's index build (sympy 1.2 GiB). In the batch each would add
- * what the batch already holds (0.2–0.6 GiB after a few steps). L1 (sympy 0.73 GiB), L2 (0.3 GiB) and the light
- * steps stay in the batch: no process to start for them.
+ * nears or passes 1 GB on their own at the scale bench (stdlib + django + sympy) and that cost nothing measurable in
+ * a child — L4's value-flow fixpoint (sympy 1.07–1.1 GiB; django's, which solves the stdlib's summaries, 0.82–0.97)
+ * and L7's index build (sympy 0.65–1.2 GiB). In the batch each would add what the batch already holds (0.2–0.6 GiB
+ * after a few steps). L5 stays in the batch although sympy's peaks at 0.9–1.2 GiB (its two worker threads' heaps):
+ * in a fresh process its incremental run pays the parser's start (django after a one-line edit: 0.92 s in a child
+ * against 0.17 s in the batch). L1 (sympy 0.73–0.81 GiB, its workers) and the light steps stay in the batch too.
  */
-export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l5', 'l7']);
+export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l7']);
+
+/**
+ * How many child processes a batch keeps started ahead of the tasks that will use them. One: a project's L4 and L7
+ * are seconds apart at least, and each process loading the engine takes a core from the tasks running (two ahead
+ * made the first task of an edit run 2.8× slower).
+ */
+const CHILDREN_AHEAD = 1;
 
 export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }): boolean {
   return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
@@ -163,13 +171,16 @@ async function* runTasks(
     return { ...context, projectName: target.project, targetName: target.target, configurationName: target.configuration };
   };
   const childSteps = order.map((id) => childStepOf(options[id] ?? {}, contextOf(id)));
-  // The process of the next task that runs in a child, started ahead so it loads while the tasks before it run.
-  let spare: StepChild | undefined;
-  const startSpare = (from: number) => {
-    const next = childSteps.findIndex((step, i) => i >= from && step !== undefined);
-    spare = next < 0 ? undefined : new StepChild(childSteps[next]);
+  // The processes of the next tasks that run in a child, started ahead so they load their step while the tasks
+  // before them run.
+  const ahead = childSteps.filter((step): step is StepName => step !== undefined);
+  const spares: StepChild[] = [];
+  let started = 0;
+  const startSpares = (used: number) => {
+    for (; started < ahead.length && started < used + CHILDREN_AHEAD; started++) spares.push(new StepChild(ahead[started]));
   };
-  startSpare(0);
+  let used = 0;
+  startSpares(used);
   startCapture();
   try {
     for (const [i, id] of order.entries()) {
@@ -188,9 +199,10 @@ async function* runTasks(
       resetPeak();
       const childStep = childSteps[i];
       if (childStep) {
+        const spare = spares.shift();
         const child = spare?.usable ? spare : new StepChild();
         if (child !== spare) spare?.kill();
-        startSpare(i + 1);
+        startSpares(++used);
         ({ success, childMaxRssKb } = await child.run({ step: childStep, options: taskOptions, context: taskContext }, output));
       } else {
         try {
@@ -208,7 +220,7 @@ async function* runTasks(
       };
     }
   } finally {
-    spare?.kill();
+    for (const spare of spares) spare.kill(); // their tasks were skipped
     stopCapture();
   }
 }
