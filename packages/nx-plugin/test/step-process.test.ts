@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import type { ExecutorContext } from '@nx/devkit';
 import { runStepInChild, StepChild } from '../dist/executors/step-process';
 
@@ -68,6 +68,20 @@ describe('a step in a child process', () => {
     const r = await runStepInChild({ step: 'l0', options: {}, context }, output, (c) => c.kill('SIGKILL'));
     expect(r.success).toBe(false);
     expect(output.join('')).toMatch(/the l0 step of p ran in a child process that was killed by SIGKILL before it finished \(the system may have run out of memory\)/);
+  });
+
+  it('a child whose JavaScript heap runs out fails its task with a message saying so', () => {
+    // A real V8 out-of-memory: a batch (a plain Node process here: jest's workers do not pass env changes on to the
+    // processes they fork) whose children inherit a heap far too small for the engine.
+    const script = `
+      process.env.NODE_OPTIONS = '--max-old-space-size=1';
+      const { runStepInChild } = require(${JSON.stringify(path.join(__dirname, '../dist/executors/step-process'))});
+      const output = [];
+      runStepInChild({ step: 'l0', options: {}, context: ${JSON.stringify(context)} }, output)
+        .then((r) => process.stdout.write(JSON.stringify({ ...r, output: output.join('') })));`;
+    const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(r.success).toBe(false);
+    expect(r.output).toMatch(/the l0 step of p ran in a child process that (was killed by SIG[A-Z]+|exited with code \d+) before it finished: its JavaScript heap ran out of memory/);
   });
 
   it('an interrupt of the batch is passed on to the child', async () => {

@@ -46,7 +46,7 @@ function contextForChild(context: ExecutorContext): ExecutorContext {
 
 function deathMessage(step: StepName, project: string | undefined, code: number | null, signal: NodeJS.Signals | null, log: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  const heap = /heap out of memory|Reached heap limit/i.test(log);
+  const heap = /heap out of memory|Reached heap limit|javascript OOM/i.test(log); // V8's fatal messages
   const why = heap ? ': its JavaScript heap ran out of memory' : signal === 'SIGKILL' ? ' (the system may have run out of memory)' : '';
   return `codegraph: the ${step} step of ${project ?? 'the project'} ran in a child process that ${how} before it finished${why}`;
 }
