@@ -78,10 +78,20 @@ describe('batch implementation', () => {
     }
   });
 
-  it('runs L4 and L7 (and any task with inChildProcess) in a child process: its output is captured, its failure fails it alone', async () => {
+  it('runs L4, L7, a cold L5 (and any task with inChildProcess) in a child process: its output is captured, its failure fails it alone', async () => {
     expect(runsInChildProcess('l4', {})).toBe(true);
     expect(runsInChildProcess('l7', {})).toBe(true);
-    expect(runsInChildProcess('l5', {})).toBe(false);
+    // L5 only when it starts from nothing: no manifest of a previous run in the project's output folder.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-l5-'));
+    try {
+      expect(runsInChildProcess('l5', {}, out)).toBe(true);
+      fs.mkdirSync(path.join(out, 'l5'));
+      fs.writeFileSync(path.join(out, 'l5', 'manifest.json'), '{}');
+      expect(runsInChildProcess('l5', {}, out)).toBe(false);
+      expect(runsInChildProcess('l1', {}, out)).toBe(false);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
     expect(runsInChildProcess('l1', {})).toBe(false);
     expect(runsInChildProcess('l4', { inChildProcess: false })).toBe(false);
     expect(runsInChildProcess('l0', { inChildProcess: true })).toBe(true);

@@ -13,9 +13,11 @@
  * `inChildProcess` option when set, else the steps in CHILD_PROCESS_STEPS.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { l5ManifestPath } from '@codegraph/engine';
+import { projectPaths } from './context';
 import { errorText } from './error-text';
 import { StepChild } from './step-process';
 import { runStep, stepOf, type StepName } from './steps';
@@ -94,13 +96,19 @@ function stopCapture(): void {
 /**
  * The steps a batch runs in a child process unless a task's `inChildProcess` option says otherwise: those whose peak
  * nears or passes 1 GB on their own at the scale bench (stdlib + django + sympy) and that cost nothing measurable in
- * a child — L4's value-flow fixpoint (sympy 1.07–1.1 GiB; django's, which solves the stdlib's summaries, 0.82–0.97)
+ * a child — L4's value-flow fixpoint (sympy 1.07–1.1 GiB; django's, which solves the stdlib's summaries, 0.82–0.98)
  * and L7's index build (sympy 0.65–1.2 GiB). In the batch each would add what the batch already holds (0.2–0.6 GiB
- * after a few steps). L5 stays in the batch although sympy's peaks at 0.9–1.2 GiB (its two worker threads' heaps):
- * in a fresh process its incremental run pays the parser's start (django after a one-line edit: 0.92 s in a child
- * against 0.17 s in the batch). L1 (sympy 0.73–0.81 GiB, its workers) and the light steps stay in the batch too.
+ * after a few steps). L1 (sympy 0.73–0.81 GiB, its workers' heaps) and the light steps stay in the batch.
  */
 export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4', 'l7']);
+
+/**
+ * The steps that run in a child only when they start from nothing (no manifest of a previous run): L5, whose cold run
+ * peaks as high (sympy 0.91–1.18 GiB: its two worker threads' heaps) but whose incremental run is small and, in a
+ * fresh process, pays the parser's start (django after a one-line edit: 0.92 s in a child against 0.17 s in the
+ * batch).
+ */
+const CHILD_PROCESS_WHEN_COLD: ReadonlyMap<StepName, (outDir: string) => string> = new Map([['l5', l5ManifestPath]]);
 
 /**
  * How many child processes a batch keeps started ahead of the tasks that will use them. One: a project's L4 and L7
@@ -109,15 +117,20 @@ export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4
  */
 const CHILDREN_AHEAD = 1;
 
-export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }): boolean {
-  return typeof options.inChildProcess === 'boolean' ? options.inChildProcess : CHILD_PROCESS_STEPS.has(step);
+/** Whether a task's step runs in a child process; `outDir` is its project's output folder (for the steps that look). */
+export function runsInChildProcess(step: StepName, options: { inChildProcess?: unknown }, outDir?: string): boolean {
+  if (typeof options.inChildProcess === 'boolean') return options.inChildProcess;
+  if (CHILD_PROCESS_STEPS.has(step)) return true;
+  const previousRun = CHILD_PROCESS_WHEN_COLD.get(step);
+  return previousRun !== undefined && outDir !== undefined && !existsSync(previousRun(outDir));
 }
 
 /** The step a task runs in a child process, or undefined when it runs in the batch (or names no step: it fails there). */
 function childStepOf(options: Record<string, unknown>, context: ExecutorContext): StepName | undefined {
   try {
     const step = stepOf(options, context);
-    return runsInChildProcess(step, options) ? step : undefined;
+    const outDir = CHILD_PROCESS_WHEN_COLD.has(step) ? projectPaths(options, context).outDir : undefined;
+    return runsInChildProcess(step, options, outDir) ? step : undefined;
   } catch {
     return undefined;
   }
