@@ -1,8 +1,9 @@
 /**
  * Batch execution through the real `nx` CLI: with no flag, Nx runs a whole codegraph run in one process (the
  * executors' `batchImplementation` + `preferBatch`), and every task keeps its own result, log and cache entry — a
- * failing task fails alone, its dependents are not run, the rest succeed and are cached. `--batch=false` (one
- * process per task) produces the same index.
+ * failing task fails alone, its dependents are not run, the rest succeed and are cached; the same holds for the
+ * tasks the batch runs in child processes of their own (L4, L7). `--batch=false` (one process per task) produces the
+ * same index.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -85,6 +86,47 @@ describe('batch execution', () => {
     const cached = new Set(tasks(fixed.output).filter((t) => t.cached).map((t) => t.task));
     for (const t of succeeded) expect(cached).toContain(t);
     expect(fixed.output).toMatch(/codegraph: repo — 3 projects, 10 files/);
+  });
+
+  it('a task run in a child process (L4, L7) reports its own log; its failure fails it alone and skips its dependents', () => {
+    // core's L4 output directory replaced by a file: its L4 — run in a child process of the batch — cannot write
+    // (the engine's real ENOTDIR); an edit of core makes every project's L4 run again.
+    const blocked = path.join(ws, '.codegraph/projects/libs/core/l4');
+    fs.rmSync(blocked, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(blocked), { recursive: true });
+    fs.writeFileSync(blocked, 'not a directory\n');
+    const money = path.join(ws, 'libs/core/core/money.py');
+    const before = fs.readFileSync(money, 'utf8');
+    fs.appendFileSync(money, '\n\ndef dollars(m: Money) -> int:\n    return m.cents // 100\n');
+    try {
+      // The batch's memory log tells which tasks ran in a child process (they have the child's peak).
+      const memoryLog = path.join(path.dirname(ws), 'batch-memory.log');
+      // L5 runs in a child only when it starts from nothing.
+      const l5Before = fs.existsSync(path.join(ws, '.codegraph/projects/libs/core/l5/manifest.json'));
+      const failed = nxStatus(ws, { ...env, CODEGRAPH_BATCH_MEMORY_LOG: memoryLog }, ['run', 'repo:codegraph-index', '--output-style=static']);
+      expect(failed.status).not.toBe(0);
+      const inChild = new Map(fs.readFileSync(memoryLog, 'utf8').trim().split('\n').map((l) => [l.split('\t')[0]!, /\tchild peak \d+ MiB/.test(l)]));
+      expect(inChild.get('shop-core:codegraph-l4')).toBe(true);
+      expect(inChild.get('shop-core:codegraph-l5')).toBe(!l5Before);
+      expect(inChild.get('shop-core:codegraph-l1')).toBe(false);
+      expect(inChild.get('shop-payments:codegraph-l7')).toBe(true);
+      const bySection = sections(failed.output);
+      expect(bySection.get('shop-core:codegraph-l4')).toMatch(/ENOTDIR/);
+      expect(failed.output).toMatch(/Failed tasks:\s+- shop-core:codegraph-l4\s/);
+      expect(failed.output).toMatch(/Tasks not run because their dependencies failed[^]*- shop-core:codegraph-l7/);
+      // The other projects' L4 and L7 ran in children too, each with its own log line.
+      const executed = ran(failed.output);
+      for (const t of ['shop-payments:codegraph-l4', 'shop-api:codegraph-l4', 'shop-payments:codegraph-l7']) {
+        expect(executed).toContain(t);
+        const [project, target] = t.split(':') as [string, string];
+        expect(bySection.get(t)).toMatch(new RegExp(`^codegraph ${target.replace('codegraph-', '')} ${project}: `, 'm'));
+      }
+    } finally {
+      fs.rmSync(blocked);
+      fs.writeFileSync(money, before); // the last test compares this workspace's graph with a fresh one's
+    }
+    const fixed = nxStatus(ws, env, ['run', 'repo:codegraph-index']);
+    expect(fixed.status).toBe(0);
   });
 
   it('one process per task (--batch=false) builds the same repo graph', () => {

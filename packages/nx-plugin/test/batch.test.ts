@@ -1,12 +1,16 @@
 /**
  * The batch implementation on its own (no Nx process): dependency order, per-task output, and a failure that fails
- * its task alone and skips its dependents. The L0 task really runs the engine on a real Python file.
+ * its task alone and skips its dependents. The L0 task really runs the engine on a real Python file; L4 (by
+ * default) and tasks with `inChildProcess` run in child processes of their own, with the same results and logs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import batchExecutor, { dependencyOrder, type BatchTaskResult } from '../dist/executors/batch';
+import batchExecutor, { dependencyOrder, runsInChildProcess, type BatchTaskResult } from '../dist/executors/batch';
+// The module object itself (not an import's interop copy), so a spy on `fork` sees the batch's calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = require('node:child_process') as typeof import('node:child_process');
 
 function task(id: string) {
   const [project, target] = id.split(':') as [string, string];
@@ -70,6 +74,76 @@ describe('batch implementation', () => {
       expect(console.log).toBe(consoleLog);
       expect(process.stdout.write).toBe(stdoutWrite);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('runs L4, L7, a cold L5 (and any task with inChildProcess) in a child process: its output is captured, its failure fails it alone', async () => {
+    expect(runsInChildProcess('l4', {})).toBe(true);
+    expect(runsInChildProcess('l7', {})).toBe(true);
+    // L5 only when it starts from nothing: no manifest of a previous run in the project's output folder.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-l5-'));
+    try {
+      expect(runsInChildProcess('l5', {}, out)).toBe(true);
+      fs.mkdirSync(path.join(out, 'l5'));
+      fs.writeFileSync(path.join(out, 'l5', 'manifest.json'), '{}');
+      expect(runsInChildProcess('l5', {}, out)).toBe(false);
+      expect(runsInChildProcess('l1', {}, out)).toBe(false);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    expect(runsInChildProcess('l1', {})).toBe(false);
+    expect(runsInChildProcess('l4', { inChildProcess: false })).toBe(false);
+    expect(runsInChildProcess('l0', { inChildProcess: true })).toBe(true);
+
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-child-'));
+    const fork = jest.spyOn(childProcess, 'fork');
+    try {
+      for (const name of ['p', 'q']) {
+        fs.mkdirSync(path.join(root, name, 'pkg_' + name), { recursive: true });
+        fs.writeFileSync(path.join(root, name, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "1"\n`);
+        fs.writeFileSync(path.join(root, name, 'pkg_' + name, '__init__.py'), 'def f():\n    return 1\n');
+      }
+      // q's L4 output directory is a file: its L4 fails in the child with the engine's real ENOTDIR.
+      fs.mkdirSync(path.join(root, '.codegraph/projects/q'), { recursive: true });
+      fs.writeFileSync(path.join(root, '.codegraph/projects/q/l4'), 'not a directory\n');
+      const target = (layer: string) => ({ executor: '@codegraph/nx:layer', options: { layer } });
+      const targets = { l0: target('l0'), l1: target('l1'), l4: target('l4'), index: target('index') };
+      const context = {
+        root,
+        cwd: root,
+        isVerbose: false,
+        projectsConfigurations: { version: 2, projects: { p: { root: 'p', targets }, q: { root: 'q', targets } } },
+        projectGraph: {
+          nodes: { p: { name: 'p', type: 'lib', data: { root: 'p', tags: [] } }, q: { name: 'q', type: 'lib', data: { root: 'q', tags: [] } } },
+          dependencies: { p: [], q: [] },
+        },
+      } as unknown as ExecutorContext;
+      const tg = graph({
+        'p:l0': [], 'p:l1': ['p:l0'], 'p:l4': ['p:l1'], 'p:index': ['p:l4'],
+        'q:l0': [], 'q:l1': ['q:l0'], 'q:l4': ['q:l1'], 'q:index': ['q:l4'],
+      });
+      const options = {
+        'p:l0': { layer: 'l0', inChildProcess: true }, 'p:l1': { layer: 'l1', workers: 1 }, 'p:l4': { layer: 'l4' }, 'p:index': { layer: 'index' },
+        'q:l0': { layer: 'l0' }, 'q:l1': { layer: 'l1', workers: 1 }, 'q:l4': { layer: 'l4' }, 'q:index': { layer: 'index' },
+      };
+      const results: BatchTaskResult[] = [];
+      for await (const r of await batchExecutor(tg, options, {}, context)) results.push(r);
+      const byTask = Object.fromEntries(results.map((r) => [r.task, r.result]));
+      // Three children: p's L0 (asked for) and both L4s (the default); nothing else forks.
+      expect(fork).toHaveBeenCalledTimes(3);
+      expect(byTask['p:l0']).toMatchObject({ success: true, status: 'success' });
+      expect(byTask['p:l0']!.terminalOutput).toMatch(/^codegraph l0 p: 1 files, 1 hashed/);
+      expect(byTask['p:l4']).toMatchObject({ success: true, status: 'success' });
+      expect(byTask['p:l4']!.terminalOutput).toMatch(/^codegraph l4 p: 1 files .*against 0 dependencies/);
+      expect(byTask['p:index']).toMatchObject({ success: true, status: 'success' });
+      expect(fs.existsSync(path.join(root, '.codegraph/projects/p/l4/stats.json'))).toBe(true);
+      expect(byTask['q:l4']).toMatchObject({ success: false, status: 'failure' });
+      expect(byTask['q:l4']!.terminalOutput).toMatch(/ENOTDIR/);
+      expect(byTask['q:index']).toMatchObject({ success: false, status: 'skipped', terminalOutput: '' });
+      expect(byTask['q:l1']).toMatchObject({ success: true, status: 'success' });
+    } finally {
+      fork.mockRestore();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

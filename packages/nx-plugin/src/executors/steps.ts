@@ -27,8 +27,13 @@ export function isStep(name: unknown): name is StepName {
   return typeof name === 'string' && (STEPS as readonly string[]).includes(name);
 }
 
+/** Loads a step's executor module (and what it imports: the engine) without running it. */
+export async function loadStep(step: StepName): Promise<StepExecutor> {
+  return (await LOADERS[step]()).default;
+}
+
 export async function runStep(step: StepName, options: object, context: ExecutorContext): Promise<{ success: boolean }> {
-  const { default: run } = await LOADERS[step]();
+  const run = await loadStep(step);
   return run(options, context);
 }
 

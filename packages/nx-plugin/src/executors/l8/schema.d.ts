@@ -7,4 +7,6 @@ export interface Schema {
   workers?: number;
   /** Per-rule levels: rule id → off | note | warning | error (the plugin's `diagnostics.rules`). */
   rules?: Record<string, 'off' | 'note' | 'warning' | 'error'>;
+  /** In a batch: run this step in a child process of its own (default: true for l4 and l7, for l5 without a previous run, false otherwise). */
+  inChildProcess?: boolean;
 }
