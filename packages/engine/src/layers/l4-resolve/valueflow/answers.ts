@@ -125,12 +125,18 @@ export function writeAnswers(outDir: string, answers: Omit<Answers, 'files'> & {
   };
   const targets: PackedTarget[] = [];
   const targetIdx = new Map<string, number>();
+  // By identity first: the answers share one FlowTarget per target, and a JSON key per site's target was ~1 GB of
+  // garbage on sympy (3M targets), which grew the heap L4's peak is measured on.
+  const byObject = new Map<FlowTarget, number>();
   const targetOf = (t: FlowTarget) => {
+    const known = byObject.get(t);
+    if (known !== undefined) return known;
     const packed: PackedTarget = [t.how, t.fqn, t.id ?? null, t.kind ?? null, t.file === undefined ? null : fileOf(t.file), t.external ?? null];
     while (packed.length > 2 && packed[packed.length - 1] === null) packed.pop();
     const k = JSON.stringify(packed);
     let i = targetIdx.get(k);
     if (i === undefined) targetIdx.set(k, (i = targets.push(packed) - 1));
+    byObject.set(t, i);
     return i;
   };
   const packed: PackedAnswers = { key: answers.key, files, targets, inputs: [], answers: [], sitesWithTargets: answers.sitesWithTargets };

@@ -22,6 +22,7 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 import { EDGE_KEY_SCALE, EdgeSet, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
+import { grown, trimmed } from './page-arrays';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
@@ -367,9 +368,7 @@ export class FlowSolver {
     const n = this.pts.add();
     this.succ.add();
     if (n >= this.done.length) {
-      const d = new Uint8Array(Math.ceil(this.done.length * 1.5));
-      d.set(this.done);
-      this.done = d;
+      this.done = grown(this.done, Math.ceil(this.done.length * 1.5));
     }
     if (this.keepWhy) this.why.push(undefined);
     this.handlers.add();
@@ -424,9 +423,7 @@ export class FlowSolver {
 
   private enqueue(n: number): void {
     if (n >= this.queued.length) {
-      const q = new Uint8Array(Math.max(n + 1, this.queued.length * 2));
-      q.set(this.queued);
-      this.queued = q;
+      this.queued = grown(this.queued, Math.max(n + 1, this.queued.length * 2));
     }
     if (this.queued[n]) return;
     this.queued[n] = 1;
@@ -501,7 +498,7 @@ export class FlowSolver {
 
   solve(): SolveStats {
     // Every site is in (sites come with the facts): the table's growth room goes.
-    if (this.siteData.length > this.siteCount * 6) this.siteData = this.siteData.slice(0, this.siteCount * 6);
+    if (this.siteData.length > this.siteCount * 6) this.siteData = trimmed(this.siteData, this.siteCount * 6);
     const t0 = performance.now();
     this.linkStars();
     for (const [dst, m] of this.pendingModules) {
@@ -863,6 +860,25 @@ export class FlowSolver {
   /** Site id → its targets (object * 4 + T_*), for the sites that have any, in the order they got their first. */
   *targets(): Generator<[number, number[]]> {
     for (const site of this.recordedSites) yield [site, this.siteTargets.toArray(site)];
+  }
+
+  /** The sites with targets, in the order `targets` gives them (read without copying each site's list). */
+  get recordedSiteIds(): readonly number[] {
+    return this.recordedSites;
+  }
+
+  siteTargetCount(site: number): number {
+    return this.siteTargets.length(site);
+  }
+
+  /** A site's k-th target: object * 4 + T_*. */
+  siteTargetAt(site: number, k: number): number {
+    return this.siteTargets.at(site, k);
+  }
+
+  /** Field `f` of site `i` (0 file, 1 line, 2 col, 3 endLine, 4 endCol, 5 kind). */
+  siteField(i: number, f: number): number {
+    return this.siteData[i * 6 + f]!;
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
@@ -1554,9 +1570,7 @@ export class FlowSolver {
   private addSite(file: number, s: readonly number[]): void {
     const at = this.siteCount++ * 6;
     if (at + 6 > this.siteData.length) {
-      const d = new Int32Array(Math.ceil(this.siteData.length * 1.5 / 6) * 6);
-      d.set(this.siteData);
-      this.siteData = d;
+      this.siteData = grown(this.siteData, Math.ceil(this.siteData.length * 1.5 / 6) * 6);
     }
     this.siteData[at] = file;
     for (let i = 0; i < 5; i++) this.siteData[at + 1 + i] = s[i]!;
