@@ -62,12 +62,11 @@ export function grown<T extends AnyTyped>(a: T, length: number): T {
   return b;
 }
 
-/** `a` cut to `length` elements (its growth room given back): in place when mapped, else a copy. */
+/**
+ * `a` without its growth room: a copy of the first `length` elements when plain; a mapped array as it is, since its
+ * pages never written are not resident (and V8 zeroes the part a resize cuts off, which would touch them).
+ */
 export function trimmed<T extends AnyTyped>(a: T, length: number): T {
-  const buf = a.buffer as ResizableBuffer;
-  if ((buf as { resizable?: boolean }).resizable) {
-    buf.resize(length * a.BYTES_PER_ELEMENT);
-    return a;
-  }
+  if ((a.buffer as { resizable?: boolean }).resizable) return a;
   return a.slice(0, length) as T;
 }

@@ -147,9 +147,14 @@ export class FlowSolver {
   private handlers = new IntLists();
   private ht = new HandlerTable();
   private named = new Map<string, number>();
-  /** A named node's name; a field node's field name (its object is in fieldOwner: labels are built on demand). */
+  /**
+   * Each node's name ('' for an expression's), kept only with provenance (explain's labels): one array slot per node
+   * was 25–37 MB of sympy's heap at the fixpoint's end, and the answers never ask for a name.
+   */
   private nodeName: string[] = [];
+  /** A field node's object and field name (labels are built on demand). */
   private fieldOwner = new Map<number, number>();
+  private fieldName = new Map<number, string>();
   private fields = new Map<string, number>();
   /**
    * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
@@ -372,7 +377,7 @@ export class FlowSolver {
     }
     if (this.keepWhy) this.why.push(undefined);
     this.handlers.add();
-    this.nodeName.push(name);
+    if (this.keepWhy) this.nodeName.push(name);
     return n;
   }
 
@@ -401,6 +406,7 @@ export class FlowSolver {
     if (n === undefined) {
       this.fields.set(key, (n = this.newNode(name)));
       this.fieldOwner.set(n, o);
+      this.fieldName.set(n, name);
       if (k === O.Inst && this.summaryInst.size) this.seedSummaryField(this.oa[this.oa[o]!]!, name, n);
     }
     return n;
@@ -542,6 +548,7 @@ export class FlowSolver {
     this.named = new Map();
     this.nodeName = [];
     this.fieldOwner = new Map();
+    this.fieldName = new Map();
     this.fields = new Map();
     this.edgeSet = new EdgeSet();
     this.edgeSite = new Map();
@@ -1410,7 +1417,7 @@ export class FlowSolver {
       const b = byFile.get(this.classes[this.oa[cls]!]!.file);
       if (!b) continue;
       const objs = encSet(b, n);
-      if (objs.length) b.s.inst.push([enc(b, cls), this.nodeName[n]!, objs]);
+      if (objs.length) b.s.inst.push([enc(b, cls), this.fieldName.get(n)!, objs]);
     }
     // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
     const preds = this.predecessors();
@@ -1516,7 +1523,7 @@ export class FlowSolver {
 
   nodeLabel(n: number): string {
     const owner = this.fieldOwner.get(n);
-    if (owner !== undefined) return `${this.describe(owner)}.${this.nodeName[n]}`;
+    if (owner !== undefined) return `${this.describe(owner)}.${this.fieldName.get(n)}`;
     return this.nodeName[n] || `(expression ${n})`;
   }
 
