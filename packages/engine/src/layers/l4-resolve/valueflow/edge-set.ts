@@ -218,3 +218,64 @@ function seqHash(s: ArrayLike<number>, from: number, len: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/**
+ * Ids keyed by int tuples their owner keeps (the solver's objects by kind, a, b and name; its fields by object and
+ * name): the table holds only the ids (one Int32 slot each, open addressing, -1 empty), and the owner compares a
+ * candidate id's tuple itself while it probes:
+ *
+ *     for (let i = t.first(h); ; i = t.next(i)) { const id = t.at(i); if (id < 0) { …new id…; t.put(i, id); break; } if (…id's tuple matches…) return id; }
+ *
+ * Keys as strings (`kind|a|b|name`) were ~50 MB of sympy's heap at the fixpoint's end — a string and a Map entry per
+ * object and per field — and one string built per lookup.
+ */
+export class IdTable {
+  private slots: Int32Array = new Int32Array(1 << 12).fill(-1);
+  private count = 0;
+
+  /** `hashOf(id)`: an added id's hash again, for growing the table. */
+  constructor(private readonly hashOf: (id: number) => number) {}
+
+  /** The first slot to probe for hash h (the table grows first when an id more would fill it past 3/4). */
+  first(h: number): number {
+    if ((this.count + 1) * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
+    return h & (this.slots.length - 1);
+  }
+
+  next(i: number): number {
+    return (i + 1) & (this.slots.length - 1);
+  }
+
+  /** The id at slot i, -1 when empty (the end of a probe). */
+  at(i: number): number {
+    return this.slots[i]!;
+  }
+
+  /** Puts a new id in the empty slot i where its probe ended. */
+  put(i: number, id: number): void {
+    this.slots[i] = id;
+    this.count++;
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    this.slots = fixedInt32(cap).fill(-1);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j++) {
+      const id = old[j]!;
+      if (id === -1) continue;
+      let i = this.hashOf(id) & mask;
+      while (this.slots[i] !== -1) i = (i + 1) & mask;
+      this.slots[i] = id;
+    }
+  }
+}
+
+/** A hash of four ints (an object's kind, a, b and name id; a field's object and name id). */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ c, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 15) ^ d, 0x165667b1);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -19,7 +19,7 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet, SeqInterner, TripleSet, TupleSet } from './edge-set';
+import { EDGE_KEY_SCALE, EdgeSet, hash4, IdTable, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 import { grown, trimmed } from './page-arrays';
@@ -134,7 +134,12 @@ export class FlowSolver {
   private oa: number[] = [];
   private ob: number[] = [];
   private oname: string[] = [];
-  private ointern = new Map<string, number>();
+  /** Each object's name as an id of `nameIds` (0 for ''): what the intern table compares. */
+  private onameId: number[] = [];
+  private readonly objectHash = (o: number) => hash4(this.okind[o]!, this.oa[o]!, this.ob[o]!, this.onameId[o]!);
+  private ointern = new IdTable(this.objectHash);
+  /** Object and field names by id (0 is ''). */
+  private nameIds = new Map<string, number>([['', 0]]);
   // nodes
   /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
   private pts = new IntLists(MAX_SET);
@@ -152,10 +157,15 @@ export class FlowSolver {
    * was 25–37 MB of sympy's heap at the fixpoint's end, and the answers never ask for a name.
    */
   private nodeName: string[] = [];
-  /** A field node's object and field name (labels are built on demand). */
-  private fieldOwner = new Map<number, number>();
-  private fieldName = new Map<number, string>();
-  private fields = new Map<string, number>();
+  /** Fields (`o.name` of an object that is not a module or class), in the order they were made: node, object, name. */
+  private fieldNode: number[] = [];
+  private fieldObj: number[] = [];
+  private fieldName: string[] = [];
+  private fieldNameId: number[] = [];
+  private readonly fieldHash = (f: number) => hash4(this.fieldObj[f]!, this.fieldNameId[f]!, 0, 0);
+  private fields = new IdTable(this.fieldHash);
+  /** Field index by node (explain's labels; built on first use). */
+  private fieldOfNode?: Map<number, number>;
   /**
    * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
    * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
@@ -352,17 +362,28 @@ export class FlowSolver {
   // ------------------------------------------------------------------ objects and nodes
 
   private obj(kind: O, a: number, b: number, name: string): number {
-    const key = `${kind}|${a}|${b}|${name}`;
-    let o = this.ointern.get(key);
-    if (o === undefined) {
-      o = this.okind.length;
-      this.okind.push(kind);
-      this.oa.push(a);
-      this.ob.push(b);
-      this.oname.push(name);
-      this.ointern.set(key, o);
+    const nameId = name === '' ? 0 : this.nameId(name);
+    const t = this.ointern;
+    for (let i = t.first(hash4(kind, a, b, nameId)); ; i = t.next(i)) {
+      const o = t.at(i);
+      if (o < 0) {
+        const made = this.okind.length;
+        this.okind.push(kind);
+        this.oa.push(a);
+        this.ob.push(b);
+        this.oname.push(name);
+        this.onameId.push(nameId);
+        t.put(i, made);
+        return made;
+      }
+      if (this.okind[o] === kind && this.oa[o] === a && this.ob[o] === b && this.onameId[o] === nameId) return o;
     }
-    return o;
+  }
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) this.nameIds.set(name, (id = this.nameIds.size));
+    return id;
   }
 
   private extObj(name: string): number {
@@ -401,15 +422,23 @@ export class FlowSolver {
     const k = this.okind[o]!;
     if (k === O.Module) return this.node(`${this.oname[o]}.${name}`);
     if (k === O.Class) return this.node(`${this.classes[this.oa[o]!]!.fqn}.${name}`);
-    const key = `${o}|${name}`;
-    let n = this.fields.get(key);
-    if (n === undefined) {
-      this.fields.set(key, (n = this.newNode(name)));
-      this.fieldOwner.set(n, o);
-      this.fieldName.set(n, name);
+    const nameId = this.nameId(name);
+    const t = this.fields;
+    for (let i = t.first(hash4(o, nameId, 0, 0)); ; i = t.next(i)) {
+      const f = t.at(i);
+      if (f >= 0) {
+        if (this.fieldObj[f] === o && this.fieldNameId[f] === nameId) return this.fieldNode[f]!;
+        continue;
+      }
+      const n = this.newNode(name);
+      t.put(i, this.fieldNode.push(n) - 1);
+      this.fieldObj.push(o);
+      this.fieldName.push(name);
+      this.fieldNameId.push(nameId);
+      this.fieldOfNode?.set(n, this.fieldNode.length - 1);
       if (k === O.Inst && this.summaryInst.size) this.seedSummaryField(this.oa[this.oa[o]!]!, name, n);
+      return n;
     }
-    return n;
   }
 
   private addObj(n: number, o: number, why: number): void {
@@ -547,9 +576,13 @@ export class FlowSolver {
     this.replays = [];
     this.named = new Map();
     this.nodeName = [];
-    this.fieldOwner = new Map();
-    this.fieldName = new Map();
-    this.fields = new Map();
+    this.fieldNode = [];
+    this.fieldObj = [];
+    this.fieldName = [];
+    this.fieldNameId = [];
+    this.fields = new IdTable(this.fieldHash);
+    this.fieldOfNode = undefined;
+    this.nameIds = new Map([['', 0]]);
     this.edgeSet = new EdgeSet();
     this.edgeSite = new Map();
     this.initIssued = new TripleSet();
@@ -560,7 +593,7 @@ export class FlowSolver {
     this.bindings = new TripleSet();
     this.mros = new Map();
     this.summaryInst = new Map();
-    this.ointern = new Map();
+    this.ointern = new IdTable(this.objectHash);
   }
 
   /**
@@ -573,6 +606,7 @@ export class FlowSolver {
     this.oa = [];
     this.ob = [];
     this.oname = [];
+    this.onameId = [];
     this.funcs.length = 0;
     this.classes.length = 0;
     this.classByFqn = new Map();
@@ -1411,13 +1445,15 @@ export class FlowSolver {
       const objs = encSet(b, n);
       if (objs.length) b.s.sets.push([name, objs]);
     }
-    for (const [n, o] of this.fieldOwner) {
+    for (let fi = 0; fi < this.fieldNode.length; fi++) {
+      const n = this.fieldNode[fi]!;
+      const o = this.fieldObj[fi]!;
       if (this.okind[o] !== O.Inst || !this.pts.length(n)) continue;
       const cls = this.oa[o]!;
       const b = byFile.get(this.classes[this.oa[cls]!]!.file);
       if (!b) continue;
       const objs = encSet(b, n);
-      if (objs.length) b.s.inst.push([enc(b, cls), this.fieldName.get(n)!, objs]);
+      if (objs.length) b.s.inst.push([enc(b, cls), this.fieldName[fi]!, objs]);
     }
     // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
     const preds = this.predecessors();
@@ -1522,8 +1558,12 @@ export class FlowSolver {
   }
 
   nodeLabel(n: number): string {
-    const owner = this.fieldOwner.get(n);
-    if (owner !== undefined) return `${this.describe(owner)}.${this.fieldName.get(n)}`;
+    if (!this.fieldOfNode) {
+      this.fieldOfNode = new Map();
+      this.fieldNode.forEach((node, f) => this.fieldOfNode!.set(node, f));
+    }
+    const f = this.fieldOfNode.get(n);
+    if (f !== undefined) return `${this.describe(this.fieldObj[f]!)}.${this.fieldName[f]}`;
     return this.nodeName[n] || `(expression ${n})`;
   }
 
