@@ -22,7 +22,7 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 import { EDGE_KEY_SCALE, EdgeSet, hash4, IdTable, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
-import { grown, trimmed } from './page-arrays';
+import { fixedInt32, grown, trimmed } from './page-arrays';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
@@ -1407,8 +1407,9 @@ export class FlowSolver {
     };
     const encSet = (b: Building, n: number): number[] => {
       const out: number[] = [];
-      for (const o of this.ptsOf(n)) {
-        const i = enc(b, o);
+      const pts = this.pts;
+      for (let k = 0, len = pts.length(n); k < len; k++) {
+        const i = enc(b, pts.at(n, k));
         if (i >= 0 && !out.includes(i)) out.push(i);
       }
       return out;
@@ -1457,7 +1458,7 @@ export class FlowSolver {
     }
     // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
     const preds = this.predecessors();
-    const mark = new Int32Array(this.pts.size);
+    const mark = fixedInt32(this.pts.size);
     let stamp = 0;
     const queue: number[] = [];
     for (const [fi, local] of funcIndex) {
@@ -1494,11 +1495,13 @@ export class FlowSolver {
   /** The copy edges reversed, as compressed rows: node n's predecessors are list[start[n] .. start[n + 1]). */
   private predecessors(): { start: Int32Array; list: Int32Array } {
     const size = this.pts.size;
-    const start = new Int32Array(size + 1);
+    // Mapped (page-arrays.ts): the dependency unit's summaries are made at the end of its fixpoint, the high point.
+    const start = fixedInt32(size + 1);
     for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) start[this.succ.at(n, j) + 1]++;
     for (let n = 0; n < size; n++) start[n + 1] += start[n]!;
-    const fill = start.slice(0, size);
-    const list = new Int32Array(start[size]!);
+    const fill = fixedInt32(size);
+    fill.set(start.subarray(0, size));
+    const list = fixedInt32(start[size]!);
     for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) list[fill[this.succ.at(n, j)]!++] = n;
     return { start, list };
   }
