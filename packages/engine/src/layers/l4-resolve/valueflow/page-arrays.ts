@@ -1,39 +1,37 @@
 /**
- * Typed arrays for the solver's big growing tables, in memory mapped for them alone (resizable ArrayBuffers) instead
- * of the C heap.
+ * Typed arrays for the solver's big growing tables, in buffers mapped for them alone instead of the C heap.
  *
  * Why: a plain typed array's bytes come from malloc, and glibc serves blocks under its mmap threshold (raised to
  * 32 MB once a mapped block is freed) from one heap that returns to the system only what is free at its top. The
- * solver's tables grow by copying into a block half as large again: every old block became a hole that the next,
+ * solver's tables grew by copying into a block half as large again: every old block became a hole that the next,
  * larger block could not reuse, and sympy's fixpoint ended with 403 MB in that heap for 468 MB of live arrays —
- * 164 MB more resident than with every block mapped apart (measured with MALLOC_MMAP_THRESHOLD_). A resizable
- * buffer reserves address space and commits pages as it grows, in place (no copy, no old block beside the new one),
- * and gives its pages back when collected.
- *
- * Small arrays stay plain (a reservation per tiny table is not worth it): an array moves to a mapped buffer when it
- * grows past PAGED_FROM bytes.
+ * 164 MB more resident than with every block mapped apart (measured with MALLOC_MMAP_THRESHOLD_). Here an array past
+ * PAGED_FROM gets a buffer of at least MAPPED_BYTES (always mapped, unmapped when collected, its unwritten pages not
+ * resident) with room to grow: growing is a longer view of the same buffer until it is full.
  */
 
-interface ResizableBuffer extends ArrayBuffer {
-  resize(byteLength: number): void;
-  readonly maxByteLength: number;
-}
-
-const Resizable = ArrayBuffer as unknown as new (byteLength: number, opts: { maxByteLength: number }) => ResizableBuffer;
+type Ctor<T> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+type AnyTyped = Int32Array | Uint8Array | Float64Array;
 
 /** Arrays of at least this many bytes are mapped apart. */
 const PAGED_FROM = 1 << 20;
-/** Address space reserved for a growing array (not memory: pages are committed as it grows). */
-const MIN_RESERVE = 2 ** 28;
+/**
+ * Buffers at least this large are mapped by glibc whatever its threshold (32 MB at most), zero pages untouched until
+ * written: a buffer's unused tail costs address space, not memory.
+ */
+const MAPPED_BYTES = 32 * 1024 * 1024 + 4096;
 
-type Ctor<T> = { new (buffer: ArrayBufferLike): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number };
-type AnyTyped = Int32Array | Uint8Array | Float64Array;
-
-function alloc<T extends AnyTyped>(C: Ctor<T>, length: number, reserve: number): T {
+/** A view of `length` elements over a buffer of at least `room` bytes (mapped when the array is past PAGED_FROM). */
+function alloc<T extends AnyTyped>(C: Ctor<T>, length: number, room: number): T {
   const bytes = length * C.BYTES_PER_ELEMENT;
   if (bytes < PAGED_FROM) return new C(length);
-  // A length-tracking view: it follows the buffer's resizes.
-  return new C(new Resizable(bytes, { maxByteLength: Math.max(bytes, reserve) }));
+  // A plain buffer with a fixed-length view: element access as fast as any typed array's (views of resizable
+  // buffers, tried first, made sympy's fixpoint a third slower).
+  return new C(new ArrayBuffer(Math.max(bytes, room, MAPPED_BYTES)), 0, length);
 }
 
 /** A zeroed array of `length` elements that will not grow (a hash table's slots: rehashing makes a new one). */
@@ -46,27 +44,24 @@ export function fixedFloat64(length: number): Float64Array {
 }
 
 /**
- * `a` with room for `length` elements, the first ones kept and the rest zero: the same array resized in place when
- * it is mapped with room to spare, else a new one (mapped once past PAGED_FROM, with room for 8× as much).
+ * An array of `length` elements holding `a`'s, the rest zero: a longer view of `a`'s own buffer when it is mapped
+ * with room to spare (no copy), else a copy into a new buffer (mapped once past PAGED_FROM, with room for twice as
+ * much). Callers keep the returned array; `a` sees the same memory while the buffer is shared.
  */
 export function grown<T extends AnyTyped>(a: T, length: number): T {
   const C = a.constructor as Ctor<T>;
   const bytes = length * C.BYTES_PER_ELEMENT;
-  const buf = a.buffer as ResizableBuffer;
-  if (buf.maxByteLength >= bytes && (buf as { resizable?: boolean }).resizable) {
-    if (buf.byteLength < bytes) buf.resize(bytes);
-    return a;
-  }
-  const b = alloc(C, length, Math.max(MIN_RESERVE, bytes * 8));
+  if (a.buffer.byteLength >= MAPPED_BYTES && a.buffer.byteLength >= bytes) return new C(a.buffer, 0, length);
+  const b = alloc(C, length, bytes * 2);
   (b as Int32Array).set(a as Int32Array);
   return b;
 }
 
 /**
  * `a` without its growth room: a copy of the first `length` elements when plain; a mapped array as it is, since its
- * pages never written are not resident (and V8 zeroes the part a resize cuts off, which would touch them).
+ * pages never written are not resident.
  */
 export function trimmed<T extends AnyTyped>(a: T, length: number): T {
-  if ((a.buffer as { resizable?: boolean }).resizable) return a;
+  if (a.buffer.byteLength >= MAPPED_BYTES) return a;
   return a.slice(0, length) as T;
 }
