@@ -4,6 +4,7 @@
  */
 import { EdgeSet, SeqInterner, TripleSet, TupleSet } from '../src/layers/l4-resolve/valueflow/edge-set';
 import { IntLists } from '../src/layers/l4-resolve/valueflow/int-lists';
+import { fixedInt32, grown, trimmed } from '../src/layers/l4-resolve/valueflow/page-arrays';
 
 /** Deterministic pseudo-random ints (mulberry32), so a failure reproduces. */
 function rng(seed: number): (n: number) => number {
@@ -101,5 +102,50 @@ describe('value-flow containers', () => {
     });
     expect(wrong).toBe(0);
     expect(ref.filter((xs) => xs.length === 96).length).toBeGreaterThan(100);
+  });
+
+  it('grown keeps the elements and zeroes the rest, from a plain array into a mapped one and in place after', () => {
+    let a = new Int32Array(1000);
+    for (let i = 0; i < a.length; i++) a[i] = i + 1;
+    const sizes = [4_000, 300_000, 1_000_000, 3_000_000];
+    const seen: Int32Array[] = [];
+    for (const n of sizes) {
+      const from = a.length;
+      a = grown(a, n);
+      seen.push(a);
+      expect(a.length).toBe(n);
+      let wrong = 0;
+      for (let i = 0; i < n; i++) if (a[i] !== (i < from ? i + 1 : 0)) wrong++;
+      expect(wrong).toBe(0);
+      for (let i = from; i < n; i++) a[i] = i + 1;
+    }
+    // Past 1 MB the array is mapped with room to grow: a longer view of the same buffer from then on.
+    expect(seen[3]!.buffer).toBe(seen[2]!.buffer);
+    expect(seen[1]!.buffer).not.toBe(seen[0]!.buffer);
+    // Trimming keeps the first elements; a table's slots are zeroed however large.
+    const t = trimmed(a, 10);
+    expect(Array.from(t.subarray(0, 10))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const f = fixedInt32(2_000_000);
+    expect(f.length).toBe(2_000_000);
+    expect(f.some((x) => x !== 0)).toBe(false);
+  });
+
+  it('IntLists past the mapped threshold: 600K pushes across 20K lists as arrays would hold them', () => {
+    const r = rng(5);
+    const lists = new IntLists();
+    const ref: number[][] = [];
+    for (let i = 0; i < 20_000; i++) ref.push([]), lists.add();
+    for (let i = 0; i < 600_000; i++) {
+      const l = r(20_000) % (1 + r(20_000));
+      const v = r(1 << 30);
+      lists.push(l, v);
+      ref[l]!.push(v);
+    }
+    let wrong = 0;
+    ref.forEach((xs, l) => {
+      if (lists.length(l) !== xs.length) wrong++;
+      for (let k = 0; k < xs.length; k++) if (lists.at(l, k) !== xs[k]) wrong++;
+    });
+    expect(wrong).toBe(0);
   });
 });

@@ -4,10 +4,12 @@
  * Why: a JS Set of such keys (beyond the small-integer range) boxes every key as a heap number plus a hash-table
  * entry, ~40+ bytes an edge; here an edge is one 8-byte slot at a load factor ≤ 3/4.
  */
+import { fixedFloat64, fixedInt32, grown } from './page-arrays';
+
 export const EDGE_KEY_SCALE = 67108864;
 
 export class EdgeSet {
-  private keys = new Float64Array(1 << 16).fill(-1);
+  private keys: Float64Array = new Float64Array(1 << 16).fill(-1);
   private count = 0;
 
   /** Adds the pair; false when it was there already. */
@@ -33,7 +35,7 @@ export class EdgeSet {
 
   private rehash(cap: number): void {
     const old = this.keys;
-    this.keys = new Float64Array(cap).fill(-1);
+    this.keys = fixedFloat64(cap).fill(-1);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j++) {
       const key = old[j]!;
@@ -55,7 +57,7 @@ function hash(a: number, b: number): number {
 
 /** A set of int32 triples (open addressing, three Int32Array slots an entry; a first component of -1 marks empty). */
 export class TripleSet {
-  private slots = new Int32Array(3 << 14).fill(-1);
+  private slots: Int32Array = new Int32Array(3 << 14).fill(-1);
   private count = 0;
 
   /** Adds (a, b, c) with a ≥ 0; false when it was there already. */
@@ -82,7 +84,7 @@ export class TripleSet {
 
   private rehash(cap: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(cap * 3).fill(-1);
+    this.slots = fixedInt32(cap * 3).fill(-1);
     this.count = 0;
     for (let at = 0; at < old.length; at += 3) if (old[at] !== -1) this.add(old[at]!, old[at + 1]!, old[at + 2]!);
   }
@@ -136,7 +138,7 @@ export class TupleSet {
 
   private rehash(cap: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(cap * this.width).fill(-1);
+    this.slots = fixedInt32(cap * this.width).fill(-1);
     this.count = 0;
     for (let at = 0; at < old.length; at += this.width) if (old[at] !== -1) this.insert(old, at);
   }
@@ -170,11 +172,11 @@ export class SeqInterner {
       i = (i + 1) & mask;
     }
     const id = this.count++;
-    if (id >= this.offsets.length) this.offsets = growInt(this.offsets, this.offsets.length * 2);
+    if (id >= this.offsets.length) this.offsets = grown(this.offsets, this.offsets.length * 2);
     if (this.top + seq.length + 1 > this.pool.length) {
       let cap = this.pool.length * 2;
       while (cap < this.top + seq.length + 1) cap *= 2;
-      this.pool = growInt(this.pool, cap);
+      this.pool = grown(this.pool, cap);
     }
     this.offsets[id] = this.top;
     this.pool[this.top++] = seq.length;
@@ -199,7 +201,7 @@ export class SeqInterner {
   }
 
   private rehash(cap: number): void {
-    this.table = new Int32Array(cap).fill(-1);
+    this.table = fixedInt32(cap).fill(-1);
     const mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
       const at = this.offsets[id]!;
@@ -217,8 +219,63 @@ function seqHash(s: ArrayLike<number>, from: number, len: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function growInt(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
+/**
+ * Ids keyed by int tuples their owner keeps (the solver's objects by kind, a, b and name; its fields by object and
+ * name): the table holds only the ids (one Int32 slot each, open addressing, -1 empty), and the owner compares a
+ * candidate id's tuple itself while it probes:
+ *
+ *     for (let i = t.first(h); ; i = t.next(i)) { const id = t.at(i); if (id < 0) { …new id…; t.put(i, id); break; } if (…id's tuple matches…) return id; }
+ *
+ * Keys as strings (`kind|a|b|name`) were ~50 MB of sympy's heap at the fixpoint's end — a string and a Map entry per
+ * object and per field — and one string built per lookup.
+ */
+export class IdTable {
+  private slots: Int32Array = new Int32Array(1 << 12).fill(-1);
+  private count = 0;
+
+  /** `hashOf(id)`: an added id's hash again, for growing the table. */
+  constructor(private readonly hashOf: (id: number) => number) {}
+
+  /** The first slot to probe for hash h (the table grows first when an id more would fill it past 3/4). */
+  first(h: number): number {
+    if ((this.count + 1) * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
+    return h & (this.slots.length - 1);
+  }
+
+  next(i: number): number {
+    return (i + 1) & (this.slots.length - 1);
+  }
+
+  /** The id at slot i, -1 when empty (the end of a probe). */
+  at(i: number): number {
+    return this.slots[i]!;
+  }
+
+  /** Puts a new id in the empty slot i where its probe ended. */
+  put(i: number, id: number): void {
+    this.slots[i] = id;
+    this.count++;
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    this.slots = fixedInt32(cap).fill(-1);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j++) {
+      const id = old[j]!;
+      if (id === -1) continue;
+      let i = this.hashOf(id) & mask;
+      while (this.slots[i] !== -1) i = (i + 1) & mask;
+      this.slots[i] = id;
+    }
+  }
+}
+
+/** A hash of four ints (an object's kind, a, b and name id; a field's object and name id). */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ c, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 15) ^ d, 0x165667b1);
+  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -4,6 +4,8 @@
  * per-node array cost ~100 bytes where a row here costs 13. Call records and name lists, shared and few per call
  * site, stay objects in a side table; attribute names are interned.
  */
+import { grown } from './page-arrays';
+
 export const enum H {
   /** a dst, b name, c site — dst ⊇ o.name */
   Load,
@@ -53,12 +55,10 @@ export class HandlerTable {
     if (id >= this.kind.length) {
       // 1.5×, not 2×: sympy's fixpoint has 3.3M rows, and a doubled table is 10+ MB unused at the end.
       const cap = Math.ceil(this.kind.length * 1.5);
-      const k = new Uint8Array(cap);
-      k.set(this.kind);
-      this.kind = k;
-      this.a = grow(this.a, cap);
-      this.b = grow(this.b, cap);
-      this.c = grow(this.c, cap);
+      this.kind = grown(this.kind, cap);
+      this.a = grown(this.a, cap);
+      this.b = grown(this.b, cap);
+      this.c = grown(this.c, cap);
     }
     this.kind[id] = kind;
     this.a[id] = a;
@@ -83,12 +83,6 @@ export class HandlerTable {
   }
 }
 
-function grow(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-
 /**
  * Call records as columns: a call's result node, site, arguments (an id of the solver's interned argument lists) and
  * kind. Objects per call cost ~64 bytes plus their argument array, and sympy's fixpoint makes 2.5M of them (a class
@@ -110,12 +104,10 @@ export class CallTable {
     const id = this.count++;
     if (id >= this.dst.length) {
       const cap = Math.ceil(this.dst.length * 1.5);
-      this.dst = grow(this.dst, cap);
-      this.site = grow(this.site, cap);
-      this.args = grow(this.args, cap);
-      const f = new Uint8Array(cap);
-      f.set(this.flags);
-      this.flags = f;
+      this.dst = grown(this.dst, cap);
+      this.site = grown(this.site, cap);
+      this.args = grown(this.args, cap);
+      this.flags = grown(this.flags, cap);
     }
     this.dst[id] = dst;
     this.site[id] = site;

@@ -465,18 +465,21 @@ export class ValueFlow {
       return t;
     };
     const span: number[] = [0, 0, 0, 0];
-    for (const [site, codes] of s.targets()) {
-      const [fileIdx, l, c, el, ec, kind] = s.siteAt(site);
-      const file = s.files[fileIdx!]!;
+    // Read in place (no copy of each site's targets or row): what the index allocates while the released fixpoint
+    // still waits for a collection adds to L4's peak.
+    const list: FlowTarget[] = [];
+    for (const site of s.recordedSiteIds) {
+      const file = s.files[s.siteField(site, 0)]!;
       if (!own.has(file)) continue;
-      const list: FlowTarget[] = [];
-      for (const code of codes) {
-        const t = targetOf(code);
+      list.length = 0;
+      for (let k = 0, n = s.siteTargetCount(site); k < n; k++) {
+        const t = targetOf(s.siteTargetAt(site, k));
         if (t) list.push(t);
       }
       if (!list.length) continue;
       const ordinal = site - siteBase.get(file)!;
-      if (kind === SITE_IMPLICIT) {
+      for (let f = 0; f < 4; f++) span[f] = s.siteField(site, f + 1);
+      if (s.siteField(site, 5) === SITE_IMPLICIT) {
         const inCorpus = list.filter((t) => t.id !== undefined);
         if (!inCorpus.length) continue;
         let imp = this.implicitByFile.get(file);
@@ -484,14 +487,10 @@ export class ValueFlow {
           this.implicitByFile.set(file, (imp = []));
           this.implicitIndex.set(file, []);
         }
-        imp.push({ span: [l!, c!, el!, ec!], targets: inCorpus });
+        imp.push({ span: [span[0]!, span[1]!, span[2]!, span[3]!], targets: inCorpus });
         this.implicitIndex.get(file)!.push(ordinal);
       } else {
-        span[0] = l!;
-        span[1] = c!;
-        span[2] = el!;
-        span[3] = ec!;
-        this.answers.add(file, ordinal, span, list, kind === SITE_DECORATOR);
+        this.answers.add(file, ordinal, span, list, s.siteField(site, 5) === SITE_DECORATOR);
       }
       if (list.some((t) => t.id !== undefined)) this.stats.sitesWithTargets++;
     }

@@ -13,6 +13,8 @@
  * Indices, not views: the buffer moves when it grows, so callers read through `at(list, i)` every time (which also
  * sees elements appended while they iterate, as a JS array would).
  */
+import { grown } from './page-arrays';
+
 export class IntLists {
   private data = new Int32Array(1 << 16);
   private top = 0;
@@ -47,10 +49,8 @@ export class IntLists {
     if (id >= this.start.length) {
       // 1.5×, not 2×: there is one entry per solver node, millions of them.
       const cap = Math.ceil(this.start.length * 1.5);
-      this.start = grow(this.start, cap);
-      const len = this.len instanceof Uint8Array ? new Uint8Array(cap) : new Int32Array(cap);
-      len.set(this.len);
-      this.len = len;
+      this.start = grown(this.start, cap);
+      this.len = grown(this.len, cap);
     }
     return id;
   }
@@ -139,18 +139,10 @@ export class IntLists {
     if (this.top + size > this.data.length) {
       let cap = Math.ceil(this.data.length * 1.5);
       while (cap < this.top + size) cap = Math.ceil(cap * 1.5);
-      const d = new Int32Array(cap);
-      d.set(this.data.subarray(0, this.top));
-      this.data = d;
+      this.data = grown(this.data, cap);
     }
     const at = this.top;
     this.top += size;
     return at;
   }
-}
-
-function grow(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
 }

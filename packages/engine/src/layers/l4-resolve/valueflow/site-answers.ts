@@ -15,7 +15,8 @@ import { DECORATOR_KEY_SUFFIX } from './shape';
 export class SiteAnswers {
   private readonly targets: FlowTarget[] = [];
   private readonly targetIdx = new Map<FlowTarget, number>();
-  private readonly building = new Map<string, number[]>();
+  /** Per file while adding: its records so far, in a typed array with room to grow (JS number arrays were 8 bytes an int). */
+  private readonly building = new Map<string, { rec: Int32Array; n: number }>();
   private readonly done = new Map<string, Int32Array>();
 
   /**
@@ -23,19 +24,31 @@ export class SiteAnswers {
    * application is keyed apart from the call at its span (see siteKey).
    */
   add(file: string, ordinal: number, span: readonly number[], targets: readonly FlowTarget[], decorator = false): void {
-    let rec = this.building.get(file);
-    if (!rec) this.building.set(file, (rec = []));
-    rec.push(ordinal, span[0]!, span[1]!, span[2]!, span[3]!, decorator ? 1 : 0, targets.length);
+    let b = this.building.get(file);
+    if (!b) this.building.set(file, (b = { rec: new Int32Array(64), n: 0 }));
+    const need = b.n + 7 + targets.length;
+    if (need > b.rec.length) {
+      const r = new Int32Array(Math.max(need, b.rec.length * 2));
+      r.set(b.rec.subarray(0, b.n));
+      b.rec = r;
+    }
+    const rec = b.rec;
+    let at = b.n;
+    rec[at++] = ordinal;
+    for (let k = 0; k < 4; k++) rec[at++] = span[k]!;
+    rec[at++] = decorator ? 1 : 0;
+    rec[at++] = targets.length;
     for (const t of targets) {
       let i = this.targetIdx.get(t);
       if (i === undefined) this.targetIdx.set(t, (i = this.targets.push(t) - 1));
-      rec.push(i);
+      rec[at++] = i;
     }
+    b.n = at;
   }
 
-  /** Ends adding: each file's records go into one typed array. */
+  /** Ends adding: each file's records go into one typed array of their exact size. */
   seal(): void {
-    for (const [file, rec] of this.building) this.done.set(file, Int32Array.from(rec));
+    for (const [file, b] of this.building) this.done.set(file, b.rec.slice(0, b.n));
     this.building.clear();
     this.targetIdx.clear();
   }

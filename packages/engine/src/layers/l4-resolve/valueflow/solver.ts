@@ -19,9 +19,10 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet, SeqInterner, TripleSet, TupleSet } from './edge-set';
+import { EDGE_KEY_SCALE, EdgeSet, hash4, IdTable, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
+import { fixedInt32, grown, trimmed } from './page-arrays';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
@@ -149,7 +150,12 @@ export class FlowSolver {
   private oa: number[] = [];
   private ob: number[] = [];
   private oname: string[] = [];
-  private ointern = new Map<string, number>();
+  /** Each object's name as an id of `nameIds` (0 for ''): what the intern table compares. */
+  private onameId: number[] = [];
+  private readonly objectHash = (o: number) => hash4(this.okind[o]!, this.oa[o]!, this.ob[o]!, this.onameId[o]!);
+  private ointern = new IdTable(this.objectHash);
+  /** Object and field names by id (0 is ''). */
+  private nameIds = new Map<string, number>([['', 0]]);
   // nodes
   /** Points-to sets (one list per node, ordered: a processed prefix, then the pending delta). */
   private pts = new IntLists(MAX_SET);
@@ -162,10 +168,20 @@ export class FlowSolver {
   private handlers = new IntLists();
   private ht = new HandlerTable();
   private named = new Map<string, number>();
-  /** A named node's name; a field node's field name (its object is in fieldOwner: labels are built on demand). */
+  /**
+   * Each node's name ('' for an expression's), kept only with provenance (explain's labels): one array slot per node
+   * was 25–37 MB of sympy's heap at the fixpoint's end, and the answers never ask for a name.
+   */
   private nodeName: string[] = [];
-  private fieldOwner = new Map<number, number>();
-  private fields = new Map<string, number>();
+  /** Fields (`o.name` of an object that is not a module or class), in the order they were made: node, object, name. */
+  private fieldNode: number[] = [];
+  private fieldObj: number[] = [];
+  private fieldName: string[] = [];
+  private fieldNameId: number[] = [];
+  private readonly fieldHash = (f: number) => hash4(this.fieldObj[f]!, this.fieldNameId[f]!, 0, 0);
+  private fields = new IdTable(this.fieldHash);
+  /** Field index by node (explain's labels; built on first use). */
+  private fieldOfNode?: Map<number, number>;
   /**
    * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
    * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
@@ -365,17 +381,28 @@ export class FlowSolver {
   // ------------------------------------------------------------------ objects and nodes
 
   private obj(kind: O, a: number, b: number, name: string): number {
-    const key = `${kind}|${a}|${b}|${name}`;
-    let o = this.ointern.get(key);
-    if (o === undefined) {
-      o = this.okind.length;
-      this.okind.push(kind);
-      this.oa.push(a);
-      this.ob.push(b);
-      this.oname.push(name);
-      this.ointern.set(key, o);
+    const nameId = name === '' ? 0 : this.nameId(name);
+    const t = this.ointern;
+    for (let i = t.first(hash4(kind, a, b, nameId)); ; i = t.next(i)) {
+      const o = t.at(i);
+      if (o < 0) {
+        const made = this.okind.length;
+        this.okind.push(kind);
+        this.oa.push(a);
+        this.ob.push(b);
+        this.oname.push(name);
+        this.onameId.push(nameId);
+        t.put(i, made);
+        return made;
+      }
+      if (this.okind[o] === kind && this.oa[o] === a && this.ob[o] === b && this.onameId[o] === nameId) return o;
     }
-    return o;
+  }
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) this.nameIds.set(name, (id = this.nameIds.size));
+    return id;
   }
 
   private extObj(name: string): number {
@@ -386,13 +413,11 @@ export class FlowSolver {
     const n = this.pts.add();
     this.succ.add();
     if (n >= this.done.length) {
-      const d = new Uint8Array(Math.ceil(this.done.length * 1.5));
-      d.set(this.done);
-      this.done = d;
+      this.done = grown(this.done, Math.ceil(this.done.length * 1.5));
     }
     if (this.keepWhy) this.why.push(undefined);
     this.handlers.add();
-    this.nodeName.push(name);
+    if (this.keepWhy) this.nodeName.push(name);
     return n;
   }
 
@@ -416,14 +441,23 @@ export class FlowSolver {
     const k = this.okind[o]!;
     if (k === O.Module) return this.node(`${this.oname[o]}.${name}`);
     if (k === O.Class) return this.node(`${this.classes[this.oa[o]!]!.fqn}.${name}`);
-    const key = `${o}|${name}`;
-    let n = this.fields.get(key);
-    if (n === undefined) {
-      this.fields.set(key, (n = this.newNode(name)));
-      this.fieldOwner.set(n, o);
+    const nameId = this.nameId(name);
+    const t = this.fields;
+    for (let i = t.first(hash4(o, nameId, 0, 0)); ; i = t.next(i)) {
+      const f = t.at(i);
+      if (f >= 0) {
+        if (this.fieldObj[f] === o && this.fieldNameId[f] === nameId) return this.fieldNode[f]!;
+        continue;
+      }
+      const n = this.newNode(name);
+      t.put(i, this.fieldNode.push(n) - 1);
+      this.fieldObj.push(o);
+      this.fieldName.push(name);
+      this.fieldNameId.push(nameId);
+      this.fieldOfNode?.set(n, this.fieldNode.length - 1);
       if (k === O.Inst && this.summaryInst.size) this.seedSummaryField(this.oa[this.oa[o]!]!, name, n);
+      return n;
     }
-    return n;
   }
 
   private addObj(n: number, o: number, why: number): void {
@@ -443,9 +477,7 @@ export class FlowSolver {
 
   private enqueue(n: number): void {
     if (n >= this.queued.length) {
-      const q = new Uint8Array(Math.max(n + 1, this.queued.length * 2));
-      q.set(this.queued);
-      this.queued = q;
+      this.queued = grown(this.queued, Math.max(n + 1, this.queued.length * 2));
     }
     if (this.queued[n]) return;
     this.queued[n] = 1;
@@ -523,7 +555,7 @@ export class FlowSolver {
 
   solve(): SolveStats {
     // Every site is in (sites come with the facts): the table's growth room goes.
-    if (this.siteData.length > this.siteCount * 6) this.siteData = this.siteData.slice(0, this.siteCount * 6);
+    if (this.siteData.length > this.siteCount * 6) this.siteData = trimmed(this.siteData, this.siteCount * 6);
     const t0 = performance.now();
     this.linkStars();
     for (const [dst, m] of this.pendingModules) {
@@ -566,8 +598,13 @@ export class FlowSolver {
     this.replays = [];
     this.named = new Map();
     this.nodeName = [];
-    this.fieldOwner = new Map();
-    this.fields = new Map();
+    this.fieldNode = [];
+    this.fieldObj = [];
+    this.fieldName = [];
+    this.fieldNameId = [];
+    this.fields = new IdTable(this.fieldHash);
+    this.fieldOfNode = undefined;
+    this.nameIds = new Map([['', 0]]);
     this.edgeSet = new EdgeSet();
     this.edgeSite = new Map();
     this.initIssued = new TripleSet();
@@ -579,7 +616,7 @@ export class FlowSolver {
     this.bindings = new TripleSet();
     this.mros = new Map();
     this.summaryInst = new Map();
-    this.ointern = new Map();
+    this.ointern = new IdTable(this.objectHash);
   }
 
   /**
@@ -592,6 +629,7 @@ export class FlowSolver {
     this.oa = [];
     this.ob = [];
     this.oname = [];
+    this.onameId = [];
     this.funcs.length = 0;
     this.classes.length = 0;
     this.classByFqn = new Map();
@@ -899,6 +937,25 @@ export class FlowSolver {
   /** Site id → its targets (object * 4 + T_*), for the sites that have any, in the order they got their first. */
   *targets(): Generator<[number, number[]]> {
     for (const site of this.recordedSites) yield [site, this.siteTargets.toArray(site)];
+  }
+
+  /** The sites with targets, in the order `targets` gives them (read without copying each site's list). */
+  get recordedSiteIds(): readonly number[] {
+    return this.recordedSites;
+  }
+
+  siteTargetCount(site: number): number {
+    return this.siteTargets.length(site);
+  }
+
+  /** A site's k-th target: object * 4 + T_*. */
+  siteTargetAt(site: number, k: number): number {
+    return this.siteTargets.at(site, k);
+  }
+
+  /** Field `f` of site `i` (0 file, 1 line, 2 col, 3 endLine, 4 endCol, 5 kind). */
+  siteField(i: number, f: number): number {
+    return this.siteData[i * 6 + f]!;
   }
 
   /** Calls object o (as a method of `self` when self ≥ 0). */
@@ -1413,8 +1470,9 @@ export class FlowSolver {
     };
     const encSet = (b: Building, n: number): number[] => {
       const out: number[] = [];
-      for (const o of this.ptsOf(n)) {
-        const i = enc(b, o);
+      const pts = this.pts;
+      for (let k = 0, len = pts.length(n); k < len; k++) {
+        const i = enc(b, pts.at(n, k));
         if (i >= 0 && !out.includes(i)) out.push(i);
       }
       return out;
@@ -1451,17 +1509,19 @@ export class FlowSolver {
       const objs = encSet(b, n);
       if (objs.length) b.s.sets.push([name, objs]);
     }
-    for (const [n, o] of this.fieldOwner) {
+    for (let fi = 0; fi < this.fieldNode.length; fi++) {
+      const n = this.fieldNode[fi]!;
+      const o = this.fieldObj[fi]!;
       if (this.okind[o] !== O.Inst || !this.pts.length(n)) continue;
       const cls = this.oa[o]!;
       const b = byFile.get(this.classes[this.oa[cls]!]!.file);
       if (!b) continue;
       const objs = encSet(b, n);
-      if (objs.length) b.s.inst.push([enc(b, cls), this.nodeName[n]!, objs]);
+      if (objs.length) b.s.inst.push([enc(b, cls), this.fieldName[fi]!, objs]);
     }
     // Pass-through: a backward search from each return over the copy edges, marking the nodes that reach it.
     const preds = this.predecessors();
-    const mark = new Int32Array(this.pts.size);
+    const mark = fixedInt32(this.pts.size);
     let stamp = 0;
     const queue: number[] = [];
     for (const [fi, local] of funcIndex) {
@@ -1498,11 +1558,13 @@ export class FlowSolver {
   /** The copy edges reversed, as compressed rows: node n's predecessors are list[start[n] .. start[n + 1]). */
   private predecessors(): { start: Int32Array; list: Int32Array } {
     const size = this.pts.size;
-    const start = new Int32Array(size + 1);
+    // Mapped (page-arrays.ts): the dependency unit's summaries are made at the end of its fixpoint, the high point.
+    const start = fixedInt32(size + 1);
     for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) start[this.succ.at(n, j) + 1]++;
     for (let n = 0; n < size; n++) start[n + 1] += start[n]!;
-    const fill = start.slice(0, size);
-    const list = new Int32Array(start[size]!);
+    const fill = fixedInt32(size);
+    fill.set(start.subarray(0, size));
+    const list = fixedInt32(start[size]!);
     for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) list[fill[this.succ.at(n, j)]!++] = n;
     return { start, list };
   }
@@ -1562,8 +1624,12 @@ export class FlowSolver {
   }
 
   nodeLabel(n: number): string {
-    const owner = this.fieldOwner.get(n);
-    if (owner !== undefined) return `${this.describe(owner)}.${this.nodeName[n]}`;
+    if (!this.fieldOfNode) {
+      this.fieldOfNode = new Map();
+      this.fieldNode.forEach((node, f) => this.fieldOfNode!.set(node, f));
+    }
+    const f = this.fieldOfNode.get(n);
+    if (f !== undefined) return `${this.describe(this.fieldObj[f]!)}.${this.fieldName[f]}`;
     return this.nodeName[n] || `(expression ${n})`;
   }
 
@@ -1617,9 +1683,7 @@ export class FlowSolver {
   private addSite(file: number, s: readonly number[]): void {
     const at = this.siteCount++ * 6;
     if (at + 6 > this.siteData.length) {
-      const d = new Int32Array(Math.ceil(this.siteData.length * 1.5 / 6) * 6);
-      d.set(this.siteData);
-      this.siteData = d;
+      this.siteData = grown(this.siteData, Math.ceil(this.siteData.length * 1.5 / 6) * 6);
     }
     this.siteData[at] = file;
     for (let i = 0; i < 5; i++) this.siteData[at + 1 + i] = s[i]!;
