@@ -990,10 +990,6 @@ export class FlowSolver {
         if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
         const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
         this.classCallVia(this.oa[o]!, '__init__', init, inst);
-        // `__new__` runs first when a class of the corpus defines it, with the class as its first argument. (What it
-        // returns is taken to be the instance: the usual `super().__new__(cls)`.)
-        const create = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
-        this.classCallVia(this.oa[o]!, '__new__', create, o);
         return;
       }
       case O.Inst: {
