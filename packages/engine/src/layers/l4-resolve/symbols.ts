@@ -96,18 +96,7 @@ export class SymbolTable implements Symbols {
     if (m.all) mod.all = m.all;
     if (m.stars) mod.stars = m.stars;
     this.modules.set(m.fqn, mod);
-    for (const [name, module, imported] of facts.binds) {
-      mod.binds ??= new Map();
-      // First binding wins: `try: import json / except: import simplejson as json` names the first.
-      if (!mod.binds.has(name)) mod.binds.set(name, imported !== undefined ? { m: module, n: imported } : { m: module });
-    }
-    for (const [fqn, id, kind] of facts.defs) if (!this.defs.has(fqn)) this.defs.set(fqn, { id, kind, file: fileIdx });
-    for (const [fqn, t] of facts.varTypes) if (!this.varTypes.has(fqn)) this.varTypes.set(fqn, t);
-    for (const [cls, base] of facts.bases) {
-      let list = this.bases.get(cls);
-      if (!list) this.bases.set(cls, (list = []));
-      list.push(base);
-    }
+    addModuleFacts(facts, fileIdx, mod, this);
     this.addNamespaces(m.fqn);
   }
 
@@ -281,18 +270,7 @@ export class LazySymbolTable implements Symbols {
     if (m.all) rec.all = m.all;
     if (m.stars) rec.stars = m.stars;
     const mod: LazyModule = { rank: f.rank, rec, defs: new Map(), varTypes: new Map(), bases: new Map() };
-    // As SymbolTable.addFacts: the first binding, definition and variable type of a name in the file wins.
-    for (const [name, module, imported] of facts.binds) {
-      rec.binds ??= new Map();
-      if (!rec.binds.has(name)) rec.binds.set(name, imported !== undefined ? { m: module, n: imported } : { m: module });
-    }
-    for (const [dfqn, id, kind] of facts.defs) if (!mod.defs.has(dfqn)) mod.defs.set(dfqn, { id, kind, file: fileIdx });
-    for (const [vfqn, t] of facts.varTypes) if (!mod.varTypes.has(vfqn)) mod.varTypes.set(vfqn, t);
-    for (const [cls, base] of facts.bases) {
-      let list = mod.bases.get(cls);
-      if (!list) mod.bases.set(cls, (list = []));
-      list.push(base);
-    }
+    addModuleFacts(facts, fileIdx, rec, mod);
     this.loaded.set(fqn, mod);
     return mod;
   }
@@ -317,6 +295,30 @@ export class LazySymbolTable implements Symbols {
 }
 
 /** A lookup whose answers are computed once per name. */
+/**
+ * A module's facts into its record (bindings) and the name tables (`into`: the whole table's, or one lazily loaded
+ * module's). The first binding, definition and variable type of a name wins: `try: import json / except: import
+ * simplejson as json` names the first.
+ */
+function addModuleFacts(
+  facts: FileFacts,
+  fileIdx: number,
+  rec: ModRec,
+  into: { defs: Map<string, DefRec>; varTypes: Map<string, string>; bases: Map<string, string[]> },
+): void {
+  for (const [name, module, imported] of facts.binds) {
+    rec.binds ??= new Map();
+    if (!rec.binds.has(name)) rec.binds.set(name, imported !== undefined ? { m: module, n: imported } : { m: module });
+  }
+  for (const [fqn, id, kind] of facts.defs) if (!into.defs.has(fqn)) into.defs.set(fqn, { id, kind, file: fileIdx });
+  for (const [fqn, t] of facts.varTypes) if (!into.varTypes.has(fqn)) into.varTypes.set(fqn, t);
+  for (const [cls, base] of facts.bases) {
+    let list = into.bases.get(cls);
+    if (!list) into.bases.set(cls, (list = []));
+    list.push(base);
+  }
+}
+
 function memoized<T>(compute: (name: string) => T | undefined): { get(name: string): T | undefined } {
   const memo = new Map<string, T | null>();
   return {
