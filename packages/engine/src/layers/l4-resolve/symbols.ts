@@ -97,17 +97,7 @@ export class SymbolTable implements Symbols {
     if (m.stars) mod.stars = m.stars;
     this.modules.set(m.fqn, mod);
     addModuleFacts(facts, fileIdx, mod, this);
-    this.addNamespaces(m.fqn);
-  }
-
-  private addNamespaces(fqn: string): void {
-    let i = fqn.lastIndexOf('.');
-    while (i > 0) {
-      const prefix = fqn.slice(0, i);
-      if (this.namespaces.has(prefix)) return;
-      this.namespaces.add(prefix);
-      i = prefix.lastIndexOf('.');
-    }
+    addNamespaces(this.namespaces, m.fqn);
   }
 
   /** A namespace package is a prefix of module names with no module of its own. */
@@ -229,7 +219,7 @@ export class LazySymbolTable implements Symbols {
         }
         if (this.candidates.has(ref.module)) continue;
         this.candidates.set(ref.module, { l1, project: p.name, ref, rank: rank++ });
-        this.addNamespaces(ref.module);
+        addNamespaces(this.namespaces, ref.module);
       }
     }
   }
@@ -240,16 +230,6 @@ export class LazySymbolTable implements Symbols {
 
   close(): void {
     if (this.ownReaders) this.readers.close();
-  }
-
-  private addNamespaces(fqn: string): void {
-    let i = fqn.lastIndexOf('.');
-    while (i > 0) {
-      const prefix = fqn.slice(0, i);
-      if (this.namespaces.has(prefix)) return;
-      this.namespaces.add(prefix);
-      i = prefix.lastIndexOf('.');
-    }
   }
 
   private module(fqn: string): LazyModule | undefined {
@@ -295,6 +275,17 @@ export class LazySymbolTable implements Symbols {
 }
 
 /** A lookup whose answers are computed once per name. */
+/** Every dotted prefix of a module's FQN (`a`, `a.b` for `a.b.c`) is a package namespace. */
+function addNamespaces(namespaces: Set<string>, fqn: string): void {
+  let i = fqn.lastIndexOf('.');
+  while (i > 0) {
+    const prefix = fqn.slice(0, i);
+    if (namespaces.has(prefix)) return;
+    namespaces.add(prefix);
+    i = prefix.lastIndexOf('.');
+  }
+}
+
 /**
  * A module's facts into its record (bindings) and the name tables (`into`: the whole table's, or one lazily loaded
  * module's). The first binding, definition and variable type of a name wins: `try: import json / except: import
