@@ -1008,26 +1008,27 @@ export class FlowSolver {
   }
 
   private classCallVia(cls: number, name: string, call: number, self: number): void {
+    const n = this.declaredIn(cls, name);
+    if (n === undefined) return;
     const calls = this.calls;
-    const mro = this.mro(cls);
-    for (const c of mro) {
+    // The same call of the same attribute on the same receiver into the same result is one handler.
+    const key = this.viaKey;
+    key[0] = n;
+    key[1] = self;
+    key[2] = calls.dst[call]!;
+    // site ≥ -1, kind 0..2 and deco 0/1 (flags): one int.
+    key[3] = (calls.site[call]! + 1) * 8 + calls.flags[call]!;
+    key[4] = calls.args[call]!;
+    if (this.viaIssued.add(key)) this.addHandler(n, { h: 'callvia', call, self });
+  }
+
+  /** The node of `name` in the body of the first class along `cls`'s MRO that binds it there. */
+  private declaredIn(cls: number, name: string): number | undefined {
+    for (const c of this.mro(cls)) {
       const ci = this.classes[c]!;
-      if (ci.attrs.has(name)) {
-        const n = this.node(`${ci.fqn}.${name}`);
-        // The same call of the same attribute on the same receiver into the same result is one handler.
-        const key = this.viaKey;
-        key[0] = n;
-        key[1] = self;
-        key[2] = calls.dst[call]!;
-        // site ≥ -1, kind 0..2 and deco 0/1 (flags): one int.
-        key[3] = (calls.site[call]! + 1) * 8 + calls.flags[call]!;
-        key[4] = calls.args[call]!;
-        if (this.viaIssued.add(key)) {
-          this.addHandler(n, { h: 'callvia', call, self });
-        }
-        return;
-      }
+      if (ci.attrs.has(name)) return this.node(`${ci.fqn}.${name}`);
     }
+    return undefined;
   }
 
   /**
@@ -1036,18 +1037,14 @@ export class FlowSolver {
    * site. One handler per (attribute, instance, value, site); on django they added 82 nodes to 460K.
    */
   private storeThroughProperty(obj: number, name: string, src: number, site: number): void {
-    for (const c of this.mro(this.oa[this.oa[obj]!]!)) {
-      const ci = this.classes[c]!;
-      if (!ci.attrs.has(name)) continue;
-      const n = this.node(`${ci.fqn}.${name}`);
-      const key = this.setterKey;
-      key[0] = n;
-      key[1] = obj;
-      key[2] = src;
-      key[3] = site;
-      if (this.setterIssued.add(key)) this.addHandler(n, { h: 'setter', src, via: obj, site });
-      return;
-    }
+    const n = this.declaredIn(this.oa[this.oa[obj]!]!, name);
+    if (n === undefined) return;
+    const key = this.setterKey;
+    key[0] = n;
+    key[1] = obj;
+    key[2] = src;
+    key[3] = site;
+    if (this.setterIssued.add(key)) this.addHandler(n, { h: 'setter', src, via: obj, site });
   }
 
   /**
