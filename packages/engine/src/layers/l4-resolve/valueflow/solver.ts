@@ -649,6 +649,8 @@ export class FlowSolver {
 
   private seedReceivers(): number {
     let seeded = 0;
+    /** Classes whose instances were seeded: made outside the corpus, by calling the class. */
+    const made: number[] = [];
     for (let ci = 0; ci < this.classes.length; ci++) {
       if (this.summaryClasses.has(ci)) continue;
       const c = this.classes[ci]!;
@@ -667,9 +669,18 @@ export class FlowSolver {
           if (this.pts.length(pn)) continue;
           const cls = this.obj(O.Class, ci, 0, '');
           this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
+          if (wrapKind !== WRAP_CLASS && made[made.length - 1] !== ci) made.push(ci);
           seeded++;
         }
       }
+    }
+    // Such an instance was made by calling its class: its `__init__` (the MRO's, maybe a base's) ran on it, so the
+    // attributes it sets (`self.stdout = OutputWrapper(…)` in a base command) are the instance's too. Called with no
+    // arguments: what the caller outside passed is unknown, parameters keep their defaults.
+    for (const ci of made) {
+      const cls = this.obj(O.Class, ci, 0, '');
+      if (!this.initIssued.add(cls, -1, this.noArgs)) continue;
+      this.classCallVia(ci, '__init__', this.calls.add(this.newNode(''), -1, this.noArgs, false, T_INIT), this.obj(O.Inst, cls, 0, ''));
     }
     return seeded;
   }
