@@ -399,6 +399,16 @@ export class FlowSolver {
     }
   }
 
+  /** The object of this kind and fields (no name) if it was made, else -1: a lookup that makes nothing. */
+  private findObj(kind: O, a: number, b: number): number {
+    const t = this.ointern;
+    for (let i = t.first(hash4(kind, a, b, 0)); ; i = t.next(i)) {
+      const o = t.at(i);
+      if (o < 0) return -1;
+      if (this.okind[o] === kind && this.oa[o] === a && this.ob[o] === b && this.onameId[o] === 0) return o;
+    }
+  }
+
   private nameId(name: string): number {
     let id = this.nameIds.get(name);
     if (id === undefined) this.nameIds.set(name, (id = this.nameIds.size));
@@ -649,30 +659,41 @@ export class FlowSolver {
 
   private seedReceivers(): number {
     let seeded = 0;
+    // Which classes a call in the corpus instantiates, before anything is seeded: the others are made outside it.
+    const elsewhere = new Uint8Array(this.classes.length);
+    for (let ci = 0; ci < this.classes.length; ci++) {
+      if (!this.summaryClasses.has(ci) && this.findObj(O.Inst, this.obj(O.Class, ci, 0, ''), 0) < 0) elsewhere[ci] = 1;
+    }
     /** Classes whose instances were seeded: made outside the corpus, by calling the class. */
     const made: number[] = [];
+    const seed = (ci: number, pn: number, wrapKind: number) => {
+      const cls = this.obj(O.Class, ci, 0, '');
+      this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
+      if (wrapKind !== WRAP_CLASS && made[made.length - 1] !== ci) made.push(ci);
+      seeded++;
+    };
+    // A class made outside the corpus gets its inherited methods called there too (`run_from_argv` on a command):
+    // its instance is a receiver of every method its MRO resolves to in a base of the corpus. Seeded first, so that a
+    // base method a subclass instance reaches is not also given an instance of the base (often abstract).
+    for (let ci = 0; ci < this.classes.length; ci++) {
+      if (!elsewhere[ci]) continue;
+      const mro = this.mro(ci);
+      const shadowed = new Set(this.classes[ci]!.attrs);
+      for (let j = 1; j < mro.length; j++) {
+        const b = this.classes[mro[j]!]!;
+        for (const name of b.attrs) {
+          if (shadowed.has(name)) continue;
+          shadowed.add(name);
+          // A dependency's class is summarized: its methods' bodies are not in this fixpoint.
+          if (!this.summaryClasses.has(mro[j]!)) this.forEachMethodReceiver(b, name, (pn, wrapKind) => seed(ci, pn, wrapKind));
+        }
+      }
+    }
+    // Methods no receiver reaches yet: `self` is at least an instance of their own class (`cls` the class).
     for (let ci = 0; ci < this.classes.length; ci++) {
       if (this.summaryClasses.has(ci)) continue;
       const c = this.classes[ci]!;
-      for (const name of c.attrs) {
-        const n = this.named.get(`${c.fqn}.${name}`);
-        if (n === undefined) continue;
-        for (const o of this.ptsOf(n)) {
-          const k = this.okind[o];
-          const wrapKind = k === O.Wrap ? this.ob[o]! : 0;
-          const fo = k === O.Func ? o : wrapKind === WRAP_CLASS || wrapKind === WRAP_PROPERTY ? this.oa[o]! : -1;
-          if (fo < 0 || this.okind[fo] !== O.Func) continue;
-          const f = this.funcs[this.oa[fo]!]!;
-          const p0 = f.params[0];
-          if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
-          const pn = this.node(`${f.fqn}.${p0[0]}`);
-          if (this.pts.length(pn)) continue;
-          const cls = this.obj(O.Class, ci, 0, '');
-          this.addObj(pn, wrapKind === WRAP_CLASS ? cls : this.obj(O.Inst, cls, 0, ''), -1);
-          if (wrapKind !== WRAP_CLASS && made[made.length - 1] !== ci) made.push(ci);
-          seeded++;
-        }
-      }
+      for (const name of c.attrs) this.forEachMethodReceiver(c, name, (pn, wrapKind) => this.pts.length(pn) === 0 && seed(ci, pn, wrapKind));
     }
     // Such an instance was made by calling its class: its `__init__` (the MRO's, maybe a base's) ran on it, so the
     // attributes it sets (`self.stdout = OutputWrapper(…)` in a base command) are the instance's too. Called with no
@@ -683,6 +704,25 @@ export class FlowSolver {
       this.classCallVia(ci, '__init__', this.calls.add(this.newNode(''), -1, this.noArgs, false, T_INIT), this.obj(O.Inst, cls, 0, ''));
     }
     return seeded;
+  }
+
+  /**
+   * The receiver parameter (`self`, or `cls` of a classmethod) of each method class `c` defines in its body under
+   * `name`, with the kind of wrapper it is under (0 for a plain function).
+   */
+  private forEachMethodReceiver(c: ClassInfo, name: string, fn: (param: number, wrapKind: number) => void): void {
+    const n = this.named.get(`${c.fqn}.${name}`);
+    if (n === undefined) return;
+    for (const o of this.ptsOf(n)) {
+      const k = this.okind[o];
+      const wrapKind = k === O.Wrap ? this.ob[o]! : 0;
+      const fo = k === O.Func ? o : wrapKind === WRAP_CLASS || wrapKind === WRAP_PROPERTY ? this.oa[o]! : -1;
+      if (fo < 0 || this.okind[fo] !== O.Func) continue;
+      const f = this.funcs[this.oa[fo]!]!;
+      const p0 = f.params[0];
+      if (!p0 || (p0[1] !== 'p' && p0[1] !== 'po') || !f.fqn.startsWith(`${c.fqn}.`)) continue;
+      fn(this.node(`${f.fqn}.${p0[0]}`), wrapKind);
+    }
   }
 
   private propagate(): void {
@@ -808,7 +848,9 @@ export class FlowSolver {
         return;
       }
       case O.Lit:
-        this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
+        // None has no attributes of its own to call: `x.write()` where x may still be None reads none of it (on
+        // django 519 edges named `builtins.NoneType.…`, each an AttributeError had it run).
+        if (this.oname[o] !== 'NoneType') this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
         return;
       case O.Cont:
         if (this.oa[o]! >= 0) this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
