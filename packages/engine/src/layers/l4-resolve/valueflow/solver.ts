@@ -853,7 +853,7 @@ export class FlowSolver {
         if (this.oname[o] !== 'NoneType') this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
         return;
       case O.Cont:
-        if (this.oa[o]! >= 0) this.addObj(dst, this.extObj(`builtins.${this.oname[o]}.${name}`), -1);
+        this.addObj(dst, this.extObj(`builtins.${this.containerType(o)}.${name}`), -1);
         return;
       case O.Class:
         this.classMember(this.oa[o]!, name, dst, o, true, 0, undefined, site);
@@ -899,14 +899,21 @@ export class FlowSolver {
         this.addObj(dst, this.extObj(`builtins.${this.oname[o]}`), -1);
         return true;
       case O.Cont:
-        // A container made by the code (`[]`, `{}`, `sorted(…)`): its builtin type. The `*args` tuple and `**kwargs`
-        // dict of a function are named after it (`f.*args`).
-        if (this.oname[o]!.includes('*')) return false;
-        this.addObj(dst, this.extObj(`builtins.${this.oname[o]}`), -1);
+        this.addObj(dst, this.extObj(`builtins.${this.containerType(o)}`), -1);
         return true;
       default:
         return false;
     }
+  }
+
+  /**
+   * The builtin type of a container: the one it was made as (`[]`, `{}`, `sorted(…)`), or for a function's `*args`
+   * and `**kwargs` (named after the function: `f.*args`) a tuple and a dict — `kwargs.pop(…)` is `builtins.dict.pop`.
+   */
+  private containerType(o: number): string {
+    const name = this.oname[o]!;
+    if (!name.includes('*')) return name;
+    return this.ob[o] === 0 ? 'tuple' : 'dict';
   }
 
   /** A class attribute along the MRO from position `from`, read through `via` (an instance or a class). */
