@@ -17,6 +17,7 @@ import { withReaders, type L1Readers } from '../../l1-structure/stream';
 import { InputsIndex, topLevel } from '../inputs-index';
 import type { FlowRef } from './facts-source';
 import { FLOW_SUMMARY_FORMAT } from './summary';
+import { SOLVER_SEMANTICS } from './solver';
 
 export interface DepUnit {
   /** Its top-level packages, sorted. */
@@ -69,7 +70,7 @@ export function dependencyUnits(refs: readonly FlowRef[], index: InputsIndex = I
     const fileRefs = packages.flatMap((p) => filesOf.get(p)!);
     const key = hashString(
       [
-        FLOW_SUMMARY_FORMAT,
+        `${FLOW_SUMMARY_FORMAT}/${SOLVER_SEMANTICS}`,
         ...fileRefs.map((r) => `${r.project.name}\0${r.ref.file}\0${r.ref.module}\0${r.ref.iface}\0${r.key}`),
         ...importList.map((j) => units[j]!.key).sort(),
       ].join('\n'),

@@ -20,7 +20,7 @@ import { SummaryStore, type StoredSummaries } from './summary-store';
 import { dependencyUnits, type DepUnit } from './dep-units';
 import { InputsIndex } from '../inputs-index';
 import { SITE_DECORATOR, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
-import { FlowSolver, O, T_DIRECT, type SolveStats } from './solver';
+import { FlowSolver, O, SOLVER_SEMANTICS, T_DIRECT, type SolveStats } from './solver';
 import { SiteAnswers } from './site-answers';
 
 export { FlowSolver } from './solver';
@@ -311,7 +311,7 @@ export class ValueFlow {
     // every file's facts as JSON was a tenth of L4's time after a one-file edit of django.
     const prev = opts.provenance ? undefined : readAnswers(project.outDir);
     const keyOf = (inputs: ReadonlyMap<string, FactsInput>) =>
-      hashString([opts.interfaces ?? '', summaries?.shape ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
+      hashString([`solver ${SOLVER_SEMANTICS}`, opts.interfaces ?? '', summaries?.shape ?? '', ...[...inputs].map(([file, i]) => `${file}\0${i.shape}`)].join('\n'));
     if (prev && (summaries || !refs.deps.length)) {
       // Every file from L5 and as before up to positions: the answers without loading the facts (facts-probe.ts).
       const t0 = performance.now();

@@ -26,6 +26,13 @@ import { fixedInt32, grown, trimmed } from './page-arrays';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
+/**
+ * What the solver makes of the same facts, versioned: part of every key that reuses solved results (a dependency
+ * unit's summaries, a project's answers), so that an engine whose solver answers differently never reads what an
+ * older one stored. Bump it with any change to what the solver derives.
+ * 2: `x.__class__`/`type(x)`, receivers of classes made outside the corpus, None's attributes, `*args`/`**kwargs`.
+ */
+export const SOLVER_SEMANTICS = 2;
 const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
