@@ -203,8 +203,8 @@ describe('L3: a call on a property calls its value, not the property', () => {
 
 
 class Shape:
-    def clone(self) -> "Shape":
-        return self.__class__()
+    def clone(self, other: "Shape") -> "Shape":
+        return other.__class__()
 
     def path(self, a: str) -> list:
         return os.path.join(a, a).split()
@@ -213,7 +213,9 @@ class Shape:
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('leaves `self.__class__()` unanswered instead of naming typeshed\'s `object.__class__` property', async () => {
+  // `other.__class__()`: value flow knows nothing `other` holds (no caller), so the site is left to L3 (L4 answers
+  // `self.__class__()` itself now: the receiver's classes).
+  it('leaves `other.__class__()` unanswered instead of naming typeshed\'s `object.__class__` property', async () => {
     root = writeTree({ 'geo/pyproject.toml': '[project]\nname = "geo"\nversion = "0.1.0"\n', 'geo/geo/__init__.py': '', 'geo/geo/shapes.py': SHAPES }, 'cg-l3-prop-');
     const ix = await indexProjects(root, ['geo']);
     const m = await runL3({ root, project: { name: 'geo', outDir: ix.out.geo! } });
