@@ -56,7 +56,7 @@ Docs: ${README}`,
     .option('--exclude-files <glob...>', 'also skip Python files matching this glob, relative to <dir> (e.g. "**/test_*.py", "tests/**")')
     .option('--verify-hashes', 'hash every file instead of trusting unchanged mtime+size (for cp -p / reproducible builds)')
     .addOption(new Option('--file-timeout-ms <n>', 'parse + extraction budget per file (default 20000)').argParser(positiveInteger))
-    .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048)').argParser(positiveInteger))
+    .addOption(new Option('--worker-memory-mb <n>', 'heap ceiling per worker thread (default 2048 for L1, 512 for L5)').argParser(positiveInteger))
     .option('--rule <rule=level...>', 'L8 diagnostics: set a rule to off, note, warning or error (e.g. undefined-name=off); see codegraph help check')
     .addOption(
       new Option('--l3 [mode]', "L3: Pyright's types for the call sites L4 left open (selective: those it types cheaply; unresolved: every open site; all: every site)").choices([

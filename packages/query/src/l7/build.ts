@@ -19,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { initHash, readJsonOrUndefined, type L4Manifest } from '@codegraph/engine';
 import { fqnSql, INDEX_SQL, L7_FORMAT, L7_SCHEMA, l7DbPath, SCHEMA_SQL, searchText, SYM_JOIN } from './schema';
@@ -43,6 +44,10 @@ export interface BuildL7Options {
    * (re)built and a core is idle, else 0.
    */
   workers?: number;
+  /** Heap ceiling (MB) of the builder thread of a cold build; default BUILDER_MEMORY_MB. */
+  builderMemoryMb?: number;
+  /** At most about this many bytes of prepared, unwritten files (preparedBytes); default LOOKAHEAD_BYTES. */
+  lookaheadBytes?: number;
 }
 
 /** Fewer files than this are prepared in the builder's thread: starting a worker (loading the engine) costs more. */
@@ -60,6 +65,17 @@ function defaultWorkers(files: number): number {
 
 /** Files prepared ahead of the one being written, at most (each holds its rows and code text until written). */
 const LOOKAHEAD = 64;
+/**
+ * And at most this much of them (preparedBytes). By count alone, while a worker prepared sympy's largest file this
+ * thread prepared the 63 big generated files after it and held them: 185 MB live, which V8 then let grow to a 700 MB
+ * heap before collecting.
+ */
+const LOOKAHEAD_BYTES = 16 << 20;
+/**
+ * With a prepare worker, this thread prepares only files below this many lines (a sympy test file of 19K lines held
+ * 200 MB while prepared): the big ones wait for a worker, whose heap has a ceiling (prepare-pool.ts).
+ */
+const OWN_PREPARE_MAX_LINES = 5000;
 
 export interface L7Stats {
   project: string;
@@ -91,7 +107,55 @@ export function repoNameOf(root: string): string {
 
 type Stmt = Database.Statement;
 
-export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
+/**
+ * Heap ceiling (MB) of the thread a cold build runs in. The builder holds every file's rows until the end (~120 MB
+ * live for sympy) and prepares files itself (sympy's largest held ~150 MB more); on the process's own thread, whose
+ * ceiling is 4 GB here, V8 let that heap reach 4× what its last full collection kept — 500–750 MB, more on a loaded
+ * machine, where collection lags — and a cold sympy build peaked at 0.67–1.25 GB. Under this ceiling V8 grows it
+ * ~1.6×. A builder that runs out is not a failed build: it is built again on this thread, without the ceiling.
+ */
+export const BUILDER_MEMORY_MB = 1024;
+
+/**
+ * Builds (or updates) the project's database. A cold build (no previous database, or `full`) runs in a worker thread
+ * with a heap ceiling (BUILDER_MEMORY_MB); an update — a few files, most often — runs here, where it pays no thread
+ * start. `inWorker` says otherwise.
+ */
+export async function buildL7(o: BuildL7Options & { inWorker?: boolean }): Promise<L7Stats> {
+  const { inWorker, ...opts } = o;
+  if (!(inWorker ?? (o.full === true || !fs.existsSync(o.out ?? l7DbPath(o.project.outDir))))) return buildHere(opts);
+  try {
+    return await buildInWorker(opts);
+  } catch (err) {
+    if (!(err instanceof BuilderDied)) throw err;
+    return buildHere(opts);
+  }
+}
+
+/** The builder thread ended without an answer (out of memory, most likely). */
+class BuilderDied extends Error {}
+
+function buildInWorker(o: BuildL7Options): Promise<L7Stats> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'build-worker.js'), { workerData: o, resourceLimits: { maxOldGenerationSizeMb: o.builderMemoryMb ?? BUILDER_MEMORY_MB } });
+    let answered = false;
+    worker.on('message', (m: { stats: L7Stats } | { error: string; stack?: string }) => {
+      answered = true;
+      if ('stats' in m) resolve(m.stats);
+      else reject(Object.assign(new Error(m.error), { stack: m.stack }));
+    });
+    worker.on('error', (err) => {
+      if (!answered) reject(new BuilderDied(`codegraph: the L7 builder thread failed: ${err.message}`));
+      answered = true;
+    });
+    worker.on('exit', (code) => {
+      if (!answered) reject(new BuilderDied(`codegraph: the L7 builder thread exited (${code})`));
+    });
+  });
+}
+
+/** The build itself, on the calling thread. */
+export async function buildHere(o: BuildL7Options): Promise<L7Stats> {
   const t0 = performance.now();
   await initHash();
   const outDir = o.project.outDir;
@@ -159,16 +223,25 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
     try {
       // Files are written in manifest order whoever prepared them (ids, chunk suffixes and aliases depend on it). One
       // cursor hands them out: each worker keeps a few requests in flight; this thread, while the next file to write
-      // is still a worker's, prepares the next one not handed out. At most LOOKAHEAD files are prepared and unwritten.
-      type Slot = { waiting: boolean; file?: PreparedFile; pending?: Promise<PreparedFile | undefined> };
+      // is still a worker's, prepares the next one not handed out (a small one). At most LOOKAHEAD files, and about
+      // LOOKAHEAD_BYTES, are prepared and unwritten.
+      type Slot = { waiting: boolean; file?: PreparedFile; pending?: Promise<PreparedFile | undefined>; bytes: number };
       const slots: Array<Slot | undefined> = [];
       let next = 0;
       let inFlight = 0;
       let writing = 0;
+      /** preparedBytes of the files prepared and not yet written. */
+      let held = 0;
+      const hold = (slot: Slot, f: PreparedFile | undefined) => {
+        slot.file = f;
+        slot.bytes = f ? preparedBytes(f) : 0;
+        held += slot.bytes;
+      };
+      const roomAhead = (i: number) => next < changed.length && next < i + LOOKAHEAD && held < (o.lookaheadBytes ?? LOOKAHEAD_BYTES);
       const handOut = () => {
-        for (; pool && next < changed.length && next < writing + LOOKAHEAD && inFlight < workers * 4; next++) {
+        for (; pool && roomAhead(writing) && inFlight < workers * 4; next++) {
           const c = changed[next]!;
-          const slot: Slot = { waiting: true };
+          const slot: Slot = { waiting: true, bytes: 0 };
           inFlight++;
           slot.pending = pool
             .prepare(c.ref, c.key)
@@ -176,25 +249,29 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
             .then((f) => {
               inFlight--;
               slot.waiting = false;
-              return (slot.file = f);
+              hold(slot, f);
+              return f;
             });
           slots[next] = slot;
         }
       };
+      const small = (c: (typeof changed)[number]) => (l1.manifest.files[c.ref.file]?.loc ?? 0) < OWN_PREPARE_MAX_LINES;
       for (; writing < changed.length; writing++) {
         const i = writing;
         let p: PreparedFile | undefined;
         if (pool) {
           handOut();
-          const slot = slots[i]!;
-          while (slot.waiting && next < changed.length && next < i + LOOKAHEAD) {
-            slots[next] = { waiting: false, file: prepareFile(inputs.input(changed[next]!.ref, changed[next]!.key), o.root) };
-            next++;
+          const slot = slots[i];
+          while (slot?.waiting && roomAhead(i) && small(changed[next]!)) {
+            const own: Slot = { waiting: false, bytes: 0 };
+            hold(own, prepareFile(inputs.input(changed[next]!.ref, changed[next]!.key), o.root));
+            slots[next++] = own;
             // Lets the workers' answers in, and hands them more.
             await new Promise((r) => setImmediate(r));
             handOut();
           }
-          p = slot.waiting ? await slot.pending : slot.file;
+          p = slot?.waiting ? await slot.pending : slot?.file;
+          held -= slot?.bytes ?? 0;
           slots[i] = undefined;
         }
         // Not prepared (no pool, or its worker failed), or prepared without knowing the other files' ids and holding
@@ -242,6 +319,17 @@ export async function buildL7(o: BuildL7Options): Promise<L7Stats> {
   stats.bytes = fs.statSync(dbPath).size;
   stats.ms = Math.round(performance.now() - t0);
   return stats;
+}
+
+/**
+ * About what a prepared file holds until it is written (bytes): its code text, occurrence sites and names, and its
+ * rows. An estimate for bounding the lookahead, not a measurement.
+ */
+function preparedBytes(p: PreparedFile): number {
+  let n = (p.code?.length ?? 0) + p.symbols.length * 256 + p.search.length * 64 + (p.outbound?.byteLength ?? 0);
+  for (const [, blob] of p.inbound) n += 64 + blob.byteLength;
+  if (p.occ) n += p.occ.sites.byteLength + p.occ.names.length * 64 + p.occ.targets.length * 64;
+  return n;
 }
 
 /** One line per build, as the CLI and the Nx executor print it. */

@@ -130,16 +130,9 @@ export function prepareFile(f: FileInput, root: string, isTaken?: (id: number) =
   const lines = src?.ok ? src.source.lines : [];
   // Every word of the file, for search over code text (one row per file, no positions: a few bytes per word).
   if (lines.length) out.code = lines.join('\n');
-  const l4lines = f.l4text ? (f.l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : [];
-  const edges = applyL4(ir.edges, l4lines);
-  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
-  const spans = new Map<number, SymbolSpan>();
-  const ids = prepareSymbols(out, ref.module, ir.nodes, byId, edges, lines, isTest, spans, isTaken);
-  // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
-  ids.sort((a, b) => a - b);
-  out.ids = encodeIds(ids);
-  out.spans = encodeSpans(ids.map((id) => spans.get(id)!));
-  const positions = prepareEdges(out, byId, ir.edges, edges, new Map(ids.map((id, i) => [id, i])));
+  const positions = prepareRows(out, ref.module, ir, f.l4text, lines, isTest, isTaken);
+  // Parsed once the completed edges and their maps are garbage: for sympy's largest file those and the L2 document
+  // together were the largest part of the prepare's peak heap.
   if (f.l2text) {
     try {
       out.occ = prepareOccurrences(JSON.parse(f.l2text) as L2Doc, positions);
@@ -148,6 +141,22 @@ export function prepareFile(f: FileInput, root: string, isTaken?: (id: number) =
     }
   }
   return out;
+}
+
+/**
+ * The symbol and edge rows of `out`; returns, per `line:col`, the canonical targets of the resolved edges there. L4's
+ * lines are parsed here and live only as long as this call.
+ */
+function prepareRows(out: PreparedFile, module: string, ir: NonNullable<FileInput['ir']>, l4text: string | undefined, lines: readonly string[], isTest: boolean, isTaken?: (id: number) => boolean): Map<string, Set<string>> {
+  const edges = applyL4(ir.edges, l4text ? (l4text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) as L4Line[]) : []);
+  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
+  const spans = new Map<number, SymbolSpan>();
+  const ids = prepareSymbols(out, module, ir.nodes, byId, edges, lines, isTest, spans, isTaken);
+  // Edge sources are symbols of this file: `inbound` stores their ordinal among its symbols (by id), 1–2 bytes.
+  ids.sort((a, b) => a - b);
+  out.ids = encodeIds(ids);
+  out.spans = encodeSpans(ids.map((id) => spans.get(id)!));
+  return prepareEdges(out, byId, ir.edges, edges, new Map(ids.map((id, i) => [id, i])));
 }
 
 /** Symbols (with their chunk's start and hash) and their full-text rows; returns the ids written. */

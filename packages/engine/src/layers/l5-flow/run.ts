@@ -36,6 +36,7 @@ export interface L5Options {
   inProcessBelow?: number;
   /** Parse budget per file (ms), as L1's. */
   fileTimeoutMs?: number;
+  /** Heap ceiling of each worker thread (MB); default FLOW_WORKER_MEMORY_MB. */
   workerMemoryMb?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -63,6 +64,15 @@ export const l5ManifestPath = (outDir: string) => path.join(l5Dir(outDir), 'mani
 export const l5Key = (l1Key: string) => hashString(`${L5_FORMAT}\0${l1Key}`);
 
 const L5_TASKS: PoolTaskKind<FlowTask, FlowResult> = { method: 'flowBatch', failure: flowWorkerFailure };
+
+/**
+ * Heap ceiling of an L5 worker (MB), unless the caller sets one. Not L1's 2048: V8 lets a heap grow to up to 4× what
+ * its last full collection kept when the ceiling is 2 GB or more, and ~1.4× at 512 MB, and that slack was most of
+ * sympy's cold L5 peak (a worker committed 485 MB for 78 MB live; whole step 880–930 MiB, 620 at 512). The largest
+ * file measured, sympy's 1.5 MB test_trinomials.py, needs 192–256 MB of heap alone (it runs out at 192); the ceiling
+ * is twice that. A file above it still ends with a diagnostic: its worker dies and it is retried alone.
+ */
+export const FLOW_WORKER_MEMORY_MB = 512;
 
 export async function runL5(opts: L5Options): Promise<L5Manifest> {
   const t0 = performance.now();
@@ -102,7 +112,7 @@ export async function runL5(opts: L5Options): Promise<L5Manifest> {
   }
 
   const failed: Record<string, string> = {};
-  const results = await runFileTasks(L5_TASKS, { init: initFileWork, run: processFlowFile }, todo, opts, () => {});
+  const results = await runFileTasks(L5_TASKS, { init: initFileWork, run: processFlowFile }, todo, { ...opts, workerMemoryMb: opts.workerMemoryMb ?? FLOW_WORKER_MEMORY_MB }, () => {});
   for (const r of results) {
     if (r.error || !r.counts || !r.flow || !r.facts) {
       failed[r.file] = r.error ?? 'failed';
