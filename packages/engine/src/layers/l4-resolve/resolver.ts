@@ -13,8 +13,11 @@
  *   attribute under it.
  *
  * Cycles (re-export loops, circular `*` imports, `class A(B)` / `class B(A)`) end as unresolved: a name being
- * resolved is marked in progress in the memo before its parts are, and an explicit depth cap bounds the recursion
- * whatever the input.
+ * resolved is marked in progress before its parts are, and an explicit depth cap bounds the recursion whatever the
+ * input. An answer computed while a cycle back to a name still in progress (or the depth cap) cut it short depends on
+ * where the query started, not on the name alone: it is kept only until the outermost query ends (`local`), so that
+ * every answer is the same whatever was asked before it — what lets L4 reuse a file's record computed in another
+ * run's order.
  *
  * With a `ReadTracker`, every lookup of the table is reported as the modules it reads, and every memoised answer keeps
  * what computing it read (reads.ts): what a file's resolution read is then known whatever was memoised before it.
@@ -49,8 +52,17 @@ const UNRESOLVED: Res = { k: 'unresolved', fqn: '', flags: 0 };
 const MAX_DEPTH = 200;
 
 export class Resolver {
+  /** Answers that are functions of the name alone. */
   private memo = new Map<string, Res>();
+  /** Answers cut short by a computation under way, with the depth of the shallowest one: for the current query only. */
+  private local = new Map<string, { r: Res; cut: number }>();
+  /** Names being resolved, with their frame's depth. */
+  private inProgress = new Map<string, number>();
+  /** Per open frame (by depth), the shallowest frame depth its answer was cut short by (Infinity: none). */
+  private cuts: number[] = [];
   private mros = new Map<string, string[]>();
+  /** Linearisations computed while a frame was cut short (as `local`, for the current query only). */
+  private localMros = new Map<string, { order: string[]; cut: number }>();
   private externals = new Map<string, Res>();
   private depth = 0;
   /** With a tracker: what computing each memoised answer read (`memo`'s and `mros`' keys). */
@@ -70,31 +82,58 @@ export class Resolver {
     if (d) return defRes(fqn, d, 0);
     const m = this.memo.get(fqn);
     if (m) {
-      if (t) {
-        const s = this.memoReads.get(fqn)!;
-        // Still being computed: a cycle back to this name, whose answer depends on all that computation reads.
-        if (s.open) t.link(s);
-        else t.use(s);
-      }
+      t?.use(this.memoReads.get(fqn));
       return m;
+    }
+    const l = this.local.get(fqn);
+    if (l) {
+      t?.use(this.memoReads.get(fqn));
+      this.cutTo(l.cut);
+      return l.r;
+    }
+    const at = this.inProgress.get(fqn);
+    if (at !== undefined) {
+      // A cycle back to this name: unresolved here, and what asked depends on all that computation reads.
+      t?.link(this.memoReads.get(fqn)!);
+      this.cutTo(at);
+      return UNRESOLVED;
     }
     if (this.depth >= MAX_DEPTH) {
       t?.linkOutermost();
+      this.cutTo(0);
       return UNRESOLVED;
     }
-    this.memo.set(fqn, UNRESOLVED); // in progress: a cycle back to this name ends unresolved
+    const depth = this.depth;
+    this.inProgress.set(fqn, depth);
+    this.cuts.push(Infinity);
     if (t) this.memoReads.set(fqn, t.begin());
     this.depth++;
     let r: Res;
+    let cut: number;
     try {
       const dot = fqn.lastIndexOf('.');
       r = dot < 0 ? this.top(fqn) : this.attr(this.resolve(fqn.slice(0, dot)), fqn.slice(0, dot), fqn.slice(dot + 1));
     } finally {
       this.depth--;
+      cut = this.cuts.pop()!;
+      this.inProgress.delete(fqn);
       if (t) this.memoReads.set(fqn, t.end());
     }
-    this.memo.set(fqn, r);
+    if (cut < depth) {
+      this.local.set(fqn, { r, cut });
+      this.cutTo(cut);
+    } else this.memo.set(fqn, r);
+    if (depth === 0) {
+      this.local.clear();
+      this.localMros.clear();
+    }
     return r;
+  }
+
+  /** The innermost open frame's answer depends on the frame at `depth` (still under way). */
+  private cutTo(depth: number): void {
+    const top = this.cuts.length - 1;
+    if (top >= 0 && depth < this.cuts[top]!) this.cuts[top] = depth;
   }
 
   /**
@@ -130,6 +169,18 @@ export class Resolver {
       t?.use(this.mroReads.get(cls));
       return cached;
     }
+    const local = this.localMros.get(cls);
+    if (local) {
+      t?.use(this.mroReads.get(cls));
+      this.cutTo(local.cut);
+      return local.order;
+    }
+    // Whether a frame under way cuts this computation short: the innermost frame's cut, watched from here.
+    const top = this.cuts.length - 1;
+    const cutBefore = top >= 0 ? this.cuts[top]! : Infinity;
+    if (top >= 0) this.cuts[top] = Infinity;
+    /** The classes linearised by this call (kept for the current query only when it was cut short). */
+    const done: string[] = [];
     // Iterative post-order over the bases (a 3,000-class chain must not overflow the stack): a class is linearised
     // once all its bases are; a base still in progress (an inheritance cycle) counts as itself alone.
     const inProgress = new Set<string>();
@@ -159,8 +210,9 @@ export class Resolver {
           continue;
         }
       }
-      const baseMros = bases.map((b) => this.mros.get(b) ?? [b]);
+      const baseMros = bases.map((b) => this.mros.get(b) ?? this.localMros.get(b)?.order ?? [b]);
       this.mros.set(c, c3Merge(c, baseMros, bases) ?? dfsOrder(c, baseMros));
+      done.push(c);
       if (t) {
         const r = reading.get(c)!;
         t.begin(r.mro);
@@ -177,7 +229,18 @@ export class Resolver {
       stack.pop();
     }
     t?.use(this.mroReads.get(cls));
-    return this.mros.get(cls)!;
+    const order = this.mros.get(cls) ?? this.localMros.get(cls)!.order;
+    if (top >= 0) {
+      const cut = this.cuts[top]!;
+      this.cuts[top] = Math.min(cutBefore, cut);
+      if (cut !== Infinity) {
+        for (const c of done) {
+          this.localMros.set(c, { order: this.mros.get(c)!, cut });
+          this.mros.delete(c);
+        }
+      }
+    }
+    return order;
   }
 
   /** A class's bases that resolve to classes of the corpus, canonical, without duplicates or itself. */
