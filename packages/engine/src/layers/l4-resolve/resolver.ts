@@ -15,9 +15,10 @@
  * Cycles (re-export loops, circular `*` imports, `class A(B)` / `class B(A)`) end as unresolved: a name being
  * resolved is marked in progress before its parts are, and an explicit depth cap bounds the recursion whatever the
  * input. An answer computed while a cycle back to a name still in progress (or the depth cap) cut it short depends on
- * where the query started, not on the name alone: it is kept only until the outermost query ends (`local`), so that
- * every answer is the same whatever was asked before it — what lets L4 reuse a file's record computed in another
- * run's order.
+ * where the query started, not on the name alone: with a `ReadTracker` it is kept only until the outermost query ends
+ * (`local`), so that every answer is the same whatever was asked before it — what lets L4 reuse a file's record
+ * computed in another run's order. (Without one — value flow's solver, which asks in one fixed order per solve — it
+ * is memoised like any other.)
  *
  * With a `ReadTracker`, every lookup of the table is reported as the modules it reads, and every memoised answer keeps
  * what computing it read (reads.ts): what a file's resolution read is then known whatever was memoised before it.
@@ -119,10 +120,15 @@ export class Resolver {
       this.inProgress.delete(fqn);
       if (t) this.memoReads.set(fqn, t.end());
     }
-    if (cut < depth) {
+    // Without a tracker (value flow's solver: one fixed order per solve), every answer is kept: recomputing the cut
+    // ones per query made sympy's solve ~2x slower (its packages import each other in large cycles).
+    if (cut < depth && this.reads) {
       this.local.set(fqn, { r, cut });
       this.cutTo(cut);
-    } else this.memo.set(fqn, r);
+    } else {
+      this.memo.set(fqn, r);
+      if (cut < depth) this.cutTo(cut);
+    }
     if (depth === 0) {
       this.local.clear();
       this.localMros.clear();
@@ -233,7 +239,7 @@ export class Resolver {
     if (top >= 0) {
       const cut = this.cuts[top]!;
       this.cuts[top] = Math.min(cutBefore, cut);
-      if (cut !== Infinity) {
+      if (cut !== Infinity && this.reads) {
         for (const c of done) {
           this.localMros.set(c, { order: this.mros.get(c)!, cut });
           this.mros.delete(c);
