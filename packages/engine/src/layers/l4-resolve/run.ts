@@ -11,10 +11,16 @@
  * - `deps.json`: the file dependency graph, its topological order and its cycles;
  * - `stats.json`: counts and resolution rates.
  *
- * Incremental per file: a file's L4 key is (L4 format, its L1 key, the interface digest of the project and its
- * dependencies — every file's path, module and interface hash). A body-only edit leaves the digest unchanged, so only
- * the edited file is resolved again and every other file's record is copied; an edit that changes an interface
- * re-resolves the project. The symbol table is built from interface facts only (l1/facts.pack), never from IR.
+ * Incremental per file, as incremental compilers track a query's inputs: while a file is resolved, L4 records which
+ * modules' interface facts its resolution read — every lookup that answered and every one that missed (reads.ts) —
+ * and the manifest keeps that read set. A file's L4 key is (L4 format, its L1 key, the project's and its
+ * dependencies' file list — paths and modules —, each module of its read set with its interface hash, the digest of
+ * its value-flow answers). A body-only edit leaves every interface hash unchanged, so only the edited file is resolved
+ * again; an edit that changes a file's interface re-resolves that file and the files whose resolution read its
+ * module; adding, removing or renaming a file re-resolves the project. Where some file's facts are not regular (the
+ * reads could not be named by module: inputs-index.ts), or without value flow, the key holds the interface digest of
+ * the whole project and its dependencies instead of a read set. The symbol table is built from interface facts only
+ * (l1/facts.pack), never from IR.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +33,7 @@ import { Resolver, viaOf, type Res } from './resolver';
 import { DamagedRecordError, L1Readers, withReaders, type IrStream, type ProjectOut, type ShardRef } from '../l1-structure/stream';
 import { importBinding, LazySymbolTable, SymbolTable, unboundName, type ImportAttrs } from './symbols';
 import { InputsIndex } from './inputs-index';
+import { ReadTracker } from './reads';
 import { defaultSummaryStore, ValueFlow, type FlowStats, type FlowTarget } from './valueflow';
 import { T_DIRECT, T_INIT } from './valueflow/solver';
 import { DECORATOR_KEY_SUFFIX } from './valueflow/shape';
@@ -114,6 +121,11 @@ export interface L4FileEntry {
   externals: string[];
   counts: FileCounts;
   resolution: ResolutionStats;
+  /**
+   * The modules whose interface facts the file's resolution read, by rank (LazySymbolTable.rankOf), sorted; absent
+   * when the key holds the whole interface digest instead.
+   */
+  reads?: number[];
   /** The file's edges in the repo graph (L1 edges with this layer's completions; complete.ts), by kind. */
   graph: GraphCounts;
 }
@@ -131,7 +143,7 @@ export interface L4Manifest {
 }
 
 /** Bumped whenever what L4 writes for a file changes. */
-export const L4_FORMAT = 'l4-3';
+export const L4_FORMAT = 'l4-4';
 
 export const l4Dir = (outDir: string) => path.join(outDir, 'l4');
 export const resolvedPackPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.pack');
@@ -165,6 +177,25 @@ export function interfaceDigest(project: ProjectOut, deps: readonly ProjectOut[]
   });
 }
 
+/**
+ * What a read-set key covers besides the reads: every file's path and module of the project and its dependencies, in
+ * table order — which modules exist, which file wins each, and what each read's rank names. Read from the L1
+ * manifests only.
+ */
+export function fileListDigest(project: ProjectOut, deps: readonly ProjectOut[], readers?: L1Readers): string {
+  return withReaders(readers, (rs) => {
+    const parts: string[] = [L4_FORMAT, 'files'];
+    const seen = new Set<string>();
+    for (const p of [project, ...deps]) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      parts.push(`\u0001${p.name}`);
+      for (const r of rs.of(p).refs) parts.push(`${r.file}\0${r.module}`);
+    }
+    return hashString(parts.join('\n'));
+  });
+}
+
 export async function runL4(opts: L4Options): Promise<L4Stats> {
   const t0 = performance.now();
   await initHash();
@@ -183,7 +214,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   let table: SymbolTable | undefined;
   /** The symbol table loaded as names are asked for: files are resolved against it when nothing was solved. */
   let lazy: LazySymbolTable | undefined;
-  /** The resolver over the whole table, when the fixpoint was solved (shared with the files' resolution). */
+  /** The resolver over the whole table, when the fixpoint was solved (shared with the files' when no reads are kept). */
   let solving: Resolver | undefined;
   const tableOf = () => (table ??= buildSymbolTable(opts.project, deps));
   let resolver: FileResolver | undefined;
@@ -202,6 +233,10 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
     if (u.length) writeDigest = hashString(`${digest}\0unreadable\0${u.join('\0')}`);
   };
   let flow: ValueFlow | undefined;
+  /** With the lazy table's module ranks (every file's facts regular): what each file's resolution reads. */
+  let tracker: ReadTracker | undefined;
+  /** What a read-set key holds besides the reads: the file list (and the unreadable files, as `writeDigest`). */
+  let filesDigest = '';
   const index = InputsIndex.open(outDir);
   try {
     if (opts.valueFlow !== false) {
@@ -219,19 +254,36 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
       // it resolves ask for (LazySymbolTable: every file's facts regular, as the inputs index tells without decoding).
       lazy = LazySymbolTable.open([opts.project, ...deps], (ref) => index.regular(ref), readers);
       keyUnreadable(lazy ? lazy.unreadable : tableOf().unreadable);
+      if (lazy) {
+        const ranks = lazy;
+        tracker = new ReadTracker((m) => ranks.rankOf(m));
+        const list = fileListDigest(opts.project, deps, readers);
+        filesDigest = writeDigest === digest ? list : hashString(`${list}\0${writeDigest}`);
+      }
+      // The solver's resolver reports no reads: value flow's answers enter each key as the file's answers digest, and
+      // tracking its lookups made django's solve ~1.5x slower (measured); the files get a tracked resolver of their own.
       flow = await ValueFlow.build(opts.root, opts.project, deps, () => (solving ??= new Resolver(tableOf())), { prepared, interfaces: writeDigest });
     }
+    /** A file's key: with a tracker, over the interfaces of the modules `reads` names, else over every interface. */
+    const keyOf = (ref: ShardRef, flowDigest: string, reads: readonly number[] | undefined, base: string): string | undefined => {
+      if (!tracker) return hashString(`${L4_FORMAT}\0${ref.key}\0${base}\0${flowDigest}`);
+      if (!reads) return undefined;
+      const ifaces = reads.map((r) => `${r}:${lazy!.ifaceOf(r) ?? ''}`).join(',');
+      return hashString(`${L4_FORMAT}\0${ref.key}\0${filesDigest}\0${flowDigest}\0${ifaces}`);
+    };
     for (const ref of l1.refs) {
       const flowDigest = flow?.digestOf(ref.file) ?? '';
-      const key = hashString(`${L4_FORMAT}\0${ref.key}\0${digest}\0${flowDigest}`);
       const old = prevFiles[ref.file];
-      if (old?.key === key && prevPack && pack.copyFrom(prevPack, key)) {
+      const key = old && keyOf(ref, flowDigest, old.reads, digest);
+      if (key !== undefined && old?.key === key && prevPack && pack.copyFrom(prevPack, key)) {
         files[ref.file] = old;
         reusedFiles++;
         continue;
       }
       if (!resolver) {
-        resolver = new FileResolver(solving ?? new Resolver(lazy ?? tableOf()), opts.project.name);
+        // Without read sets the solver's memoised answers are shared (the same answers: they depend on the name alone).
+        const r = tracker ? new Resolver(table ?? lazy!, tracker) : (solving ?? new Resolver(lazy ?? tableOf()));
+        resolver = new FileResolver(r, opts.project.name);
         resolver.flow = flow;
         if (!flow) keyUnreadable(tableOf().unreadable);
       }
@@ -242,17 +294,16 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         unreadable.push(ref.file);
         continue;
       }
-      const writeKey = writeDigest === digest ? key : hashString(`${L4_FORMAT}\0${ref.key}\0${writeDigest}\0${flowDigest}`);
       let resolved: { entry: L4FileEntry; bytes: Uint8Array };
       try {
-        resolved = resolver.resolveFile(ref, ir, writeKey);
+        resolved = resolver.resolveFile(ref, ir, (reads) => keyOf(ref, flowDigest, reads, writeDigest)!);
       } catch (err) {
         if (!(err instanceof DamagedRecordError)) throw err;
         unreadable.push(ref.file);
         continue;
       }
       const { entry, bytes } = resolved;
-      pack.addRaw(writeKey, bytes);
+      pack.addRaw(entry.key, bytes);
       files[ref.file] = entry;
       resolvedFiles++;
     }
@@ -393,7 +444,8 @@ class FileResolver {
   ) {}
 
   /** Resolves one file: its record (L4 lines as UTF-8, valid until the next file is resolved) and its manifest entry. */
-  resolveFile(ref: ShardRef, ir: Pick<IrStream, 'nodes' | 'nextEdge'>, key: string): { entry: L4FileEntry; bytes: Uint8Array } {
+  /** `keyOf`: the record's key, from what the resolution read (undefined without a tracker). */
+  resolveFile(ref: ShardRef, ir: Pick<IrStream, 'nodes' | 'nextEdge'>, keyOf: (reads: number[] | undefined) => string): { entry: L4FileEntry; bytes: Uint8Array } {
     this.file = ref.file;
     this.module = ref.module;
     this.deps = new Set();
@@ -407,9 +459,13 @@ class FileResolver {
     this.rates = new FileRates(ir.nodes);
     this.graph = { edges: {}, resolved: {} };
     this.stats = { imports: 0, importsResolved: 0, importsExternal: 0, edgesConsidered: 0, edgesResolved: 0 };
+    const tracker = this.r.reads;
+    tracker?.beginFile();
     this.run(ir.nodes, ir.nextEdge);
+    const reads = tracker?.endFile();
     const entry: L4FileEntry = {
-      key,
+      key: keyOf(reads),
+      ...(reads ? { reads } : {}),
       imports: [...this.deps].sort(),
       externals: [...this.externals].sort(),
       counts: this.stats,

@@ -163,6 +163,8 @@ export class LazySymbolTable implements Symbols {
   readonly namespaces = new Set<string>();
   /** Per module, the readable files declaring it in table order: the first one wins the module. */
   private candidates = new Map<string, LazyFile>();
+  /** The same files by rank. */
+  private ranked: LazyFile[] = [];
   private loaded = new Map<string, LazyModule | null>();
   /** Files whose facts were decoded (tests: a reused run decodes only what it resolves). */
   decoded = 0;
@@ -218,7 +220,9 @@ export class LazySymbolTable implements Symbols {
           return;
         }
         if (this.candidates.has(ref.module)) continue;
-        this.candidates.set(ref.module, { l1, project: p.name, ref, rank: rank++ });
+        const f: LazyFile = { l1, project: p.name, ref, rank: rank++ };
+        this.candidates.set(ref.module, f);
+        this.ranked.push(f);
         addNamespaces(this.namespaces, ref.module);
       }
     }
@@ -226,6 +230,19 @@ export class LazySymbolTable implements Symbols {
 
   isNamespace(fqn: string): boolean {
     return this.namespaces.has(fqn) && !this.candidates.has(fqn);
+  }
+
+  /**
+   * A module's rank: its place among the table's modules (each declared by the first readable file naming it), in
+   * table order — what a file's reads are recorded as (reads.ts). Undefined when no readable file declares it.
+   */
+  rankOf(module: string): number | undefined {
+    return this.candidates.get(module)?.rank;
+  }
+
+  /** The interface hash (L1 manifest) of the file that declares the module of rank `rank`. */
+  ifaceOf(rank: number): string | undefined {
+    return this.ranked[rank]?.ref.iface;
   }
 
   close(): void {
