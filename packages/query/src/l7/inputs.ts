@@ -44,9 +44,17 @@ export class L7Inputs {
     return new L7Inputs(l1, l4m, l4, readJsonOrUndefined<L2Manifest>(l2ManifestPath(outDir)), PackReader.open(docsPackPath(outDir)), L3Overlay.open(outDir));
   }
 
-  /** A file's L7 key: (L7 format, repo, project, its L1 key, L4 record key, L2 record key, L3 key). */
+  /**
+   * A file's L7 key: (L7 format, repo, project, its L1 key, L4 record key, the project's interface digest, L2 record
+   * key, L3 key). The interface digest because a file's occurrence rows also depend on other files (which names are
+   * symbols of the project, its aliases): since L4 keeps a file's record across an interface edit that its
+   * resolution did not read, its L4 key alone no longer says when those change, and a kept file's rows then differed
+   * from a cold build's (bench:nx, django, 4 files after a signature edit and its restore).
+   */
   keyOf(ref: ShardRef, repo: string, project: string): string {
-    return hashString([L7_FORMAT, repo, project, ref.key, this.l4m.files[ref.file]?.key ?? '', this.l2m?.files[ref.file]?.key ?? '', this.l3?.keyOf(ref.file) ?? ''].join('\0'));
+    return hashString(
+      [L7_FORMAT, repo, project, ref.key, this.l4m.files[ref.file]?.key ?? '', this.l4m.digest ?? '', this.l2m?.files[ref.file]?.key ?? '', this.l3?.keyOf(ref.file) ?? ''].join('\0'),
+    );
   }
 
   /** Everything the builder reads for one file. */
