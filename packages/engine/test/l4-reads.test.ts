@@ -175,14 +175,19 @@ describe('read sets: the same from the built and the lazy table', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('every name of the table, and names that miss, read the same modules whichever table answers', () => {
+  /** The lazy table over both projects, every file's facts found regular by a fresh inputs index. */
+  const openLazy = (): LazySymbolTable => {
     const idx = InputsIndex.none();
     for (const p of projects()) {
       const l1 = L1Reader.open(p.outDir);
       for (const ref of l1.refs) idx.importedTops(l1, ref);
       l1.close();
     }
-    const lazy = LazySymbolTable.open(projects(), (ref) => idx.regular(ref))!;
+    return LazySymbolTable.open(projects(), (ref) => idx.regular(ref))!;
+  };
+
+  it('every name of the table, and names that miss, read the same modules whichever table answers', () => {
+    const lazy = openLazy();
     const built = buildSymbolTable(projects()[0]!, projects().slice(1));
     try {
       const names = [...new Set([...built.modules.keys(), ...built.defs.keys(), ...built.bases.keys(), ...built.varTypes.keys()])];
@@ -218,13 +223,7 @@ describe('read sets: the same from the built and the lazy table', () => {
   });
 
   it('an answer cut short by a cycle is kept for its query only: the same answer and reads whatever was asked before', () => {
-    const idx = InputsIndex.none();
-    for (const p of projects()) {
-      const l1 = L1Reader.open(p.outDir);
-      for (const ref of l1.refs) idx.importedTops(l1, ref);
-      l1.close();
-    }
-    const lazy = LazySymbolTable.open(projects(), (ref) => idx.regular(ref))!;
+    const lazy = openLazy();
     try {
       const name = (rank: number) => ['cyc_x', 'cyc_y', 'cyc_z'].find((m) => lazy.rankOf(m) === rank);
       const ask = (r: Resolver, tracker: ReadTracker, fqn: string) => {
