@@ -24,7 +24,7 @@ export { discoverFiles, DEFAULT_EXCLUDED_DIRS, BUILD_OUTPUT_DIRS, readConfined, 
 export { FilePool, DEFAULT_FILE_TIMEOUT_MS, DEFAULT_WORKER_MEMORY_MB, type FilePoolOptions } from './pool/pool';
 export { processFile, type FileTask, type FileResult } from './layers/l1-structure/file-task';
 export { runL0, inventoryPath, type Inventory, type InventoryEntry, type LayerStats, type L0Options } from './layers/l0-fastpath/inventory';
-export { runL1, manifestPath, l1Dir, irPackPath, factsPackPath, type L1Manifest, type L1Options, type ManifestEntry } from './layers/l1-structure/run';
+export { runL1, manifestPath, l1Dir, irPackPath, factsPackPath, type L1Manifest, type L1Options, type L1Stage, type ManifestEntry } from './layers/l1-structure/run';
 export type { ShardHeader } from './layers/l1-structure/file-task';
 export { readFileIr, type ShardRecords } from './layers/l1-structure/read';
 export { encodeCompact, decodeCompact } from './layers/l1-structure/compact';

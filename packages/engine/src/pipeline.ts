@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { runL0 } from './layers/l0-fastpath/inventory';
 import { runL1 } from './layers/l1-structure/run';
+import { flowStage } from './layers/l5-flow/staged';
 import { summarizeProject, type Summary } from './layers/summary/summary';
 
 export interface IndexDirectoryOptions {
@@ -25,6 +26,8 @@ export interface IndexDirectoryOptions {
   verifyHashes?: boolean;
   fileTimeoutMs?: number;
   workerMemoryMb?: number;
+  /** L5 runs next: do its per-file analysis on L1's parse (layers/l5-flow/staged.ts). */
+  stageFlow?: boolean;
 }
 
 export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary> {
@@ -48,6 +51,7 @@ export async function indexDirectory(o: IndexDirectoryOptions): Promise<Summary>
     fileTimeoutMs: o.fileTimeoutMs,
     workerMemoryMb: o.workerMemoryMb,
     onProgress: o.onProgress,
+    ...(o.stageFlow ? { stage: flowStage(o.outDir) } : {}),
   });
   return summarizeProject(path.basename(o.dir) || o.dir, o.outDir);
 }

@@ -194,6 +194,7 @@ export async function indexCommand(dirArg: string, o: IndexOptions): Promise<num
       fileTimeoutMs: o.fileTimeoutMs,
       workerMemoryMb: o.workerMemoryMb,
       onProgress: (d, t) => progress.update(d, t),
+      stageFlow: true,
     });
     const layout = detectLayout(dir, dir);
     const project = { name: layout.name ?? path.basename(dir), outDir: out };

@@ -28,7 +28,7 @@ export const DEFAULT_FILE_TIMEOUT_MS = 20_000;
 
 /** What a pool runs: the worker function's name, and the result standing for a file whose worker failed. */
 export interface PoolTaskKind<T extends { file: string }, R extends { transient?: boolean }> {
-  method: 'indexBatch' | 'flowBatch';
+  method: 'indexBatch' | 'flowBatch' | 'indexFlowBatch';
   failure: (t: T, message: string) => R;
 }
 
@@ -130,7 +130,7 @@ export class FilePool extends TaskPool<FileTask, FileResult> {
   }
 }
 
-function l1Failure(t: FileTask, message: string): FileResult {
+export function l1Failure(t: FileTask, message: string): FileResult {
   return {
     file: t.file,
     module: t.module,

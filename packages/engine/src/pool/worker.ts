@@ -1,9 +1,10 @@
-/** Worker-thread entry: loads the hasher and grammar once, then runs batches of per-file tasks (L1 or L5). */
+/** Worker-thread entry: loads the hasher and grammar once, then runs batches of per-file tasks (L1, L5, or both on one parse). */
 import workerpool from 'workerpool';
 import { initFileWork, processFile, type FileResult, type FileTask } from '../layers/l1-structure/file-task';
 import * as fileTask from '../layers/l1-structure/file-task';
 import { processFlowFile, type FlowResult, type FlowTask } from '../layers/l5-flow/file-task';
 import * as flowTask from '../layers/l5-flow/file-task';
+import { processFileWithFlow } from '../layers/l5-flow/staged';
 
 const ready = initFileWork();
 
@@ -17,7 +18,15 @@ function exitIfParserDamaged(): void {
 
 async function indexBatch(tasks: FileTask[]): Promise<FileResult[]> {
   await ready;
-  const out = tasks.map(processFile);
+  const out = tasks.map((t) => processFile(t));
+  exitIfParserDamaged();
+  return out;
+}
+
+/** L1's extraction and L5's analysis on one parse per file (layers/l5-flow/staged.ts). */
+async function indexFlowBatch(tasks: FileTask[]): Promise<FileResult[]> {
+  await ready;
+  const out = tasks.map(processFileWithFlow);
   exitIfParserDamaged();
   return out;
 }
@@ -29,4 +38,4 @@ async function flowBatch(tasks: FlowTask[]): Promise<FlowResult[]> {
   return out;
 }
 
-workerpool.worker({ indexBatch, flowBatch });
+workerpool.worker({ indexBatch, indexFlowBatch, flowBatch });

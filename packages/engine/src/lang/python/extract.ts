@@ -14,6 +14,7 @@ import { PY_BUILTINS } from './builtins';
 import { importGuard } from './imports';
 import { inferLiteralType, stringList } from './literal-types';
 import { ParserDamagedError, withParsedPython, type ParseFileOptions } from './parse-file';
+import type { Decoded } from './decode';
 import {
   ParseTimeoutError,
   type Language,
@@ -181,7 +182,13 @@ function docstringOf(body: SyntaxNode | null): string | undefined {
 }
 
 /** Time budget for parse + extraction of the file (ms), and the indentation guard (see parse-file.ts). */
-export type ExtractOptions = ParseFileOptions;
+export interface ExtractOptions extends ParseFileOptions {
+  /**
+   * Also called with the same tree once the IR is extracted, so a later layer's per-file work can share this parse
+   * (L1's worker running L5's analysis: see layers/l5-flow/staged.ts). Not called for a file that was not parsed.
+   */
+  alsoWithTree?: (decoded: Decoded, root: SyntaxNode) => void;
+}
 
 export { ParserDamagedError };
 
@@ -193,7 +200,10 @@ export function extractPython(file: string, module: string, bytes: Uint8Array, o
   return withParsedPython(bytes, opts, (decoded, root) => {
     const x = new Extractor(file, module, decoded.text, deadline);
     // Input that would overflow the grammar's scanner is never parsed (it would damage the parser for later files).
-    return root ? x.run(root, decoded.encoding, decoded.diagnostics) : x.runWithoutTree(decoded.encoding, decoded.diagnostics);
+    if (!root) return x.runWithoutTree(decoded.encoding, decoded.diagnostics);
+    const ir = x.run(root, decoded.encoding, decoded.diagnostics);
+    opts.alsoWithTree?.(decoded, root);
+    return ir;
   });
 }
 

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countKinds, type Diagnostic, type EdgeCounts, type FileIr, type NodeCounts } from '../../ir/model';
 import { ExtractTimeoutError, extractPython, ParserDamagedError } from '../../lang/python/extract';
-import { initPythonParser, ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
+import type { Decoded } from '../../lang/python/decode';
+import { initPythonParser, ParserTrapError, ParserUnrecoverableError, ParseTimeoutError, type SyntaxNode } from '../../lang/python/parser';
 import { readConfined } from '../../project/discover';
 import { hashBytes, hashString, initHash } from '../../util/hash';
 import { storeRecord, type StoredRecord } from '../../util/pack';
@@ -49,7 +50,18 @@ export interface FileResult {
   facts?: StoredRecord;
   /** Hash of the file's interface (interface.ts). */
   iface?: string;
+  /** What a TreeSidecar made of the same parse; opaque to L1 (see L1Options.stage). */
+  sidecar?: unknown;
+  /** The file's worker died while it also ran a stage's work: L1 indexes it again on its own (see L1Stage). */
+  retryWithoutStage?: boolean;
 }
+
+/**
+ * Per-file work of a later layer done on L1's parse, so the file is parsed once for both (see L1Options.stage):
+ * called with the tree once the IR is extracted, in the worker; what it returns rides back on the file's result.
+ * It must not throw for a file L1 indexes: its own failures are its own (return undefined, the layer redoes the file).
+ */
+export type TreeSidecar = (decoded: Decoded, root: SyntaxNode, key: string, task: FileTask) => unknown;
 
 /** First line of every IR record: what the file is and its counts, so a manifest entry can be rebuilt from a record. */
 export interface ShardHeader {
@@ -97,7 +109,7 @@ function shardHeader(ir: FileIr, key: string): ShardHeader {
   };
 }
 
-export function processFile(t: FileTask): FileResult {
+export function processFile(t: FileTask, sidecar?: TreeSidecar): FileResult {
   const base: FileResult = { file: t.file, module: t.module, loc: 0, syntaxErrors: 0, nodes: {}, edges: {}, diagnostics: [] };
   let bytes: Buffer;
   try {
@@ -115,7 +127,9 @@ export function processFile(t: FileTask): FileResult {
   const key = fileKey(t.keyPrefix, t.file, t.module, hash);
   try {
     if (parserUnrecoverable) return { ...base, hash, key, transient: true, error: 'parser unrecoverable in this worker' };
-    const ir = extractPython(t.file, t.module, bytes, { timeoutMs: t.timeoutMs });
+    let side: unknown;
+    const alsoWithTree = sidecar && ((decoded: Decoded, root: SyntaxNode) => void (side = sidecar(decoded, root, key, t)));
+    const ir = extractPython(t.file, t.module, bytes, { timeoutMs: t.timeoutMs, alsoWithTree });
     const { text, header } = encodeIrRecord(ir, key);
     const facts = factsOfRecords(ir.nodes, ir.edges);
     return {
@@ -130,6 +144,7 @@ export function processFile(t: FileTask): FileResult {
       ir: storeRecord(text),
       facts: storeRecord(JSON.stringify(facts)),
       iface: factsHash(facts),
+      ...(side !== undefined ? { sidecar: side } : {}),
     };
   } catch (err) {
     return failure({ ...base, hash, key }, err);

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { addCounts, type Diagnostic, type EdgeCounts, type NodeCounts } from '../../ir/model';
-import { DEFAULT_FILE_TIMEOUT_MS, L1_TASKS } from '../../pool/pool';
+import { DEFAULT_FILE_TIMEOUT_MS, L1_TASKS, type PoolTaskKind } from '../../pool/pool';
 import { runFileTasks } from '../../pool/run-tasks';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { hashString, initHash } from '../../util/hash';
@@ -50,6 +50,29 @@ export interface L1Options {
   workerMemoryMb?: number;
   /** Always hash every file in L0 (see L0Options.verifyHashes). */
   verifyHashes?: boolean;
+  /** A later layer's per-file work to run on L1's parse of each file it parses (see L1Stage); none by default. */
+  stage?: L1Stage;
+}
+
+/**
+ * A later layer's per-file work done on L1's parse (see TreeSidecar), so a cold index parses each file once: L5
+ * stages its records this way (layers/l5-flow/staged.ts) and its own run takes them instead of parsing again. L1
+ * knows nothing of what is staged. `tasks` and `run` run processFile with the sidecar (on a worker, in-process);
+ * `take` receives each indexed file's sidecar as its batch comes back; `commit` runs once L1's outputs are written,
+ * `abort` when the run fails.
+ */
+export interface L1Stage {
+  /** Its failure result for a file whose worker died sets `retryWithoutStage`. */
+  tasks: PoolTaskKind<FileTask, FileResult>;
+  run: (t: FileTask) => FileResult;
+  take(file: string, sidecar: unknown): void;
+  commit(): void;
+  abort(): void;
+  /**
+   * Heap ceiling of L1's workers while they also run the stage's work (MB), unless L1Options.workerMemoryMb is set.
+   * A file that dies at it is indexed again by L1 alone, at L1's own ceiling.
+   */
+  workerMemoryMb?: number;
 }
 
 export interface ManifestEntry {
@@ -226,6 +249,10 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
         if (!r.key || !r.ir || !r.facts) continue;
         journal.ir.add(r.key, r.ir);
         journal.facts.add(r.key, r.facts);
+        if (r.sidecar !== undefined) {
+          opts.stage?.take(r.file, r.sidecar);
+          r.sidecar = undefined;
+        }
       }
       journal.ir.flush();
       journal.facts.flush();
@@ -233,6 +260,7 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   } catch (err) {
     journal.ir.abort();
     journal.facts.abort();
+    opts.stage?.abort();
     throw err;
   }
   const inventoryHash = new Map(inventory.files.map((e) => [e.path, e.hash]));
@@ -322,9 +350,11 @@ export async function runL1(opts: L1Options): Promise<L1Manifest> {
   } catch (err) {
     ir.abort();
     facts.abort();
+    opts.stage?.abort();
     throw err;
   }
   writeJsonAtomicSync(manifestPath(opts.outDir), manifest);
+  opts.stage?.commit();
   journal.ir.abort();
   journal.facts.abort();
   return manifest;
@@ -334,6 +364,16 @@ function factsHashOf(rec: StoredRecord): string {
   return factsHash(JSON.parse(zlib.brotliDecompressSync(rec.stored).toString('utf8')) as FileFacts);
 }
 
-function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
-  return runFileTasks(L1_TASKS, { init: initFileWork, run: processFile }, todo, opts, onBatch);
+async function processAll(todo: FileTask[], opts: L1Options, onBatch: (results: FileResult[]) => void): Promise<FileResult[]> {
+  const stage = opts.stage;
+  const alone = (tasks: FileTask[]) => runFileTasks(L1_TASKS, { init: initFileWork, run: (t) => processFile(t) }, tasks, opts, onBatch);
+  if (!stage) return alone(todo);
+  const results = await runFileTasks(stage.tasks, { init: initFileWork, run: stage.run }, todo, { ...opts, workerMemoryMb: opts.workerMemoryMb ?? stage.workerMemoryMb }, (batch) =>
+    onBatch(batch.filter((r) => !r.retryWithoutStage)),
+  );
+  // A file that killed its worker with the stage's work added is not lost to L1: it gets L1's own run and ceiling.
+  const retry = new Set(results.filter((r) => r.retryWithoutStage).map((r) => r.file));
+  if (retry.size === 0) return results;
+  const again = await alone(todo.filter((t) => retry.has(t.file)));
+  return [...results.filter((r) => !r.retryWithoutStage), ...again];
 }

@@ -6,7 +6,8 @@
 import { buildFileFlowFlat, type FileFlow } from '../../lang/python/flow';
 import { extractFlowFactsFlat, flattenForFlow, withinFlowBudget, type FlowFacts } from '../../lang/python/valueflow';
 import { ParserDamagedError, withParsedPython } from '../../lang/python/parse-file';
-import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError } from '../../lang/python/parser';
+import type { Decoded } from '../../lang/python/decode';
+import { ParserTrapError, ParserUnrecoverableError, ParseTimeoutError, type SyntaxNode } from '../../lang/python/parser';
 import { readConfined } from '../../project/discover';
 import { hashBytes } from '../../util/hash';
 import { storeRecord, type StoredRecord } from '../../util/pack';
@@ -66,14 +67,26 @@ export function countFlow(flow: FileFlow): FlowCounts {
  * L5 runs it on workers; L4 runs it for a file L5 did not analyse.
  */
 export function analyseSource(bytes: Uint8Array, file: string, module: string, timeoutMs?: number): { flow: FileFlow; facts: FlowFacts | undefined } {
-  return withParsedPython(bytes, { timeoutMs }, (decoded, root) => {
-    if (!root) return { flow: { scopes: [] }, facts: undefined };
-    // One flat copy of the tree for both builders (valid until the next flatten on this thread).
-    const view = flattenForFlow(root, decoded.text);
-    const flow = buildFileFlowFlat(view.tree, view.text, view.grammar);
-    const facts = withinFlowBudget(extractFlowFactsFlat(view, { path: file, module, isPackage: file.endsWith('__init__.py') }, flow));
-    return { flow, facts };
-  });
+  return withParsedPython(bytes, { timeoutMs }, (decoded, root) => (root ? analyseTree(decoded, root, file, module) : { flow: { scopes: [] }, facts: undefined }));
+}
+
+/** analyseSource on a tree someone else parsed (L1's worker: see staged.ts). */
+export function analyseTree(decoded: Decoded, root: SyntaxNode, file: string, module: string): { flow: FileFlow; facts: FlowFacts } {
+  // One flat copy of the tree for both builders (valid until the next flatten on this thread).
+  const view = flattenForFlow(root, decoded.text);
+  const flow = buildFileFlowFlat(view.tree, view.text, view.grammar);
+  const facts = withinFlowBudget(extractFlowFactsFlat(view, { path: file, module, isPackage: file.endsWith('__init__.py') }, flow));
+  return { flow, facts };
+}
+
+/** A file's L5 records as the packs store them, and its counts for the manifest. */
+export function flowRecords(flow: FileFlow, facts: FlowFacts | undefined): { counts: FlowCounts; flow: StoredRecord; facts: StoredRecord } {
+  const omitted = facts?.omitted;
+  return {
+    counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) },
+    flow: storeRecord(encodeFlowRecord(flow), L5_RECORD_QUALITY),
+    facts: storeRecord(encodeFactsRecord(facts ?? {}), L5_RECORD_QUALITY),
+  };
 }
 
 export function processFlowFile(t: FlowTask): FlowResult {
@@ -88,13 +101,7 @@ export function processFlowFile(t: FlowTask): FlowResult {
   if (parserUnrecoverable) return { ...base, transient: true, error: 'parser unrecoverable in this worker' };
   try {
     const { flow, facts } = analyseSource(bytes, t.file, t.module, t.timeoutMs);
-    const omitted = facts?.omitted;
-    return {
-      ...base,
-      counts: { ...countFlow(flow), ...(omitted ? { flowOmitted: omitted } : {}) },
-      flow: storeRecord(encodeFlowRecord(flow), L5_RECORD_QUALITY),
-      facts: storeRecord(encodeFactsRecord(facts ?? {}), L5_RECORD_QUALITY),
-    };
+    return { ...base, ...flowRecords(flow, facts) };
   } catch (err) {
     return failure(base, err);
   }

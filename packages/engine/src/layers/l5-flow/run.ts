@@ -20,14 +20,9 @@ import { PackReader, PackWriter, type StoredRecord } from '../../util/pack';
 import { initFileWork } from '../l1-structure/file-task';
 import { L1Reader } from '../l1-structure/stream';
 import type { LayerStats } from '../l0-fastpath/inventory';
+import { L5_FORMAT, l5Key } from './keys';
+import { openStagedFlow, removeStagedFlow } from './staged';
 import { flowWorkerFailure, processFlowFile, type FlowCounts, type FlowResult, type FlowTask } from './file-task';
-
-/**
- * Bumped when what L5 writes for the same source changes (the engine fingerprint covers code changes too).
- * l5-2: records in the binary encodings of codec/ instead of JSON. l5-3: facts `vf-7` (attribute stores and truth
- * tests carry a site).
- */
-export const L5_FORMAT = 'l5-3';
 
 export interface L5Options {
   root: string;
@@ -52,7 +47,8 @@ export interface L5Manifest {
   /** Files L1 indexed that L5 could not analyse, with why (retried on the next run). */
   failed: Record<string, string>;
   totals: FlowCounts & { files: number };
-  stats: LayerStats;
+  /** `processed` counts files analysed in this run, on L5's workers or on L1's parse (`sharedParse` of them). */
+  stats: LayerStats & { sharedParse?: number };
 }
 
 export const l5Dir = (outDir: string) => path.join(outDir, 'l5');
@@ -60,8 +56,8 @@ export const flowPackPath = (outDir: string) => path.join(l5Dir(outDir), 'flow.p
 export const flowFactsPackPath = (outDir: string) => path.join(l5Dir(outDir), 'facts.pack');
 export const l5ManifestPath = (outDir: string) => path.join(l5Dir(outDir), 'manifest.json');
 
-/** The key of a file's L5 records: its L1 key (engine, path, module, content) under L5's format. */
-export const l5Key = (l1Key: string) => hashString(`${L5_FORMAT}\0${l1Key}`);
+
+export { L5_FORMAT, l5Key };
 
 const L5_TASKS: PoolTaskKind<FlowTask, FlowResult> = { method: 'flowBatch', failure: flowWorkerFailure };
 
@@ -85,11 +81,13 @@ export async function runL5(opts: L5Options): Promise<L5Manifest> {
   const prevFiles = prev?.schema === 1 && prev.format === L5_FORMAT ? prev.files : {};
   const prevFlow = PackReader.open(flowPackPath(opts.outDir));
   const prevFacts = PackReader.open(flowFactsPackPath(opts.outDir));
+  const staged = openStagedFlow(opts.outDir);
 
   const files: Record<string, L5FileEntry> = {};
   const records = new Map<string, { flow: StoredRecord; facts: StoredRecord }>();
   const todo: FlowTask[] = [];
   let reused = 0;
+  let sharedParse = 0;
   try {
     for (const ref of l1.refs) {
       const key = l5Key(ref.key);
@@ -102,12 +100,20 @@ export async function runL5(opts: L5Options): Promise<L5Manifest> {
         reused++;
         continue;
       }
+      const fromL1 = staged?.get(key);
+      if (fromL1) {
+        files[ref.file] = { key, ...fromL1.counts };
+        records.set(key, { flow: fromL1.flow, facts: fromL1.facts });
+        sharedParse++;
+        continue;
+      }
       const hash = l1.manifest.files[ref.file]!.hash;
       todo.push({ abs: path.join(opts.root, ref.file), file: ref.file, module: ref.module, hash, key, timeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS });
     }
   } finally {
     prevFlow?.close();
     prevFacts?.close();
+    staged?.close();
     l1.close();
   }
 
@@ -149,9 +155,11 @@ export async function runL5(opts: L5Options): Promise<L5Manifest> {
     files: sorted,
     failed: Object.fromEntries(Object.entries(failed).sort(([a], [b]) => (a < b ? -1 : 1))),
     totals,
-    stats: { layer: 'l5', files: totals.files, reused, processed: results.length - Object.keys(failed).length, failed: Object.keys(failed).length, ms: 0 },
+    stats: { layer: 'l5', files: totals.files, reused, processed: results.length - Object.keys(failed).length + sharedParse, failed: Object.keys(failed).length, ms: 0 },
   };
+  if (sharedParse) manifest.stats.sharedParse = sharedParse;
   manifest.stats.ms = Math.round(performance.now() - t0);
   writeJsonAtomicSync(l5ManifestPath(opts.outDir), manifest);
+  removeStagedFlow(opts.outDir);
   return manifest;
 }

@@ -11,7 +11,7 @@ export default async function l5Executor(options: LayerExecutorOptions, context:
   const m = await runL5({ root: p.root, outDir: p.outDir, workers: options.workers });
   const s = m.stats;
   console.log(
-    `codegraph l5 ${p.projectName}: ${s.files} files, ${s.processed} analysed, ${s.reused} reused, ${s.failed} failed; ` +
+    `codegraph l5 ${p.projectName}: ${s.files} files, ${s.processed} analysed${s.sharedParse ? ` (${s.sharedParse} on L1's parse)` : ''}, ${s.reused} reused, ${s.failed} failed; ` +
       `${m.totals.scopes} scopes, ${m.totals.blocks} blocks, ${m.totals.defs} SSA definitions, ${m.totals.phis} phis, ${s.ms} ms`,
   );
   for (const [file, error] of Object.entries(m.failed)) console.warn(`  no flow for ${file}: ${error}`);

@@ -9,6 +9,8 @@ export interface Schema {
   projects?: string[];
   /** Layer l8: per-rule levels (rule id → off | note | warning | error). */
   rules?: Record<string, 'off' | 'note' | 'warning' | 'error'>;
+  /** Layer l1: run L5's per-file analysis on L1's parse and stage it for L5 (default true). */
+  shareParse?: boolean;
   /** In a batch: run this step in a child process of its own (default: true for l4 and l7, for l5 without a previous run, false otherwise). */
   inChildProcess?: boolean;
 }
