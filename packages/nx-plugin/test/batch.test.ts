@@ -147,4 +147,39 @@ describe('batch implementation', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+  it("runs a cold L5 in the batch when its project's L1 stages its records in the same batch, else in a child", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-l5-'));
+    const fork = jest.spyOn(childProcess, 'fork');
+    try {
+      for (const name of ['p', 'q']) {
+        fs.mkdirSync(path.join(root, name, 'pkg_' + name), { recursive: true });
+        fs.writeFileSync(path.join(root, name, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "1"\n`);
+        fs.writeFileSync(path.join(root, name, 'pkg_' + name, '__init__.py'), 'def f(x):\n    if x:\n        return g(x)\n    return None\n\ndef g(y):\n    return [y]\n');
+      }
+      const target = (layer: string) => ({ executor: '@codegraph/nx:layer', options: { layer } });
+      const targets = { l0: target('l0'), l1: target('l1'), l5: target('l5') };
+      const context = {
+        root,
+        cwd: root,
+        isVerbose: false,
+        projectsConfigurations: { version: 2, projects: { p: { root: 'p', targets }, q: { root: 'q', targets } } },
+      } as unknown as ExecutorContext;
+      const options = {
+        'p:l0': { layer: 'l0' }, 'p:l1': { layer: 'l1', workers: 1 }, 'p:l5': { layer: 'l5', workers: 1 },
+        'q:l0': { layer: 'l0' }, 'q:l1': { layer: 'l1', workers: 1, shareParse: false }, 'q:l5': { layer: 'l5', workers: 1 },
+      };
+      const tg = graph({ 'p:l0': [], 'p:l1': ['p:l0'], 'p:l5': ['p:l1'], 'q:l0': [], 'q:l1': ['q:l0'], 'q:l5': ['q:l1'] });
+      const results: BatchTaskResult[] = [];
+      for await (const r of await batchExecutor(tg, options, {}, context)) results.push(r);
+      const byTask = Object.fromEntries(results.map((r) => [r.task, r.result]));
+      // p's L5 takes what p's L1 staged, in the batch; q's L1 staged nothing, so q's cold L5 parses, in a child.
+      expect(byTask['p:l5']!.terminalOutput).toMatch(/^codegraph l5 p: 1 files, 1 analysed \(1 on L1's parse\)/);
+      expect(byTask['q:l5']!.terminalOutput).toMatch(/^codegraph l5 q: 1 files, 1 analysed, 0 reused/);
+      expect(fork).toHaveBeenCalledTimes(1);
+      expect(fs.existsSync(path.join(root, '.codegraph/projects/p/l5-staged'))).toBe(false);
+    } finally {
+      fork.mockRestore();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -106,7 +106,8 @@ export const CHILD_PROCESS_STEPS: ReadonlySet<StepName> = new Set<StepName>(['l4
  * The steps that run in a child only when they start from nothing (no manifest of a previous run): L5, whose cold run
  * peaks as high (sympy 0.91–1.18 GiB: its two worker threads' heaps) but whose incremental run is small and, in a
  * fresh process, pays the parser's start (django after a one-line edit: 0.92 s in a child against 0.17 s in the
- * batch).
+ * batch). Nor when its project's L1 runs earlier in the same batch with `shareParse` on: L5's cold run then only
+ * packs the records L1 staged (layers/l5-flow/staged.ts), and its workers start only for files L1 could not stage.
  */
 const CHILD_PROCESS_WHEN_COLD: ReadonlyMap<StepName, (outDir: string) => string> = new Map([['l5', l5ManifestPath]]);
 
@@ -125,10 +126,19 @@ export function runsInChildProcess(step: StepName, options: { inChildProcess?: u
   return previousRun !== undefined && outDir !== undefined && !existsSync(previousRun(outDir));
 }
 
+function stepOfTask(options: Record<string, unknown>, context: ExecutorContext): StepName | undefined {
+  try {
+    return stepOf(options, context);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The step a task runs in a child process, or undefined when it runs in the batch (or names no step: it fails there). */
-function childStepOf(options: Record<string, unknown>, context: ExecutorContext): StepName | undefined {
+function childStepOf(options: Record<string, unknown>, context: ExecutorContext, stagedByL1: ReadonlySet<string>): StepName | undefined {
   try {
     const step = stepOf(options, context);
+    if (step === 'l5' && options.inChildProcess === undefined && stagedByL1.has(context.projectName ?? '')) return undefined;
     const outDir = CHILD_PROCESS_WHEN_COLD.has(step) ? projectPaths(options, context).outDir : undefined;
     return runsInChildProcess(step, options, outDir) ? step : undefined;
   } catch {
@@ -183,7 +193,8 @@ async function* runTasks(
     const { target } = graph.tasks[id]!;
     return { ...context, projectName: target.project, targetName: target.target, configurationName: target.configuration };
   };
-  const childSteps = order.map((id) => childStepOf(options[id] ?? {}, contextOf(id)));
+  const stagedByL1 = new Set(order.filter((id) => stepOfTask(options[id] ?? {}, contextOf(id)) === 'l1' && options[id]?.shareParse !== false).map((id) => graph.tasks[id]!.target.project));
+  const childSteps = order.map((id) => childStepOf(options[id] ?? {}, contextOf(id), stagedByL1));
   // The processes of the next tasks that run in a child, started ahead so they load their step while the tasks
   // before them run.
   const ahead = childSteps.filter((step): step is StepName => step !== undefined);
