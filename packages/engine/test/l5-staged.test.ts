@@ -126,6 +126,29 @@ describe('L5 on L1 parse', () => {
     expect(r.m5.stats.sharedParse).toBeUndefined();
     expectSameOutputs(r.out, (await index(corpus('dies-alone', true))).out);
   });
+  it('hostile files: the same outputs on L1 parse as alone, and the files after them are staged', async () => {
+    const make = (name: string) => {
+      const root = corpus(name, true);
+      const h = path.join(root, 'hostile');
+      fs.mkdirSync(h);
+      fs.writeFileSync(path.join(h, 'a_syntax.py'), 'def f(:\n    return [\n\nclass C\n    x = 1\n');
+      fs.writeFileSync(path.join(h, 'b_nul.py'), Buffer.from('x = 1\0\ndef g():\n    return x\n', 'latin1'));
+      fs.writeFileSync(path.join(h, 'c_utf16.py'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('def h(a):\n    return a\n', 'utf16le')]));
+      fs.writeFileSync(path.join(h, 'd_nested.py'), 'x = ' + '('.repeat(500) + '1' + ')'.repeat(500) + '\n');
+      // More distinct indentation widths than the parser is trusted with: never parsed (indexed as an empty module).
+      fs.writeFileSync(path.join(h, 'e_deep.py'), Array.from({ length: 260 }, (_, i) => ' '.repeat(i) + 'if x:').join('\n') + '\n' + ' '.repeat(260) + 'pass\n');
+      fs.writeFileSync(path.join(h, 'f_after.py'), 'def after(v):\n    return [w for w in v]\n');
+      return root;
+    };
+    const shared = make('hostile-shared');
+    const r = await index(shared, { stage: flowStage(path.join(shared, '.codegraph')) });
+    const alone = await index(make('hostile-alone'));
+    expect(r.m1.stats.failed).toBe(alone.m1.stats.failed);
+    expect(r.m5.stats).toMatchObject({ failed: 0, processed: alone.m5.stats.processed });
+    // Every file L1 parsed is staged; the one it refused to parse is analysed by L5 itself (as an empty module).
+    expect(r.m5.stats.sharedParse).toBe(r.m5.stats.processed - 1);
+    expectSameOutputs(r.out, alone.out);
+  });
 });
 
 function findPy(dir: string): string {
