@@ -149,6 +149,25 @@ describe('L5 on L1 parse', () => {
     expect(r.m5.stats.sharedParse).toBe(r.m5.stats.processed - 1);
     expectSameOutputs(r.out, alone.out);
   });
+  it('after an interrupted run: its half-written stage is removed, a stage without counts is not read', async () => {
+    const root = corpus('interrupted');
+    const out = path.join(root, '.codegraph');
+    const stage = path.join(out, 'l5-staged');
+    fs.mkdirSync(stage, { recursive: true });
+    fs.writeFileSync(path.join(stage, 'flow.pack.tmp-999-0-abc'), 'half a pack');
+    fs.writeFileSync(path.join(stage, 'facts.pack'), 'not a pack');
+    // A killed L5 never read this stage; a killed L1 never wrote its counts.
+    expect((await index(root)).m5.stats.sharedParse).toBeUndefined();
+    expectSameOutputs(out, own);
+    fs.mkdirSync(stage, { recursive: true });
+    fs.writeFileSync(path.join(stage, 'flow.pack.tmp-999-0-abc'), 'half a pack');
+    fs.writeFileSync(path.join(root, 'shop/extra.py'), 'def extra():\n    return 1\n');
+    await runL0({ root, projectDir: root, outDir: out });
+    await runL1({ root, projectDir: root, outDir: out, workers: 1, stage: flowStage(out) });
+    expect(fs.readdirSync(stage).sort()).toEqual(['counts.json', 'facts.pack', 'flow.pack']);
+    const m5 = await runL5({ root, outDir: out, workers: 1 });
+    expect(m5.stats).toMatchObject({ processed: 1, sharedParse: 1, reused: files, failed: 0 });
+  });
 });
 
 function findPy(dir: string): string {

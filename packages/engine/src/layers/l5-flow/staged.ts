@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { l1Failure, type PoolTaskKind } from '../../pool/pool';
-import { readJsonOrUndefined, writeJsonAtomicSync } from '../../util/atomic';
+import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
 import { PackReader, PackWriter, type StoredRecord } from '../../util/pack';
 import { processFile, type FileResult, type FileTask, type TreeSidecar } from '../l1-structure/file-task';
 import type { L1Stage } from '../l1-structure/run';
@@ -67,6 +67,8 @@ export function flowStage(outDir: string): L1Stage {
   const open = () => {
     if (writers) return writers;
     fs.mkdirSync(stageDir(outDir), { recursive: true });
+    // What a killed L1 run left half-written (its records are not worth salvaging: L5 can always redo them).
+    removeStaleTemps(stageDir(outDir));
     return (writers = { flow: new PackWriter(flowPath(outDir)), facts: new PackWriter(factsPath(outDir)), counts: {} });
   };
   return {
