@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { DEFAULT_FILE_TIMEOUT_MS, type PoolTaskKind } from '../../pool/pool';
 import { runFileTasks } from '../../pool/run-tasks';
 import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../../util/atomic';
-import { hashString, initHash } from '../../util/hash';
+import { initHash } from '../../util/hash';
 import { PackReader, PackWriter, type StoredRecord } from '../../util/pack';
 import { initFileWork } from '../l1-structure/file-task';
 import { L1Reader } from '../l1-structure/stream';
@@ -55,7 +55,6 @@ export const l5Dir = (outDir: string) => path.join(outDir, 'l5');
 export const flowPackPath = (outDir: string) => path.join(l5Dir(outDir), 'flow.pack');
 export const flowFactsPackPath = (outDir: string) => path.join(l5Dir(outDir), 'facts.pack');
 export const l5ManifestPath = (outDir: string) => path.join(l5Dir(outDir), 'manifest.json');
-
 
 export { L5_FORMAT, l5Key };
 
