@@ -125,7 +125,14 @@ export class UnitDeriver {
     if (!this.worker) {
       // Run from the sources (ts tests): no compiled worker beside this module.
       if (!fs.existsSync(this.script)) throw new Error(`codegraph: no ${this.script}`);
-      this.worker = new Worker(this.script, { workerData: this.init });
+      const started = new Worker(this.script, { workerData: this.init });
+      // Between units nobody listens: a worker that dies then is forgotten (the next unit starts another), and its
+      // error is not an unhandled 'error' event.
+      started.on('error', () => undefined);
+      started.on('exit', () => {
+        if (this.worker === started) this.worker = undefined;
+      });
+      this.worker = started;
     }
     const w = this.worker;
     return new Promise<DerivedUnit>((resolve, reject) => {
