@@ -49,3 +49,24 @@ export function hashString(s: string): string {
 export function hashBytes(b: Uint8Array): string {
   return h().h64Raw(b).toString(16).padStart(16, '0');
 }
+
+/**
+ * xxh64 of a string handed over in pieces: `digest` gives what `hashString` gives for their concatenation, without
+ * that string ever being made (the stdlib's summaries' shape is a 32M-character JSON text). A piece must not end
+ * between the two halves of a surrogate pair (whole JSON values never do).
+ */
+export function hashPieces(): { update(piece: string): void; digest(): string } {
+  const state = h().create64();
+  return {
+    update(s: string) {
+      for (let i = 0; i < s.length; ) {
+        let j = Math.min(i + HASH_PIECE, s.length);
+        const last = s.charCodeAt(j - 1);
+        if (j < s.length && last >= 0xd800 && last <= 0xdbff) j--;
+        state.update(j - i === s.length ? s : s.slice(i, j));
+        i = j;
+      }
+    },
+    digest: () => state.digest().toString(16).padStart(16, '0'),
+  };
+}

@@ -246,6 +246,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
         summaries: opts.flowSummaries !== false,
         // The dependencies' fixpoints see their symbols only: their summaries must not depend on this project.
         depTable: () => buildSymbolTable(depProjects[0]!, depProjects.slice(1)),
+        depProjects,
         store: opts.summaryStore ?? defaultSummaryStore(opts.root),
         index,
         readers,

@@ -22,6 +22,7 @@ import {
   FN_ASYNC,
   FN_GENERATOR,
   FN_LAMBDA,
+  MAX_FLOW_CONSTRAINTS,
   Op,
   SITE_CALL,
   SITE_DECORATOR,
@@ -115,16 +116,19 @@ export interface FlowFileInfo {
   isPackage: boolean;
 }
 
-/** Facts of a parsed file (flattens the tree itself; L5 shares its flat copy through `extractFlowFactsFlat`). */
-export function extractFlowFacts(root: SyntaxNode, file: FlowFileInfo, flow?: FileFlow): FlowFacts {
+/**
+ * Facts of a parsed file (flattens the tree itself; L5 shares its flat copy through `extractFlowFactsFlat`).
+ * `maxConstraints`: past it the facts are emptied, as `withinFlowBudget` empties them (index.ts).
+ */
+export function extractFlowFacts(root: SyntaxNode, file: FlowFileInfo, flow?: FileFlow, maxConstraints = MAX_FLOW_CONSTRAINTS): FlowFacts {
   // The module node starts at its first token: positions are indices into the whole source, so pad the text back.
   const text = ' '.repeat(root.startIndex) + root.text;
-  return extractFlowFactsFlat(flattenForFlow(root, text), file, flow);
+  return extractFlowFactsFlat(flattenForFlow(root, text), file, flow, maxConstraints);
 }
 
 /** Facts of a file from its flattened tree (valid until the next flatten on this thread). */
-export function extractFlowFactsFlat(view: FlatView, file: FlowFileInfo, flow?: FileFlow): FlowFacts {
-  return new FlowExtractor(file, view.text, flow).run(view.node(0));
+export function extractFlowFactsFlat(view: FlatView, file: FlowFileInfo, flow?: FileFlow, maxConstraints = MAX_FLOW_CONSTRAINTS): FlowFacts {
+  return new FlowExtractor(file, view.text, flow, maxConstraints).run(view.node(0));
 }
 
 /** A function's SSA, indexed for the walk: the definition reaching each read, the one made at each binding. */
@@ -145,6 +149,16 @@ class FlowExtractor {
   private classes: ClassFact[] = [];
   private sites: FlowFacts['sites'] = [];
   private c: Constraint[] = [];
+  /**
+   * Past the constraint budget the facts will be emptied (withinFlowBudget): from then on constraints, variables,
+   * placeholders and sites are only counted — the walk goes on for what is kept (module names, `__all__`, star
+   * imports, skipped expressions). Building all of them first made a 1.5 MB generated test file (sympy's
+   * `test_trinomials.py`, 500K constraints) hold them all at once.
+   */
+  private over = false;
+  private constraintCount = 0;
+  private varCount = 0;
+  private siteCount = 0;
   private usedFqns = new Map<string, number>();
   private depth = 0;
   private skipped = 0;
@@ -157,7 +171,8 @@ class FlowExtractor {
   constructor(
     private readonly file: FlowFileInfo,
     private readonly text: string,
-    flow?: FileFlow,
+    flow: FileFlow | undefined,
+    private readonly maxConstraints: number,
   ) {
     this.module = { kind: 'module', fqn: file.module, bound: new Set() };
     // Module and class bodies stay one variable per name: other files and methods read them after they ran.
@@ -200,6 +215,15 @@ class FlowExtractor {
   run(root: FlatNode): FlowFacts {
     this.block(root, this.module);
     this.nameVars();
+    if (this.over) {
+      // What withinFlowBudget makes of the whole facts, keys in the same order.
+      const empty: FlowFacts = { format: FLOW_FACTS_FORMAT, module: this.file.module, pkg: this.file.isPackage, vars: [], funcs: [], classes: [], globals: [...this.module.bound].sort(), sites: [], c: [] };
+      if (this.all) empty.all = this.all;
+      if (this.stars.length) empty.stars = this.stars;
+      if (this.skipped) empty.skipped = this.skipped;
+      empty.omitted = this.constraintCount;
+      return empty;
+    }
     const facts: FlowFacts = {
       format: FLOW_FACTS_FORMAT,
       module: this.file.module,
@@ -220,13 +244,12 @@ class FlowExtractor {
   // ------------------------------------------------------------------ variables
 
   private temp(): number {
-    this.vars.push('');
-    return this.vars.length - 1;
+    return this.named('');
   }
 
   private named(name: string): number {
-    this.vars.push(name);
-    return this.vars.length - 1;
+    if (!this.over) this.vars.push(name);
+    return this.varCount++;
   }
 
   /** A read of a name (at: the identifier's start index, for its SSA definition). */
@@ -234,7 +257,7 @@ class FlowExtractor {
     const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses.get(at) : undefined;
     if (d && d.name === name && (d.kind === 'param' || VERSIONED.has(d.kind))) return this.version(s, d);
     const v = this.temp();
-    this.names.push([v, s, name, false]);
+    if (!this.over) this.names.push([v, s, name, false]);
     return v;
   }
 
@@ -247,7 +270,7 @@ class FlowExtractor {
     const d = at >= 0 ? s.ssa?.defs.get(at) : undefined;
     if (d && d.name === name && VERSIONED.has(d.kind)) this.emit(Op.Copy, this.version(s, d), src);
     const v = this.temp();
-    this.names.push([v, s, name, true]);
+    if (!this.over) this.names.push([v, s, name, true]);
     this.emit(Op.Copy, v, src);
   }
 
@@ -283,7 +306,14 @@ class FlowExtractor {
   }
 
   private emit(...c: Constraint): void {
-    this.c.push(c);
+    if (++this.constraintCount > this.maxConstraints && !this.over) {
+      this.over = true;
+      this.c = [];
+      this.vars = [];
+      this.names = [];
+      this.sites = [];
+    }
+    if (!this.over) this.c.push(c);
   }
 
   private fqnOf(base: string): string {
@@ -295,8 +325,8 @@ class FlowExtractor {
   private site(n: FlatNode, kind: number): number {
     const a = n.startPosition;
     const b = n.endPosition;
-    this.sites.push([a.row, a.column, b.row, b.column, kind]);
-    return this.sites.length - 1;
+    if (!this.over) this.sites.push([a.row, a.column, b.row, b.column, kind]);
+    return this.siteCount++;
   }
 
   // ------------------------------------------------------------------ statements

@@ -110,3 +110,10 @@ export interface FlowFacts {
    */
   omitted?: number;
 }
+
+/**
+ * Constraints per file past which a file's value flow is left out. Real modules stay far below (the stdlib's
+ * largest have a few thousand); generated files do not — sympy's rubi rule and test tables have up to ~10^6, and
+ * their facts alone made a whole-project fixpoint need more than 4 GB. Their calls still resolve by name (L1/L4).
+ */
+export const MAX_FLOW_CONSTRAINTS = 40_000;

@@ -18,6 +18,7 @@ import type { FlowFacts } from '../../../lang/python/valueflow';
 import type { SummaryEntry } from './summary';
 import { SummaryStore, type StoredSummaries } from './summary-store';
 import { dependencyUnits, type DepUnit } from './dep-units';
+import { UnitDeriver } from './derive-unit';
 import { InputsIndex } from '../inputs-index';
 import { SITE_DECORATOR, SITE_IMPLICIT } from '../../../lang/python/valueflow/model';
 import { FlowSolver, O, SOLVER_SEMANTICS, T_DIRECT, type SolveStats } from './solver';
@@ -100,6 +101,8 @@ export interface DepFlowStats {
   read: number;
   /** Units solved by this run (then stored for the others). */
   derived: number;
+  /** Of those, the units derived in a worker thread (derive-unit.ts; the others in L4's own). */
+  workerUnits?: number;
   /** Units whose shape L4's inputs index knew (inputs-index.ts): not read unless the project's fixpoint is solved. */
   indexed?: number;
   /** Every unit was read: nothing of the dependencies was solved. */
@@ -126,6 +129,7 @@ async function dependencySummaries(
   project: ProjectOut,
   units: readonly DepUnit[],
   depTable: () => Symbols,
+  tableProjects: readonly ProjectOut[] | undefined,
   store: SummaryStore,
   index: InputsIndex,
 ): Promise<NonNullable<PreparedFlow['summaries']>> {
@@ -135,27 +139,16 @@ async function dependencySummaries(
   const parsed: Array<SummaryEntry[] | undefined> = [];
   const shapes: string[] = [];
   const stats: DepFlowStats = { files: 0, units: units.length, read: 0, derived: 0, indexed: 0, cached: true, waitedMs: 0, ms: 0 };
-  let table: Symbols | undefined;
+  const deriver = new UnitDeriver(root, project, depTable, tableProjects && { root, project, tableProjects: [...tableProjects] });
   const derive = async (unit: DepUnit) => {
-    table ??= depTable();
-    // A fresh resolver per unit: its memo then holds only this unit's queries, whoever derives it.
-    const solver = new FlowSolver(new Resolver(table));
-    const closure: SummaryEntry[] = [];
-    for (const j of unit.closure) for (const e of await entriesOf(j)) closure.push(e);
-    solver.addSummaries(closure);
-    const from = solver.files.length;
-    const source = await forEachFlowFacts(root, project, unit.refs, (f) => solver.addFacts(f.file, f.facts), { cache: false });
-    // A file whose facts cannot be had (unreadable, unparsable within the budget) is so for its content — which
-    // the key covers — in every run: the unit without it is what any dependent would derive.
-    const solve = solver.solve();
-    const t1 = performance.now();
-    const own = new Set<number>();
-    for (let i = from; i < solver.files.length; i++) own.add(i);
-    const entries = [...solver.summarize(own)].map(([file, summary]) => ({ file, summary }));
-    addSource(stats, source);
-    addSolve(stats, solve);
-    stats.summarizeMs = (stats.summarizeMs ?? 0) + Math.round(performance.now() - t1);
-    return entries;
+    const closure: string[] = [];
+    for (const j of unit.closure) closure.push((await load(j)).json());
+    const got = await deriver.derive({ key: unit.key, refs: unit.refs, closure });
+    if (got.inWorker) stats.workerUnits = (stats.workerUnits ?? 0) + 1;
+    addSource(stats, got.source);
+    addSolve(stats, got.solve);
+    stats.summarizeMs = (stats.summarizeMs ?? 0) + got.summarizeMs;
+    return { entry: got.entry };
   };
   const load = async (j: number): Promise<StoredSummaries> => {
     const had = loaded[j];
@@ -169,16 +162,21 @@ async function dependencySummaries(
     return (loaded[j] = got);
   };
   const entriesOf = async (j: number) => (parsed[j] ??= (await load(j)).entries());
-  for (let j = 0; j < units.length; j++) {
-    const known = index.unit(units[j]!.key);
-    if (known) {
-      stats.indexed!++;
-      // Kept among the store's recently used entries, as a read would.
-      store.touch(units[j]!.key);
+  try {
+    for (let j = 0; j < units.length; j++) {
+      const known = index.unit(units[j]!.key);
+      if (known) {
+        stats.indexed!++;
+        // Kept among the store's recently used entries, as a read would.
+        store.touch(units[j]!.key);
+      }
+      const info = known ?? (await load(j));
+      shapes.push(info.shape);
+      stats.files += info.files;
     }
-    const info = known ?? (await load(j));
-    shapes.push(info.shape);
-    stats.files += info.files;
+  } finally {
+    // Before the dependent's own work: the worker's heap goes back to the system.
+    await deriver.close();
   }
   stats.cached = stats.derived === 0;
   stats.ms = Math.round(performance.now() - t0);
@@ -189,7 +187,11 @@ async function dependencySummaries(
   const take = async () => {
     const t = performance.now();
     const out: SummaryEntry[] = [];
-    for (let j = 0; j < units.length; j++) for (const e of await entriesOf(j)) out.push(e);
+    try {
+      for (let j = 0; j < units.length; j++) for (const e of await entriesOf(j)) out.push(e);
+    } finally {
+      await deriver.close();
+    }
     drop();
     stats.cached = stats.derived === 0;
     stats.ms += Math.round(performance.now() - t);
@@ -197,7 +199,11 @@ async function dependencySummaries(
   };
   const loadAll = async () => {
     const t = performance.now();
-    for (let j = 0; j < units.length; j++) await load(j);
+    try {
+      for (let j = 0; j < units.length; j++) await load(j);
+    } finally {
+      await deriver.close();
+    }
     stats.cached = stats.derived === 0;
     stats.ms += Math.round(performance.now() - t);
   };
@@ -268,13 +274,25 @@ export class ValueFlow {
     root: string,
     project: ProjectOut,
     deps: readonly ProjectOut[],
-    opts: { provenance?: boolean; summaries?: boolean; depTable: () => Symbols; store: string; index?: InputsIndex; readers?: L1Readers },
+    opts: {
+      provenance?: boolean;
+      summaries?: boolean;
+      depTable: () => Symbols;
+      /**
+       * How `depTable` is built — `buildSymbolTable(depProjects[0], depProjects.slice(1))` (run.ts) —, so that a
+       * worker thread can build it: units are then derived there (derive-unit.ts), else in this thread.
+       */
+      depProjects?: readonly ProjectOut[];
+      store: string;
+      index?: InputsIndex;
+      readers?: L1Readers;
+    },
   ): Promise<PreparedFlow> {
     const index = opts.index ?? InputsIndex.none();
     const refs = flowRefs(project, deps, index, opts.readers);
     if (opts.provenance || opts.summaries === false || !refs.deps.length) return { refs };
     const units = dependencyUnits(refs.deps, index, opts.readers);
-    return { refs, summaries: await dependencySummaries(root, project, units, opts.depTable, new SummaryStore(opts.store), index) };
+    return { refs, summaries: await dependencySummaries(root, project, units, opts.depTable, opts.depProjects, new SummaryStore(opts.store), index) };
   }
 
   /**

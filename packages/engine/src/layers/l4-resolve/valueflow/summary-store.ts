@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { writeFileAtomicSync } from '../../../util/atomic';
-import { hashString } from '../../../util/hash';
+import { hashPieces, hashString } from '../../../util/hash';
 import { compress } from '../../../util/pack';
-import { FLOW_SUMMARY_FORMAT, type SummaryEntry } from './summary';
+import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryEntry } from './summary';
 
 /** 512 MiB: many generations of the summaries of a 2M-line workspace (the stdlib's: 32 MB of JSON, 3.2 MB stored). */
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
@@ -39,6 +39,8 @@ export interface StoredSummaries {
    * never parses them — on django's stdlib units, 0.4 s of such an L4's 3 s.
    */
   entries: () => SummaryEntry[];
+  /** The summaries' JSON as stored (what `entries` parses): sent as it is to a unit derived in a worker. */
+  json: () => string;
   /** How many files the entry summarizes. */
   files: number;
   /** Digest of the entry's summaries (same bytes whoever derived them). */
@@ -97,13 +99,21 @@ export class SummaryStore {
 
   /** Stores the unit's summaries; returns what a later `read` returns (summaries parsed back from the stored text). */
   write(key: string, entries: readonly SummaryEntry[]): StoredSummaries {
-    const text = entryText(key, entries.map((e) => [e.file, e.summary]));
+    return this.writeEntry(key, entryBytes(key, entries));
+  }
+
+  /**
+   * As `write`, given the entry (`entryBytes`, made where the unit was derived: in a worker thread, moved here
+   * without a copy).
+   */
+  writeEntry(key: string, entry: Uint8Array): StoredSummaries {
     try {
-      writeFileAtomicSync(this.entryPath(key), compress(Buffer.from(text)), { fsync: false });
+      writeFileAtomicSync(this.entryPath(key), compress(entry), { fsync: false });
       this.collect(key);
     } catch {
       // A read-only or full disk: the summaries are still this run's, only not shared.
     }
+    const text = Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).toString('utf8');
     // Parsed back from the text, as a reader gets them: a derived and a read unit load into the solver the same way.
     return parseEntry(key, text)!;
   }
@@ -112,7 +122,7 @@ export class SummaryStore {
    * Reads the unit, or derives it under the unit's lock: when another deriver holds the lock, waits for its entry
    * (or for the lock to go stale) rather than solving the same unit at the same time. `waited` says whether it did.
    */
-  async readOrDerive(key: string, derive: () => Promise<SummaryEntry[]>): Promise<StoredSummaries & { derived: boolean; waitedMs: number }> {
+  async readOrDerive(key: string, derive: () => Promise<SummaryEntry[] | { entry: Uint8Array }>): Promise<StoredSummaries & { derived: boolean; waitedMs: number }> {
     let waitedMs = 0;
     for (;;) {
       const found = this.read(key);
@@ -128,7 +138,9 @@ export class SummaryStore {
         // Written by the holder between our read and our lock: no need to solve.
         const late = lock === 'locked' ? this.read(key) : undefined;
         if (late) return Object.assign(late, { derived: false, waitedMs });
-        return Object.assign(this.write(key, await derive()), { derived: true, waitedMs });
+        const got = await derive();
+        const stored = 'entry' in got ? this.writeEntry(key, got.entry) : this.write(key, got);
+        return Object.assign(stored, { derived: true, waitedMs });
       } finally {
         if (lock === 'locked') fs.rmSync(this.lockPath(key), { force: true });
       }
@@ -195,9 +207,64 @@ export class SummaryStore {
 const header = (key: string, sum: string, shape: string, n: number) =>
   `{"format":${JSON.stringify(FLOW_SUMMARY_FORMAT)},"key":${JSON.stringify(key)},"sum":"${sum}","shape":"${shape}","n":${n},"files":`;
 
-function entryText(key: string, files: StoredUnit['files']): string {
-  const json = JSON.stringify(files);
-  return `${header(key, hashString(json), summaryShape(files), files.length)}${json}}`;
+/** Room kept before an entry's body for its header (written last: it holds the body's digests), ≥ any header. */
+const HEADER_ROOM = 1024;
+
+/**
+ * The stored entry of a unit's summaries, as UTF-8 bytes (the text `header` + the JSON of the [file, summary] pairs
+ * + `}`), made one file at a time: each file's JSON is hashed and encoded as it is made, and its shape's too, so the
+ * summaries are never held as one string, nor as a position-blanked copy (making those whole was the largest
+ * allocation of deriving the stdlib's unit: a few 32M-character strings, past V8's young generation). A caller whose
+ * iterable lets each summary go once read (deriveUnit) does not hold them as objects and as text at once either.
+ */
+export function entryBytes(key: string, entries: Iterable<SummaryEntry>): Uint8Array {
+  const body = new ByteSink(HEADER_ROOM);
+  const sum = hashPieces();
+  const shape = new ShapeHasher();
+  // What JSON.stringify gives for the array of pairs, a piece at a time.
+  for (const { file, summary } of entries) {
+    const piece = `${shape.files ? ',' : '['}${JSON.stringify([file, summary])}`;
+    sum.update(piece);
+    body.write(piece);
+    shape.add(file, summary);
+  }
+  const close = shape.files ? ']' : '[]';
+  sum.update(close);
+  body.write(close);
+  body.write('}');
+  const head = new TextEncoder().encode(header(key, sum.digest(), shape.digest(), shape.files));
+  if (head.length > HEADER_ROOM) throw new Error(`codegraph: a summary entry's header is ${head.length} bytes`);
+  return body.withPrefix(head);
+}
+
+/** UTF-8 bytes appended to one buffer (growing by doubling), after `room` bytes kept for a prefix. */
+class ByteSink {
+  private buf: Uint8Array;
+  private at: number;
+  private readonly encoder = new TextEncoder();
+
+  constructor(private readonly room: number) {
+    this.buf = new Uint8Array(room + (1 << 16));
+    this.at = room;
+  }
+
+  write(s: string): void {
+    // At most three bytes per UTF-16 unit.
+    const need = this.at + s.length * 3;
+    if (need > this.buf.length) {
+      const next = new Uint8Array(Math.max(need, this.buf.length * 2));
+      next.set(this.buf.subarray(0, this.at));
+      this.buf = next;
+    }
+    this.at += this.encoder.encodeInto(s, this.buf.subarray(this.at)).written;
+  }
+
+  /** The bytes written, `prefix` before them (a view of the same buffer). */
+  withPrefix(prefix: Uint8Array): Uint8Array {
+    const from = this.room - prefix.length;
+    this.buf.set(prefix, from);
+    return this.buf.subarray(from, this.at);
+  }
 }
 
 /**
@@ -206,25 +273,37 @@ function entryText(key: string, files: StoredUnit['files']): string {
  * of first appearance. Positions only tell definitions apart (a summarized function is found by file, FQN and
  * position) and find their L1 node (whose id is path and FQN): two units with the same shape give a dependent the
  * same answers, so a dependency edit that only moves code (a line inserted in a body) re-solves no dependent.
+ * Hashed file by file: the digest of the JSON of the array of every file's [file, blanked summary].
  */
-function summaryShape(files: StoredUnit['files']): string {
-  const rank = new Map<string, number>();
-  const at = (file: string, line: number, col: number) => {
+class ShapeHasher {
+  private rank = new Map<string, number>();
+  private hash = hashPieces();
+  files = 0;
+
+  add(file: string, s: FileSummary): void {
+    const blanked = [
+      file,
+      {
+        ...s,
+        funcs: s.funcs.map(([fqn, params, flags, line, col]) => [fqn, params, flags, this.at(file, line, col)]),
+        classes: s.classes.map(([fqn, bases, attrs, line, col]) => [fqn, bases, attrs, this.at(file, line, col)]),
+        objs: s.objs.map((o) => (o[0] === 'f' || o[0] === 'c' ? [o[0], o[1], o[2], this.at(o[1], o[3], o[4])] : o)),
+      },
+    ];
+    this.hash.update(`${this.files++ ? ',' : '['}${JSON.stringify(blanked)}`);
+  }
+
+  digest(): string {
+    this.hash.update(this.files ? ']' : '[]');
+    return this.hash.digest();
+  }
+
+  private at(file: string, line: number, col: number): number {
     const k = `${file}\0${line}\0${col}`;
-    let r = rank.get(k);
-    if (r === undefined) rank.set(k, (r = rank.size));
+    let r = this.rank.get(k);
+    if (r === undefined) this.rank.set(k, (r = this.rank.size));
     return r;
-  };
-  const blanked = files.map(([file, s]) => [
-    file,
-    {
-      ...s,
-      funcs: s.funcs.map(([fqn, params, flags, line, col]) => [fqn, params, flags, at(file, line, col)]),
-      classes: s.classes.map(([fqn, bases, attrs, line, col]) => [fqn, bases, attrs, at(file, line, col)]),
-      objs: s.objs.map((o) => (o[0] === 'f' || o[0] === 'c' ? [o[0], o[1], o[2], at(o[1], o[3], o[4])] : o)),
-    },
-  ]);
-  return hashString(JSON.stringify(blanked));
+  }
 }
 
 function parseEntry(key: string, text: string): StoredSummaries | undefined {
@@ -248,8 +327,12 @@ function parseEntry(key: string, text: string): StoredSummaries | undefined {
   const files = text.slice(head.length, -1);
   if (hashString(files) !== sum) return undefined;
   // Checked whole above: what it parses to is what was written. (Until then `files` holds the text, by design.)
-  const entries = () => (JSON.parse(files) as StoredUnit['files']).map(([file, summary]): SummaryEntry => ({ file, summary }));
-  return { entries, files: n, content: sum, shape };
+  return { entries: () => parseSummaries(files), json: () => files, files: n, content: sum, shape };
+}
+
+/** The summaries of an entry's JSON (StoredSummaries.json). */
+export function parseSummaries(json: string): SummaryEntry[] {
+  return (JSON.parse(json) as StoredUnit['files']).map(([file, summary]): SummaryEntry => ({ file, summary }));
 }
 
 /** A copy of a short string that shares no memory with the string it was cut from. */
