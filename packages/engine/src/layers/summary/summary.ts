@@ -78,7 +78,11 @@ export function summarizeProject(name: string, outDir: string): Summary {
   const lastRun: LayerStats[] = [...(inv ? [inv.stats] : []), m.stats];
   if (l2) lastRun.push({ layer: 'l2', files: l2.files, reused: l2.reused, processed: l2.computed, failed: l2.missing, ms: l2.ms });
   const l5 = readJsonOrUndefined<L5Manifest>(l5ManifestPath(outDir));
-  if (l5?.stats) lastRun.push(l5.stats);
+  if (l5?.stats) {
+    // The common counts only: how many of its files L5 took from L1's parse is a detail of that run, not of the index.
+    const { layer, files, reused, processed, failed, ms } = l5.stats;
+    lastRun.push({ layer, files, reused, processed, failed, ms });
+  }
   if (l4) {
     const failed = l4.files - l4.resolvedFiles - l4.reusedFiles;
     lastRun.push({ layer: 'l4', files: l4.files, reused: l4.reusedFiles, processed: l4.resolvedFiles, failed, ms: l4.ms });
