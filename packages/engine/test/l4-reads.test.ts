@@ -14,7 +14,7 @@ import { Resolver } from '../src/layers/l4-resolve/resolver';
 import { ReadTracker } from '../src/layers/l4-resolve/reads';
 import { InputsIndex } from '../src/layers/l4-resolve/inputs-index';
 import { L1Reader, type ProjectOut } from '../src/layers/l1-structure/stream';
-import { callGraph, calleesOf, readTree, writeTree } from './valueflow-helpers';
+import { callGraph, calleesOf, indexShadowedFixture, writeTree } from './valueflow-helpers';
 
 const APP: Record<string, string> = {
   'app/app/__init__.py': '',
@@ -159,19 +159,19 @@ describe('read sets: the same from the built and the lazy table', () => {
   beforeAll(async () => {
     await initHash();
     await initSrcHash();
-    // The value-flow fixture (classes, bases, re-exports, stars, a package), and a second project declaring modules
-    // of the same names (the first project wins them) and a class hierarchy across its modules.
-    const fixture = readTree(path.join(__dirname, 'fixtures', 'valueflow', 'app'));
-    const files: Record<string, string> = Object.fromEntries(Object.entries(fixture).map(([k, v]) => [`app/${k}`, v]));
-    for (const [k, v] of Object.entries(fixture)) files[`lib/${k}`] = `class Extra:\n    pass\n\n${v}`;
-    files['lib/only_lib.py'] = 'from os import path\nfrom lib_base import Root\n\nclass Base(Root):\n    x = 1\n\nclass Sub(Base):\n    pass\n\nINSTANCE = Sub()\n';
-    files['lib/lib_base.py'] = 'from only_lib import *\n\nclass Root:\n    def m(self):\n        pass\n\nclass Loop(Sub):\n    pass\n';
-    // A re-export cycle (cyc_x.a ↔ cyc_y.a) that cyc_x leaves through a `*` import of cyc_z.
-    files['lib/cyc_x.py'] = 'from cyc_y import a\nfrom cyc_z import *\n';
-    files['lib/cyc_y.py'] = 'from cyc_x import a\n';
-    files['lib/cyc_z.py'] = 'def a():\n    return 1\n';
-    root = writeTree(files, 'cg-l4-readsets-');
-    for (const p of projects()) await indexDirectory({ dir: path.join(root, p.name), outDir: p.outDir, root, workers: 1 });
+    // Beside the fixture, a class hierarchy across lib's own modules, and a re-export cycle (cyc_x.a ↔ cyc_y.a) that
+    // cyc_x leaves through a `*` import of cyc_z.
+    root = await indexShadowedFixture(
+      {
+        'only_lib.py': 'from os import path\nfrom lib_base import Root\n\nclass Base(Root):\n    x = 1\n\nclass Sub(Base):\n    pass\n\nINSTANCE = Sub()\n',
+        'lib_base.py': 'from only_lib import *\n\nclass Root:\n    def m(self):\n        pass\n\nclass Loop(Sub):\n    pass\n',
+        'cyc_x.py': 'from cyc_y import a\nfrom cyc_z import *\n',
+        'cyc_y.py': 'from cyc_x import a\n',
+        'cyc_z.py': 'def a():\n    return 1\n',
+      },
+      'cg-l4-readsets-',
+      (r, name) => path.join(r, '.out', name),
+    );
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

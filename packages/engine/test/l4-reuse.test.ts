@@ -12,7 +12,7 @@ import { buildSymbolTable } from '../src/layers/l4-resolve/run';
 import { LazySymbolTable, type Symbols } from '../src/layers/l4-resolve/symbols';
 import { InputsIndex, inputsPackPath, isRegular } from '../src/layers/l4-resolve/inputs-index';
 import { L1Reader, type ProjectOut } from '../src/layers/l1-structure/stream';
-import { calleesOf, callGraph, readTree, writeTree } from './valueflow-helpers';
+import { calleesOf, callGraph, indexShadowedFixture, writeTree } from './valueflow-helpers';
 
 const CORE = {
   'core/corelib/__init__.py': 'from corelib.shapes import Shape, Circle\n__all__ = ["Shape", "Circle", "area"]\n\ndef area(s):\n    return s.area()\n',
@@ -175,14 +175,11 @@ describe('LazySymbolTable: what the built table answers, a module at a time', ()
     await initHash();
     // The table classes are imported from the sources (the engine's entry point may be another copy of them).
     await initSrcHash();
-    // The value-flow fixture (classes, bases, re-exports, stars, a package) beside a project that declares modules of
-    // the same names with other contents: the first project wins them, as in the built table.
-    const fixture = readTree(path.join(__dirname, 'fixtures', 'valueflow', 'app'));
-    const files: Record<string, string> = Object.fromEntries(Object.entries(fixture).map(([k, v]) => [`app/${k}`, v]));
-    for (const [k, v] of Object.entries(fixture)) files[`lib/${k}`] = `class Extra:\n    pass\n\n${v}`;
-    files['lib/only_lib.py'] = 'from os import path\n\nclass Base:\n    x = 1\n\nclass Sub(Base):\n    pass\n\nINSTANCE = Sub()\n';
-    root = writeTree(files, 'cg-lazy-table-');
-    for (const p of projects()) await indexDirectory({ dir: path.join(root, p.name), outDir: p.outDir, root, workers: 1 });
+    root = await indexShadowedFixture(
+      { 'only_lib.py': 'from os import path\n\nclass Base:\n    x = 1\n\nclass Sub(Base):\n    pass\n\nINSTANCE = Sub()\n' },
+      'cg-lazy-table-',
+      (r, name) => path.join(r, '.out', name),
+    );
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -87,3 +87,18 @@ export function readTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/**
+ * Two projects, `app` and `lib`, over the value-flow fixture (classes, bases, re-exports, stars, a package): `lib`
+ * declares modules of the same names with other contents (the first project wins them), plus its own `extraLib`
+ * files. Written under a temp root and each indexed; returns the root.
+ */
+export async function indexShadowedFixture(extraLib: Record<string, string>, prefix: string, outDir: (root: string, name: string) => string): Promise<string> {
+  const fixture = readTree(path.join(__dirname, 'fixtures', 'valueflow', 'app'));
+  const files: Record<string, string> = Object.fromEntries(Object.entries(fixture).map(([k, v]) => [`app/${k}`, v]));
+  for (const [k, v] of Object.entries(fixture)) files[`lib/${k}`] = `class Extra:\n    pass\n\n${v}`;
+  for (const [k, v] of Object.entries(extraLib)) files[`lib/${k}`] = v;
+  const root = writeTree(files, prefix);
+  for (const name of ['app', 'lib']) await indexDirectory({ dir: path.join(root, name), outDir: outDir(root, name), root, workers: 1 });
+  return root;
+}

@@ -126,6 +126,7 @@ export function runsInChildProcess(step: StepName, options: { inChildProcess?: u
   return previousRun !== undefined && outDir !== undefined && !existsSync(previousRun(outDir));
 }
 
+/** The step a task runs, or undefined when it names none (it fails when it runs). */
 function stepOfTask(options: Record<string, unknown>, context: ExecutorContext): StepName | undefined {
   try {
     return stepOf(options, context);
@@ -135,10 +136,10 @@ function stepOfTask(options: Record<string, unknown>, context: ExecutorContext):
 }
 
 /** The step a task runs in a child process, or undefined when it runs in the batch (or names no step: it fails there). */
-function childStepOf(options: Record<string, unknown>, context: ExecutorContext, stagedByL1: ReadonlySet<string>): StepName | undefined {
+function childStepOf(step: StepName | undefined, options: Record<string, unknown>, context: ExecutorContext, stagedByL1: ReadonlySet<string>): StepName | undefined {
+  if (step === undefined) return undefined;
+  if (step === 'l5' && options.inChildProcess === undefined && stagedByL1.has(context.projectName ?? '')) return undefined;
   try {
-    const step = stepOf(options, context);
-    if (step === 'l5' && options.inChildProcess === undefined && stagedByL1.has(context.projectName ?? '')) return undefined;
     const outDir = CHILD_PROCESS_WHEN_COLD.has(step) ? projectPaths(options, context).outDir : undefined;
     return runsInChildProcess(step, options, outDir) ? step : undefined;
   } catch {
@@ -193,8 +194,9 @@ async function* runTasks(
     const { target } = graph.tasks[id]!;
     return { ...context, projectName: target.project, targetName: target.target, configurationName: target.configuration };
   };
-  const stagedByL1 = new Set(order.filter((id) => stepOfTask(options[id] ?? {}, contextOf(id)) === 'l1' && options[id]?.shareParse !== false).map((id) => graph.tasks[id]!.target.project));
-  const childSteps = order.map((id) => childStepOf(options[id] ?? {}, contextOf(id), stagedByL1));
+  const steps = order.map((id) => stepOfTask(options[id] ?? {}, contextOf(id)));
+  const stagedByL1 = new Set(order.filter((id, i) => steps[i] === 'l1' && options[id]?.shareParse !== false).map((id) => graph.tasks[id]!.target.project));
+  const childSteps = order.map((id, i) => childStepOf(steps[i], options[id] ?? {}, contextOf(id), stagedByL1));
   // The processes of the next tasks that run in a child, started ahead so they load their step while the tasks
   // before them run.
   const ahead = childSteps.filter((step): step is StepName => step !== undefined);
