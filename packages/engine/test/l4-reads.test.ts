@@ -14,7 +14,7 @@ import { Resolver } from '../src/layers/l4-resolve/resolver';
 import { ReadTracker } from '../src/layers/l4-resolve/reads';
 import { InputsIndex } from '../src/layers/l4-resolve/inputs-index';
 import { L1Reader, type ProjectOut } from '../src/layers/l1-structure/stream';
-import { callGraph, calleesOf, indexShadowedFixture, writeTree } from './valueflow-helpers';
+import { callGraph, calleesOf, indexShadowedFixture, shadowedProjects, writeTree } from './valueflow-helpers';
 
 const APP: Record<string, string> = {
   'app/app/__init__.py': '',
@@ -151,10 +151,7 @@ describe('L4 re-resolves the files whose reads an interface edit reaches', () =>
 
 describe('read sets: the same from the built and the lazy table', () => {
   let root: string;
-  const projects = (): ProjectOut[] => [
-    { name: 'app', outDir: path.join(root, '.out', 'app') },
-    { name: 'lib', outDir: path.join(root, '.out', 'lib') },
-  ];
+  const projects = (): ProjectOut[] => shadowedProjects(root);
 
   beforeAll(async () => {
     await initHash();
@@ -170,7 +167,6 @@ describe('read sets: the same from the built and the lazy table', () => {
         'cyc_z.py': 'def a():\n    return 1\n',
       },
       'cg-l4-readsets-',
-      (r, name) => path.join(r, '.out', name),
     );
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

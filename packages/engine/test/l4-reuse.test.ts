@@ -12,7 +12,7 @@ import { buildSymbolTable } from '../src/layers/l4-resolve/run';
 import { LazySymbolTable, type Symbols } from '../src/layers/l4-resolve/symbols';
 import { InputsIndex, inputsPackPath, isRegular } from '../src/layers/l4-resolve/inputs-index';
 import { L1Reader, type ProjectOut } from '../src/layers/l1-structure/stream';
-import { calleesOf, callGraph, indexShadowedFixture, writeTree } from './valueflow-helpers';
+import { calleesOf, callGraph, indexShadowedFixture, shadowedProjects, writeTree } from './valueflow-helpers';
 
 const CORE = {
   'core/corelib/__init__.py': 'from corelib.shapes import Shape, Circle\n__all__ = ["Shape", "Circle", "area"]\n\ndef area(s):\n    return s.area()\n',
@@ -166,10 +166,7 @@ describe('L4 whose answers are reused: what it decodes, and what invalidates it'
 
 describe('LazySymbolTable: what the built table answers, a module at a time', () => {
   let root: string;
-  const projects = (): ProjectOut[] => [
-    { name: 'app', outDir: path.join(root, '.out', 'app') },
-    { name: 'lib', outDir: path.join(root, '.out', 'lib') },
-  ];
+  const projects = (): ProjectOut[] => shadowedProjects(root);
 
   beforeAll(async () => {
     await initHash();
@@ -178,7 +175,6 @@ describe('LazySymbolTable: what the built table answers, a module at a time', ()
     root = await indexShadowedFixture(
       { 'only_lib.py': 'from os import path\n\nclass Base:\n    x = 1\n\nclass Sub(Base):\n    pass\n\nINSTANCE = Sub()\n' },
       'cg-lazy-table-',
-      (r, name) => path.join(r, '.out', name),
     );
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

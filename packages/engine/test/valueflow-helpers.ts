@@ -93,12 +93,17 @@ export function readTree(dir: string): Record<string, string> {
  * declares modules of the same names with other contents (the first project wins them), plus its own `extraLib`
  * files. Written under a temp root and each indexed; returns the root.
  */
-export async function indexShadowedFixture(extraLib: Record<string, string>, prefix: string, outDir: (root: string, name: string) => string): Promise<string> {
+export async function indexShadowedFixture(extraLib: Record<string, string>, prefix: string): Promise<string> {
   const fixture = readTree(path.join(__dirname, 'fixtures', 'valueflow', 'app'));
   const files: Record<string, string> = Object.fromEntries(Object.entries(fixture).map(([k, v]) => [`app/${k}`, v]));
   for (const [k, v] of Object.entries(fixture)) files[`lib/${k}`] = `class Extra:\n    pass\n\n${v}`;
   for (const [k, v] of Object.entries(extraLib)) files[`lib/${k}`] = v;
   const root = writeTree(files, prefix);
-  for (const name of ['app', 'lib']) await indexDirectory({ dir: path.join(root, name), outDir: outDir(root, name), root, workers: 1 });
+  for (const p of shadowedProjects(root)) await indexDirectory({ dir: path.join(root, p.name), outDir: p.outDir, root, workers: 1 });
   return root;
+}
+
+/** Where indexShadowedFixture writes each project's outputs, first project first. */
+export function shadowedProjects(root: string): { name: string; outDir: string }[] {
+  return ['app', 'lib'].map((name) => ({ name, outDir: path.join(root, '.out', name) }));
 }
