@@ -57,7 +57,7 @@ describe('codegraph explain', () => {
   let root: string;
   beforeAll(() => {
     root = writeTree({
-      'proj/main.py': 'def g():\n    pass\n\ndef apply(h):\n    h()\n\ndef alias():\n    return g\n\napply(alias())\n',
+      'proj/main.py': 'def g():\n    pass\n\ndef apply(h):\n    h()\n\ndef alias():\n    return g\n\napply(alias())\nimport os\nos.getcwd()\n',
     });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -70,6 +70,12 @@ describe('codegraph explain', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('main.py:5:5 call → main.g: main.apply.h ← arg at main.py:10:1 ← main.alias.<return> ← main.g (defined)\n');
+  });
+
+  it('says when the target is a name from outside the index, read at the call itself', () => {
+    const r = run('explain', 'main.py:12:4', '--index', '../out', '--root', '.');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('main.py:12:4 call → os.getcwd (outside the index)\n');
   });
 
   it('exports the flow-resolved edges in the whole graph (codegraph export --format jsonl)', () => {

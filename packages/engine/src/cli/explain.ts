@@ -11,13 +11,17 @@ import { initHash } from '../util/hash';
 import { buildSymbolTable } from '../layers/l4-resolve/run';
 import { Resolver } from '../layers/l4-resolve/resolver';
 import { ValueFlow } from '../layers/l4-resolve/valueflow';
+import { O } from '../layers/l4-resolve/valueflow/solver';
 import { L1Reader } from '../layers/l1-structure/stream';
 import type { IndexFolder } from './export';
 
 export interface ExplainResult {
   site?: { file: string; line: number; col: number; text: string };
-  /** One entry per object called at the site. */
-  chains: Array<{ target: string; steps: string[] }>;
+  /**
+   * One entry per object called at the site: the variables it went through, nearest first, and whether the chain ends
+   * at a definition in the index or at a name from outside it (an import of a module that is not indexed).
+   */
+  chains: Array<{ target: string; steps: string[]; external: boolean }>;
 }
 
 export async function explainAt(folder: IndexFolder, file: string, line: number, col: number): Promise<ExplainResult> {
@@ -65,7 +69,7 @@ export async function explainAt(folder: IndexFolder, file: string, line: number,
         const [sf, sl, sc] = s.sites[site]!;
         return `${label} ← arg at ${s.files[sf!]}:${sl! + 1}:${sc! + 1}`;
       });
-      out.chains.push({ target: s.describe(o), steps });
+      out.chains.push({ target: s.describe(o), steps, external: s.kindOf(o) === O.Ext });
     }
     return out;
   } finally {
@@ -78,5 +82,11 @@ export function formatExplain(r: ExplainResult, where: string): string {
   if (!r.site) return `codegraph explain: no call at ${where}\n`;
   const head = `${r.site.file}:${r.site.line}:${r.site.col}`;
   if (!r.chains.length) return `${head} call → nothing known flows into the callee\n`;
-  return r.chains.map((ch) => `${head} call → ${ch.target}: ${ch.steps.join(' ← ')} (defined)\n`).join('');
+  return r.chains
+    .map((ch) => {
+      const end = ch.external ? 'outside the index' : 'defined';
+      // No variable on the way: the callee names the target itself (`os.getcwd()` after `import os`).
+      return ch.steps.length ? `${head} call → ${ch.target}: ${ch.steps.join(' ← ')} (${end})\n` : `${head} call → ${ch.target} (${end})\n`;
+    })
+    .join('');
 }
