@@ -1,50 +1,84 @@
 /**
- * A set of (from, to) node pairs: open addressing over a Float64Array of keys `from * 2^26 + to`.
+ * Containers for the solver's sets and ids: flat typed arrays with open addressing instead of JS Sets and Maps.
  *
- * Why: a JS Set of such keys (beyond the small-integer range) boxes every key as a heap number plus a hash-table
- * entry, ~40+ bytes an edge; here an edge is one 8-byte slot at a load factor ≤ 3/4.
+ * Why: a JS Set of number keys beyond the small-integer range boxes every key as a heap number plus a hash-table
+ * entry, ~40+ bytes each, and a string key costs more; the solver holds millions of each kind.
  */
-import { fixedFloat64, fixedInt32, grown } from './page-arrays';
+import { IntLists } from './int-lists';
+import { fixedInt32, grown } from './page-arrays';
 
+/** `from * EDGE_KEY_SCALE + to`: an edge as one number (explain's edge labels). */
 export const EDGE_KEY_SCALE = 67108864;
 
-export class EdgeSet {
-  private keys: Float64Array = new Float64Array(1 << 16).fill(-1);
+/**
+ * Membership in the long lists of an IntLists (the solver's successor lists from HASHED_SUCC elements on): a hash
+ * index of (list, value) pairs whose slots hold only the value's position in its list (+1; 0 empty), checked against
+ * the list itself.
+ *
+ * Why positions: a slot keyed by the whole pair (a Float64 `from * 2^26 + to`) took 8 bytes, and sympy's fixpoint
+ * indexes 5.2M edges: 64 MB at the table's last doubling, 32 here. A position stays valid since the lists only grow
+ * (their segments move, an element's index does not). A probe that meets a position p of some list answers "present"
+ * when list[from][p] is the value sought — true whoever put p there — and a pair put in the index sits on its own
+ * probe sequence before any empty slot, so an absent answer is exact too.
+ */
+export class ListIndex {
+  private slots: Int32Array = new Int32Array(1 << 12);
   private count = 0;
+  /** The lists indexed, in the order they were: what a growth re-inserts. */
+  private indexed: number[] = [];
 
-  /** Adds the pair; false when it was there already. */
-  add(from: number, to: number): boolean {
-    if ((this.count + 1) * 4 > this.keys.length * 3) this.rehash(this.keys.length * 2);
-    const key = from * EDGE_KEY_SCALE + to;
-    const mask = this.keys.length - 1;
-    let i = hash(from, to) & mask;
-    for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return false;
-      if (k === -1) break;
-      i = (i + 1) & mask;
-    }
-    this.keys[i] = key;
-    this.count++;
-    return true;
-  }
+  constructor(private readonly lists: IntLists) {}
 
   get size(): number {
     return this.count;
   }
 
-  private rehash(cap: number): void {
-    const old = this.keys;
-    this.keys = fixedFloat64(cap).fill(-1);
-    const mask = cap - 1;
-    for (let j = 0; j < old.length; j++) {
-      const key = old[j]!;
-      if (key === -1) continue;
-      const from = Math.floor(key / EDGE_KEY_SCALE);
-      let i = hash(from, key - from * EDGE_KEY_SCALE) & mask;
-      while (this.keys[i] !== -1) i = (i + 1) & mask;
-      this.keys[i] = key;
+  /** Indexes every element of `list` (not indexed yet; its elements distinct): from now on `add` keeps it. */
+  addList(list: number): void {
+    const n = this.lists.length(list);
+    this.reserve(n);
+    this.indexed.push(list);
+    for (let p = 0; p < n; p++) this.put(list, p);
+  }
+
+  /**
+   * Whether `value` is in the indexed `list`; when not, indexes it at the position it is to have, the list's length:
+   * the caller pushes it right away.
+   */
+  add(list: number, value: number): boolean {
+    this.reserve(1);
+    const lists = this.lists;
+    const n = lists.length(list);
+    const mask = this.slots.length - 1;
+    let i = hash(list, value) & mask;
+    for (;;) {
+      const v = this.slots[i]!;
+      if (v === 0) break;
+      if (v <= n && lists.at(list, v - 1) === value) return false;
+      i = (i + 1) & mask;
     }
+    this.slots[i] = n + 1;
+    this.count++;
+    return true;
+  }
+
+  /** Puts the position p of `list` at the end of its probe sequence (no check: the lists' elements are distinct). */
+  private put(list: number, p: number): void {
+    const mask = this.slots.length - 1;
+    let i = hash(list, this.lists.at(list, p)) & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = p + 1;
+    this.count++;
+  }
+
+  /** Room for k more: past 3/4 full the table doubles, re-inserting every indexed list's elements. */
+  private reserve(k: number): void {
+    let cap = this.slots.length;
+    while ((this.count + k) * 4 > cap * 3) cap *= 2;
+    if (cap === this.slots.length) return;
+    this.slots = fixedInt32(cap);
+    this.count = 0;
+    for (const list of this.indexed) for (let p = 0; p < this.lists.length(list); p++) this.put(list, p);
   }
 }
 
