@@ -190,8 +190,8 @@ export class FlowSolver {
   /** Field index by node (explain's labels; built on first use). */
   private fieldOfNode?: Map<number, number>;
   /**
-   * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
-   * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
+   * Which successors the nodes with at least HASHED_SUCC of them have (a shorter list is searched instead: most nodes
+   * have one to three, and hashing all of sympy's 6.5M edges took a 134 MB table), by position in `succ`.
    */
   private succIndex = new ListIndex(this.succ);
   private queue: number[] = [];
@@ -566,7 +566,6 @@ export class FlowSolver {
   }
 
   // ------------------------------------------------------------------ solving
-
 
   solve(): SolveStats {
     // Every site is in (sites come with the facts): the table's growth room goes.
