@@ -19,9 +19,11 @@ function rng(seed: number): (n: number) => number {
 }
 
 describe('value-flow containers', () => {
-  it('TupleSet answers as a Set of joined keys, across rehashes', () => {
+  // 21 tag bits leave references 10 bits: past 1,023 rows (or positions) the tables drop their tags, as one past 8M
+  // does with the default 8.
+  it.each([[undefined], [21]])('TupleSet answers as a Set of joined keys, across rehashes (tag bits %s)', (tagBits) => {
     const r = rng(1);
-    const set = new TupleSet(5);
+    const set = new TupleSet(5, tagBits);
     const ref = new Set<string>();
     const t = new Int32Array(5);
     let wrong = 0;
@@ -60,9 +62,9 @@ describe('value-flow containers', () => {
     expect(seqs.intern([])).toBe(ids.get(''));
   });
 
-  it('TripleSet answers as a Set of joined keys, its rows past the mapped threshold', () => {
+  it.each([[undefined], [21]])('TripleSet answers as a Set of joined keys, its rows past the mapped threshold (tag bits %s)', (tagBits) => {
     const r = rng(3);
-    const triples = new TripleSet();
+    const triples = new TripleSet(tagBits);
     const refT = new Set<string>();
     let wrong = 0;
     // ~250K distinct triples: 3 MB of rows, grown in a mapped buffer; the index doubles seven times.
@@ -78,10 +80,10 @@ describe('value-flow containers', () => {
     expect(refT.size).toBeGreaterThan(200_000);
   });
 
-  it('ListIndex answers membership in the long lists as a Set of pairs would, across its growths', () => {
+  it.each([[undefined], [21]])('ListIndex answers membership in the long lists as a Set of pairs would, across its growths (tag bits %s)', (tagBits) => {
     const r = rng(6);
     const lists = new IntLists();
-    const index = new ListIndex(lists);
+    const index = new ListIndex(lists, tagBits);
     const ref = new Set<string>();
     const LONG = 16;
     for (let l = 0; l < 2_000; l++) lists.add();
@@ -104,6 +106,8 @@ describe('value-flow containers', () => {
     for (let l = 0; l < 2_000; l++) if (lists.length(l) >= LONG) indexed += lists.length(l);
     expect(index.size).toBe(indexed);
     expect(indexed).toBeGreaterThan(100_000);
+    // Some list is long enough that 21 tag bits could not count its positions.
+    expect(Math.max(...Array.from({ length: 2_000 }, (_, l) => lists.length(l)))).toBeGreaterThan(1_024);
   });
 
   it('IntLists keeps each list as an array would, with capped segments reused', () => {

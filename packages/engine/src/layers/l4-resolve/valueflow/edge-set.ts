@@ -11,9 +11,22 @@ import { fixedInt32, grown } from './page-arrays';
 export const EDGE_KEY_SCALE = 67108864;
 
 /**
+ * Slots of the hash indexes below hold a reference (a row id, a position) shifted left by TAG_BITS, and that many top
+ * bits of the key's hash in the low bits: a probe reads a row or a list only when the tags agree (one in 256 slots it
+ * meets by chance) — reading every slot's row was a second cache miss per probe, sympy's solve ~8% slower. A table
+ * whose references outgrow the remaining 23 bits (8M rows) drops its tags (tagBits 0) and re-indexes.
+ */
+const TAG_BITS = 8;
+
+/** `h`'s top `bits` bits (0 when bits is 0). */
+function tagOf(h: number, bits: number): number {
+  return bits === 0 ? 0 : h >>> (32 - bits);
+}
+
+/**
  * Membership in the long lists of an IntLists (the solver's successor lists from HASHED_SUCC elements on): a hash
- * index of (list, value) pairs whose slots hold only the value's position in its list (+1; 0 empty), checked against
- * the list itself.
+ * index of (list, value) pairs whose slots hold only the value's position in its list (+1, tagged; 0 empty), checked
+ * against the list itself.
  *
  * Why positions: a slot keyed by the whole pair (a Float64 `from * 2^26 + to`) took 8 bytes, and sympy's fixpoint
  * indexes 5.2M edges: 64 MB at the table's last doubling, 32 here. A position stays valid since the lists only grow
@@ -27,7 +40,11 @@ export class ListIndex {
   /** The lists indexed, in the order they were: what a growth re-inserts. */
   private indexed: number[] = [];
 
-  constructor(private readonly lists: IntLists) {}
+  /** `tagBits`: see TAG_BITS (a test passes more, to reach the untagged fallback with short lists). */
+  constructor(
+    private readonly lists: IntLists,
+    private tagBits = TAG_BITS,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -37,6 +54,7 @@ export class ListIndex {
   addList(list: number): void {
     const n = this.lists.length(list);
     this.reserve(n);
+    if (n >= 2 ** (31 - this.tagBits)) this.untag();
     this.indexed.push(list);
     for (let p = 0; p < n; p++) this.put(list, p);
   }
@@ -49,15 +67,23 @@ export class ListIndex {
     this.reserve(1);
     const lists = this.lists;
     const n = lists.length(list);
+    if (n + 1 >= 2 ** (31 - this.tagBits)) this.untag();
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = hash(list, value);
+    const tag = tagOf(h, tb);
     const mask = this.slots.length - 1;
-    let i = hash(list, value) & mask;
+    let i = h & mask;
     for (;;) {
       const v = this.slots[i]!;
       if (v === 0) break;
-      if (v <= n && lists.at(list, v - 1) === value) return false;
+      if ((v & tm) === tag) {
+        const p1 = v >>> tb;
+        if (p1 <= n && lists.at(list, p1 - 1) === value) return false;
+      }
       i = (i + 1) & mask;
     }
-    this.slots[i] = n + 1;
+    this.slots[i] = ((n + 1) << tb) | tag;
     this.count++;
     return true;
   }
@@ -65,9 +91,10 @@ export class ListIndex {
   /** Puts the position p of `list` at the end of its probe sequence (no check: the lists' elements are distinct). */
   private put(list: number, p: number): void {
     const mask = this.slots.length - 1;
-    let i = hash(list, this.lists.at(list, p)) & mask;
+    const h = hash(list, this.lists.at(list, p));
+    let i = h & mask;
     while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = p + 1;
+    this.slots[i] = ((p + 1) << this.tagBits) | tagOf(h, this.tagBits);
     this.count++;
   }
 
@@ -75,7 +102,16 @@ export class ListIndex {
   private reserve(k: number): void {
     let cap = this.slots.length;
     while ((this.count + k) * 4 > cap * 3) cap *= 2;
-    if (cap === this.slots.length) return;
+    if (cap !== this.slots.length) this.rebuild(cap);
+  }
+
+  private untag(): void {
+    if (this.tagBits === 0) return;
+    this.tagBits = 0;
+    this.rebuild(this.slots.length);
+  }
+
+  private rebuild(cap: number): void {
     this.slots = fixedInt32(cap);
     this.count = 0;
     for (const list of this.indexed) for (let p = 0; p < this.lists.length(list); p++) this.put(list, p);
@@ -103,7 +139,11 @@ abstract class RowSet {
   protected index: Int32Array = new Int32Array(1 << 12);
   protected count = 0;
 
-  constructor(protected readonly width: number) {
+  /** `tagBits`: see TAG_BITS (a test passes more, to reach the untagged fallback with few rows). */
+  constructor(
+    protected readonly width: number,
+    protected tagBits = TAG_BITS,
+  ) {
     this.rows = new Int32Array(width << 10);
   }
 
@@ -116,24 +156,30 @@ abstract class RowSet {
 
   /** Room for one more row: the index doubles past 3/4 full, the rows grow by half. */
   protected reserve(): void {
+    if (this.tagBits > 0 && this.count + 1 >= 2 ** (31 - this.tagBits)) {
+      this.tagBits = 0;
+      this.reindex(this.index.length);
+    }
     if ((this.count + 1) * 4 > this.index.length * 3) this.reindex(this.index.length * 2);
     const w = this.width;
     if ((this.count + 1) * w > this.rows.length) this.rows = grown(this.rows, Math.ceil((this.rows.length / w) * 1.5) * w);
   }
 
   /** Appends a row whose probe ended at the empty slot i; returns its offset in `rows` for the caller to fill. */
-  protected append(i: number): number {
-    this.index[i] = ++this.count;
+  protected append(i: number, tag: number): number {
+    this.index[i] = (++this.count << this.tagBits) | tag;
     return (this.count - 1) * this.width;
   }
 
   private reindex(cap: number): void {
     const x = fixedInt32(cap);
     const mask = cap - 1;
+    const tb = this.tagBits;
     for (let id = 1; id <= this.count; id++) {
-      let i = this.rowHash((id - 1) * this.width) & mask;
+      const h = this.rowHash((id - 1) * this.width);
+      let i = h & mask;
       while (x[i] !== 0) i = (i + 1) & mask;
-      x[i] = id;
+      x[i] = (id << tb) | tagOf(h, tb);
     }
     this.index = x;
   }
@@ -141,8 +187,8 @@ abstract class RowSet {
 
 /** A set of int32 triples. */
 export class TripleSet extends RowSet {
-  constructor() {
-    super(3);
+  constructor(tagBits = TAG_BITS) {
+    super(3, tagBits);
   }
 
   /** Adds (a, b, c); false when it was there already. */
@@ -150,16 +196,22 @@ export class TripleSet extends RowSet {
     this.reserve();
     const x = this.index;
     const r = this.rows;
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = tripleHash(a, b, c);
+    const tag = tagOf(h, tb);
     const mask = x.length - 1;
-    let i = tripleHash(a, b, c) & mask;
+    let i = h & mask;
     for (;;) {
-      const id = x[i]!;
-      if (id === 0) break;
-      const at = (id - 1) * 3;
-      if (r[at] === a && r[at + 1] === b && r[at + 2] === c) return false;
+      const v = x[i]!;
+      if (v === 0) break;
+      if ((v & tm) === tag) {
+        const at = ((v >>> tb) - 1) * 3;
+        if (r[at] === a && r[at + 1] === b && r[at + 2] === c) return false;
+      }
       i = (i + 1) & mask;
     }
-    const at = this.append(i);
+    const at = this.append(i, tag);
     r[at] = a;
     r[at + 1] = b;
     r[at + 2] = c;
@@ -173,7 +225,7 @@ export class TripleSet extends RowSet {
 }
 
 function tripleHash(a: number, b: number, c: number): number {
-  return hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d);
+  return (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) >>> 0;
 }
 
 /**
@@ -187,18 +239,24 @@ export class TupleSet extends RowSet {
     const w = this.width;
     const x = this.index;
     const r = this.rows;
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = tupleHash(t, 0, w);
+    const tag = tagOf(h, tb);
     const mask = x.length - 1;
-    let i = tupleHash(t, 0, w) & mask;
+    let i = h & mask;
     for (;;) {
-      const id = x[i]!;
-      if (id === 0) break;
-      const at = (id - 1) * w;
-      let same = true;
-      for (let k = 0; k < w && same; k++) same = r[at + k] === t[k];
-      if (same) return false;
+      const v = x[i]!;
+      if (v === 0) break;
+      if ((v & tm) === tag) {
+        const at = ((v >>> tb) - 1) * w;
+        let same = true;
+        for (let k = 0; k < w && same; k++) same = r[at + k] === t[k];
+        if (same) return false;
+      }
       i = (i + 1) & mask;
     }
-    const at = this.append(i);
+    const at = this.append(i, tag);
     for (let k = 0; k < w; k++) r[at + k] = t[k]!;
     return true;
   }
