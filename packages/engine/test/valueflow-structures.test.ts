@@ -2,7 +2,7 @@
  * The solver's flat containers against plain JS sets and maps fed the same random input: membership answers and ids
  * agree through every growth of the tables.
  */
-import { EdgeSet, SeqInterner, TripleSet, TupleSet } from '../src/layers/l4-resolve/valueflow/edge-set';
+import { ListIndex, SeqInterner, TripleSet, TupleSet } from '../src/layers/l4-resolve/valueflow/edge-set';
 import { IntLists } from '../src/layers/l4-resolve/valueflow/int-lists';
 import { fixedInt32, grown, trimmed } from '../src/layers/l4-resolve/valueflow/page-arrays';
 
@@ -19,9 +19,11 @@ function rng(seed: number): (n: number) => number {
 }
 
 describe('value-flow containers', () => {
-  it('TupleSet answers as a Set of joined keys, across rehashes', () => {
+  // 21 tag bits leave references 10 bits: past 1,023 rows (or positions) the tables drop their tags, as one past 8M
+  // does with the default 8.
+  it.each([[undefined], [21]])('TupleSet answers as a Set of joined keys, across rehashes (tag bits %s)', (tagBits) => {
     const r = rng(1);
-    const set = new TupleSet(5);
+    const set = new TupleSet(5, tagBits);
     const ref = new Set<string>();
     const t = new Int32Array(5);
     let wrong = 0;
@@ -60,24 +62,52 @@ describe('value-flow containers', () => {
     expect(seqs.intern([])).toBe(ids.get(''));
   });
 
-  it('EdgeSet and TripleSet answer as Sets of joined keys', () => {
+  it.each([[undefined], [21]])('TripleSet answers as a Set of joined keys, its rows past the mapped threshold (tag bits %s)', (tagBits) => {
     const r = rng(3);
-    const edges = new EdgeSet();
-    const triples = new TripleSet();
-    const refE = new Set<string>();
+    const triples = new TripleSet(tagBits);
     const refT = new Set<string>();
     let wrong = 0;
-    for (let i = 0; i < 50_000; i++) {
+    // ~250K distinct triples: 3 MB of rows, grown in a mapped buffer; the index doubles seven times.
+    for (let i = 0; i < 300_000; i++) {
       const a = r(300);
-      const b = r(300);
+      const b = r(1_000);
       const c = r(5) - 1;
-      if (edges.add(a, b) === refE.has(`${a},${b}`)) wrong++;
-      refE.add(`${a},${b}`);
       if (triples.add(a, b, c) === refT.has(`${a},${b},${c}`)) wrong++;
       refT.add(`${a},${b},${c}`);
     }
     expect(wrong).toBe(0);
-    expect(edges.size).toBe(refE.size);
+    expect(triples.size).toBe(refT.size);
+    expect(refT.size).toBeGreaterThan(200_000);
+  });
+
+  it.each([[undefined], [21]])('ListIndex answers membership in the long lists as a Set of pairs would, across its growths (tag bits %s)', (tagBits) => {
+    const r = rng(6);
+    const lists = new IntLists();
+    const index = new ListIndex(lists, tagBits);
+    const ref = new Set<string>();
+    const LONG = 16;
+    for (let l = 0; l < 2_000; l++) lists.add();
+    let wrong = 0;
+    // The solver's addEdge: short lists are searched, a list is indexed once it reaches LONG elements.
+    for (let i = 0; i < 400_000; i++) {
+      // A few lists get most of the values (hubs), as a fixpoint's successor lists do.
+      const l = r(2_000) % (1 + r(2_000));
+      const v = r(50_000);
+      const len = lists.length(l);
+      const fresh = len < LONG ? !lists.includes(l, v) : index.add(l, v);
+      if (fresh === ref.has(`${l},${v}`)) wrong++;
+      if (!fresh) continue;
+      ref.add(`${l},${v}`);
+      lists.push(l, v);
+      if (len + 1 === LONG) index.addList(l);
+    }
+    expect(wrong).toBe(0);
+    let indexed = 0;
+    for (let l = 0; l < 2_000; l++) if (lists.length(l) >= LONG) indexed += lists.length(l);
+    expect(index.size).toBe(indexed);
+    expect(indexed).toBeGreaterThan(100_000);
+    // Some list is long enough that 21 tag bits could not count its positions.
+    expect(Math.max(...Array.from({ length: 2_000 }, (_, l) => lists.length(l)))).toBeGreaterThan(1_024);
   });
 
   it('IntLists keeps each list as an array would, with capped segments reused', () => {

@@ -1,50 +1,121 @@
 /**
- * A set of (from, to) node pairs: open addressing over a Float64Array of keys `from * 2^26 + to`.
+ * Containers for the solver's sets and ids: flat typed arrays with open addressing instead of JS Sets and Maps.
  *
- * Why: a JS Set of such keys (beyond the small-integer range) boxes every key as a heap number plus a hash-table
- * entry, ~40+ bytes an edge; here an edge is one 8-byte slot at a load factor ≤ 3/4.
+ * Why: a JS Set of number keys beyond the small-integer range boxes every key as a heap number plus a hash-table
+ * entry, ~40+ bytes each, and a string key costs more; the solver holds millions of each kind.
  */
-import { fixedFloat64, fixedInt32, grown } from './page-arrays';
+import { IntLists } from './int-lists';
+import { fixedInt32, grown } from './page-arrays';
 
+/** `from * EDGE_KEY_SCALE + to`: an edge as one number (explain's edge labels). */
 export const EDGE_KEY_SCALE = 67108864;
 
-export class EdgeSet {
-  private keys: Float64Array = new Float64Array(1 << 16).fill(-1);
-  private count = 0;
+/**
+ * Slots of the hash indexes below hold a reference (a row id, a position) shifted left by TAG_BITS, and that many top
+ * bits of the key's hash in the low bits: a probe reads a row or a list only when the tags agree (one in 256 slots it
+ * meets by chance). Reading every slot's row was a second cache miss per probe: in a profile of sympy's L4 the sets'
+ * own functions took 6.5 s untagged, 5.9 tagged (3.6 with the tuples in the slots, at 1.5× the memory). A table
+ * whose references outgrow the remaining 23 bits (8M rows) drops its tags (tagBits 0) and re-indexes.
+ */
+const TAG_BITS = 8;
 
-  /** Adds the pair; false when it was there already. */
-  add(from: number, to: number): boolean {
-    if ((this.count + 1) * 4 > this.keys.length * 3) this.rehash(this.keys.length * 2);
-    const key = from * EDGE_KEY_SCALE + to;
-    const mask = this.keys.length - 1;
-    let i = hash(from, to) & mask;
-    for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return false;
-      if (k === -1) break;
-      i = (i + 1) & mask;
-    }
-    this.keys[i] = key;
-    this.count++;
-    return true;
-  }
+/** `h`'s top `bits` bits (0 when bits is 0). */
+function tagOf(h: number, bits: number): number {
+  return bits === 0 ? 0 : h >>> (32 - bits);
+}
+
+/**
+ * Membership in the long lists of an IntLists (the solver's successor lists from HASHED_SUCC elements on): a hash
+ * index of (list, value) pairs whose slots hold only the value's position in its list (+1, tagged; 0 empty), checked
+ * against the list itself.
+ *
+ * Why positions: a slot keyed by the whole pair (a Float64 `from * 2^26 + to`) took 8 bytes, and sympy's fixpoint
+ * indexes 5.2M edges: 64 MB at the table's last doubling, 32 here. A position stays valid since the lists only grow
+ * (their segments move, an element's index does not). A probe that meets a position p of some list answers "present"
+ * when list[from][p] is the value sought — true whoever put p there — and a pair put in the index sits on its own
+ * probe sequence before any empty slot, so an absent answer is exact too.
+ */
+export class ListIndex {
+  private slots: Int32Array = new Int32Array(1 << 12);
+  private count = 0;
+  /** The lists indexed, in the order they were: what a growth re-inserts. */
+  private indexed: number[] = [];
+
+  /** `tagBits`: see TAG_BITS (a test passes more, to reach the untagged fallback with short lists). */
+  constructor(
+    private readonly lists: IntLists,
+    private tagBits = TAG_BITS,
+  ) {}
 
   get size(): number {
     return this.count;
   }
 
-  private rehash(cap: number): void {
-    const old = this.keys;
-    this.keys = fixedFloat64(cap).fill(-1);
-    const mask = cap - 1;
-    for (let j = 0; j < old.length; j++) {
-      const key = old[j]!;
-      if (key === -1) continue;
-      const from = Math.floor(key / EDGE_KEY_SCALE);
-      let i = hash(from, key - from * EDGE_KEY_SCALE) & mask;
-      while (this.keys[i] !== -1) i = (i + 1) & mask;
-      this.keys[i] = key;
+  /** Indexes every element of `list` (not indexed yet; its elements distinct): from now on `add` keeps it. */
+  addList(list: number): void {
+    const n = this.lists.length(list);
+    this.reserve(n);
+    if (n >= 2 ** (31 - this.tagBits)) this.untag();
+    this.indexed.push(list);
+    for (let p = 0; p < n; p++) this.put(list, p);
+  }
+
+  /**
+   * Whether `value` is in the indexed `list`; when not, indexes it at the position it is to have, the list's length:
+   * the caller pushes it right away.
+   */
+  add(list: number, value: number): boolean {
+    this.reserve(1);
+    const lists = this.lists;
+    const n = lists.length(list);
+    if (n + 1 >= 2 ** (31 - this.tagBits)) this.untag();
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = hash(list, value);
+    const tag = tagOf(h, tb);
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const v = this.slots[i]!;
+      if (v === 0) break;
+      if ((v & tm) === tag) {
+        const p1 = v >>> tb;
+        if (p1 <= n && lists.at(list, p1 - 1) === value) return false;
+      }
+      i = (i + 1) & mask;
     }
+    this.slots[i] = ((n + 1) << tb) | tag;
+    this.count++;
+    return true;
+  }
+
+  /** Puts the position p of `list` at the end of its probe sequence (no check: the lists' elements are distinct). */
+  private put(list: number, p: number): void {
+    const mask = this.slots.length - 1;
+    const h = hash(list, this.lists.at(list, p));
+    let i = h & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = ((p + 1) << this.tagBits) | tagOf(h, this.tagBits);
+    this.count++;
+  }
+
+  /** Room for k more: past 3/4 full the table doubles, re-inserting every indexed list's elements. */
+  private reserve(k: number): void {
+    let cap = this.slots.length;
+    while ((this.count + k) * 4 > cap * 3) cap *= 2;
+    if (cap !== this.slots.length) this.rebuild(cap);
+  }
+
+  private untag(): void {
+    if (this.tagBits === 0) return;
+    this.tagBits = 0;
+    this.rebuild(this.slots.length);
+  }
+
+  private rebuild(cap: number): void {
+    this.slots = fixedInt32(cap);
+    this.count = 0;
+    for (const list of this.indexed) for (let p = 0; p < this.lists.length(list); p++) this.put(list, p);
   }
 }
 
@@ -55,93 +126,152 @@ function hash(a: number, b: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** A set of int32 triples (open addressing, three Int32Array slots an entry; a first component of -1 marks empty). */
-export class TripleSet {
-  private slots: Int32Array = new Int32Array(3 << 14).fill(-1);
-  private count = 0;
-
-  /** Adds (a, b, c) with a ≥ 0; false when it was there already. */
-  add(a: number, b: number, c: number): boolean {
-    // Up to 0.8 full: sympy's fixpoint binds 3.2M (function, call, receiver) triples, and at a load of at most 0.5
-    // the table took 100 MB.
-    if ((this.count + 1) * 3 * 5 > this.slots.length * 4) this.rehash((this.slots.length / 3) * 2);
-    const cap = this.slots.length / 3;
-    let i = (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) & (cap - 1);
-    const s = this.slots;
-    for (;;) {
-      const at = i * 3;
-      if (s[at] === -1) {
-        s[at] = a;
-        s[at + 1] = b;
-        s[at + 2] = c;
-        this.count++;
-        return true;
-      }
-      if (s[at] === a && s[at + 1] === b && s[at + 2] === c) return false;
-      i = (i + 1) & (cap - 1);
-    }
-  }
-
-  private rehash(cap: number): void {
-    const old = this.slots;
-    this.slots = fixedInt32(cap * 3).fill(-1);
-    this.count = 0;
-    for (let at = 0; at < old.length; at += 3) if (old[at] !== -1) this.add(old[at]!, old[at + 1]!, old[at + 2]!);
-  }
-}
-
 /**
- * A set of int32 tuples of a fixed width (open addressing, `width` Int32Array slots an entry; a first component of -1
- * marks empty). For the solver's "already issued" keys: as strings (`via|n|self|dst|…`) they were hundreds of bytes
- * each once V8's cons strings and the Set entry are counted — ~0.7 GB for sympy's ~2M keys.
+ * Rows of int32 tuples stored end to end, in insertion order, and a hash index over them holding row + 1 (tagged, see
+ * TAG_BITS; 0 empty; open addressing): the base of TripleSet and TupleSet.
+ *
+ * Why not the tuples in the table's own slots: a table is about half full after it doubles, so slots as wide as a
+ * tuple cost twice the tuples (sympy's fixpoint: 3.6M bound triples in 96 MB, 1.9M issued 5-tuples in 80 MB, and old
+ * and new slots both live while one doubles). Here the empty slots are 4 bytes, the rows grow by half in place
+ * (page-arrays.ts), and a doubling copies no tuple: 3.6M triples take 43 MB of rows and a 32 MB index.
  */
-export class TupleSet {
-  private slots: Int32Array;
-  private count = 0;
+abstract class RowSet {
+  protected rows: Int32Array;
+  protected index: Int32Array = new Int32Array(1 << 12);
+  protected count = 0;
 
-  constructor(private readonly width: number) {
-    this.slots = new Int32Array(width << 12).fill(-1);
+  /** `tagBits`: see TAG_BITS (a test passes more, to reach the untagged fallback with few rows). */
+  constructor(
+    protected readonly width: number,
+    protected tagBits = TAG_BITS,
+  ) {
+    this.rows = new Int32Array(width << 10);
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** Adds the tuple `t` (its first component ≥ 0); false when it was there already. */
-  add(t: ArrayLike<number>): boolean {
+  /** The hash of the row at `at` (an offset in `rows`), as `add` computes it for the same tuple. */
+  protected abstract rowHash(at: number): number;
+
+  /** Room for one more row: the index doubles past 3/4 full, the rows grow by half. */
+  protected reserve(): void {
+    if (this.tagBits > 0 && this.count + 1 >= 2 ** (31 - this.tagBits)) {
+      this.tagBits = 0;
+      this.reindex(this.index.length);
+    }
+    if ((this.count + 1) * 4 > this.index.length * 3) this.reindex(this.index.length * 2);
     const w = this.width;
-    if ((this.count + 1) * w * 4 > this.slots.length * 3) this.rehash(((this.slots.length / w) * 2) | 0);
-    return this.insert(t, 0);
+    if ((this.count + 1) * w > this.rows.length) this.rows = grown(this.rows, Math.ceil((this.rows.length / w) * 1.5) * w);
   }
 
-  private insert(t: ArrayLike<number>, from: number): boolean {
-    const w = this.width;
-    const s = this.slots;
-    const mask = s.length / w - 1;
-    let h = 0x811c9dc5;
-    for (let k = 0; k < w; k++) h = Math.imul(h ^ t[from + k]!, 0x01000193) ^ (h >>> 15);
-    h = Math.imul(h ^ (h >>> 13), 0x2c1b3c6d);
-    let i = (h ^ (h >>> 16)) & mask;
+  /** Appends a row whose probe ended at the empty slot i; returns its offset in `rows` for the caller to fill. */
+  protected append(i: number, tag: number): number {
+    this.index[i] = (++this.count << this.tagBits) | tag;
+    return (this.count - 1) * this.width;
+  }
+
+  private reindex(cap: number): void {
+    const x = fixedInt32(cap);
+    const mask = cap - 1;
+    const tb = this.tagBits;
+    for (let id = 1; id <= this.count; id++) {
+      const h = this.rowHash((id - 1) * this.width);
+      let i = h & mask;
+      while (x[i] !== 0) i = (i + 1) & mask;
+      x[i] = (id << tb) | tagOf(h, tb);
+    }
+    this.index = x;
+  }
+}
+
+/** A set of int32 triples. */
+export class TripleSet extends RowSet {
+  constructor(tagBits = TAG_BITS) {
+    super(3, tagBits);
+  }
+
+  /** Adds (a, b, c); false when it was there already. */
+  add(a: number, b: number, c: number): boolean {
+    this.reserve();
+    const x = this.index;
+    const r = this.rows;
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = tripleHash(a, b, c);
+    const tag = tagOf(h, tb);
+    const mask = x.length - 1;
+    let i = h & mask;
     for (;;) {
-      const at = i * w;
-      if (s[at] === -1) {
-        for (let k = 0; k < w; k++) s[at + k] = t[from + k]!;
-        this.count++;
-        return true;
+      const v = x[i]!;
+      if (v === 0) break;
+      if ((v & tm) === tag) {
+        const at = ((v >>> tb) - 1) * 3;
+        if (r[at] === a && r[at + 1] === b && r[at + 2] === c) return false;
       }
-      let same = true;
-      for (let k = 0; k < w && same; k++) same = s[at + k] === t[from + k];
-      if (same) return false;
       i = (i + 1) & mask;
     }
+    const at = this.append(i, tag);
+    r[at] = a;
+    r[at + 1] = b;
+    r[at + 2] = c;
+    return true;
   }
 
-  private rehash(cap: number): void {
-    const old = this.slots;
-    this.slots = fixedInt32(cap * this.width).fill(-1);
-    this.count = 0;
-    for (let at = 0; at < old.length; at += this.width) if (old[at] !== -1) this.insert(old, at);
+  protected rowHash(at: number): number {
+    const r = this.rows;
+    return tripleHash(r[at]!, r[at + 1]!, r[at + 2]!);
   }
+}
+
+function tripleHash(a: number, b: number, c: number): number {
+  return (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) >>> 0;
+}
+
+/**
+ * A set of int32 tuples of a fixed width. For the solver's "already issued" keys: as strings (`via|n|self|dst|…`)
+ * they were hundreds of bytes each once V8's cons strings and the Set entry are counted — ~0.7 GB for sympy's ~2M keys.
+ */
+export class TupleSet extends RowSet {
+  /** Adds the tuple `t` (`width` components); false when it was there already. */
+  add(t: ArrayLike<number>): boolean {
+    this.reserve();
+    const w = this.width;
+    const x = this.index;
+    const r = this.rows;
+    const tb = this.tagBits;
+    const tm = (1 << tb) - 1;
+    const h = tupleHash(t, 0, w);
+    const tag = tagOf(h, tb);
+    const mask = x.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const v = x[i]!;
+      if (v === 0) break;
+      if ((v & tm) === tag) {
+        const at = ((v >>> tb) - 1) * w;
+        let same = true;
+        for (let k = 0; k < w && same; k++) same = r[at + k] === t[k];
+        if (same) return false;
+      }
+      i = (i + 1) & mask;
+    }
+    const at = this.append(i, tag);
+    for (let k = 0; k < w; k++) r[at + k] = t[k]!;
+    return true;
+  }
+
+  protected rowHash(at: number): number {
+    return tupleHash(this.rows, at, this.width);
+  }
+}
+
+function tupleHash(t: ArrayLike<number>, from: number, w: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < w; k++) h = Math.imul(h ^ t[from + k]!, 0x01000193) ^ (h >>> 15);
+  h = Math.imul(h ^ (h >>> 13), 0x2c1b3c6d);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**

@@ -19,7 +19,7 @@
 import type { ArgFact, FlowFacts } from '../../../lang/python/valueflow/model';
 import { FN_ASYNC, FN_GENERATOR, Op, SITE_DECORATOR } from '../../../lang/python/valueflow/model';
 import { c3Merge as c3, type Resolver } from '../resolver';
-import { EDGE_KEY_SCALE, EdgeSet, hash4, IdTable, SeqInterner, TripleSet, TupleSet } from './edge-set';
+import { EDGE_KEY_SCALE, hash4, IdTable, ListIndex, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 import { fixedInt32, grown, trimmed } from './page-arrays';
@@ -50,7 +50,7 @@ const BUILTIN_DUNDERS: Record<string, string> = {
   hash: '__hash__', abs: '__abs__', format: '__format__', reversed: '__reversed__', int: '__int__', float: '__float__',
 };
 export const MAX_STEPS = 50_000_000;
-/** See FlowSolver.edgeSet. */
+/** See FlowSolver.succIndex. */
 const HASHED_SUCC = 16;
 /** External names are kept to this many dotted parts (`os.path.join`): deeper ones add no information. */
 const MAX_EXT_DEPTH = 4;
@@ -190,10 +190,10 @@ export class FlowSolver {
   /** Field index by node (explain's labels; built on first use). */
   private fieldOfNode?: Map<number, number>;
   /**
-   * The copy edges of nodes with at least HASHED_SUCC successors (a shorter list is searched instead: most nodes have
-   * one to three, and hashing all of sympy's 6.5M edges took a 134 MB table).
+   * Which successors the nodes with at least HASHED_SUCC of them have (a shorter list is searched instead: most nodes
+   * have one to three, and hashing all of sympy's 6.5M edges took a 134 MB table), by position in `succ`.
    */
-  private edgeSet = new EdgeSet();
+  private succIndex = new ListIndex(this.succ);
   private queue: number[] = [];
   /** Handlers added to nodes that had already propagated objects: applied to those `upto` objects by propagate. */
   private replays: Array<{ n: number; h: number; upto: number }> = [];
@@ -507,13 +507,10 @@ export class FlowSolver {
     const len = succ.length(from);
     if (len < HASHED_SUCC) {
       if (succ.includes(from, to)) return;
-      if (len + 1 === HASHED_SUCC) {
-        for (let j = 0; j < len; j++) this.edgeSet.add(from, succ.at(from, j));
-        this.edgeSet.add(from, to);
-      }
-    } else if (!this.edgeSet.add(from, to)) return;
+    } else if (!this.succIndex.add(from, to)) return;
     if (this.keepWhy && site !== undefined && site >= 0) this.edgeSite.set(from * EDGE_KEY_SCALE + to, site);
-    this.succ.push(from, to);
+    succ.push(from, to);
+    if (len + 1 === HASHED_SUCC) this.succIndex.addList(from);
     for (let i = 0; i < this.done[from]!; i++) this.addObj(to, this.pts.at(from, i), from);
   }
 
@@ -606,6 +603,7 @@ export class FlowSolver {
   releaseFixpoint(): void {
     this.pts = new IntLists(MAX_SET);
     this.succ = new IntLists();
+    this.succIndex = new ListIndex(this.succ);
     this.handlers = new IntLists();
     this.ht = new HandlerTable();
     this.why = [];
@@ -622,7 +620,6 @@ export class FlowSolver {
     this.fields = new IdTable(this.fieldHash);
     this.fieldOfNode = undefined;
     this.nameIds = new Map([['', 0]]);
-    this.edgeSet = new EdgeSet();
     this.edgeSite = new Map();
     this.initIssued = new TripleSet();
     this.viaIssued = new TupleSet(5);
