@@ -186,47 +186,27 @@ abstract class RowSet {
   }
 }
 
-/** A set of int32 triples. */
-export class TripleSet extends RowSet {
+/** A set of int32 triples: a TupleSet of width 3 fed through one reused key (no array per call on the hot path). */
+export class TripleSet {
+  private readonly set: TupleSet;
+  private readonly key = new Int32Array(3);
+
   constructor(tagBits = TAG_BITS) {
-    super(3, tagBits);
+    this.set = new TupleSet(3, tagBits);
+  }
+
+  get size(): number {
+    return this.set.size;
   }
 
   /** Adds (a, b, c); false when it was there already. */
   add(a: number, b: number, c: number): boolean {
-    this.reserve();
-    const x = this.index;
-    const r = this.rows;
-    const tb = this.tagBits;
-    const tm = (1 << tb) - 1;
-    const h = tripleHash(a, b, c);
-    const tag = tagOf(h, tb);
-    const mask = x.length - 1;
-    let i = h & mask;
-    for (;;) {
-      const v = x[i]!;
-      if (v === 0) break;
-      if ((v & tm) === tag) {
-        const at = ((v >>> tb) - 1) * 3;
-        if (r[at] === a && r[at + 1] === b && r[at + 2] === c) return false;
-      }
-      i = (i + 1) & mask;
-    }
-    const at = this.append(i, tag);
-    r[at] = a;
-    r[at + 1] = b;
-    r[at + 2] = c;
-    return true;
+    const k = this.key;
+    k[0] = a;
+    k[1] = b;
+    k[2] = c;
+    return this.set.add(k);
   }
-
-  protected rowHash(at: number): number {
-    const r = this.rows;
-    return tripleHash(r[at]!, r[at + 1]!, r[at + 2]!);
-  }
-}
-
-function tripleHash(a: number, b: number, c: number): number {
-  return (hash(a, b) ^ Math.imul(c + 1, 0x27d4eb2d)) >>> 0;
 }
 
 /**
