@@ -128,7 +128,7 @@ function hash(a: number, b: number): number {
 
 /**
  * Rows of int32 tuples stored end to end, in insertion order, and a hash index over them holding row + 1 (tagged, see
- * TAG_BITS; 0 empty; open addressing): the base of TripleSet and TupleSet.
+ * TAG_BITS; 0 empty; open addressing): the base of TupleSet (and of TripleSet through it).
  *
  * Why not the tuples in the table's own slots: a table is about half full after it doubles, so slots as wide as a
  * tuple cost twice the tuples (sympy's fixpoint: 3.6M bound triples in 96 MB, 1.9M issued 5-tuples in 80 MB, and old
