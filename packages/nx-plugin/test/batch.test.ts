@@ -26,6 +26,29 @@ function graph(deps: Record<string, string[]>): TaskGraph {
   } as TaskGraph;
 }
 
+/**
+ * A workspace of two Python projects, p and q, each one package whose `__init__.py` is `source`, with a
+ * `@codegraph/nx:layer` target per layer named: the executor context Nx would pass a batch over them.
+ */
+function twoProjects(root: string, source: string, layers: string[]): ExecutorContext {
+  for (const name of ['p', 'q']) {
+    fs.mkdirSync(path.join(root, name, 'pkg_' + name), { recursive: true });
+    fs.writeFileSync(path.join(root, name, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "1"\n`);
+    fs.writeFileSync(path.join(root, name, 'pkg_' + name, '__init__.py'), source);
+  }
+  const targets = Object.fromEntries(layers.map((layer) => [layer, { executor: '@codegraph/nx:layer', options: { layer } }]));
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectsConfigurations: { version: 2, projects: { p: { root: 'p', targets }, q: { root: 'q', targets } } },
+    projectGraph: {
+      nodes: { p: { name: 'p', type: 'lib', data: { root: 'p', tags: [] } }, q: { name: 'q', type: 'lib', data: { root: 'q', tags: [] } } },
+      dependencies: { p: [], q: [] },
+    },
+  } as unknown as ExecutorContext;
+}
+
 describe('batch implementation', () => {
   it('orders a batch dependencies first, whatever order Nx lists it in', () => {
     const order = dependencyOrder(graph({ 'p:index': ['p:l4', 'p:l1'], 'p:l4': ['p:l1', 'q:l1'], 'q:l1': ['q:l0'], 'p:l1': ['p:l0'], 'p:l0': [], 'q:l0': [] }));
@@ -99,26 +122,10 @@ describe('batch implementation', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-child-'));
     const fork = jest.spyOn(childProcess, 'fork');
     try {
-      for (const name of ['p', 'q']) {
-        fs.mkdirSync(path.join(root, name, 'pkg_' + name), { recursive: true });
-        fs.writeFileSync(path.join(root, name, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "1"\n`);
-        fs.writeFileSync(path.join(root, name, 'pkg_' + name, '__init__.py'), 'def f():\n    return 1\n');
-      }
+      const context = twoProjects(root, 'def f():\n    return 1\n', ['l0', 'l1', 'l4', 'index']);
       // q's L4 output directory is a file: its L4 fails in the child with the engine's real ENOTDIR.
       fs.mkdirSync(path.join(root, '.codegraph/projects/q'), { recursive: true });
       fs.writeFileSync(path.join(root, '.codegraph/projects/q/l4'), 'not a directory\n');
-      const target = (layer: string) => ({ executor: '@codegraph/nx:layer', options: { layer } });
-      const targets = { l0: target('l0'), l1: target('l1'), l4: target('l4'), index: target('index') };
-      const context = {
-        root,
-        cwd: root,
-        isVerbose: false,
-        projectsConfigurations: { version: 2, projects: { p: { root: 'p', targets }, q: { root: 'q', targets } } },
-        projectGraph: {
-          nodes: { p: { name: 'p', type: 'lib', data: { root: 'p', tags: [] } }, q: { name: 'q', type: 'lib', data: { root: 'q', tags: [] } } },
-          dependencies: { p: [], q: [] },
-        },
-      } as unknown as ExecutorContext;
       const tg = graph({
         'p:l0': [], 'p:l1': ['p:l0'], 'p:l4': ['p:l1'], 'p:index': ['p:l4'],
         'q:l0': [], 'q:l1': ['q:l0'], 'q:l4': ['q:l1'], 'q:index': ['q:l4'],
@@ -151,19 +158,7 @@ describe('batch implementation', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codegraph-batch-l5-'));
     const fork = jest.spyOn(childProcess, 'fork');
     try {
-      for (const name of ['p', 'q']) {
-        fs.mkdirSync(path.join(root, name, 'pkg_' + name), { recursive: true });
-        fs.writeFileSync(path.join(root, name, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "1"\n`);
-        fs.writeFileSync(path.join(root, name, 'pkg_' + name, '__init__.py'), 'def f(x):\n    if x:\n        return g(x)\n    return None\n\ndef g(y):\n    return [y]\n');
-      }
-      const target = (layer: string) => ({ executor: '@codegraph/nx:layer', options: { layer } });
-      const targets = { l0: target('l0'), l1: target('l1'), l5: target('l5') };
-      const context = {
-        root,
-        cwd: root,
-        isVerbose: false,
-        projectsConfigurations: { version: 2, projects: { p: { root: 'p', targets }, q: { root: 'q', targets } } },
-      } as unknown as ExecutorContext;
+      const context = twoProjects(root, 'def f(x):\n    if x:\n        return g(x)\n    return None\n\ndef g(y):\n    return [y]\n', ['l0', 'l1', 'l5']);
       const options = {
         'p:l0': { layer: 'l0' }, 'p:l1': { layer: 'l1', workers: 1 }, 'p:l5': { layer: 'l5', workers: 1 },
         'q:l0': { layer: 'l0' }, 'q:l1': { layer: 'l1', workers: 1, shareParse: false }, 'q:l5': { layer: 'l5', workers: 1 },
