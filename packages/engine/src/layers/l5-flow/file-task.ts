@@ -49,6 +49,15 @@ export interface FlowResult {
   transient?: boolean;
 }
 
+/**
+ * Heap ceiling of an L5 worker (MB), unless the caller sets one. Not L1's 2048: V8 lets a heap grow to up to 4× what
+ * its last full collection kept when the ceiling is 2 GB or more, and ~1.4× at 512 MB, and that slack was most of
+ * sympy's cold L5 peak (a worker committed 485 MB for 78 MB live; whole step 880–930 MiB, 620 at 512). The largest
+ * file measured, sympy's 1.5 MB test_trinomials.py, needs 192–256 MB of heap alone (it runs out at 192); the ceiling
+ * is twice that. A file above it still ends with a diagnostic: its worker dies and it is retried alone.
+ */
+export const FLOW_WORKER_MEMORY_MB = 512;
+
 export function countFlow(flow: FileFlow): FlowCounts {
   const c: FlowCounts = { scopes: flow.scopes.length, blocks: 0, edges: 0, defs: 0, phis: 0, uses: 0, skipped: flow.skipped?.length ?? 0 };
   for (const s of flow.scopes) {

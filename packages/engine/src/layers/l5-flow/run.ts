@@ -22,7 +22,7 @@ import { L1Reader } from '../l1-structure/stream';
 import type { LayerStats } from '../l0-fastpath/inventory';
 import { L5_FORMAT, l5Key } from './keys';
 import { openStagedFlow, removeStagedFlow } from './staged';
-import { flowWorkerFailure, processFlowFile, type FlowCounts, type FlowResult, type FlowTask } from './file-task';
+import { FLOW_WORKER_MEMORY_MB, flowWorkerFailure, processFlowFile, type FlowCounts, type FlowResult, type FlowTask } from './file-task';
 
 export interface L5Options {
   root: string;
@@ -56,18 +56,8 @@ export const flowPackPath = (outDir: string) => path.join(l5Dir(outDir), 'flow.p
 export const flowFactsPackPath = (outDir: string) => path.join(l5Dir(outDir), 'facts.pack');
 export const l5ManifestPath = (outDir: string) => path.join(l5Dir(outDir), 'manifest.json');
 
-export { L5_FORMAT, l5Key };
 
 const L5_TASKS: PoolTaskKind<FlowTask, FlowResult> = { method: 'flowBatch', failure: flowWorkerFailure };
-
-/**
- * Heap ceiling of an L5 worker (MB), unless the caller sets one. Not L1's 2048: V8 lets a heap grow to up to 4× what
- * its last full collection kept when the ceiling is 2 GB or more, and ~1.4× at 512 MB, and that slack was most of
- * sympy's cold L5 peak (a worker committed 485 MB for 78 MB live; whole step 880–930 MiB, 620 at 512). The largest
- * file measured, sympy's 1.5 MB test_trinomials.py, needs 192–256 MB of heap alone (it runs out at 192); the ceiling
- * is twice that. A file above it still ends with a diagnostic: its worker dies and it is retried alone.
- */
-export const FLOW_WORKER_MEMORY_MB = 512;
 
 export async function runL5(opts: L5Options): Promise<L5Manifest> {
   const t0 = performance.now();

@@ -18,9 +18,8 @@ import { readJsonOrUndefined, removeStaleTemps, writeJsonAtomicSync } from '../.
 import { PackReader, PackWriter, type StoredRecord } from '../../util/pack';
 import { processFile, type FileResult, type FileTask, type TreeSidecar } from '../l1-structure/file-task';
 import type { L1Stage } from '../l1-structure/run';
-import { analyseTree, flowRecords, type FlowCounts } from './file-task';
+import { analyseTree, FLOW_WORKER_MEMORY_MB, flowRecords, type FlowCounts } from './file-task';
 import { L5_FORMAT, l5Key } from './keys';
-import { FLOW_WORKER_MEMORY_MB } from './run';
 
 const stageDir = (outDir: string) => path.join(outDir, 'l5-staged');
 const flowPath = (outDir: string) => path.join(stageDir(outDir), 'flow.pack');

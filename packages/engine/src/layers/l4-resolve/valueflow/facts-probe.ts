@@ -7,7 +7,7 @@
  * edit L4 neither decodes the project's facts nor builds the constraint program: it reads a checksum per file.
  */
 import { FLOW_FACTS_FORMAT, type FlowFacts } from '../../../lang/python/valueflow';
-import { l5Key } from '../../l5-flow/run';
+import { l5Key } from '../../l5-flow/keys';
 import { L5Reader } from '../../l5-flow/stream';
 import type { ProjectOut } from '../../l1-structure/stream';
 import type { Answers, FactsInput } from './answers';

@@ -18,7 +18,7 @@ import { hashString } from '../../../util/hash';
 import { PackReader, PackWriter } from '../../../util/pack';
 import { withReaders, type L1Readers, type ProjectOut, type ShardRef } from '../../l1-structure/stream';
 import { InputsIndex, topLevel } from '../inputs-index';
-import { l5Key } from '../../l5-flow/run';
+import { l5Key } from '../../l5-flow/keys';
 import { L5Reader } from '../../l5-flow/stream';
 import { analyseSource } from '../../l5-flow/file-task';
 import { readConfined } from '../../../project/discover';
