@@ -23,6 +23,7 @@ import { EDGE_KEY_SCALE, hash4, IdTable, ListIndex, SeqInterner, TripleSet, Tupl
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
 import { fixedInt32, grown, trimmed } from './page-arrays';
+import { purePassThrough } from './pass-through';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
 export const MAX_SET = 96;
@@ -31,8 +32,9 @@ export const MAX_SET = 96;
  * unit's summaries, a project's answers), so that an engine whose solver answers differently never reads what an
  * older one stored. Bump it with any change to what the solver derives.
  * 2: `x.__class__`/`type(x)`, receivers of classes made outside the corpus, None's attributes, `*args`/`**kwargs`.
+ * 3: a call of a pure pass-through function gives its own arguments, not the function's merged return.
  */
-export const SOLVER_SEMANTICS = 2;
+export const SOLVER_SEMANTICS = 3;
 const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
@@ -106,6 +108,8 @@ interface FuncInfo {
   /** Object of the `*args` tuple and `**kwargs` dict, when the function has them. */
   varargs?: number;
   kwargs?: number;
+  /** A pure pass-through (pass-through.ts): the parameters its return copies; each call's result is its own arguments there. */
+  pass?: number[];
 }
 
 interface ClassInfo {
@@ -266,6 +270,7 @@ export class FlowSolver {
     const funcBase = this.funcs.length;
     this.fileModule.push(f.module);
     for (const [fqn, params, flags, line, col] of f.funcs) this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
+    for (const [k, through] of purePassThrough(f)) this.funcs[funcBase + k]!.pass = through;
     const classBase = this.classes.length;
     for (const [fqn, bases, attrs, line, col] of f.classes) {
       this.classByFqn.set(fqn, this.classes.length);
@@ -1066,7 +1071,7 @@ export class FlowSolver {
         }
         this.record(calls.site[call]!, o, calls.kind(call));
         this.bind(this.oa[o]!, call, -1);
-        this.result(this.oa[o]!, calls.dst[call]!);
+        if (!this.funcs[this.oa[o]!]!.pass) this.result(this.oa[o]!, calls.dst[call]!);
         return;
       }
       case O.Bound: {
@@ -1074,7 +1079,7 @@ export class FlowSolver {
         if (this.okind[f] !== O.Func) return this.callObj(f, call, -1);
         this.record(calls.site[call]!, f, calls.kind(call));
         this.bind(this.oa[f]!, call, this.ob[o]!);
-        this.result(this.oa[f]!, calls.dst[call]!);
+        if (!this.funcs[this.oa[f]!]!.pass) this.result(this.oa[f]!, calls.dst[call]!);
         return;
       }
       case O.Class: {
@@ -1325,17 +1330,34 @@ export class FlowSolver {
     } else this.addEdge(this.retNode(fn), dst);
   }
 
-  /** Arguments → parameters (receiver first for a bound call). */
+  /**
+   * Arguments → parameters (receiver first for a bound call). For a pure pass-through function, also the arguments of
+   * the parameters it returns → the call's result; where the call leaves one of those out (its default applies), the
+   * merged return instead.
+   */
   private bind(fn: number, callId: number, self: number): void {
     const calls = this.calls;
     const call = { dst: calls.dst[callId]!, site: calls.site[callId]! };
     if (!this.bindings.add(fn, call.dst, self)) return;
     const f = this.funcs[fn]!;
     const ps = f.params;
+    const pass = f.pass;
+    let passBound = 0;
     const pnode = (i: number) => this.node(`${f.fqn}.${ps[i]![0]}`);
+    const toParam = (v: number, j: number) => {
+      this.addEdge(v, pnode(j), call.site);
+      if (pass?.includes(j)) {
+        this.addEdge(v, call.dst);
+        passBound |= 1 << pass.indexOf(j);
+      }
+    };
     let i = 0;
     if (self >= 0 && ps.length && ps[0]![1] !== '*' && ps[0]![1] !== '**' && ps[0]![1] !== 'k') {
       this.addObj(pnode(0), self, -1);
+      if (pass?.[0] === 0) {
+        this.addObj(call.dst, self, -1);
+        passBound |= 1;
+      }
       i = 1;
     }
     const args = calls.args[callId]!;
@@ -1346,7 +1368,7 @@ export class FlowSolver {
       const k = lists.at(args, a);
       const v = lists.at(args, a + 1);
       if (k === 0) {
-        if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) this.addEdge(v, pnode(i++), call.site);
+        if (i < ps.length && (ps[i]![1] === 'p' || ps[i]![1] === 'po')) toParam(v, i++);
         else if (f.varargs !== undefined) this.addEdge(v, this.field(f.varargs, '[]'), call.site);
       } else if (k === star) {
         const el = this.newNode('');
@@ -1354,19 +1376,20 @@ export class FlowSolver {
         // Forwarding (`f(*args)` into `def f(*args)`) stays in the tuple: spreading it over every parameter of
         // every function in a forwarding chain would merge them all.
         if (f.varargs !== undefined) this.addEdge(el, this.field(f.varargs, '[]'), call.site);
-        else for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) this.addEdge(el, pnode(j), call.site);
+        else for (let j = i; j < ps.length && (ps[j]![1] === 'p' || ps[j]![1] === 'po'); j++) toParam(el, j);
       } else if (k === starStar) {
         const el = this.newNode('');
         this.addHandler(v, { h: 'elem', dst: el });
         if (f.kwargs !== undefined) this.addEdge(el, this.field(f.kwargs, '[]'), call.site);
-        else for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') this.addEdge(el, pnode(j), call.site);
+        else for (let j = i; j < ps.length; j++) if (ps[j]![1] === 'p' || ps[j]![1] === 'k') toParam(el, j);
       } else {
         const kw = this.argName(k);
         const j = ps.findIndex((p) => p[0] === kw && (p[1] === 'p' || p[1] === 'k'));
-        if (j >= 0) this.addEdge(v, pnode(j), call.site);
+        if (j >= 0) toParam(v, j);
         else if (f.kwargs !== undefined) this.addEdge(v, this.field(f.kwargs, '[]'), call.site);
       }
     }
+    if (pass && passBound !== (1 << pass.length) - 1) this.result(fn, call.dst);
   }
 
   // ------------------------------------------------------------------ summaries
