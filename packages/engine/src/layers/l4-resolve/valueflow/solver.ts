@@ -1495,8 +1495,9 @@ export class FlowSolver {
         }
         byAttr.set(attr, list);
       }
-      for (const [fi, params] of s.pass) {
+      for (const [fi, params, pure] of s.pass) {
         const f = this.funcs[funcBase + fi]!;
+        if (pure) f.pass = params;
         for (const p of params) this.addEdge(this.node(`${f.fqn}.${f.params[p]![0]}`), this.retNode(funcBase + fi));
       }
     });
@@ -1644,6 +1645,10 @@ export class FlowSolver {
     const queue: number[] = [];
     for (const [fi, local] of funcIndex) {
       const f = this.funcs[fi]!;
+      if (f.pass) {
+        byFile.get(f.file)!.s.pass.push([local, f.pass, 1]);
+        continue;
+      }
       const ret = this.named.get(`${f.fqn}.<return>`);
       if (ret === undefined || preds.start[ret] === preds.start[ret + 1]) continue;
       stamp++;

@@ -14,7 +14,7 @@
  */
 
 /** Bumped whenever what a summary holds, or how a dependency unit is solved, changes (it is part of every unit's key). */
-export const FLOW_SUMMARY_FORMAT = 'vfs-4';
+export const FLOW_SUMMARY_FORMAT = 'vfs-5';
 
 /** A summarized object; numbers inside are indices into the same file's `objs`. */
 export type SummaryObj =
@@ -42,8 +42,11 @@ export interface FileSummary {
   sets: Array<[string, number[]]>;
   /** Instance attributes: [class object, attribute, objects]. */
   inst: Array<[number, string, number[]]>;
-  /** Pass-through: [index in funcs, parameter indices reaching the return]. */
-  pass: Array<[number, number[]]>;
+  /**
+   * Pass-through: [index in funcs, parameter indices reaching the return], with a third element 1 when the function is
+   * a pure pass-through (pass-through.ts): a call of it then gives only its own arguments, not the summarized return.
+   */
+  pass: Array<[number, number[]] | [number, number[], 1]>;
 }
 
 export interface SummaryEntry {
