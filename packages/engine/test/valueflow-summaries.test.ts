@@ -1,6 +1,7 @@
 /**
  * Dependencies through flow summaries: a dependency's functions, classes, decorators and pass-through helpers used by
- * the dependent resolve exactly as when the dependency's facts are solved with the project's; a later run whose
+ * the dependent resolve exactly as when the dependency's facts are solved with the project's (a call of a pure
+ * pass-through gives back only its own arguments, not what the dependency passed it); a later run whose
  * dependency facts are unchanged reads the cached summaries and loads none of the dependency's facts; a run whose
  * facts are all unchanged reuses the answers without solving; cold and incremental runs write the same bytes.
  */
@@ -48,6 +49,16 @@ const CORE = {
     '    return Base()',
     '',
     'handler = Base()',
+    '',
+    // The dependency's own uses of its pass-throughs: a dependent's call must give back only what it passed.
+    'def helper():',
+    '    pass',
+    '',
+    'ident(helper)',
+    '',
+    '@register',
+    'def builtin_task():',
+    '    pass',
     '',
   ].join('\n'),
   'core/extra.py': 'from lib import *\n\ndef other():\n    pass\n',
