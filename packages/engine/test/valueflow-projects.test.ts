@@ -57,7 +57,9 @@ describe('codegraph explain', () => {
   let root: string;
   beforeAll(() => {
     root = writeTree({
-      'proj/main.py': 'def g():\n    pass\n\ndef apply(h):\n    h()\n\ndef alias():\n    return g\n\napply(alias())\nimport os\nos.getcwd()\n',
+      'proj/main.py':
+        'def g():\n    pass\n\ndef apply(h):\n    h()\n\ndef alias():\n    return g\n\napply(alias())\nimport os\nos.getcwd()\n' +
+        'def same(x):\n    return x\n\nk = same(g)\nk()\n',
     });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -78,6 +80,12 @@ describe('codegraph explain', () => {
     expect(r.stdout).toBe('main.py:12:4 call → os.getcwd (outside the index)\n');
   });
 
+  it("names a pure pass-through's call as the step that gave back its argument", () => {
+    const r = run('explain', 'main.py:17:1', '--index', '../out', '--root', '.');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('main.py:17:1 call → main.g: main.k ← main.same(…) at main.py:16:5 returns its argument ← main.g (defined)\n');
+  });
+
   it('exports the flow-resolved edges in the whole graph (codegraph export --format jsonl)', () => {
     const file = path.join(root, 'graph.jsonl');
     expect(run('export', '../out', '--format', 'jsonl', '--out', file, '--root', '.').status).toBe(0);
@@ -86,7 +94,7 @@ describe('codegraph explain', () => {
       .split('\n')
       .filter((l) => l.includes('"edge":"CALLS"'))
       .map((l) => JSON.parse(l) as { callee?: string; target?: string; attrs?: { via?: string } });
-    expect(edges.filter((e) => e.attrs?.via === 'flow').map((e) => `${e.callee} -> ${e.target}`)).toEqual(['h -> main.g']);
+    expect(edges.filter((e) => e.attrs?.via === 'flow').map((e) => `${e.callee} -> ${e.target}`)).toEqual(['h -> main.g', 'k -> main.g']);
   });
 
   it('says so when there is no call at the position (exit 1)', () => {

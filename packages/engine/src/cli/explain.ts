@@ -63,11 +63,14 @@ export async function explainAt(folder: IndexFolder, file: string, line: number,
     for (const o of s.objectsOf(callee)) {
       // Temporaries (unnamed expression values) are links of the chain, not steps worth printing.
       const chain = s.provenance(callee, o).filter(({ node, site }) => site !== undefined || !s.nodeLabel(node).startsWith('(expression'));
-      const steps = chain.map(({ node, site }) => {
+      const steps = chain.map(({ node, site, passThrough }) => {
         const label = s.nodeLabel(node);
         if (site === undefined) return label;
         const [sf, sl, sc] = s.sites[site]!;
-        return `${label} ← arg at ${s.files[sf!]}:${sl! + 1}:${sc! + 1}`;
+        const at = `${s.files[sf!]}:${sl! + 1}:${sc! + 1}`;
+        // A pure pass-through's result is the call's own argument: the call is the step, not its temporary.
+        if (passThrough) return `${passThrough}(…) at ${at} returns its argument`;
+        return `${label} ← arg at ${at}`;
       });
       out.chains.push({ target: s.describe(o), steps, external: s.kindOf(o) === O.Ext });
     }

@@ -243,6 +243,8 @@ export class FlowSolver {
   private recordedSites: number[] = [];
   /** Edge (from → to) labels for explain (only kept with provenance): argument bindings, by edge key. */
   private edgeSite = new Map<number, number>();
+  /** Edge labels for explain: argument → call result edges of pure pass-throughs, by edge key → the function. */
+  private passEdge = new Map<number, number>();
   /** (function, call result node, receiver) triples already bound. */
   private bindings = new TripleSet();
   private mros = new Map<number, number[]>();
@@ -626,6 +628,7 @@ export class FlowSolver {
     this.fieldOfNode = undefined;
     this.nameIds = new Map([['', 0]]);
     this.edgeSite = new Map();
+    this.passEdge = new Map();
     this.initIssued = new TripleSet();
     this.viaIssued = new TupleSet(5);
     this.setterIssued = new TupleSet(4);
@@ -1347,7 +1350,8 @@ export class FlowSolver {
     const toParam = (v: number, j: number) => {
       this.addEdge(v, pnode(j), call.site);
       if (pass?.includes(j)) {
-        this.addEdge(v, call.dst);
+        this.addEdge(v, call.dst, call.site);
+        if (this.keepWhy) this.passEdge.set(v * EDGE_KEY_SCALE + call.dst, fn);
         passBound |= 1 << pass.indexOf(j);
       }
     };
@@ -1761,8 +1765,8 @@ export class FlowSolver {
   }
 
   /** The chain of nodes an object went through to reach node n, first reason each time (explain). */
-  provenance(n: number, o: number, max = 30): Array<{ node: number; site?: number }> {
-    const out: Array<{ node: number; site?: number }> = [];
+  provenance(n: number, o: number, max = 30): Array<{ node: number; site?: number; passThrough?: string }> {
+    const out: Array<{ node: number; site?: number; passThrough?: string }> = [];
     const seen = new Set<number>();
     let cur = n;
     while (out.length < max && !seen.has(cur)) {
@@ -1774,6 +1778,8 @@ export class FlowSolver {
       if (from < 0) break;
       const site = this.edgeSite.get(from * EDGE_KEY_SCALE + cur);
       if (site !== undefined) out[out.length - 1]!.site = site;
+      const fn = this.passEdge.get(from * EDGE_KEY_SCALE + cur);
+      if (fn !== undefined) out[out.length - 1]!.passThrough = this.funcs[fn]!.fqn;
       cur = from;
     }
     return out;
