@@ -33,8 +33,9 @@ export const MAX_SET = 96;
  * older one stored. Bump it with any change to what the solver derives.
  * 2: `x.__class__`/`type(x)`, receivers of classes made outside the corpus, None's attributes, `*args`/`**kwargs`.
  * 3: a call of a pure pass-through function gives its own arguments, not the function's merged return.
+ * 4: `copy.copy(x)` / `copy.deepcopy(x)` hold x's objects.
  */
-export const SOLVER_SEMANTICS = 3;
+export const SOLVER_SEMANTICS = 4;
 const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
@@ -44,7 +45,7 @@ const BUILTIN_RESULT_TYPES = new Map(
 const STR_RESULT_METHODS = /^builtins\.str\.(strip|lstrip|rstrip|lower|upper|title|capitalize|casefold|swapcase|replace|format|join|center|ljust|rjust|zfill|expandtabs|translate|removeprefix|removesuffix)$|^builtins\.bytes\.decode$/;
 
 /** Callables whose effect the solver models by name (callExternal), when they are read from a dependency summary. */
-const MODELLED_BY_NAME = new Set(['functools.partial', 'functools.wraps', 'functools.lru_cache', 'functools.cache', 'functools.reduce']);
+const MODELLED_BY_NAME = new Set(['functools.partial', 'functools.wraps', 'functools.lru_cache', 'functools.cache', 'functools.reduce', 'copy.copy', 'copy.deepcopy']);
 
 /** Builtins that call a dunder of their argument. */
 const BUILTIN_DUNDERS: Record<string, string> = {
@@ -1243,7 +1244,11 @@ export class FlowSolver {
         } else this.addObj(call.dst, this.extObj('functools.<identity>'), -1);
         return;
       }
-      case 'functools.<identity>': {
+      case 'functools.<identity>':
+      case 'copy.copy':
+      case 'copy.deepcopy': {
+        // A copy is an object of the same class (instances are abstracted per class) holding the same values: its
+        // methods are the original's (`obj = copy.copy(self); obj._db = using` in django's managers and querysets).
         const a0 = arg(0);
         if (a0 !== undefined) this.addEdge(a0, call.dst);
         return;
