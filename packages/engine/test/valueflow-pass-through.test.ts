@@ -13,8 +13,11 @@ beforeAll(() => initPythonParser());
 /** fqn → the parameter names its return copies, for the pure pass-throughs of `src`. */
 function passThroughs(src: string): Record<string, string[]> {
   const facts = extractFlowFacts(parsePython(src).rootNode, { path: 'm.py', module: 'm', isPackage: false });
+  // One node per name, as the solver makes them (an expression's variable is a node of its own).
+  const named = new Map<string, number>();
+  const nodeOf = facts.vars.map((name, v) => (name === '' ? -1 - v : named.get(name) ?? (named.set(name, v), v)));
   const out: Record<string, string[]> = {};
-  for (const [fn, params] of purePassThrough(facts)) {
+  for (const [fn, params] of purePassThrough(facts, nodeOf, (name) => named.get(name))) {
     const [fqn, ps] = facts.funcs[fn]!;
     out[fqn] = params.map((p) => ps[p]![0]);
   }
@@ -56,6 +59,7 @@ describe('pure pass-through functions', () => {
       'def gen(x):\n    yield x\n    return x',
       'async def coro(x):\n    return x',
       'def closure(x):\n    def inner():\n        return x\n    return inner',
+      'def nested(x):\n    def inner(y):\n        nonlocal x\n        x = y\n    inner(1)\n    return x',
       'def nothing(x):\n    pass',
     ].join('\n');
     expect(passThroughs(src)).toEqual({});

@@ -17,83 +17,77 @@
  * value returned).
  *
  * The facts number each occurrence of a name apart (`vars`), while the solver makes one node per name: the search
- * runs on names (the first occurrence stands for all), and on occurrences for expressions (unnamed).
+ * runs on the solver's nodes (`nodeOf`: each variable's node, the same for every occurrence of a name). It runs once
+ * per file as the solver loads it, so it allocates by the file's constraints, keys by node ids and builds no strings
+ * except each candidate function's own parameter names.
  */
 import { FN_ASYNC, FN_GENERATOR, Op, type FlowFacts } from '../../../lang/python/valueflow/model';
 
-/** For each function of the file (by its index in `facts.funcs`) that is a pure pass-through: the parameter indices its return copies. */
-export function purePassThrough(facts: FlowFacts): Map<number, number[]> {
+/**
+ * For each function of the file (by its index in `facts.funcs`) that is a pure pass-through: the parameter indices its
+ * return copies. `nodeOf[v]` is variable v's node; `nodeNamed(name)` a named variable's node, if it has one.
+ */
+export function purePassThrough(facts: FlowFacts, nodeOf: ArrayLike<number>, nodeNamed: (name: string) => number | undefined): Map<number, number[]> {
   const out = new Map<number, number[]>();
+  const cs = facts.c;
   const returns = new Map<number, number[]>();
-  for (const c of facts.c) {
-    if (c[0] === Op.Ret) {
-      const fn = c[1] as number;
-      let list = returns.get(fn);
-      if (!list) returns.set(fn, (list = []));
-      list.push(c[2] as number);
-    }
+  for (const c of cs) {
+    if (c[0] !== Op.Ret) continue;
+    const fn = c[1] as number;
+    const flags = facts.funcs[fn]![2];
+    if (flags & (FN_GENERATOR | FN_ASYNC)) continue;
+    let list = returns.get(fn);
+    if (!list) returns.set(fn, (list = []));
+    list.push(c[2] as number);
   }
   if (!returns.size) return out;
-  // One id per node: a named variable's first occurrence.
-  const nVars = facts.vars.length;
-  const canon = new Int32Array(nVars);
-  const firstOf = new Map<string, number>();
-  facts.vars.forEach((name, v) => {
-    if (name === '') canon[v] = v;
-    else {
-      const first = firstOf.get(name);
-      if (first === undefined) firstOf.set(name, v);
-      canon[v] = first ?? v;
-    }
-  });
-  // Who writes each node: the sources of its copies, or "something else" (any other constraint with it as dst).
-  const otherWriter = new Uint8Array(nVars);
-  const copyFrom = new Map<number, number[]>();
-  for (const c of facts.c) {
+  // Who writes each node, by node id: its copies' sources (as variables of this file), or something else (-1).
+  const copyFrom = new Map<number, number[] | -1>();
+  for (const c of cs) {
     const op = c[0] as Op;
     if (op === Op.Ret || op === Op.Yield || op === Op.Store || op === Op.StoreElem) continue;
-    const dst = canon[c[1] as number]!;
-    if (op === Op.Copy) {
-      let list = copyFrom.get(dst);
-      if (!list) copyFrom.set(dst, (list = []));
-      list.push(canon[c[2] as number]!);
-    } else otherWriter[dst] = 1;
+    const dst = nodeOf[c[1] as number]!;
+    const prev = copyFrom.get(dst);
+    if (prev === -1) continue;
+    if (op !== Op.Copy) copyFrom.set(dst, -1);
+    else if (prev) prev.push(c[2] as number);
+    else copyFrom.set(dst, [c[2] as number]);
   }
-  // Every parameter node of the file: a call anywhere binds into it.
-  const paramVar = new Map<string, number>();
-  for (const [fqn, params] of facts.funcs) for (const [name] of params) paramVar.set(`${fqn}.${name}`, firstOf.get(`${fqn}.${name}`) ?? -1);
-  const seen = new Int32Array(nVars);
-  let stamp = 0;
+  const seen = new Set<number>();
   for (const [fn, srcs] of returns) {
-    const [fqn, params, flags] = facts.funcs[fn]!;
-    if (flags & (FN_GENERATOR | FN_ASYNC)) continue;
+    const [fqn, params] = facts.funcs[fn]!;
     const own = new Map<number, number>();
     params.forEach(([name, kind], p) => {
-      const v = paramVar.get(`${fqn}.${name}`);
-      if (v !== undefined && v >= 0 && kind !== '*' && kind !== '**') own.set(v, p);
+      if (kind === '*' || kind === '**') return;
+      const n = nodeNamed(`${fqn}.${name}`);
+      if (n !== undefined) own.set(n, p);
     });
     if (!own.size) continue;
-    stamp++;
+    seen.clear();
     const through = new Set<number>();
-    const stack = srcs.map((v) => canon[v]!);
+    const stack = [...srcs];
     let pure = true;
     while (stack.length && pure) {
       const v = stack.pop()!;
-      if (seen[v] === stamp) continue;
-      seen[v] = stamp;
-      const p = own.get(v);
+      const n = nodeOf[v]!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const writers = copyFrom.get(n);
+      const p = own.get(n);
       if (p !== undefined) {
         // Only the call binds it: a default or a rebinding would be a value the call did not pass.
-        if (otherWriter[v] || copyFrom.has(v)) pure = false;
+        if (writers) pure = false;
         else through.add(p);
         continue;
       }
+      // Unnamed (an expression of this file) or this function's own local; a nested scope's name (`f.inner.x`) or
+      // any other (a global) may be written from elsewhere.
       const name = facts.vars[v]!;
-      if (otherWriter[v] || paramVar.has(name) || (name !== '' && !name.startsWith(`${fqn}.`))) {
+      if (writers === -1 || (name !== '' && !(name.startsWith(fqn) && name.charCodeAt(fqn.length) === 46 && name.indexOf('.', fqn.length + 1) < 0))) {
         pure = false;
         continue;
       }
-      for (const s of copyFrom.get(v) ?? []) stack.push(s);
+      if (writers) for (const s of writers) stack.push(s);
     }
     if (pure && through.size) out.set(fn, [...through].sort((a, b) => a - b));
   }

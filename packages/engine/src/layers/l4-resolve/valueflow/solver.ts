@@ -273,7 +273,7 @@ export class FlowSolver {
     const funcBase = this.funcs.length;
     this.fileModule.push(f.module);
     for (const [fqn, params, flags, line, col] of f.funcs) this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
-    for (const [k, through] of purePassThrough(f)) this.funcs[funcBase + k]!.pass = through;
+    for (const [k, through] of purePassThrough(f, vars, (name) => this.named.get(name))) this.funcs[funcBase + k]!.pass = through;
     const classBase = this.classes.length;
     for (const [fqn, bases, attrs, line, col] of f.classes) {
       this.classByFqn.set(fqn, this.classes.length);
