@@ -89,7 +89,8 @@ export function purePassThrough(facts: FlowFacts, nodeOf: ArrayLike<number>, nod
       }
       if (writers) for (const s of writers) stack.push(s);
     }
-    if (pure && through.size) out.set(fn, [...through].sort((a, b) => a - b));
+    // At most 31: which of them a call binds is a bit mask (FlowSolver.bind).
+    if (pure && through.size && through.size < 32) out.set(fn, [...through].sort((a, b) => a - b));
   }
   return out;
 }

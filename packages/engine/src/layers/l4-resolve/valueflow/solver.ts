@@ -1340,8 +1340,8 @@ export class FlowSolver {
 
   /**
    * Arguments → parameters (receiver first for a bound call). For a pure pass-through function, also the arguments of
-   * the parameters it returns → the call's result; where the call leaves one of those out (its default applies), the
-   * merged return instead.
+   * the parameters it returns → the call's result; where the call leaves one of those out (a call Python would reject,
+   * or `*args` the solver cannot place), the merged return instead.
    */
   private bind(fn: number, callId: number, self: number): void {
     const calls = this.calls;
