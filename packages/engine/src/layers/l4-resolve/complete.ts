@@ -7,6 +7,7 @@
  *   class becomes INSTANTIATES (`was`).
  * - Edges L4 derived from an L1 edge (lines with `of`: the `__init__` call after an INSTANTIATES) follow that edge.
  * - An edge nobody could resolve keeps `callee`, with `attrs.external` when it names something outside the corpus.
+ * - An L1 edge L4 dropped (value flow shows it does not happen) is not in the graph.
  */
 import type { EdgeCounts, EdgeKind, IrEdge } from '../../ir/model';
 import type { L4Line } from './run';
@@ -61,6 +62,8 @@ export interface GraphEdge {
 export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generator<GraphEdge> {
   for (const e of edges) {
     const r = c.byId.get(e.id);
+    // Value flow showed the edge does not happen (and nothing derives from it).
+    if (r && 'dropped' in r) continue;
     if (r && 'unresolved' in r) {
       // Outside the corpus; value flow may still name it (`builtins.str.split` for `"a b".split()`).
       const named = r.target !== undefined ? { target: r.target } : {};
