@@ -538,7 +538,7 @@ class FileResolver {
       else if (kind === 'INSTANTIATES' && e.dst !== undefined) {
         // A class called by name whose name value flow shows holding something else: what flow calls there.
         const ts = this.flowTargets(e);
-        if (ts && this.flowReplacesClass(ts, e.dst) && this.completeByFlow(e, ts)) {
+        if (ts && this.flowReplacesClass(ts) && this.completeByFlow(e, ts)) {
           this.stats.edgesConsidered++;
           this.replacedClassCalls.add(siteOf(e));
         }
@@ -652,7 +652,7 @@ class FileResolver {
     const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
     // A call of a variable (`config.handler()`, `from m import hook; hook()`) calls what the variable holds; a call
     // of a class whose name holds something else (`@singleton class C`) calls that.
-    const holdsOther = r.k === 'def' && r.kind === 'Class' && r.id !== undefined && ts !== undefined && this.flowReplacesClass(ts, r.id);
+    const holdsOther = r.k === 'def' && r.kind === 'Class' && ts !== undefined && this.flowReplacesClass(ts);
     if ((r.k !== 'def' || r.kind === 'Variable' || holdsOther) && ts && this.completeByFlow(e, ts)) return;
     const ext = r.k === 'def' || r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
     if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
@@ -674,18 +674,20 @@ class FileResolver {
   }
 
   /**
-   * Whether value flow answers a call that names class `cls` with other definitions and never the class: the name
-   * holds what a class decorator returned (`@singleton class C` → `get`), or calling the class runs its metaclass's
-   * `__call__`. A site where flow also finds the class keeps the class.
+   * Whether value flow answers a call that names a class with functions only: the name holds what a class decorator
+   * returned (`@singleton class C` → `get`), or calling the class runs its metaclass's `__call__`. A site where flow
+   * finds any class keeps the class: a decorator that returns its argument (`total_ordering`, `dataclass`) gives
+   * back every class it decorates, context-insensitively, and the one named may be missing from a capped set — on
+   * django, asking only for the named class to be missing replaced 280 such calls with other classes.
    */
-  private flowReplacesClass(ts: readonly FlowTarget[], cls: string): boolean {
-    let other = false;
+  private flowReplacesClass(ts: readonly FlowTarget[]): boolean {
+    let fn = false;
     for (const t of ts) {
       if (t.how !== T_DIRECT || t.id === undefined) continue;
-      if (t.id === cls) return false;
-      other = true;
+      if (t.kind === 'Class') return false;
+      fn = true;
     }
-    return other;
+    return fn;
   }
 
   private flowTargets(e: IrEdge): FlowTarget[] | undefined {
