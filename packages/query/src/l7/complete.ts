@@ -36,8 +36,11 @@ export function applyL4(edges: readonly IrEdge[], lines: readonly L4Line[]): IrE
       }
     }
     out.push(e);
-    for (const d of derived.get(e.id) ?? [])
-      out.push({ edge: d.edge as IrEdge['edge'], id: d.id, src: d.src, dst: d.dst, target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) } });
+    for (const d of derived.get(e.id) ?? []) {
+      // A derived call outside the corpus (an external decorator applied) has no node: named, with `attrs.external`.
+      const ext = d.external !== undefined ? { external: d.external } : {};
+      out.push({ edge: d.edge as IrEdge['edge'], id: d.id, src: d.src, ...(d.external === undefined ? { dst: d.dst } : {}), target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}), ...ext } });
+    }
   }
   return out;
 }

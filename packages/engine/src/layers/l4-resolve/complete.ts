@@ -82,16 +82,18 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
       yield { edge: done, byL4: true, ...(r.file !== undefined ? { file: r.file } : {}) };
     } else yield { edge: e, byL4: false };
     for (const d of c.derived.get(e.id) ?? []) {
+      // A derived call outside the corpus (an external decorator applied) is named, not resolved, like an L1 edge to it.
+      const external = d.external;
       const edge: IrEdge = {
         edge: d.edge as EdgeKind,
         id: d.id,
         src: d.src,
-        dst: d.dst,
+        ...(external === undefined ? { dst: d.dst } : {}),
         target: d.target,
         span: e.span,
-        attrs: { via: d.via, ...(d.via === TYPE ? { resolution: TYPE } : {}), ...(d.file ? { file: d.file } : {}) },
+        attrs: { via: d.via, ...(d.via === TYPE ? { resolution: TYPE } : {}), ...(d.file ? { file: d.file } : {}), ...(external !== undefined ? { external } : {}) },
       };
-      yield { edge, byL4: true, ...(d.file !== undefined ? { file: d.file } : {}) };
+      yield { edge, byL4: external === undefined, ...(d.file !== undefined ? { file: d.file } : {}) };
     }
   }
   for (const d of c.implicit) {
