@@ -31,8 +31,9 @@ export const MAX_SET = 96;
  * unit's summaries, a project's answers), so that an engine whose solver answers differently never reads what an
  * older one stored. Bump it with any change to what the solver derives.
  * 2: `x.__class__`/`type(x)`, receivers of classes made outside the corpus, None's attributes, `*args`/`**kwargs`.
+ * 3: metaclasses — calling a class whose metaclass defines `__call__` calls that; `super().__call__` in it instantiates.
  */
-export const SOLVER_SEMANTICS = 2;
+export const SOLVER_SEMANTICS = 3;
 const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
@@ -57,6 +58,8 @@ const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
 /** Nodes a pass-through search visits back from one return before giving up (copies rarely chain further). */
 const MAX_PASS_VISITS = 256;
+/** What `super().__call__` in a metaclass reaches when no metaclass of the corpus defines it: `type.__call__`. */
+const TYPE_CALL = 'builtins.type.__call__';
 
 export const enum O {
   Func,
@@ -115,6 +118,8 @@ interface ClassInfo {
   attrs: Set<string>;
   line: number;
   col: number;
+  /** The node of its `metaclass=` expression, when it declares one. */
+  meta?: number;
 }
 
 type Handler =
@@ -132,7 +137,9 @@ type Handler =
   | { h: 'callvia'; call: number; self: number }
   /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
   | { h: 'access'; dst: number; via: number; cls: boolean; site: number }
-  | { h: 'wrap'; dst: number; kind: number };
+  | { h: 'wrap'; dst: number; kind: number }
+  /** Metaclasses arriving here decide what calling class `cls` runs: their `__call__`, else an instantiation. */
+  | { h: 'metacall'; call: number; cls: number };
 
 export interface SolveStats {
   nodes: number;
@@ -335,6 +342,9 @@ export class FlowSolver {
         case Op.Super:
           this.addHandler(v(c[3]), { h: 'super', dst: v(c[1]), cls: this.obj(O.Class, classBase + (c[2] as number), 0, '') });
           break;
+        case Op.Meta:
+          this.classes[classBase + (c[1] as number)]!.meta = v(c[2]);
+          break;
       }
     }
   }
@@ -349,6 +359,8 @@ export class FlowSolver {
   }
 
   private pendingModules: Array<[number, string]> = [];
+  /** Class calls waiting on a metaclass expression's values: (metaclass node, call, class object) triples. */
+  private metaCalls: number[] = [];
   private pendingFroms: Array<[number, string, string]> = [];
 
   /** Module-level names made available by `*` imports, following `__all__`, to a fixpoint (chains of stars). */
@@ -559,6 +571,9 @@ export class FlowSolver {
       case 'wrap':
         id = t.add(H.Wrap, h.dst, h.kind);
         break;
+      case 'metacall':
+        id = t.add(H.MetaCall, h.call, h.cls);
+        break;
     }
     this.handlers.push(n, id);
     const upto = this.done[n]!;
@@ -586,6 +601,7 @@ export class FlowSolver {
     this.pendingModules = [];
     this.pendingFroms = [];
     this.propagate();
+    if (this.callUnknownMetaclasses()) this.propagate();
     // Methods whose receiver nothing in the corpus provides (classes the framework user instantiates, mixins):
     // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
     // that real flow decides wherever it can.
@@ -629,6 +645,7 @@ export class FlowSolver {
     this.namesRefs = new Map();
     this.bindings = new TripleSet();
     this.mros = new Map();
+    this.metaCalls = [];
     this.summaryInst = new Map();
     this.ointern = new IdTable(this.objectHash);
   }
@@ -807,6 +824,9 @@ export class FlowSolver {
       case H.Wrap:
         this.addObj(a, this.obj(O.Wrap, o, b, ''), n);
         return;
+      case H.MetaCall:
+        this.metaCall(o, a, b);
+        return;
     }
   }
 
@@ -881,6 +901,7 @@ export class FlowSolver {
         const selfCls = k === O.Inst ? this.oa[this.oa[self]!]! : k === O.Class ? this.oa[self]! : cls;
         const mro = this.mro(selfCls);
         const at = mro.indexOf(cls);
+        if (at < 0 && k === O.Class && this.externalBase(this.mro(cls)) === 'builtins.type') return this.metaclassSuper(cls, name, dst, self);
         this.classMember(selfCls, name, dst, self, k === O.Class, at < 0 ? 1 : at + 1, at < 0 ? this.mro(cls) : mro);
         return;
       }
@@ -1071,6 +1092,8 @@ export class FlowSolver {
       }
       case O.Bound: {
         const f = this.oa[o]!;
+        // `type.__call__` bound to a class (`super().__call__(…)` in a metaclass): makes the instance, runs `__init__`.
+        if (this.okind[f] === O.Ext && this.oname[f] === TYPE_CALL && this.okind[this.ob[o]!] === O.Class) return this.instantiate(this.ob[o]!, call);
         if (this.okind[f] !== O.Func) return this.callObj(f, call, -1);
         this.record(calls.site[call]!, f, calls.kind(call));
         this.bind(this.oa[f]!, call, this.ob[o]!);
@@ -1079,13 +1102,19 @@ export class FlowSolver {
       }
       case O.Class: {
         if (calls.deco(call) && this.classes[this.oa[o]!]!.fqn === undefined) return;
-        this.record(calls.site[call]!, o, calls.kind(call));
-        const inst = this.obj(O.Inst, o, 0, '');
-        this.addObj(calls.dst[call]!, inst, -1);
-        // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
-        if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
-        const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
-        this.classCallVia(this.oa[o]!, '__init__', init, inst);
+        // With a metaclass, what runs is its `__call__` if it defines one: decided for the metaclass's values here
+        // and as more arrive (the handler; its replay repeats these, which adds nothing). Deciding here keeps a class
+        // whose metaclass is known by then instantiated where it was without metaclasses: capped sets depend on order.
+        const meta = this.metaclassNode(this.oa[o]!);
+        if (meta !== undefined) {
+          const known = this.pts.length(meta);
+          // Only a call made before its metaclass is known may find it unknown at the fixpoint (sets only grow).
+          if (!known) this.metaCalls.push(meta, call, o);
+          for (let i = 0; i < known; i++) this.metaCall(this.pts.at(meta, i), call, o);
+          this.addHandler(meta, { h: 'metacall', call, cls: o });
+          return;
+        }
+        this.instantiate(o, call);
         return;
       }
       case O.Inst: {
@@ -1101,6 +1130,69 @@ export class FlowSolver {
         return;
       default:
     }
+  }
+
+  /** Class object o called as `type.__call__` does: an instance of it, and its `__init__` (along its MRO) run on it. */
+  private instantiate(o: number, call: number): void {
+    const calls = this.calls;
+    this.record(calls.site[call]!, o, calls.kind(call));
+    const inst = this.obj(O.Inst, o, 0, '');
+    this.addObj(calls.dst[call]!, inst, -1);
+    // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
+    if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
+    const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
+    this.classCallVia(this.oa[o]!, '__init__', init, inst);
+  }
+
+  /**
+   * The node of the metaclass class `cls` is made by: the first `metaclass=` along its MRO (Python takes the most
+   * derived of its bases' metaclasses; they agree but for conflicts, which are errors).
+   */
+  private metaclassNode(cls: number): number | undefined {
+    for (const c of this.mro(cls)) {
+      const meta = this.classes[c]!.meta;
+      if (meta !== undefined) return meta;
+    }
+    return undefined;
+  }
+
+  /**
+   * Metaclass m of class object `cls` is called: its `__call__` bound to the class when its MRO defines one (what it
+   * returns is the result; so is an instance of the class, what a metaclass's `__call__` makes but for rare
+   * tricks, and what flow might not see it return — `super().__call__` of a summarized one), else `type.__call__`.
+   */
+  private metaCall(m: number, call: number, cls: number): void {
+    if (this.okind[m] === O.Class && this.declaredIn(this.oa[m]!, '__call__') !== undefined) {
+      this.addObj(this.calls.dst[call]!, this.obj(O.Inst, cls, 0, ''), -1);
+      this.classCallVia(this.oa[m]!, '__call__', call, cls);
+    } else this.instantiate(cls, call);
+  }
+
+  /** Classes called with a metaclass expression that held nothing at the fixpoint: made as by `type`. */
+  private callUnknownMetaclasses(): number {
+    const pending = this.metaCalls;
+    let made = 0;
+    for (let i = 0; i < pending.length; i += 3) {
+      if (this.pts.length(pending[i]!)) continue;
+      this.instantiate(pending[i + 2]!, pending[i + 1]!);
+      made++;
+    }
+    this.metaCalls = [];
+    return made;
+  }
+
+  /**
+   * `super().name` in a method of metaclass `meta` with a class as receiver: the class is an instance of the
+   * metaclass, so the method is bound to it; `__call__` that no metaclass of the corpus after `meta` defines is
+   * `type.__call__`, bound to the class (calling it instantiates the class).
+   */
+  private metaclassSuper(meta: number, name: string, dst: number, self: number): void {
+    const mro = this.mro(meta);
+    if (name === '__call__' && !mro.slice(1).some((c) => this.classes[c]!.attrs.has(name))) {
+      this.addObj(dst, this.obj(O.Bound, this.extObj(TYPE_CALL), self, ''), -1);
+      return;
+    }
+    this.classMember(meta, name, dst, self, false, 1, mro);
   }
 
   private classCallVia(cls: number, name: string, call: number, self: number): void {
@@ -1391,11 +1483,11 @@ export class FlowSolver {
         funcAt.set(`${file}|${fqn}|${line}|${col}`, this.funcs.length);
         this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
       }
-      for (const [fqn, bases, attrs, line, col] of s.classes) {
+      for (const [fqn, bases, attrs, line, col, metas] of s.classes) {
         classAt.set(`${file}|${fqn}|${line}|${col}`, this.classes.length);
         this.classByFqn.set(fqn, this.classes.length);
         this.summaryClasses.add(this.classes.length);
-        this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col });
+        this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col, ...(metas ? { meta: this.newNode('') } : {}) });
       }
     }
     list.forEach(({ summary: s }, si) => {
@@ -1451,7 +1543,11 @@ export class FlowSolver {
         }
       };
       const { func: funcBase, cls: classBase } = firsts[si]!;
-      s.classes.forEach(([, bases], j) => bases.forEach((b, k) => fill(this.classes[classBase + j]!.bases[k]!, [b])));
+      s.classes.forEach(([, bases, , , , metas], j) => {
+        const c = this.classes[classBase + j]!;
+        bases.forEach((b, k) => fill(c.bases[k]!, [b]));
+        if (metas) fill(c.meta!, metas);
+      });
       for (const [name, objs] of s.sets) {
         // What the engine models by name stays modelled: through a summary, `functools.partial(f)` or an
         // `lru_cache`d function would give back only what the dependency's own solve saw, never the caller's function
@@ -1588,7 +1684,10 @@ export class FlowSolver {
       if (!b) continue;
       const bases: number[] = [];
       for (const n of c.bases) for (const i of encSet(b, n)) if (!bases.includes(i)) bases.push(i);
-      b.s.classes.push([c.fqn, bases, [...c.attrs], c.line, c.col]);
+      const row: FileSummary['classes'][number] = [c.fqn, bases, [...c.attrs], c.line, c.col];
+      // A declared metaclass stays declared, even when what it holds is not summarized (a later `type` fallback).
+      if (c.meta !== undefined) row.push(encSet(b, c.meta));
+      b.s.classes.push(row);
       ownerOf.set(c.fqn, { file: c.file, kind: 'c' });
     }
     for (const [name, n] of this.named) {
