@@ -66,11 +66,34 @@ def run():
 run()
 `;
 
+// The metaclass reaches the class's `metaclass=` only through calls: the class call may be seen first (instantiated as
+// without a metaclass), then superseded by the `__call__`.
+const LATE = `def make():
+    return Service()
+
+
+class Meta(type):
+    def __call__(cls, *args):
+        return super().__call__(*args)
+
+
+def pick(x):
+    return x
+
+
+class Service(metaclass=pick(pick(pick(Meta)))):
+    def __init__(self):
+        self.up = True
+
+
+make()
+`;
+
 let ix: Indexed;
 let graph: string[];
 
 beforeAll(async () => {
-  ix = await indexProjects(writeTree({ 'app/m.py': M }), ['app']);
+  ix = await indexProjects(writeTree({ 'app/m.py': M, 'app/late.py': LATE }), ['app']);
   graph = callGraph(ix.out.app!);
 });
 
@@ -85,6 +108,11 @@ describe('value flow: what a class name holds', () => {
 
   it("instantiates the class and runs its __init__ from the metaclass's super().__call__ (type.__call__)", () => {
     expect(callees('m.Meta.__call__')).toEqual(['m.Plain', 'm.Plain.__init__', 'm.Service', 'm.Service.__init__']);
+  });
+
+  it('keeps no instantiation at the call site when the metaclass is known only later', () => {
+    expect(callees('late.make')).toEqual(['late.Meta.__call__']);
+    expect(callees('late.Meta.__call__')).toEqual(['late.Service', 'late.Service.__init__']);
   });
 
   it('applies an external decorator as a call of it from the class body', () => {
