@@ -2,7 +2,7 @@
  * L4's completions applied to a file's L1 edges — the same rules as the engine's graph export: a completed edge
  * gets `dst`, the canonical `target`, `attrs.via` (and `attrs.file` when the destination is in another file); a CALLS
  * of a class becomes INSTANTIATES; the `__init__` calls L4 derived are added; an unresolved edge naming an outside
- * module gets `attrs.external`.
+ * module gets `attrs.external`; an edge L4 dropped (value flow shows it does not happen) is left out.
  */
 import type { IrEdge, L4Line } from '@codegraph/engine';
 
@@ -21,6 +21,7 @@ export function applyL4(edges: readonly IrEdge[], lines: readonly L4Line[]): IrE
   const out: IrEdge[] = [];
   for (const e0 of edges) {
     const r = byId.get(e0.id);
+    if (r && 'dropped' in r) continue;
     const e: IrEdge = r ? { ...e0, attrs: { ...e0.attrs } } : e0;
     if (r) {
       if ('unresolved' in r) {
@@ -35,8 +36,11 @@ export function applyL4(edges: readonly IrEdge[], lines: readonly L4Line[]): IrE
       }
     }
     out.push(e);
-    for (const d of derived.get(e.id) ?? [])
-      out.push({ edge: d.edge as IrEdge['edge'], id: d.id, src: d.src, dst: d.dst, target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}) } });
+    for (const d of derived.get(e.id) ?? []) {
+      // A derived call outside the corpus (an external decorator applied) has no node: named, with `attrs.external`.
+      const ext = d.external !== undefined ? { external: d.external } : {};
+      out.push({ edge: d.edge as IrEdge['edge'], id: d.id, src: d.src, ...(d.external === undefined ? { dst: d.dst } : {}), target: d.target, span: e.span, attrs: { via: d.via, ...(d.file ? { file: d.file } : {}), ...ext } });
+    }
   }
   return out;
 }

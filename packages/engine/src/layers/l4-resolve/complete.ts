@@ -7,6 +7,7 @@
  *   class becomes INSTANTIATES (`was`).
  * - Edges L4 derived from an L1 edge (lines with `of`: the `__init__` call after an INSTANTIATES) follow that edge.
  * - An edge nobody could resolve keeps `callee`, with `attrs.external` when it names something outside the corpus.
+ * - An L1 edge L4 dropped (value flow shows it does not happen) is not in the graph.
  */
 import type { EdgeCounts, EdgeKind, IrEdge } from '../../ir/model';
 import type { L4Line } from './run';
@@ -61,6 +62,8 @@ export interface GraphEdge {
 export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generator<GraphEdge> {
   for (const e of edges) {
     const r = c.byId.get(e.id);
+    // Value flow showed the edge does not happen (and nothing derives from it).
+    if (r && 'dropped' in r) continue;
     if (r && 'unresolved' in r) {
       // Outside the corpus; value flow may still name it (`builtins.str.split` for `"a b".split()`).
       const named = r.target !== undefined ? { target: r.target } : {};
@@ -79,16 +82,18 @@ export function* graphEdges(edges: readonly IrEdge[], c: L4Completions): Generat
       yield { edge: done, byL4: true, ...(r.file !== undefined ? { file: r.file } : {}) };
     } else yield { edge: e, byL4: false };
     for (const d of c.derived.get(e.id) ?? []) {
+      // A derived call outside the corpus (an external decorator applied) is named, not resolved, like an L1 edge to it.
+      const external = d.external;
       const edge: IrEdge = {
         edge: d.edge as EdgeKind,
         id: d.id,
         src: d.src,
-        dst: d.dst,
+        ...(external === undefined ? { dst: d.dst } : {}),
         target: d.target,
         span: e.span,
-        attrs: { via: d.via, ...(d.via === TYPE ? { resolution: TYPE } : {}), ...(d.file ? { file: d.file } : {}) },
+        attrs: { via: d.via, ...(d.via === TYPE ? { resolution: TYPE } : {}), ...(d.file ? { file: d.file } : {}), ...(external !== undefined ? { external } : {}) },
       };
-      yield { edge, byL4: true, ...(d.file !== undefined ? { file: d.file } : {}) };
+      yield { edge, byL4: external === undefined, ...(d.file !== undefined ? { file: d.file } : {}) };
     }
   }
   for (const d of c.implicit) {

@@ -92,8 +92,13 @@ export type L4Line =
       dst?: string;
       target: string;
       via: string;
-      /** Kind of the destination node (Class, Function, Method, Variable, Module). */
-      kind: string;
+      /** Kind of the destination node (Class, Function, Method, Variable, Module); absent with `external`. */
+      kind?: string;
+      /**
+       * A derived call (`of`) to a name outside the corpus, which has no node (no `dst`): the application of an
+       * external decorator (`@x.setter` → `builtins.property.setter`) as value flow names it. Its top-level module.
+       */
+      external?: string;
       /** The file defining the destination, when it is another file than the source's. */
       file?: string;
       /** The L1 kind when L4 changed it (a CALLS of a class becomes INSTANTIATES). */
@@ -107,7 +112,13 @@ export type L4Line =
       implicit?: true;
       span?: number[];
     }
-  | { edge: string; id: string; unresolved: true; external?: string; target?: string; via?: string };
+  | { edge: string; id: string; unresolved: true; external?: string; target?: string; via?: string }
+  /**
+   * An L1 edge that does not happen: the `__init__` L1 found for a call of a class by name, where value flow shows
+   * the name holds something else (a class decorator's result, a metaclass `__call__`): the call's own line says what
+   * is called, and the `__init__` runs, if at all, from there.
+   */
+  | { edge: string; id: string; dropped: true };
 
 /** Per-file counters of L4's work. */
 type FileCounts = Pick<L4Stats, 'imports' | 'importsResolved' | 'importsExternal' | 'edgesConsidered' | 'edgesResolved'>;
@@ -143,7 +154,7 @@ export interface L4Manifest {
 }
 
 /** Bumped whenever what L4 writes for a file changes. */
-export const L4_FORMAT = 'l4-4';
+export const L4_FORMAT = 'l4-5';
 
 export const l4Dir = (outDir: string) => path.join(outDir, 'l4');
 export const resolvedPackPath = (outDir: string) => path.join(l4Dir(outDir), 'resolved.pack');
@@ -402,6 +413,9 @@ function contains(a: readonly number[], b: readonly number[]): boolean {
   return startsBefore && endsAfter;
 }
 
+/** A call site: its caller and span. */
+const siteOf = (e: IrEdge): string => `${e.src}\0${e.span ? e.span.join(',') : e.id}`;
+
 /** Decorators that keep the function callable as itself (or are modelled by name): no reason to ask value flow. */
 const TRANSPARENT_DECORATORS = /^(staticmethod|classmethod|property|[\w.]*\.setter|[\w.]*\.getter|[\w.]*\.deleter|(functools\.)?(lru_cache|cache|cached_property|wraps)(\(.*\))?|abc\.abstractmethod|abstractmethod|(typing\.)?overload|override|dataclass(\(.*\))?|(dataclasses\.)?dataclass(\(.*\))?)$/;
 
@@ -438,6 +452,8 @@ class FileResolver {
   private initCalls = new Set<string>();
   /** Definitions of the file under a decorator that may replace them. */
   private decorated = new Set<string>();
+  /** Sites (siteOf) of class calls by name that value flow answered with what the name holds instead. */
+  private replacedClassCalls = new Set<string>();
 
   constructor(
     private readonly r: Resolver,
@@ -505,6 +521,7 @@ class FileResolver {
     this.parents = new Map();
     this.valueHolders = new Set();
     this.decorated = new Set();
+    this.replacedClassCalls = new Set();
     this.initCalls = new Set();
     for (const n of nodes) {
       if (n.parent !== undefined) this.parents.set(n.id, n.parent);
@@ -523,18 +540,15 @@ class FileResolver {
         const imp = e.dst === undefined ? undefined : this.imports.get(e.dst);
         if (imp) this.onImportRead(e, imp);
       } else if (RESOLVABLE.has(kind) && e.dst === undefined) this.onEdge(e);
-      else if (kind === 'CALLS' && e.dst !== undefined && this.initCalls.has(e.dst) && !(e.callee ?? '').endsWith('__init__')) {
-        // The `__init__` L1 found for an instantiation by a depth-first walk of the file's classes: the C3 MRO
-        // (value flow's) decides.
-        const inits = this.flowTargets(e)?.filter((t) => t.how === T_INIT && t.id !== undefined);
-        if (inits?.length && !(inits.length === 1 && inits[0]!.id === e.dst)) {
+      else if (kind === 'INSTANTIATES' && e.dst !== undefined) {
+        // A class called by name whose name value flow shows holding something else: what flow calls there.
+        const ts = this.flowTargets(e);
+        if (ts && this.flowReplacesClass(ts) && this.completeByFlow(e, ts)) {
           this.stats.edgesConsidered++;
-          inits.forEach((t, i) => {
-            const common = { edge: 'CALLS', src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, ...this.fileOfTarget(t) };
-            if (i === 0) this.write({ id: e.id, ...common });
-            else this.write({ id: hashString(`${e.id}\0__init__\0${t.id}`), ...common, of: e.id });
-          });
+          this.replacedClassCalls.add(siteOf(e));
         }
+      } else if (kind === 'CALLS' && e.dst !== undefined && this.initCalls.has(e.dst) && !(e.callee ?? '').endsWith('__init__')) {
+        this.onNamedInit(e, e.dst);
       } else if (kind === 'CALLS' && e.dst !== undefined && this.flowKnowsBetter(e)) {
         const ts = this.flowTargets(e);
         if (ts && this.completeByFlow(e, ts)) this.stats.edgesConsidered++;
@@ -543,6 +557,30 @@ class FileResolver {
       this.account(e);
     }
     this.implicitCalls(nodes);
+  }
+
+  /**
+   * The `__init__` L1 found for an instantiation by a depth-first walk of the file's classes: the C3 MRO (value
+   * flow's) decides — unless the class is not what the site calls (its INSTANTIATES edge was then completed by flow,
+   * with the `__init__`s flow found there): L1's `__init__` does not run here.
+   */
+  private onNamedInit(e: IrEdge, init: string): void {
+    // L1 writes a class call's INSTANTIATES edge, then its `__init__` call, at the same span.
+    if (this.replacedClassCalls.has(siteOf(e))) {
+      this.write({ edge: e.edge, id: e.id, dropped: true });
+      return;
+    }
+    const ts = this.flowTargets(e);
+    if (!ts) return;
+    const inits = ts.filter((t) => t.how === T_INIT && t.id !== undefined);
+    if (inits.length && !(inits.length === 1 && inits[0]!.id === init)) {
+      this.stats.edgesConsidered++;
+      inits.forEach((t, i) => {
+        const common = { edge: 'CALLS', src: e.src, dst: t.id, target: t.fqn, via: 'init', kind: t.kind, ...this.fileOfTarget(t) };
+        if (i === 0) this.write({ id: e.id, ...common });
+        else this.write({ id: hashString(`${e.id}\0__init__\0${t.id}`), ...common, of: e.id });
+      });
+    }
   }
 
   private addDep(fileIdx: number | undefined): void {
@@ -617,8 +655,10 @@ class FileResolver {
     }
     // What names alone resolve stays (precision); what they leave open, value flow may answer.
     const ts = e.edge === 'CALLS' || e.edge === 'INSTANTIATES' ? this.flowTargets(e) : undefined;
-    // A call of a variable (`config.handler()`, `from m import hook; hook()`) calls what the variable holds.
-    if ((r.k !== 'def' || r.kind === 'Variable') && ts && this.completeByFlow(e, ts)) return;
+    // A call of a variable (`config.handler()`, `from m import hook; hook()`) calls what the variable holds; a call
+    // of a class whose name holds something else (`@singleton class C`) calls that.
+    const holdsOther = r.k === 'def' && r.kind === 'Class' && ts !== undefined && this.flowReplacesClass(ts);
+    if ((r.k !== 'def' || r.kind === 'Variable' || holdsOther) && ts && this.completeByFlow(e, ts)) return;
     const ext = r.k === 'def' || r.k === 'external' ? undefined : ts?.find((t) => t.how === T_DIRECT && t.external !== undefined);
     if (ext) this.write({ edge: e.edge, id: e.id, unresolved: true, external: ext.external, target: ext.fqn, via: 'flow' });
     else if (base === '') this.unresolved(e, r);
@@ -636,6 +676,23 @@ class FileResolver {
     const callee = e.callee ?? '';
     if (callee.startsWith('super(') || /^(self|cls)\.\w+$/.test(callee)) return true;
     return this.decorated.has(e.dst!);
+  }
+
+  /**
+   * Whether value flow answers a call that names a class with functions only: the name holds what a class decorator
+   * returned (`@singleton class C` → `get`), or calling the class runs its metaclass's `__call__`. A site where flow
+   * finds any class keeps the class: a decorator that returns its argument (`total_ordering`, `dataclass`) gives
+   * back every class it decorates, context-insensitively, and the one named may be missing from a capped set — on
+   * django, asking only for the named class to be missing replaced 280 such calls with other classes.
+   */
+  private flowReplacesClass(ts: readonly FlowTarget[]): boolean {
+    let fn = false;
+    for (const t of ts) {
+      if (t.how !== T_DIRECT || t.id === undefined) continue;
+      if (t.kind === 'Class') return false;
+      fn = true;
+    }
+    return fn;
   }
 
   private flowTargets(e: IrEdge): FlowTarget[] | undefined {
@@ -697,7 +754,14 @@ class FileResolver {
   private onDecorator(e: IrEdge): void {
     const ts = e.span ? this.sites?.get(e.span.join(',') + DECORATOR_KEY_SUFFIX) : undefined;
     const src = this.parents.get(e.src) ?? e.src;
-    for (const t of ts ?? []) {
+    if (!ts) return;
+    const outside = this.loneExternal(ts);
+    if (outside) {
+      this.write({ edge: 'CALLS', id: hashString(`${e.id}\0apply\0${outside.fqn}`), src, target: outside.fqn, via: 'flow-decorator', external: outside.external, of: e.id });
+      if (e.span) this.rates!.implicit(src, e.span, 2);
+      return;
+    }
+    for (const t of ts) {
       if (t.id === undefined) continue;
       // A class used as a decorator is instantiated: its `__init__` runs (and the class is what the name holds).
       const edge = t.kind === 'Class' ? 'INSTANTIATES' : 'CALLS';
@@ -705,6 +769,19 @@ class FileResolver {
       // A call site of the graph (enclosing scope, decorator span) that no L1 call edge has: counted with them.
       if (e.span) this.rates!.implicit(src, e.span);
     }
+  }
+
+  /**
+   * Applying a decorator from outside the corpus is a call of it all the same (`@x.setter` → `builtins.property.setter`),
+   * written when it is all value flow finds at the site: one name outside the corpus. Where flow finds several (a
+   * decorator read through a value with a wide set, `@register.filter(…)` on django), those names are attribute paths
+   * made up along that set (`builtins.int.numerator._exp`, 20 on each of 64 sites), not calls; on django the lone
+   * names were all `builtins.property`, `.setter`, `classmethod` and `staticmethod` (635 sites).
+   */
+  private loneExternal(ts: readonly FlowTarget[]): (FlowTarget & { external: string }) | undefined {
+    if (ts.length !== 1) return undefined;
+    const t = ts[0]!;
+    return t.how === T_DIRECT && t.id === undefined && t.external !== undefined ? (t as FlowTarget & { external: string }) : undefined;
   }
 
   /** `super().m()` in a method: m along the MRO of the method's class, after the class itself. */

@@ -98,11 +98,14 @@ export class FileRates {
     }
   }
 
-  /** A call Python makes implicitly that value flow resolved. */
-  implicit(src: string, span: readonly number[]): void {
+  /**
+   * A call site of the graph no L1 call edge has (a call Python makes implicitly, a decorator application) that value
+   * flow answered: resolved in the corpus (1), or named outside it (2).
+   */
+  implicit(src: string, span: readonly number[], state: 1 | 2 = 1): void {
     const key = `${src}\0${span.join(',')}`;
     const prev = this.sites.get(key);
-    if (prev === undefined || rank(1) > rank(prev)) this.sites.set(key, 1);
+    if (prev === undefined || rank(state) > rank(prev)) this.sites.set(key, state);
   }
 
   result(): ResolutionStats {

@@ -592,17 +592,20 @@ class FlowExtractor {
     const name = nameNode.text;
     const decoVars = decos.map((d) => this.decoratorExpr(d, s));
     const bases: number[] = [];
+    let meta: number | undefined;
     const sup = n.childForFieldName('superclasses');
     for (const b of sup?.namedChildren ?? []) {
       if (!b) continue;
       if (b.type === 'keyword_argument') {
         const val = b.childForFieldName('value');
-        if (val) this.expr(val, s);
+        const v = val ? this.expr(val, s) : undefined;
+        if (b.childForFieldName('name')?.text === 'metaclass') meta = v;
       } else bases.push(this.expr(b, s));
     }
     const fqn = this.fqnOf(`${s.fqn}.${name}`);
     const idx = this.classes.length;
     const fact: ClassFact = [fqn, bases, [], nameNode.startPosition.row, nameNode.startPosition.column];
+    if (meta !== undefined) this.emit(Op.Meta, idx, meta);
     this.classes.push(fact);
     const cs: Scope = { kind: 'class', fqn, parent: s, bound: new Set(), cls: idx };
     const body = n.childForFieldName('body');

@@ -9,7 +9,7 @@
  */
 
 /** Bumped whenever the shape or meaning of the facts changes. */
-export const FLOW_FACTS_FORMAT = 'vf-7';
+export const FLOW_FACTS_FORMAT = 'vf-8';
 
 /** Kinds of a parameter: positional-or-keyword, positional-only, keyword-only, `*args`, `**kwargs`. */
 export type ParamKind = 'p' | 'po' | 'k' | '*' | '**';
@@ -84,6 +84,11 @@ export const enum Op {
   Implicit = 16,
   /** [SuperOf, dst, class variable, object variable] — `super(C, obj)`. */
   SuperOf = 17,
+  /**
+   * [Meta, class index, variable] — `class C(metaclass=M)`: the variable holds C's metaclass (a constraint, not a
+   * field of the class fact, so that facts stored before keep their shape).
+   */
+  Meta = 18,
 }
 
 export type Constraint = Array<number | string | string[] | ArgFact[]>;

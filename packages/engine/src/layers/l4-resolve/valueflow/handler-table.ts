@@ -33,6 +33,8 @@ export const enum H {
   Wrap,
   /** a src, b via, c site — a store of src through the instance via: a property setter arriving here is called. */
   Setter,
+  /** a call ref, b class object — metaclasses arriving here decide what calling the class runs. */
+  MetaCall,
 }
 
 export class HandlerTable {

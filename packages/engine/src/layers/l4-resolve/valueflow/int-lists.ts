@@ -127,6 +127,21 @@ export class IntLists {
     same.push(at);
   }
 
+  /**
+   * Keeps the elements `keep` accepts, in order (a list not shared by shareFinal). Its segment keeps its capacity, at
+   * least the shorter length's: a later push still finds room, or moves it on as it would.
+   */
+  retain(list: number, keep: (v: number) => boolean): void {
+    const s = this.start[list]!;
+    const n = this.len[list]!;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const v = this.data[s + i]!;
+      if (keep(v)) this.data[s + k++] = v;
+    }
+    this.len[list] = k;
+  }
+
   /** A copy of the list (for answers and explanations, not the hot path). */
   toArray(list: number): number[] {
     const s = this.start[list]!;

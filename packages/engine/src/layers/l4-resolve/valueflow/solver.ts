@@ -34,8 +34,9 @@ export const MAX_SET = 96;
  * 2: `x.__class__`/`type(x)`, receivers of classes made outside the corpus, None's attributes, `*args`/`**kwargs`.
  * 3: a call of a pure pass-through function gives its own arguments, not the function's merged return.
  * 4: `copy.copy(x)` / `copy.deepcopy(x)` hold x's objects.
+ * 5: metaclasses — calling a class whose metaclass defines `__call__` calls that; `super().__call__` in it instantiates.
  */
-export const SOLVER_SEMANTICS = 4;
+export const SOLVER_SEMANTICS = 5;
 const EMPTY: readonly number[] = [];
 
 /** Builtin calls whose result is a value of a builtin type. */
@@ -60,6 +61,8 @@ const MAX_EXT_DEPTH = 4;
 const MAX_MRO_DEPTH = 100;
 /** Nodes a pass-through search visits back from one return before giving up (copies rarely chain further). */
 const MAX_PASS_VISITS = 256;
+/** What `super().__call__` in a metaclass reaches when no metaclass of the corpus defines it: `type.__call__`. */
+const TYPE_CALL = 'builtins.type.__call__';
 
 export const enum O {
   Func,
@@ -120,6 +123,8 @@ interface ClassInfo {
   attrs: Set<string>;
   line: number;
   col: number;
+  /** The node of its `metaclass=` expression, when it declares one. */
+  meta?: number;
 }
 
 type Handler =
@@ -137,7 +142,9 @@ type Handler =
   | { h: 'callvia'; call: number; self: number }
   /** Objects arriving here are read through an instance or a class (method binding, properties) into dst. */
   | { h: 'access'; dst: number; via: number; cls: boolean; site: number }
-  | { h: 'wrap'; dst: number; kind: number };
+  | { h: 'wrap'; dst: number; kind: number }
+  /** Metaclasses arriving here decide what calling class `cls` runs: their `__call__`, else an instantiation. */
+  | { h: 'metacall'; call: number; cls: number };
 
 export interface SolveStats {
   nodes: number;
@@ -343,6 +350,9 @@ export class FlowSolver {
         case Op.Super:
           this.addHandler(v(c[3]), { h: 'super', dst: v(c[1]), cls: this.obj(O.Class, classBase + (c[2] as number), 0, '') });
           break;
+        case Op.Meta:
+          this.classes[classBase + (c[1] as number)]!.meta = v(c[2]);
+          break;
       }
     }
   }
@@ -357,6 +367,10 @@ export class FlowSolver {
   }
 
   private pendingModules: Array<[number, string]> = [];
+  /** (site, class object) of instantiations a metaclass's `__call__` superseded: dropped from the site's records. */
+  private superseded: number[] = [];
+  /** The call of a metaclass's `__call__` made for each (class call, class object) "call,cls" (its result discarded). */
+  private metaCallsMade = new Map<string, number>();
   private pendingFroms: Array<[number, string, string]> = [];
 
   /** Module-level names made available by `*` imports, following `__all__`, to a fixpoint (chains of stars). */
@@ -567,6 +581,9 @@ export class FlowSolver {
       case 'wrap':
         id = t.add(H.Wrap, h.dst, h.kind);
         break;
+      case 'metacall':
+        id = t.add(H.MetaCall, h.call, h.cls);
+        break;
     }
     this.handlers.push(n, id);
     const upto = this.done[n]!;
@@ -598,6 +615,7 @@ export class FlowSolver {
     // their `self` is at least an instance of their own class, `cls` the class. Seeded after the first fixpoint so
     // that real flow decides wherever it can.
     if (this.seedReceivers()) this.propagate();
+    this.dropSuperseded();
     this.stats.nodes = this.pts.size;
     this.stats.objects = this.okind.length;
     this.stats.ms = Math.round(performance.now() - t0);
@@ -638,6 +656,8 @@ export class FlowSolver {
     this.namesRefs = new Map();
     this.bindings = new TripleSet();
     this.mros = new Map();
+    this.superseded = [];
+    this.metaCallsMade = new Map();
     this.summaryInst = new Map();
     this.ointern = new IdTable(this.objectHash);
   }
@@ -816,6 +836,11 @@ export class FlowSolver {
       case H.Wrap:
         this.addObj(a, this.obj(O.Wrap, o, b, ''), n);
         return;
+      case H.MetaCall:
+        // A metaclass with `__call__` known only after the class was instantiated here: that instantiation did not
+        // happen (its records go when the fixpoint is reached).
+        if (this.metaCall(o, a, b)) this.superseded.push(this.calls.site[a]!, b);
+        return;
     }
   }
 
@@ -890,6 +915,7 @@ export class FlowSolver {
         const selfCls = k === O.Inst ? this.oa[this.oa[self]!]! : k === O.Class ? this.oa[self]! : cls;
         const mro = this.mro(selfCls);
         const at = mro.indexOf(cls);
+        if (at < 0 && k === O.Class && this.externalBase(this.mro(cls)) === 'builtins.type') return this.metaclassSuper(cls, name, dst, self);
         this.classMember(selfCls, name, dst, self, k === O.Class, at < 0 ? 1 : at + 1, at < 0 ? this.mro(cls) : mro);
         return;
       }
@@ -1080,6 +1106,8 @@ export class FlowSolver {
       }
       case O.Bound: {
         const f = this.oa[o]!;
+        // `type.__call__` bound to a class (`super().__call__(…)` in a metaclass): makes the instance, runs `__init__`.
+        if (this.okind[f] === O.Ext && this.oname[f] === TYPE_CALL && this.okind[this.ob[o]!] === O.Class) return this.instantiate(this.ob[o]!, call);
         if (this.okind[f] !== O.Func) return this.callObj(f, call, -1);
         this.record(calls.site[call]!, f, calls.kind(call));
         this.bind(this.oa[f]!, call, this.ob[o]!);
@@ -1088,13 +1116,14 @@ export class FlowSolver {
       }
       case O.Class: {
         if (calls.deco(call) && this.classes[this.oa[o]!]!.fqn === undefined) return;
-        this.record(calls.site[call]!, o, calls.kind(call));
-        const inst = this.obj(O.Inst, o, 0, '');
-        this.addObj(calls.dst[call]!, inst, -1);
-        // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
-        if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
-        const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
-        this.classCallVia(this.oa[o]!, '__init__', init, inst);
+        // With a metaclass, what runs is its `__call__` if it defines one. Decided here for the metaclass values known
+        // now — none known yet is `type`'s instantiation, made here as without metaclasses: deferring it changed the
+        // order of sympy's fixpoint, and with it what its capped sets keep (−7% resolved calls, no metaclass with a
+        // `__call__` involved). A metaclass arriving later is the handler's (its replay repeats these: adds nothing).
+        const meta = this.metaclassNode(this.oa[o]!);
+        if (meta === undefined || !this.pts.length(meta)) this.instantiate(o, call);
+        else for (let i = 0, n = this.pts.length(meta); i < n; i++) this.metaCall(this.pts.at(meta, i), call, o);
+        if (meta !== undefined) this.addHandler(meta, { h: 'metacall', call, cls: o });
         return;
       }
       case O.Inst: {
@@ -1110,6 +1139,97 @@ export class FlowSolver {
         return;
       default:
     }
+  }
+
+  /** Class object o called as `type.__call__` does: an instance of it, and its `__init__` (along its MRO) run on it. */
+  private instantiate(o: number, call: number): void {
+    const calls = this.calls;
+    this.record(calls.site[call]!, o, calls.kind(call));
+    const inst = this.obj(O.Inst, o, 0, '');
+    this.addObj(calls.dst[call]!, inst, -1);
+    // One `__init__` call per class and arguments: its result is discarded, so a second one adds nothing.
+    if (!this.initIssued.add(o, calls.site[call]!, calls.args[call]!)) return;
+    const init = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, false, T_INIT);
+    this.classCallVia(this.oa[o]!, '__init__', init, inst);
+  }
+
+  /**
+   * The node of the metaclass class `cls` is made by: the first `metaclass=` along its MRO (Python takes the most
+   * derived of its bases' metaclasses; they agree but for conflicts, which are errors).
+   */
+  private metaclassNode(cls: number): number | undefined {
+    for (const c of this.mro(cls)) {
+      const meta = this.classes[c]!.meta;
+      if (meta !== undefined) return meta;
+    }
+    return undefined;
+  }
+
+  /**
+   * Metaclass m of class object `cls` is called: its `__call__` bound to the class when its MRO defines one, else
+   * `type.__call__`. True when it was a `__call__`. The result is an instance of the class — what a metaclass's
+   * `__call__` gives back but for rare tricks (a singleton's cached one, an enum's member) —, not what flow sees
+   * it return: one `__call__` serves every class of the metaclass, and its return merges them all (on django, through
+   * the stdlib's `EnumType.__call__`, enum members reached `str(date)`).
+   */
+  private metaCall(m: number, call: number, cls: number): boolean {
+    if (this.okind[m] === O.Class && this.declaredIn(this.oa[m]!, '__call__') !== undefined) {
+      const calls = this.calls;
+      this.addObj(calls.dst[call]!, this.obj(O.Inst, cls, 0, ''), -1);
+      const key = `${call},${cls}`;
+      let viaMeta = this.metaCallsMade.get(key);
+      if (viaMeta === undefined) {
+        viaMeta = calls.add(this.newNode(''), calls.site[call]!, calls.args[call]!, calls.deco(call), calls.kind(call));
+        this.metaCallsMade.set(key, viaMeta);
+      }
+      this.classCallVia(this.oa[m]!, '__call__', viaMeta, cls);
+      return true;
+    }
+    this.instantiate(cls, call);
+    return false;
+  }
+
+  /**
+   * Drops the records of instantiations a metaclass's `__call__` superseded (see H.MetaCall): the class at the site,
+   * and the `__init__` it ran there unless another class still recorded at the site runs the same one. What they
+   * propagated stays: the instance is the call's result all the same, and `type.__call__` in the metaclass runs
+   * that `__init__` with the same arguments.
+   */
+  private dropSuperseded(): void {
+    const sup = this.superseded;
+    const t = this.siteTargets;
+    for (let i = 0; i < sup.length; i += 2) {
+      const site = sup[i]!;
+      const cls = sup[i + 1]!;
+      if (site < 0 || site >= t.size || !t.length(site)) continue;
+      const inits = new Set(this.initFuncs(cls));
+      for (let k = 0; k < t.length(site); k++) {
+        const o = t.at(site, k) >> 2;
+        if (o !== cls && this.okind[o] === O.Class) for (const f of this.initFuncs(o)) inits.delete(f);
+      }
+      t.retain(site, (code) => (code >> 2) !== cls && !((code & 3) === T_INIT && inits.has(code >> 2)));
+    }
+    this.superseded = [];
+  }
+
+  /** The functions instantiating class object o runs as `__init__` (along its MRO). */
+  private initFuncs(o: number): number[] {
+    const n = this.declaredIn(this.oa[o]!, '__init__');
+    return n === undefined ? [] : this.ptsOf(n).filter((f) => this.okind[f] === O.Func);
+  }
+
+  /**
+   * `super().name` in a method of metaclass `meta` with a class as receiver: the class is an instance of the
+   * metaclass, so the method is bound to it; `__call__` that no metaclass of the corpus after `meta` defines is
+   * `type.__call__`, bound to the class (calling it instantiates the class).
+   */
+  private metaclassSuper(meta: number, name: string, dst: number, self: number): void {
+    const mro = this.mro(meta);
+    if (name === '__call__' && !mro.slice(1).some((c) => this.classes[c]!.attrs.has(name))) {
+      this.addObj(dst, this.obj(O.Bound, this.extObj(TYPE_CALL), self, ''), -1);
+      return;
+    }
+    this.classMember(meta, name, dst, self, false, 1, mro);
   }
 
   private classCallVia(cls: number, name: string, call: number, self: number): void {
@@ -1423,11 +1543,11 @@ export class FlowSolver {
         funcAt.set(`${file}|${fqn}|${line}|${col}`, this.funcs.length);
         this.addFunc({ fqn, file: fileIdx, params, flags, line, col });
       }
-      for (const [fqn, bases, attrs, line, col] of s.classes) {
+      for (const [fqn, bases, attrs, line, col, metas] of s.classes) {
         classAt.set(`${file}|${fqn}|${line}|${col}`, this.classes.length);
         this.classByFqn.set(fqn, this.classes.length);
         this.summaryClasses.add(this.classes.length);
-        this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col });
+        this.classes.push({ fqn, file: fileIdx, bases: bases.map(() => this.newNode('')), attrs: new Set(attrs), line, col, ...(metas ? { meta: this.newNode('') } : {}) });
       }
     }
     list.forEach(({ summary: s }, si) => {
@@ -1483,7 +1603,11 @@ export class FlowSolver {
         }
       };
       const { func: funcBase, cls: classBase } = firsts[si]!;
-      s.classes.forEach(([, bases], j) => bases.forEach((b, k) => fill(this.classes[classBase + j]!.bases[k]!, [b])));
+      s.classes.forEach(([, bases, , , , metas], j) => {
+        const c = this.classes[classBase + j]!;
+        bases.forEach((b, k) => fill(c.bases[k]!, [b]));
+        if (metas) fill(c.meta!, metas);
+      });
       for (const [name, objs] of s.sets) {
         // What the engine models by name stays modelled: through a summary, `functools.partial(f)` or an
         // `lru_cache`d function would give back only what the dependency's own solve saw, never the caller's function
@@ -1621,7 +1745,10 @@ export class FlowSolver {
       if (!b) continue;
       const bases: number[] = [];
       for (const n of c.bases) for (const i of encSet(b, n)) if (!bases.includes(i)) bases.push(i);
-      b.s.classes.push([c.fqn, bases, [...c.attrs], c.line, c.col]);
+      const row: FileSummary['classes'][number] = [c.fqn, bases, [...c.attrs], c.line, c.col];
+      // A declared metaclass stays declared, even when what it holds is not summarized (a later `type` fallback).
+      if (c.meta !== undefined) row.push(encSet(b, c.meta));
+      b.s.classes.push(row);
       ownerOf.set(c.fqn, { file: c.file, kind: 'c' });
     }
     for (const [name, n] of this.named) {

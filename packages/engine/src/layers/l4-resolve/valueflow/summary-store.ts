@@ -286,7 +286,7 @@ class ShapeHasher {
       {
         ...s,
         funcs: s.funcs.map(([fqn, params, flags, line, col]) => [fqn, params, flags, this.at(file, line, col)]),
-        classes: s.classes.map(([fqn, bases, attrs, line, col]) => [fqn, bases, attrs, this.at(file, line, col)]),
+        classes: s.classes.map(([fqn, bases, attrs, line, col, metas]) => [fqn, bases, attrs, this.at(file, line, col), ...(metas ? [metas] : [])]),
         objs: s.objs.map((o) => (o[0] === 'f' || o[0] === 'c' ? [o[0], o[1], o[2], this.at(o[1], o[3], o[4])] : o)),
       },
     ];

@@ -14,7 +14,7 @@
  */
 
 /** Bumped whenever what a summary holds, or how a dependency unit is solved, changes (it is part of every unit's key). */
-export const FLOW_SUMMARY_FORMAT = 'vfs-5';
+export const FLOW_SUMMARY_FORMAT = 'vfs-6';
 
 /** A summarized object; numbers inside are indices into the same file's `objs`. */
 export type SummaryObj =
@@ -35,8 +35,8 @@ export interface FileSummary {
   all?: string[];
   /** [fqn, params, flags, line, col] as in the facts. */
   funcs: Array<[string, Array<[string, string]>, number, number, number]>;
-  /** [fqn, base objects, attributes declared in the body, line, col]. */
-  classes: Array<[string, number[], string[], number, number]>;
+  /** [fqn, base objects, attributes declared in the body, line, col, and its metaclass's objects when it declares one]. */
+  classes: Array<[string, number[], string[], number, number, number[]?]>;
   objs: SummaryObj[];
   /** Named variable (`mod.x`, `mod.C.attr`, `mod.f.<return>`, `mod.f.<yield>`) → objects. */
   sets: Array<[string, number[]]>;

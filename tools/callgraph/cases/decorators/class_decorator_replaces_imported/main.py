@@ -1,0 +1,8 @@
+from registry import Settings
+
+
+def load():
+    return Settings()
+
+
+load()
