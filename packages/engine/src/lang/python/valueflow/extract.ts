@@ -332,13 +332,13 @@ class FlowExtractor {
   // ------------------------------------------------------------------ statements
 
   private block(n: FlatNode, s: Scope): void {
-    for (const c of n.namedChildren) if (c) this.stmt(c, s);
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.stmt(c, s);
   }
 
   private stmt(n: FlatNode, s: Scope): void {
     switch (n.type) {
       case 'expression_statement':
-        for (const c of n.namedChildren) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
         return;
       case 'function_definition':
         this.funcDef(n, s, []);
@@ -368,8 +368,8 @@ class FlowExtractor {
       case 'global_statement':
       case 'nonlocal_statement': {
         const set = n.type === 'global_statement' ? (s.globals ??= new Set()) : (s.nonlocals ??= new Set());
-        for (const c of n.namedChildren) if (c?.type === 'identifier') set.add(c.text);
-        if (n.type === 'global_statement') for (const c of n.namedChildren) if (c?.type === 'identifier') this.module.bound.add(c.text);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') set.add(c.text);
+        if (n.type === 'global_statement') for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') this.module.bound.add(c.text);
         return;
       }
       case 'for_statement': {
@@ -387,14 +387,14 @@ class FlowExtractor {
           this.emit(Op.Implicit, el, site, it, [isAsync ? '__anext__' : '__next__'], []);
           this.assign(left, el, s);
         }
-        for (const c of n.namedChildren) if (c && c !== left && c !== right) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== left && c !== right) this.stmt(c, s);
         return;
       }
       case 'with_statement': {
         const isAsync = n.startsWithKeyword('async');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (c?.type === 'with_clause') {
-            for (const item of c.namedChildren) {
+            for (let item = c.firstNamedChild; item; item = item.nextNamedSibling) {
               const value = item?.childForFieldName('value');
               if (!value) continue;
               const ctx = value.type === 'as_pattern' ? value.firstNamedChild : value;
@@ -413,7 +413,7 @@ class FlowExtractor {
         return;
       }
       case 'except_clause':
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'as_pattern') {
             const t = c.firstNamedChild;
@@ -431,12 +431,12 @@ class FlowExtractor {
       case 'raise_statement': {
         const e = n.firstNamedChild;
         if (e && e.type !== 'call') this.emit(Op.Implicit, this.temp(), this.site(e, SITE_IMPLICIT), this.expr(e, s), ['<new>'], []);
-        for (const c of n.namedChildren) if (c && c !== e) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== e) this.expr(c, s);
         if (e?.type === 'call') this.expr(e, s);
         return;
       }
       case 'delete_statement':
-        for (const t of n.namedChildren) {
+        for (let t = n.firstNamedChild; t; t = t.nextNamedSibling) {
           const items = t?.type === 'expression_list' ? t.namedChildren : [t];
           for (const x of items) {
             if (x?.type !== 'subscript') {
@@ -454,24 +454,24 @@ class FlowExtractor {
         return;
       case 'print_statement':
       case 'exec_statement':
-        for (const c of n.namedChildren) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
         return;
       case 'if_statement':
       case 'elif_clause':
       case 'while_statement': {
         const cond = n.childForFieldName('condition');
         if (cond) this.test(cond, s);
-        for (const c of n.namedChildren) if (c && c !== cond) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== cond) this.stmt(c, s);
         return;
       }
       case 'match_statement': {
         const subj = n.childForFieldName('subject');
         if (subj) this.expr(subj, s);
-        for (const c of n.namedChildren) if (c && c !== subj) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== subj) this.stmt(c, s);
         return;
       }
       case 'case_clause':
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (c?.type === 'block') this.block(c, s);
           else if (c?.type === 'if_clause') this.test(c.firstNamedChild!, s);
         }
@@ -485,7 +485,7 @@ class FlowExtractor {
         return;
       default:
         // block, else_clause, finally_clause, try_statement, with_clause... : statements inside.
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (isExpression(c)) this.expr(c, s);
           else this.stmt(c, s);
@@ -494,7 +494,7 @@ class FlowExtractor {
   }
 
   private importStmt(n: FlatNode, s: Scope): void {
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c) continue;
       if (c.type === 'dotted_name') {
         const top = c.text.split('.')[0]!;
@@ -518,7 +518,7 @@ class FlowExtractor {
     if (!modNode) return;
     const mod = this.absolute(modNode);
     if (mod === undefined) return;
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c || c === modNode) continue;
       if (c.type === 'wildcard_import') {
         if (s === this.module) this.stars.push(mod);
@@ -636,7 +636,7 @@ class FlowExtractor {
   private params(n: FlatNode, outer: Scope, fs: Scope, fqn: string): ParamFact[] {
     const out: ParamFact[] = [];
     let kwOnly = false;
-    for (const p of n.namedChildren) {
+    for (let p = n.firstNamedChild; p; p = p.nextNamedSibling) {
       if (!p) continue;
       let name: string | undefined;
       let kind: ParamKind = kwOnly ? 'k' : 'p';
@@ -720,7 +720,7 @@ class FlowExtractor {
       case 'expression_list': {
         const el = this.temp();
         this.emit(Op.Elem, el, v);
-        for (const c of t.namedChildren) if (c) this.assign(c, el, s);
+        for (let c = t.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.assign(c, el, s);
         return;
       }
       case 'list_splat_pattern':
@@ -887,7 +887,7 @@ class FlowExtractor {
       case 'subscript': {
         const val = n.childForFieldName('value');
         const subs: number[] = [];
-        for (const c of n.namedChildren) if (c && c !== val) subs.push(this.expr(c, s));
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== val) subs.push(this.expr(c, s));
         const o = val ? this.expr(val, s) : this.temp();
         const v = this.temp();
         this.emit(Op.Elem, v, o);
@@ -902,7 +902,7 @@ class FlowExtractor {
       case 'expression_list': {
         const v = this.temp();
         this.emit(Op.New, v, CONTAINERS[n.type] ?? 'tuple');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'list_splat') {
             const inner = c.firstNamedChild;
@@ -917,7 +917,7 @@ class FlowExtractor {
       case 'dictionary': {
         const v = this.temp();
         this.emit(Op.New, v, 'dict');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'pair') {
             const k = c.childForFieldName('key');
@@ -941,7 +941,7 @@ class FlowExtractor {
         return this.comprehension(n, s);
       case 'string':
       case 'concatenated_string':
-        for (const c of n.descendantsOfType('interpolation')) if (c) for (const e of c.namedChildren) if (e && isExpression(e)) this.expr(e, s);
+        for (const c of n.descendantsOfType('interpolation')) if (c) for (let e = c.firstNamedChild; e; e = e.nextNamedSibling) if (e && isExpression(e)) this.expr(e, s);
         return this.lit(stringType(n));
       case 'integer':
       case 'float':
@@ -974,7 +974,7 @@ class FlowExtractor {
         const ops: string[] = [];
         // The operators are anonymous tokens: read between the operands (`not in` and `is not` are one token each).
         let prevEnd = -1;
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (prevEnd >= 0) {
             const op = this.between(prevEnd, c.startIndex);
             if (op) ops.push(op);
@@ -1005,7 +1005,7 @@ class FlowExtractor {
         return inner ? this.expr(inner, s) : this.temp();
       }
       default:
-        for (const c of n.namedChildren) if (c && isExpression(c)) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && isExpression(c)) this.expr(c, s);
         return this.temp();
     }
   }
@@ -1020,7 +1020,7 @@ class FlowExtractor {
     while (e.type === 'parenthesized_expression' && e.firstNamedChild) e = e.firstNamedChild;
     if (e.type === 'boolean_operator') {
       const v = this.temp();
-      for (const c of e.namedChildren) if (c) this.emit(Op.Copy, v, this.test(c, s));
+      for (let c = e.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.emit(Op.Copy, v, this.test(c, s));
       return v;
     }
     const v = this.expr(n, s);
@@ -1055,7 +1055,7 @@ class FlowExtractor {
     const v = this.temp();
     this.emit(Op.New, v, CONTAINERS[n.type] ?? 'list');
     const body = n.childForFieldName('body');
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c || c === body) continue;
       if (c.type === 'for_in_clause') {
         const left = c.childForFieldName('left');
@@ -1098,7 +1098,7 @@ class FlowExtractor {
       const m = this.methodScope(s);
       if (m?.methodOf !== undefined && m.selfName) {
         this.emit(Op.Super, out, m.methodOf, this.read(s, m.selfName));
-        if (argsNode) for (const a of argsNode.namedChildren) if (a) this.expr(a, s);
+        if (argsNode) for (let a = argsNode.firstNamedChild; a; a = a.nextNamedSibling) if (a) this.expr(a, s);
         return out;
       }
     }
