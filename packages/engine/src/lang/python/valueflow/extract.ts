@@ -16,7 +16,7 @@ import { FlatView, tokensBetween, type FlatNode } from './flat-node';
 import { flattenForFlow } from './flat-source';
 import { stringList } from '../literal-types';
 import { PY_BUILTINS } from '../builtins';
-import type { FileFlow, SsaDef } from '../flow/model';
+import type { FileFlow, SsaDef, SsaUse } from '../flow/model';
 import {
   FLOW_FACTS_FORMAT,
   FN_ASYNC,
@@ -133,9 +133,55 @@ export function extractFlowFactsFlat(view: FlatView, file: FlowFileInfo, flow?: 
 
 /** A function's SSA, indexed for the walk: the definition reaching each read, the one made at each binding. */
 interface ScopeSsa {
-  uses: Map<number, SsaDef>;
+  /** The definition reaching the read at an index (`useAt`, below). */
+  uses: (at: number) => SsaDef | undefined;
   defs: Map<number, SsaDef>;
   all: SsaDef[];
+}
+
+/**
+ * A scope's definitions by id. The SSA builder numbers them 0..n-1 in list order, so the list is the index (no map
+ * per scope); a list numbered otherwise (a FileFlow from elsewhere) gets the map, keeping the last of equal ids.
+ */
+function defsById(defs: readonly SsaDef[]): (id: number) => SsaDef | undefined {
+  let inOrder = true;
+  for (let i = 0; i < defs.length; i++) if (defs[i]!.id !== i) inOrder = false;
+  if (inOrder) return (id) => defs[id];
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  return (id) => byId.get(id);
+}
+
+/**
+ * The definition reaching the read at `at`: of the last read there whose definition exists (what a map filled in
+ * list order gives). The SSA builder lists reads by index, so a binary search finds them (a map per function held
+ * an entry per read: 727K on the stdlib); a list in another order gets the map.
+ */
+function useAt(uses: readonly SsaUse[], byId: (id: number) => SsaDef | undefined): (at: number) => SsaDef | undefined {
+  let sorted = true;
+  for (let i = 1; i < uses.length; i++) if (uses[i - 1]!.at > uses[i]!.at) sorted = false;
+  if (!sorted) {
+    const map = new Map<number, SsaDef>();
+    for (const u of uses) {
+      const d = byId(u.def);
+      if (d) map.set(u.at, d);
+    }
+    return (at) => map.get(at);
+  }
+  return (at) => {
+    // The first read after `at`, then back over the reads at `at`.
+    let lo = 0;
+    let hi = uses.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (uses[mid]!.at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && uses[i]!.at === at; i--) {
+      const d = byId(uses[i]!.def);
+      if (d) return d;
+    }
+    return undefined;
+  };
 }
 
 /** SSA definitions that are values of the scope itself (not its entry, not a parameter). */
@@ -180,12 +226,7 @@ class FlowExtractor {
       if (sc.kind !== 'function' && sc.kind !== 'lambda') continue;
       const defs = new Map<number, SsaDef>();
       for (const d of sc.defs) if (d.at >= 0) defs.set(d.at, d);
-      const byId = new Map(sc.defs.map((d) => [d.id, d]));
-      const uses = new Map<number, SsaDef>();
-      for (const u of sc.uses) {
-        const d = byId.get(u.def);
-        if (d) uses.set(u.at, d);
-      }
+      const uses = useAt(sc.uses, defsById(sc.defs));
       this.ssaByStart.set(sc.span[0], { uses, defs, all: sc.defs });
     }
   }
@@ -201,12 +242,12 @@ class FlowExtractor {
   /** Phi definitions join the versions reaching them. */
   private phis(s: Scope): void {
     if (!s.ssa) return;
-    const byId = new Map(s.ssa.all.map((d) => [d.id, d]));
+    const byId = defsById(s.ssa.all);
     for (const d of s.ssa.all) {
       if (d.kind !== 'phi') continue;
       const dst = this.version(s, d);
       for (const a of d.args ?? []) {
-        const src = byId.get(a);
+        const src = byId(a);
         if (src) this.emit(Op.Copy, dst, this.version(s, src));
       }
     }
@@ -254,7 +295,7 @@ class FlowExtractor {
 
   /** A read of a name (at: the identifier's start index, for its SSA definition). */
   private read(s: Scope, name: string, at = -1): number {
-    const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses.get(at) : undefined;
+    const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses(at) : undefined;
     if (d && d.name === name && (d.kind === 'param' || VERSIONED.has(d.kind))) return this.version(s, d);
     const v = this.temp();
     if (!this.over) this.names.push([v, s, name, false]);
