@@ -26,7 +26,8 @@
 import type { FlowScopeKind } from './model';
 import { ANONYMOUS_SCOPE_NAMES, SCOPE_NODE_KINDS, walrusBindsOutside } from './scopes';
 import type { FlatTree, WalkTable } from './flat-tree';
-import { csr } from './dominators';
+import { csrInto } from './dominators';
+import { Float64Slot, Int32Slot, Uint8Slot } from './scratch';
 import type { Language } from '../parser';
 
 export const EDGE_KINDS = ['normal', 'true', 'false', 'loop', 'exhausted', 'case', 'no-match', 'exception', 'finally', 'break', 'continue', 'return', 'raise'] as const;
@@ -197,6 +198,8 @@ interface Frame {
   pending: number;
 }
 
+const readStacks = { queue: [] as number[], postDepth: [] as number[], postAt: [] as number[], postName: [] as string[], scopes: [] as number[] };
+
 export class ScopeBuilder {
   // blocks
   private stmts: number[][] = [];
@@ -236,8 +239,8 @@ export class ScopeBuilder {
   private readonly t: FlatTree;
   private readonly kind: Uint8Array;
   private readonly fields: Grammar['field'];
-  /** Scratch stacks of `read` (reused: it runs once per expression). */
-  private readonly scan = { queue: [] as number[], postDepth: [] as number[], postAt: [] as number[], postName: [] as string[], scopes: [] as number[] };
+  /** Scratch stacks of `read` (shared by every builder: one scope is built at a time, and `read` works above the stacks' lengths on entry). */
+  private readonly scan = readStacks;
 
   constructor(
     private readonly ctx: FileContext,
@@ -249,6 +252,8 @@ export class ScopeBuilder {
     this.t = ctx.tree;
     this.kind = ctx.grammar.kind;
     this.fields = ctx.grammar.field;
+    // Emptied here, not trusted to be: a builder that threw (a budget) may have left entries.
+    for (const k of ['queue', 'postDepth', 'postAt', 'postName', 'scopes'] as const) readStacks[k].length = 0;
     this.bindsOutside = new Set(child?.bindsOutside ?? []);
     this.outsideIsModule = child?.outsideIsModule ?? false;
     if (child?.bindsOutside?.length) for (const n of child.bindsOutside) (child.outsideIsModule ? this.globals : this.nonlocals).add(n);
@@ -1411,16 +1416,17 @@ export class ScopeBuilder {
     const nb = this.stmts.length;
     const ne = this.eFrom.length;
     // Out-edge ids of each block, CSR: outs.adj[outs.start[b] .. outs.start[b+1]).
-    const edgeIds = new Array<number>(ne);
+    const edgeIds = finishSlots.edgeIds.take(ne);
     for (let e = 0; e < ne; e++) edgeIds[e] = e;
-    const outs = csr(nb, this.eFrom, edgeIds);
-    const predCount = new Int32Array(nb);
-    const alive = new Uint8Array(nb).fill(1);
+    const outs = csrInto(nb, ne, this.eFrom, edgeIds, finishSlots.outsStart, finishSlots.outsAdj);
+    const predCount = finishSlots.predCount.filled(nb, 0);
+    const alive = finishSlots.alive.filled(nb, 1);
     for (let e = 0; e < ne; e++) predCount[this.eTo[e]!]++;
-    const edgeAlive = new Uint8Array(this.eFrom.length).fill(1);
+    const edgeAlive = finishSlots.edgeAlive.filled(ne, 1);
     const empty = (b: number) => b !== this.entry && b !== this.exit && this.stmts[b]!.length === 0 && this.evCount[b] === 0;
     // 1. pred-less empty blocks (cascading)
-    const work: number[] = [];
+    const work = finishSlots.work;
+    work.length = 0;
     for (let b = 0; b < nb; b++) if (predCount[b] === 0 && empty(b)) work.push(b);
     while (work.length) {
       const b = work.pop()!;
@@ -1435,7 +1441,8 @@ export class ScopeBuilder {
       }
     }
     // 2. empty blocks with a single normal out edge: their in-edges go straight to the successor
-    const forward = new Int32Array(nb).fill(-1);
+    const forward = finishSlots.forward.filled(nb, -1);
+    let forwarded = false;
     for (let b = 0; b < nb; b++) {
       if (!alive[b] || !empty(b)) continue;
       let live = -1;
@@ -1445,7 +1452,10 @@ export class ScopeBuilder {
         live = outs.adj[j]!;
         liveCount++;
       }
-      if (liveCount === 1 && this.eKind[live] === E_NORMAL && this.eTo[live] !== b) forward[b] = this.eTo[live]!;
+      if (liveCount === 1 && this.eKind[live] === E_NORMAL && this.eTo[live] !== b) {
+        forward[b] = this.eTo[live]!;
+        forwarded = true;
+      }
     }
     const resolve = (b: number): number => {
       let x = b;
@@ -1460,20 +1470,24 @@ export class ScopeBuilder {
     sortByPosition(order, this.pos, nb);
     order.unshift(this.entry);
     order.push(this.exit);
-    const id = new Int32Array(nb).fill(-1);
+    const id = finishSlots.id.filled(nb, -1);
     order.forEach((b, i) => (id[b] = i));
     const eFrom: number[] = [];
     const eTo: number[] = [];
     const eKind: number[] = [];
-    const seen = new Set<number>();
+    // Edges were made unique by (from, to, kind) as they were added (`edge`), and renumbering the live blocks is
+    // one-to-one, so only edges moved onto the same target by forwarding can repeat one: without any, no set.
+    const seen = forwarded || nb >= 0x100000 ? new Set<number>() : undefined;
     for (let e = 0; e < this.eFrom.length; e++) {
       if (!edgeAlive[e]) continue;
       const f = id[this.eFrom[e]!]!;
       const t = id[resolve(this.eTo[e]!)]!;
       if (f < 0 || t < 0) continue;
-      const key = (f * 0x100000 + t) * 16 + this.eKind[e]!;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen) {
+        const key = (f * 0x100000 + t) * 16 + this.eKind[e]!;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       eFrom.push(f);
       eTo.push(t);
       eKind.push(this.eKind[e]!);
@@ -1500,6 +1514,21 @@ export class ScopeBuilder {
   }
 }
 
+/** Working arrays of `finish` (scratch.ts): one scope is finished at a time. */
+const finishSlots = {
+  edgeIds: new Int32Slot(),
+  outsStart: new Int32Slot(),
+  outsAdj: new Int32Slot(),
+  predCount: new Int32Slot(),
+  alive: new Uint8Slot(),
+  edgeAlive: new Uint8Slot(),
+  forward: new Int32Slot(),
+  id: new Int32Slot(),
+  work: [] as number[],
+};
+
+const positionKeys = new Float64Slot();
+
 /** Sorts block ids by source position, ties by id (what the comparator sort gave), as numeric keys. */
 function sortByPosition(order: number[], pos: readonly number[], nb: number): void {
   const n = order.length;
@@ -1513,7 +1542,7 @@ function sortByPosition(order: number[], pos: readonly number[], nb: number): vo
     order.sort((a, b) => pos[a]! - pos[b]! || a - b);
     return;
   }
-  const keys = new Float64Array(n);
+  const keys = positionKeys.take(n).subarray(0, n);
   for (let i = 0; i < n; i++) keys[i] = pos[order[i]!]! * nb + order[i]!;
   keys.sort();
   for (let i = 0; i < n; i++) order[i] = keys[i]! % nb;

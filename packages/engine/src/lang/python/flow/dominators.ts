@@ -7,8 +7,10 @@
  * also a few dozen lines over plain arrays. Post-dominators are the same computation on the reversed graph from the
  * exit: every `return`, `raise` and uncaught exception of a scope already goes to its one exit block, so that block
  * is the single virtual exit. Frontiers: CHK's algorithm (walk up from each predecessor of a join to its idom).
- * Everything is iterative (explicit DFS stack), so graph depth cannot overflow the JS stack.
+ * Everything is iterative (explicit DFS stack), so graph depth cannot overflow the JS stack. Working arrays are
+ * reused from call to call (scratch.ts).
  */
+import { Int32List, Int32Slot, Uint8Slot } from './scratch';
 
 /** Adjacency in compressed form: the neighbours of `b` are `adj[start[b] .. start[b+1])`. */
 export interface Csr {
@@ -26,24 +28,52 @@ export function csr(n: number, from: readonly number[], to: readonly number[]): 
   return { start, adj };
 }
 
+/** Where csrInto counts each key's next free place (used within one call only). */
+const fillSlot = new Int32Slot();
+
+/**
+ * As csr, for the first `count` pairs, into reused arrays (scratch.ts): valid until the slots' next use, and the
+ * arrays may be longer than n + 1 and count (readers go by `start`).
+ */
+export function csrInto(n: number, count: number, from: ArrayLike<number>, to: ArrayLike<number>, startSlot: Int32Slot, adjSlot: Int32Slot): Csr {
+  const start = startSlot.filled(n + 1, 0);
+  for (let e = 0; e < count; e++) start[from[e]! + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i]!;
+  const fill = fillSlot.take(n);
+  for (let i = 0; i < n; i++) fill[i] = start[i]!;
+  const adj = adjSlot.take(count);
+  for (let e = 0; e < count; e++) adj[fill[from[e]!]!++] = to[e]!;
+  return { start, adj };
+}
+
+const poSlot = new Int32Slot();
+const visitedSlot = new Uint8Slot();
+const stampSlot = new Int32Slot();
+const postOrder = new Int32List();
+const stackBlock = new Int32List();
+const stackNext = new Int32List();
+const walked: number[] = [];
+
 /**
  * Immediate dominators from `root` over `succ` (and `pred` for the same graph reversed). Blocks `root` does not
- * reach get -1; the root's idom is itself. Also returns the reverse post-order (reachable blocks only).
+ * reach get -1; the root's idom is itself. The result is in `into`'s array: valid until its next use.
  */
-export function immediateDominators(n: number, root: number, succ: Csr, pred: Csr): { idom: Int32Array; rpo: Int32Array } {
+export function immediateDominators(n: number, root: number, succ: Csr, pred: Csr, into: Int32Slot): Int32Array {
   // Post-order by an explicit DFS stack of (block, next neighbour index).
-  const po = new Int32Array(n).fill(-1);
-  const order: number[] = [];
-  const visited = new Uint8Array(n);
-  const stackB: number[] = [root];
-  const stackI: number[] = [succ.start[root]!];
+  const po = poSlot.filled(n, -1);
+  const order = postOrder.reset();
+  const visited = visitedSlot.filled(n, 0);
+  const stackB = stackBlock.reset();
+  const stackI = stackNext.reset();
+  stackB.push(root);
+  stackI.push(succ.start[root]!);
   visited[root] = 1;
   while (stackB.length) {
     const top = stackB.length - 1;
-    const b = stackB[top]!;
-    const i = stackI[top]!;
+    const b = stackB.data[top]!;
+    const i = stackI.data[top]!;
     if (i < succ.start[b + 1]!) {
-      stackI[top] = i + 1;
+      stackI.data[top] = i + 1;
       const s = succ.adj[i]!;
       if (!visited[s]) {
         visited[s] = 1;
@@ -53,24 +83,25 @@ export function immediateDominators(n: number, root: number, succ: Csr, pred: Cs
     } else {
       po[b] = order.length;
       order.push(b);
-      stackB.pop();
-      stackI.pop();
+      stackB.length--;
+      stackI.length--;
     }
   }
-  const rpo = Int32Array.from(order).reverse();
-  const idom = new Int32Array(n).fill(-1);
+  // Reverse post-order is the post-order read backwards: its k-th block is order[last - k].
+  const last = order.length - 1;
+  const rpo = order.data;
+  const idom = into.filled(n, -1);
   idom[root] = root;
   // Blocks known (while computing one block's idom) to lie under the current candidate: a finger that reaches one
   // can stop. Without this, a handler with one predecessor per statement of a long try body walks each of them back
   // to the try, quadratic in the body's length.
-  const stamp = new Int32Array(n);
+  const stamp = stampSlot.filled(n, 0);
   let sid = 0;
-  const walked: number[] = [];
   let changed = true;
   while (changed) {
     changed = false;
-    for (let k = 1; k < rpo.length; k++) {
-      const b = rpo[k]!;
+    for (let k = 1; k <= last; k++) {
+      const b = rpo[last - k]!;
       let nd = -1;
       sid++;
       for (let j = pred.start[b]!; j < pred.start[b + 1]!; j++) {
@@ -108,18 +139,25 @@ export function immediateDominators(n: number, root: number, succ: Csr, pred: Cs
       }
     }
   }
-  return { idom, rpo };
+  return idom;
 }
+
+const dfFrom = new Int32List();
+const dfTo = new Int32List();
+const dfLast = new Int32Slot();
+const dfStart = new Int32Slot();
+const dfAdj = new Int32Slot();
 
 /**
  * Dominance frontier of every block, as CSR (the frontier of x is adj[start[x]..start[x+1]), ascending): DF(x) = the
  * joins where x's dominance ends. Only reachable predecessors count (an edge from dead code does not make a join).
+ * In reused arrays: valid until the next call.
  */
 export function dominanceFrontiers(n: number, idom: Int32Array, pred: Csr): Csr {
-  const from: number[] = [];
-  const to: number[] = [];
+  const from = dfFrom.reset();
+  const to = dfTo.reset();
   /** The join last added to each block's frontier (joins are visited in ascending order). */
-  const last = new Int32Array(n).fill(-1);
+  const last = dfLast.filled(n, -1);
   for (let b = 0; b < n; b++) {
     if (idom[b] === -1) continue;
     const first = pred.start[b]!;
@@ -141,5 +179,5 @@ export function dominanceFrontiers(n: number, idom: Int32Array, pred: Csr): Csr 
       }
     }
   }
-  return csr(n, from, to);
+  return csrInto(n, from.length, from.data, to.data, dfStart, dfAdj);
 }

@@ -9,7 +9,8 @@
 import type { FileFlow, FlowEdge, FlowEdgeKind, ScopeFlow } from './model';
 import { BudgetExceeded, EDGE_KINDS, FileContext, ScopeBuilder, grammarOf, type ChildScope, type Grammar, type RawFlow } from './cfg';
 import { flattenTree, type FlatTree, type FlattenOptions } from './flat-tree';
-import { csr, immediateDominators } from './dominators';
+import { csrInto, immediateDominators } from './dominators';
+import { Float64Slot, Int32Slot } from './scratch';
 import { localNames } from './scopes';
 import { buildSsa } from './ssa';
 import type { SyntaxNode } from '../parser';
@@ -102,16 +103,25 @@ export function buildFileFlowFlat(tree: FlatTree, text: string, grammar: Grammar
   return skipped.length ? { scopes, skipped } : { scopes };
 }
 
+/** The graph arrays of the scope being finished (scratch.ts): a scope's are done with before the next one's. */
+const succStart = new Int32Slot();
+const succAdj = new Int32Slot();
+const predStart = new Int32Slot();
+const predAdj = new Int32Slot();
+const domSlot = new Int32Slot();
+const pdomSlot = new Int32Slot();
+
 function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [number, number], parent: number): ScopeFlow {
   const nb = raw.stmts.length;
-  const succ = csr(nb, raw.eFrom, raw.eTo);
-  const pred = csr(nb, raw.eTo, raw.eFrom);
-  const dom = immediateDominators(nb, raw.entry, succ, pred);
-  const pdom = immediateDominators(nb, raw.exit, pred, succ);
+  const ne = raw.eFrom.length;
+  const succ = csrInto(nb, ne, raw.eFrom, raw.eTo, succStart, succAdj);
+  const pred = csrInto(nb, ne, raw.eTo, raw.eFrom, predStart, predAdj);
+  const idom = immediateDominators(nb, raw.entry, succ, pred, domSlot);
+  const ipdom = immediateDominators(nb, raw.exit, pred, succ, pdomSlot);
   const boundNames: string[] = [];
   for (const id of raw.bound) boundNames.push(raw.names[id]!);
   const locals = localNames(kind, boundNames, raw.globals, raw.nonlocals, raw.bindsOutside);
-  const { defs, uses } = buildSsa(raw, locals, dom.idom, succ, pred);
+  const { defs, uses } = buildSsa(raw, locals, idom, succ, pred);
   const blocks = raw.stmts.map((flat, id) => {
     const stmts: Array<[number, number]> = [];
     for (let i = 0; i < flat.length; i += 2) stmts.push([flat[i]!, flat[i + 1]!]);
@@ -127,8 +137,8 @@ function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [n
     exit: raw.exit,
     blocks,
     edges,
-    idom: toArray(dom.idom),
-    ipdom: toArray(pdom.idom),
+    idom: toArray(idom, nb),
+    ipdom: toArray(ipdom, nb),
     globals: kind === 'module' ? [] : [...raw.globals].sort(),
     nonlocals: [...raw.nonlocals].sort(),
     defs,
@@ -136,11 +146,13 @@ function scopeFlow(raw: RawFlow, kind: ScopeFlow['kind'], name: string, span: [n
   };
 }
 
-function toArray(a: Int32Array): number[] {
-  const out: number[] = new Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+function toArray(a: Int32Array, n: number): number[] {
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]!;
   return out;
 }
+
+const edgeKeys = new Float64Slot();
 
 /** Edges by (from, to), ties in creation order (what a stable sort gives), sorted as numeric keys. */
 function sortedEdges(raw: RawFlow, nb: number): FlowEdge[] {
@@ -150,7 +162,7 @@ function sortedEdges(raw: RawFlow, nb: number): FlowEdge[] {
     const edges = raw.eFrom.map((_, e) => make(e));
     return edges.sort((a, b) => a.from - b.from || a.to - b.to);
   }
-  const keys = new Float64Array(n);
+  const keys = edgeKeys.take(n).subarray(0, n);
   for (let e = 0; e < n; e++) keys[e] = (raw.eFrom[e]! * nb + raw.eTo[e]!) * n + e;
   keys.sort();
   const out: FlowEdge[] = new Array(n);

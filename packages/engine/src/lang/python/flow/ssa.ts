@@ -17,36 +17,74 @@
  */
 import type { SsaDef, SsaDefKind, SsaUse } from './model';
 import { DEF_KINDS, EV_USE, type RawFlow } from './cfg';
-import { type Csr, dominanceFrontiers } from './dominators';
+import { type Csr, csrInto, dominanceFrontiers } from './dominators';
+import { Float64Slot, Int32List, Int32Slot, Uint8Slot } from './scratch';
 
 export interface SsaResult {
   defs: SsaDef[];
   uses: SsaUse[];
 }
 
+// Working arrays, reused from scope to scope (scratch.ts); each is used within one buildSsa call.
+const isLocalSlot = new Uint8Slot();
+const nonLocalSlot = new Uint8Slot();
+const evStartSlot = new Int32Slot();
+const evOrderSlot = new Int32Slot();
+const evFillSlot = new Int32Slot();
+const boundHereSlot = new Int32Slot();
+const pairNames = new Int32List();
+const pairBlocks = new Int32List();
+const defBlocksStart = new Int32Slot();
+const defBlocksAdj = new Int32Slot();
+const phiBlocks = new Int32List();
+const phiNames = new Int32List();
+const phisStart = new Int32Slot();
+const phisAdj = new Int32Slot();
+const hasPhiSlot = new Int32Slot();
+const queuedSlot = new Int32Slot();
+const predsStartSlot = new Int32Slot();
+const predsListSlot = new Int32Slot();
+const lastPredSlot = new Int32Slot();
+const entryDefSlot = new Int32Slot();
+const topSlot = new Int32Slot();
+const defBuckets = new Int32List();
+const prevDefs = new Int32List();
+const useDefs = new Int32List();
+const kidsFrom = new Int32List();
+const kidsTo = new Int32List();
+const kidsStart = new Int32Slot();
+const kidsAdj = new Int32Slot();
+const bucketStartSlot = new Int32Slot();
+const newIdSlot = new Int32Slot();
+const work: number[] = [];
+const undo: number[] = [];
+const walkStack: number[] = [];
+const markStack: number[] = [];
+
 export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, succ: Csr, pred: Csr): SsaResult {
   const nb = raw.stmts.length;
   const nNames = raw.names.length;
-  const isLocal = new Uint8Array(nNames);
+  const isLocal = isLocalSlot.filled(nNames, 0);
   for (let i = 0; i < nNames; i++) if (locals.has(raw.names[i]!)) isLocal[i] = 1;
   const { evBlock, evName, evKind, evAt } = raw;
 
   // Events grouped by block, order kept (counting sort).
   const nev = evBlock.length;
-  const evStart = new Int32Array(nb + 1);
+  const evStart = evStartSlot.filled(nb + 1, 0);
   for (let i = 0; i < nev; i++) evStart[evBlock[i]! + 1]++;
   for (let b = 0; b < nb; b++) evStart[b + 1] += evStart[b]!;
-  const evOrder = new Int32Array(nev);
+  const evOrder = evOrderSlot.take(nev);
   {
-    const fill = evStart.slice(0, nb);
+    const fill = evFillSlot.take(nb);
+    for (let b = 0; b < nb; b++) fill[b] = evStart[b]!;
     for (let i = 0; i < nev; i++) evOrder[fill[evBlock[i]!]!++] = i;
   }
 
   // Briggs' non-local names, and the blocks binding each local name (as name/block pairs, then grouped by name).
-  const nonLocal = new Uint8Array(nNames);
-  const boundHere = new Int32Array(nNames).fill(-1);
-  const pairName: number[] = [];
-  const pairBlock: number[] = [];
+  const nonLocal = nonLocalSlot.filled(nNames, 0);
+  const boundHere = boundHereSlot.filled(nNames, -1);
+  const pairName = pairNames.reset();
+  const pairBlock = pairBlocks.reset();
   for (let b = 0; b < nb; b++) {
     for (let k = evStart[b]!; k < evStart[b + 1]!; k++) {
       const e = evOrder[k]!;
@@ -61,15 +99,15 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
       }
     }
   }
-  const defBlocks = group(nNames, pairName, pairBlock);
+  const defBlocks = csrInto(nNames, pairName.length, pairName.data, pairBlock.data, defBlocksStart, defBlocksAdj);
 
   // Phi placement (Cytron): iterated dominance frontier of each non-local name's binding blocks.
   const df = dominanceFrontiers(nb, idom, pred);
-  const phiBlock: number[] = [];
-  const phiName: number[] = [];
-  const hasPhi = new Int32Array(nb).fill(-1);
-  const queued = new Int32Array(nb).fill(-1);
-  const work: number[] = [];
+  const phiBlock = phiBlocks.reset();
+  const phiName = phiNames.reset();
+  const hasPhi = hasPhiSlot.filled(nb, -1);
+  const queued = queuedSlot.filled(nb, -1);
+  work.length = 0;
   for (let name = 0; name < nNames; name++) {
     if (!nonLocal[name]) continue;
     for (let j = defBlocks.start[name]!; j < defBlocks.start[name + 1]!; j++) {
@@ -95,13 +133,13 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
     }
   }
   // Phis grouped by block, names in placement order (ascending) within a block.
-  const phis = group(nb, phiBlock, phiName);
+  const phis = csrInto(nb, phiBlock.length, phiBlock.data, phiName.data, phisStart, phisAdj);
 
   // Distinct reachable predecessors of each block, in edge order: the phi argument order.
-  const predsStart = new Int32Array(nb + 1);
-  const predsList = new Int32Array(pred.adj.length);
+  const predsStart = predsStartSlot.take(nb + 1);
+  const predsList = predsListSlot.take(pred.start[nb]!);
   {
-    const lastPredOf = new Int32Array(nb).fill(-1);
+    const lastPredOf = lastPredSlot.filled(nb, -1);
     let n = 0;
     for (let b = 0; b < nb; b++) {
       predsStart[b] = n;
@@ -116,12 +154,13 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
     predsStart[nb] = n;
   }
   /** Position of each predecessor in a block's preds, for blocks with phis and many predecessors. */
-  const predIndex: Array<Map<number, number> | undefined> = new Array(nb);
+  let predIndex: Array<Map<number, number> | undefined> | undefined;
 
   const defs: SsaDef[] = [];
   /** Sort bucket of each def: 0 for entry definitions, 1 + block otherwise (see the numbering at the end). */
-  const defBucket: number[] = [];
-  const entryDef = new Int32Array(nNames).fill(-1);
+  const defBucket = defBuckets.reset();
+  const prevDef = prevDefs.reset();
+  const entryDef = entryDefSlot.filled(nNames, -1);
   const entryOf = (name: number): number => {
     let d = entryDef[name]!;
     if (d < 0) {
@@ -134,11 +173,10 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
     return d;
   };
   const uses: SsaUse[] = [];
-  const useDef: number[] = [];
-  // Per-name stacks of reaching definitions as linked lists: top[name], and the def below each def.
-  const top = new Int32Array(nNames).fill(-1);
-  const prevDef: number[] = [];
-  const undo: number[] = [];
+  const useDef = useDefs.reset();
+  // Per-name stacks of reaching definitions as linked lists: top[name], and the def below each def (prevDef).
+  const top = topSlot.filled(nNames, -1);
+  undo.length = 0;
   // Phi definitions first: def ids 0..phis-1, block by block, so the phis of block b are ids phis.start[b]..
   for (let b = 0; b < nb; b++) {
     const ps = phis.start[b]!;
@@ -154,7 +192,7 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
   }
 
   const push = (name: number, d: number): void => {
-    prevDef[d] = top[name]!;
+    prevDef.data[d] = top[name]!;
     top[name] = d;
     undo.push(name);
   };
@@ -186,6 +224,7 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
       for (let i = from; i < to; i++) if (predsList[i] === b) return i - from;
       return -1;
     }
+    predIndex ??= new Array(nb);
     let pi = predIndex[s];
     if (!pi) {
       pi = predIndex[s] = new Map();
@@ -213,12 +252,16 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
 
   // Dominator-tree children, then an explicit-stack pre/post walk from the entry.
   const kids = domTreeChildren(nb, idom, raw.entry);
-  const walk: number[] = [raw.entry];
-  const mark: number[] = [-1];
+  const walk = walkStack;
+  const mark = markStack;
+  walk.length = 0;
+  mark.length = 0;
+  walk.push(raw.entry);
+  mark.push(-1);
   const undoTo = (m: number): void => {
     while (undo.length > m) {
       const name = undo.pop()!;
-      top[name] = prevDef[top[name]!]!;
+      top[name] = prevDef.data[top[name]!]!;
     }
   };
   while (walk.length) {
@@ -249,13 +292,14 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
   // Number definitions in block order (entry definitions first; in a block, phis then bindings in event order): a
   // stable counting sort by bucket, since within a bucket ids were made in that order.
   const nd = defs.length;
-  const bucketStart = new Int32Array(nb + 2);
-  for (let d = 0; d < nd; d++) bucketStart[defBucket[d]! + 1]++;
+  const bucketStart = bucketStartSlot.filled(nb + 2, 0);
+  const bucket = defBucket.data;
+  for (let d = 0; d < nd; d++) bucketStart[bucket[d]! + 1]++;
   for (let i = 0; i <= nb; i++) bucketStart[i + 1] += bucketStart[i]!;
-  const newId = new Int32Array(nd);
+  const newId = newIdSlot.take(nd);
   const out: SsaDef[] = new Array(nd);
   for (let d = 0; d < nd; d++) {
-    const id = bucketStart[defBucket[d]!]!++;
+    const id = bucketStart[bucket[d]!]!++;
     newId[d] = id;
     out[id] = defs[d]!;
   }
@@ -266,9 +310,11 @@ export function buildSsa(raw: RawFlow, locals: Set<string>, idom: Int32Array, su
     if (args) for (let a = 0; a < args.length; a++) if (args[a]! >= 0) args[a] = newId[args[a]!]!;
   }
   const nu = uses.length;
-  for (let i = 0; i < nu; i++) uses[i]!.def = newId[useDef[i]!]!;
+  for (let i = 0; i < nu; i++) uses[i]!.def = newId[useDef.data[i]!]!;
   return { defs: out, uses: sortByAt(uses) };
 }
+
+const useKeys = new Float64Slot();
 
 /** Uses by position, ties in creation order (what a stable sort by `at` gives), with numeric keys. */
 function sortByAt(uses: SsaUse[]): SsaUse[] {
@@ -277,7 +323,7 @@ function sortByAt(uses: SsaUse[]): SsaUse[] {
   let maxAt = 0;
   for (let i = 0; i < n; i++) if (uses[i]!.at > maxAt) maxAt = uses[i]!.at;
   if ((maxAt + 1) * n >= Number.MAX_SAFE_INTEGER) return uses.sort((a, b) => a.at - b.at);
-  const keys = new Float64Array(n);
+  const keys = useKeys.take(n).subarray(0, n);
   for (let i = 0; i < n; i++) keys[i] = uses[i]!.at * n + i;
   keys.sort();
   const out: SsaUse[] = new Array(n);
@@ -285,30 +331,13 @@ function sortByAt(uses: SsaUse[]): SsaUse[] {
   return out;
 }
 
-/** Values grouped by key (a counting sort that keeps their order), as CSR: values of key k are adj[start[k]..start[k+1]). */
-function group(nKeys: number, keys: readonly number[], values: readonly number[]): Csr {
-  const start = new Int32Array(nKeys + 1);
-  for (let i = 0; i < keys.length; i++) start[keys[i]! + 1]++;
-  for (let k = 0; k < nKeys; k++) start[k + 1] += start[k]!;
-  const adj = new Int32Array(keys.length);
-  const fill = start.slice(0, nKeys);
-  for (let i = 0; i < keys.length; i++) adj[fill[keys[i]!]!++] = values[i]!;
-  return { start, adj };
-}
-
 function domTreeChildren(n: number, idom: Int32Array, root: number): Csr {
-  const from: number[] = [];
-  const to: number[] = [];
+  const from = kidsFrom.reset();
+  const to = kidsTo.reset();
   for (let b = 0; b < n; b++) {
     if (b === root || idom[b] === -1) continue;
     from.push(idom[b]!);
     to.push(b);
   }
-  const start = new Int32Array(n + 1);
-  for (const f of from) start[f + 1]++;
-  for (let i = 0; i < n; i++) start[i + 1] += start[i]!;
-  const fill = start.slice(0, n);
-  const adj = new Int32Array(from.length);
-  for (let e = 0; e < from.length; e++) adj[fill[from[e]!]!++] = to[e]!;
-  return { start, adj };
+  return csrInto(n, from.length, from.data, to.data, kidsStart, kidsAdj);
 }

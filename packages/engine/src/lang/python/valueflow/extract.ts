@@ -16,7 +16,7 @@ import { FlatView, tokensBetween, type FlatNode } from './flat-node';
 import { flattenForFlow } from './flat-source';
 import { stringList } from '../literal-types';
 import { PY_BUILTINS } from '../builtins';
-import type { FileFlow, SsaDef } from '../flow/model';
+import type { FileFlow, SsaDef, SsaUse } from '../flow/model';
 import {
   FLOW_FACTS_FORMAT,
   FN_ASYNC,
@@ -133,9 +133,55 @@ export function extractFlowFactsFlat(view: FlatView, file: FlowFileInfo, flow?: 
 
 /** A function's SSA, indexed for the walk: the definition reaching each read, the one made at each binding. */
 interface ScopeSsa {
-  uses: Map<number, SsaDef>;
+  /** The definition reaching the read at an index (`useAt`, below). */
+  uses: (at: number) => SsaDef | undefined;
   defs: Map<number, SsaDef>;
   all: SsaDef[];
+}
+
+/**
+ * A scope's definitions by id. The SSA builder numbers them 0..n-1 in list order, so the list is the index (no map
+ * per scope); a list numbered otherwise (a FileFlow from elsewhere) gets the map, keeping the last of equal ids.
+ */
+function defsById(defs: readonly SsaDef[]): (id: number) => SsaDef | undefined {
+  let inOrder = true;
+  for (let i = 0; i < defs.length; i++) if (defs[i]!.id !== i) inOrder = false;
+  if (inOrder) return (id) => defs[id];
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  return (id) => byId.get(id);
+}
+
+/**
+ * The definition reaching the read at `at`: of the last read there whose definition exists (what a map filled in
+ * list order gives). The SSA builder lists reads by index, so a binary search finds them (a map per function held
+ * an entry per read: 727K on the stdlib); a list in another order gets the map.
+ */
+function useAt(uses: readonly SsaUse[], byId: (id: number) => SsaDef | undefined): (at: number) => SsaDef | undefined {
+  let sorted = true;
+  for (let i = 1; i < uses.length; i++) if (uses[i - 1]!.at > uses[i]!.at) sorted = false;
+  if (!sorted) {
+    const map = new Map<number, SsaDef>();
+    for (const u of uses) {
+      const d = byId(u.def);
+      if (d) map.set(u.at, d);
+    }
+    return (at) => map.get(at);
+  }
+  return (at) => {
+    // The first read after `at`, then back over the reads at `at`.
+    let lo = 0;
+    let hi = uses.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (uses[mid]!.at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && uses[i]!.at === at; i--) {
+      const d = byId(uses[i]!.def);
+      if (d) return d;
+    }
+    return undefined;
+  };
 }
 
 /** SSA definitions that are values of the scope itself (not its entry, not a parameter). */
@@ -180,12 +226,7 @@ class FlowExtractor {
       if (sc.kind !== 'function' && sc.kind !== 'lambda') continue;
       const defs = new Map<number, SsaDef>();
       for (const d of sc.defs) if (d.at >= 0) defs.set(d.at, d);
-      const byId = new Map(sc.defs.map((d) => [d.id, d]));
-      const uses = new Map<number, SsaDef>();
-      for (const u of sc.uses) {
-        const d = byId.get(u.def);
-        if (d) uses.set(u.at, d);
-      }
+      const uses = useAt(sc.uses, defsById(sc.defs));
       this.ssaByStart.set(sc.span[0], { uses, defs, all: sc.defs });
     }
   }
@@ -201,12 +242,12 @@ class FlowExtractor {
   /** Phi definitions join the versions reaching them. */
   private phis(s: Scope): void {
     if (!s.ssa) return;
-    const byId = new Map(s.ssa.all.map((d) => [d.id, d]));
+    const byId = defsById(s.ssa.all);
     for (const d of s.ssa.all) {
       if (d.kind !== 'phi') continue;
       const dst = this.version(s, d);
       for (const a of d.args ?? []) {
-        const src = byId.get(a);
+        const src = byId(a);
         if (src) this.emit(Op.Copy, dst, this.version(s, src));
       }
     }
@@ -254,7 +295,7 @@ class FlowExtractor {
 
   /** A read of a name (at: the identifier's start index, for its SSA definition). */
   private read(s: Scope, name: string, at = -1): number {
-    const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses.get(at) : undefined;
+    const d = at >= 0 && !s.sharedNames?.has(name) ? s.ssa?.uses(at) : undefined;
     if (d && d.name === name && (d.kind === 'param' || VERSIONED.has(d.kind))) return this.version(s, d);
     const v = this.temp();
     if (!this.over) this.names.push([v, s, name, false]);
@@ -332,13 +373,13 @@ class FlowExtractor {
   // ------------------------------------------------------------------ statements
 
   private block(n: FlatNode, s: Scope): void {
-    for (const c of n.namedChildren) if (c) this.stmt(c, s);
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.stmt(c, s);
   }
 
   private stmt(n: FlatNode, s: Scope): void {
     switch (n.type) {
       case 'expression_statement':
-        for (const c of n.namedChildren) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
         return;
       case 'function_definition':
         this.funcDef(n, s, []);
@@ -368,8 +409,8 @@ class FlowExtractor {
       case 'global_statement':
       case 'nonlocal_statement': {
         const set = n.type === 'global_statement' ? (s.globals ??= new Set()) : (s.nonlocals ??= new Set());
-        for (const c of n.namedChildren) if (c?.type === 'identifier') set.add(c.text);
-        if (n.type === 'global_statement') for (const c of n.namedChildren) if (c?.type === 'identifier') this.module.bound.add(c.text);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') set.add(c.text);
+        if (n.type === 'global_statement') for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') this.module.bound.add(c.text);
         return;
       }
       case 'for_statement': {
@@ -387,14 +428,14 @@ class FlowExtractor {
           this.emit(Op.Implicit, el, site, it, [isAsync ? '__anext__' : '__next__'], []);
           this.assign(left, el, s);
         }
-        for (const c of n.namedChildren) if (c && c !== left && c !== right) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== left && c !== right) this.stmt(c, s);
         return;
       }
       case 'with_statement': {
         const isAsync = n.startsWithKeyword('async');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (c?.type === 'with_clause') {
-            for (const item of c.namedChildren) {
+            for (let item = c.firstNamedChild; item; item = item.nextNamedSibling) {
               const value = item?.childForFieldName('value');
               if (!value) continue;
               const ctx = value.type === 'as_pattern' ? value.firstNamedChild : value;
@@ -413,7 +454,7 @@ class FlowExtractor {
         return;
       }
       case 'except_clause':
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'as_pattern') {
             const t = c.firstNamedChild;
@@ -431,12 +472,12 @@ class FlowExtractor {
       case 'raise_statement': {
         const e = n.firstNamedChild;
         if (e && e.type !== 'call') this.emit(Op.Implicit, this.temp(), this.site(e, SITE_IMPLICIT), this.expr(e, s), ['<new>'], []);
-        for (const c of n.namedChildren) if (c && c !== e) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== e) this.expr(c, s);
         if (e?.type === 'call') this.expr(e, s);
         return;
       }
       case 'delete_statement':
-        for (const t of n.namedChildren) {
+        for (let t = n.firstNamedChild; t; t = t.nextNamedSibling) {
           const items = t?.type === 'expression_list' ? t.namedChildren : [t];
           for (const x of items) {
             if (x?.type !== 'subscript') {
@@ -454,24 +495,24 @@ class FlowExtractor {
         return;
       case 'print_statement':
       case 'exec_statement':
-        for (const c of n.namedChildren) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
         return;
       case 'if_statement':
       case 'elif_clause':
       case 'while_statement': {
         const cond = n.childForFieldName('condition');
         if (cond) this.test(cond, s);
-        for (const c of n.namedChildren) if (c && c !== cond) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== cond) this.stmt(c, s);
         return;
       }
       case 'match_statement': {
         const subj = n.childForFieldName('subject');
         if (subj) this.expr(subj, s);
-        for (const c of n.namedChildren) if (c && c !== subj) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== subj) this.stmt(c, s);
         return;
       }
       case 'case_clause':
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (c?.type === 'block') this.block(c, s);
           else if (c?.type === 'if_clause') this.test(c.firstNamedChild!, s);
         }
@@ -485,7 +526,7 @@ class FlowExtractor {
         return;
       default:
         // block, else_clause, finally_clause, try_statement, with_clause... : statements inside.
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (isExpression(c)) this.expr(c, s);
           else this.stmt(c, s);
@@ -494,7 +535,7 @@ class FlowExtractor {
   }
 
   private importStmt(n: FlatNode, s: Scope): void {
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c) continue;
       if (c.type === 'dotted_name') {
         const top = c.text.split('.')[0]!;
@@ -518,7 +559,7 @@ class FlowExtractor {
     if (!modNode) return;
     const mod = this.absolute(modNode);
     if (mod === undefined) return;
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c || c === modNode) continue;
       if (c.type === 'wildcard_import') {
         if (s === this.module) this.stars.push(mod);
@@ -639,7 +680,7 @@ class FlowExtractor {
   private params(n: FlatNode, outer: Scope, fs: Scope, fqn: string): ParamFact[] {
     const out: ParamFact[] = [];
     let kwOnly = false;
-    for (const p of n.namedChildren) {
+    for (let p = n.firstNamedChild; p; p = p.nextNamedSibling) {
       if (!p) continue;
       let name: string | undefined;
       let kind: ParamKind = kwOnly ? 'k' : 'p';
@@ -723,7 +764,7 @@ class FlowExtractor {
       case 'expression_list': {
         const el = this.temp();
         this.emit(Op.Elem, el, v);
-        for (const c of t.namedChildren) if (c) this.assign(c, el, s);
+        for (let c = t.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.assign(c, el, s);
         return;
       }
       case 'list_splat_pattern':
@@ -890,7 +931,7 @@ class FlowExtractor {
       case 'subscript': {
         const val = n.childForFieldName('value');
         const subs: number[] = [];
-        for (const c of n.namedChildren) if (c && c !== val) subs.push(this.expr(c, s));
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== val) subs.push(this.expr(c, s));
         const o = val ? this.expr(val, s) : this.temp();
         const v = this.temp();
         this.emit(Op.Elem, v, o);
@@ -905,7 +946,7 @@ class FlowExtractor {
       case 'expression_list': {
         const v = this.temp();
         this.emit(Op.New, v, CONTAINERS[n.type] ?? 'tuple');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'list_splat') {
             const inner = c.firstNamedChild;
@@ -920,7 +961,7 @@ class FlowExtractor {
       case 'dictionary': {
         const v = this.temp();
         this.emit(Op.New, v, 'dict');
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (!c) continue;
           if (c.type === 'pair') {
             const k = c.childForFieldName('key');
@@ -944,7 +985,7 @@ class FlowExtractor {
         return this.comprehension(n, s);
       case 'string':
       case 'concatenated_string':
-        for (const c of n.descendantsOfType('interpolation')) if (c) for (const e of c.namedChildren) if (e && isExpression(e)) this.expr(e, s);
+        for (const c of n.descendantsOfType('interpolation')) if (c) for (let e = c.firstNamedChild; e; e = e.nextNamedSibling) if (e && isExpression(e)) this.expr(e, s);
         return this.lit(stringType(n));
       case 'integer':
       case 'float':
@@ -977,7 +1018,7 @@ class FlowExtractor {
         const ops: string[] = [];
         // The operators are anonymous tokens: read between the operands (`not in` and `is not` are one token each).
         let prevEnd = -1;
-        for (const c of n.namedChildren) {
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
           if (prevEnd >= 0) {
             const op = this.between(prevEnd, c.startIndex);
             if (op) ops.push(op);
@@ -1008,7 +1049,7 @@ class FlowExtractor {
         return inner ? this.expr(inner, s) : this.temp();
       }
       default:
-        for (const c of n.namedChildren) if (c && isExpression(c)) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && isExpression(c)) this.expr(c, s);
         return this.temp();
     }
   }
@@ -1023,7 +1064,7 @@ class FlowExtractor {
     while (e.type === 'parenthesized_expression' && e.firstNamedChild) e = e.firstNamedChild;
     if (e.type === 'boolean_operator') {
       const v = this.temp();
-      for (const c of e.namedChildren) if (c) this.emit(Op.Copy, v, this.test(c, s));
+      for (let c = e.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.emit(Op.Copy, v, this.test(c, s));
       return v;
     }
     const v = this.expr(n, s);
@@ -1058,7 +1099,7 @@ class FlowExtractor {
     const v = this.temp();
     this.emit(Op.New, v, CONTAINERS[n.type] ?? 'list');
     const body = n.childForFieldName('body');
-    for (const c of n.namedChildren) {
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
       if (!c || c === body) continue;
       if (c.type === 'for_in_clause') {
         const left = c.childForFieldName('left');
@@ -1101,7 +1142,7 @@ class FlowExtractor {
       const m = this.methodScope(s);
       if (m?.methodOf !== undefined && m.selfName) {
         this.emit(Op.Super, out, m.methodOf, this.read(s, m.selfName));
-        if (argsNode) for (const a of argsNode.namedChildren) if (a) this.expr(a, s);
+        if (argsNode) for (let a = argsNode.firstNamedChild; a; a = a.nextNamedSibling) if (a) this.expr(a, s);
         return out;
       }
     }

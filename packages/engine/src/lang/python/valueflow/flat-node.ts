@@ -108,6 +108,11 @@ export class FlatNode {
     return c < 0 ? null : this.v.node(c);
   }
 
+  get nextNamedSibling(): FlatNode | null {
+    const c = this.v.tree.nextSibling[this.i]!;
+    return c < 0 ? null : this.v.node(c);
+  }
+
   get namedChildren(): FlatNode[] {
     const out: FlatNode[] = [];
     const { firstChild, nextSibling } = this.v.tree;
