@@ -67,8 +67,9 @@ function graphCounts(records: Rec[]) {
   for (const r of records) {
     if (!r.edge) continue;
     edges[r.edge] = (edges[r.edge] ?? 0) + 1;
-    // Resolved: points to a definition, or L4 completed it (an import of a namespace package has no node).
-    if (r.dst !== undefined || r.attrs?.via !== undefined) resolved[r.edge] = (resolved[r.edge] ?? 0) + 1;
+    // Resolved: points to a definition, or L4 completed it (an import of a namespace package has no node); an
+    // application of a decorator from outside the corpus (`@x.setter`) is named by L4 but external, not resolved.
+    if (r.dst !== undefined || (r.attrs?.via !== undefined && r.attrs?.external === undefined)) resolved[r.edge] = (resolved[r.edge] ?? 0) + 1;
     if (r.edge === 'CALLS' || r.edge === 'INSTANTIATES') {
       // One call expression may carry several edges (INSTANTIATES + the CALLS of `__init__`): a site is its span.
       const key = `${r.src}\0${r.span ? r.span.join(',') : r.id}`;
