@@ -18,22 +18,13 @@ export interface Csr {
   adj: Int32Array;
 }
 
-export function csr(n: number, from: readonly number[], to: readonly number[]): Csr {
-  const start = new Int32Array(n + 1);
-  for (let e = 0; e < from.length; e++) start[from[e]! + 1]++;
-  for (let i = 0; i < n; i++) start[i + 1] += start[i]!;
-  const fill = start.slice(0, n);
-  const adj = new Int32Array(from.length);
-  for (let e = 0; e < from.length; e++) adj[fill[from[e]!]!++] = to[e]!;
-  return { start, adj };
-}
-
 /** Where csrInto counts each key's next free place (used within one call only). */
 const fillSlot = new Int32Slot();
 
 /**
- * As csr, for the first `count` pairs, into reused arrays (scratch.ts): valid until the slots' next use, and the
- * arrays may be longer than n + 1 and count (readers go by `start`).
+ * The first `count` pairs (from[e] → to[e]) grouped by `from`, order kept (a counting sort), as CSR over n keys, in
+ * reused arrays (scratch.ts): valid until the slots' next use, and the arrays may be longer than n + 1 and count
+ * (readers go by `start`).
  */
 export function csrInto(n: number, count: number, from: ArrayLike<number>, to: ArrayLike<number>, startSlot: Int32Slot, adjSlot: Int32Slot): Csr {
   const start = startSlot.filled(n + 1, 0);

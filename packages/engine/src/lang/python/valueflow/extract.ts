@@ -373,13 +373,13 @@ class FlowExtractor {
   // ------------------------------------------------------------------ statements
 
   private block(n: FlatNode, s: Scope): void {
-    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.stmt(c, s);
+    for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) this.stmt(c, s);
   }
 
   private stmt(n: FlatNode, s: Scope): void {
     switch (n.type) {
       case 'expression_statement':
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) this.expr(c, s);
         return;
       case 'function_definition':
         this.funcDef(n, s, []);
@@ -409,8 +409,8 @@ class FlowExtractor {
       case 'global_statement':
       case 'nonlocal_statement': {
         const set = n.type === 'global_statement' ? (s.globals ??= new Set()) : (s.nonlocals ??= new Set());
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') set.add(c.text);
-        if (n.type === 'global_statement') for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c?.type === 'identifier') this.module.bound.add(c.text);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c.type === 'identifier') set.add(c.text);
+        if (n.type === 'global_statement') for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c.type === 'identifier') this.module.bound.add(c.text);
         return;
       }
       case 'for_statement': {
@@ -428,15 +428,15 @@ class FlowExtractor {
           this.emit(Op.Implicit, el, site, it, [isAsync ? '__anext__' : '__next__'], []);
           this.assign(left, el, s);
         }
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== left && c !== right) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c !== left && c !== right) this.stmt(c, s);
         return;
       }
       case 'with_statement': {
         const isAsync = n.startsWithKeyword('async');
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (c?.type === 'with_clause') {
+          if (c.type === 'with_clause') {
             for (let item = c.firstNamedChild; item; item = item.nextNamedSibling) {
-              const value = item?.childForFieldName('value');
+              const value = item.childForFieldName('value');
               if (!value) continue;
               const ctx = value.type === 'as_pattern' ? value.firstNamedChild : value;
               const target = value.type === 'as_pattern' ? value.childForFieldName('alias')?.firstNamedChild : undefined;
@@ -455,7 +455,6 @@ class FlowExtractor {
       }
       case 'except_clause':
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (!c) continue;
           if (c.type === 'as_pattern') {
             const t = c.firstNamedChild;
             const alias = c.childForFieldName('alias')?.firstNamedChild;
@@ -472,13 +471,13 @@ class FlowExtractor {
       case 'raise_statement': {
         const e = n.firstNamedChild;
         if (e && e.type !== 'call') this.emit(Op.Implicit, this.temp(), this.site(e, SITE_IMPLICIT), this.expr(e, s), ['<new>'], []);
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== e) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c !== e) this.expr(c, s);
         if (e?.type === 'call') this.expr(e, s);
         return;
       }
       case 'delete_statement':
         for (let t = n.firstNamedChild; t; t = t.nextNamedSibling) {
-          const items = t?.type === 'expression_list' ? t.namedChildren : [t];
+          const items = t.type === 'expression_list' ? t.namedChildren : [t];
           for (const x of items) {
             if (x?.type !== 'subscript') {
               if (x) this.expr(x, s);
@@ -495,26 +494,26 @@ class FlowExtractor {
         return;
       case 'print_statement':
       case 'exec_statement':
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) this.expr(c, s);
         return;
       case 'if_statement':
       case 'elif_clause':
       case 'while_statement': {
         const cond = n.childForFieldName('condition');
         if (cond) this.test(cond, s);
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== cond) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c !== cond) this.stmt(c, s);
         return;
       }
       case 'match_statement': {
         const subj = n.childForFieldName('subject');
         if (subj) this.expr(subj, s);
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== subj) this.stmt(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c !== subj) this.stmt(c, s);
         return;
       }
       case 'case_clause':
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (c?.type === 'block') this.block(c, s);
-          else if (c?.type === 'if_clause') this.test(c.firstNamedChild!, s);
+          if (c.type === 'block') this.block(c, s);
+          else if (c.type === 'if_clause') this.test(c.firstNamedChild!, s);
         }
         return;
       case 'type_alias_statement':
@@ -527,7 +526,6 @@ class FlowExtractor {
       default:
         // block, else_clause, finally_clause, try_statement, with_clause... : statements inside.
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (!c) continue;
           if (isExpression(c)) this.expr(c, s);
           else this.stmt(c, s);
         }
@@ -536,7 +534,6 @@ class FlowExtractor {
 
   private importStmt(n: FlatNode, s: Scope): void {
     for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-      if (!c) continue;
       if (c.type === 'dotted_name') {
         const top = c.text.split('.')[0]!;
         const v = this.temp();
@@ -681,7 +678,6 @@ class FlowExtractor {
     const out: ParamFact[] = [];
     let kwOnly = false;
     for (let p = n.firstNamedChild; p; p = p.nextNamedSibling) {
-      if (!p) continue;
       let name: string | undefined;
       let kind: ParamKind = kwOnly ? 'k' : 'p';
       let dflt: FlatNode | null = null;
@@ -764,7 +760,7 @@ class FlowExtractor {
       case 'expression_list': {
         const el = this.temp();
         this.emit(Op.Elem, el, v);
-        for (let c = t.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.assign(c, el, s);
+        for (let c = t.firstNamedChild; c; c = c.nextNamedSibling) this.assign(c, el, s);
         return;
       }
       case 'list_splat_pattern':
@@ -931,7 +927,7 @@ class FlowExtractor {
       case 'subscript': {
         const val = n.childForFieldName('value');
         const subs: number[] = [];
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && c !== val) subs.push(this.expr(c, s));
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c !== val) subs.push(this.expr(c, s));
         const o = val ? this.expr(val, s) : this.temp();
         const v = this.temp();
         this.emit(Op.Elem, v, o);
@@ -947,7 +943,6 @@ class FlowExtractor {
         const v = this.temp();
         this.emit(Op.New, v, CONTAINERS[n.type] ?? 'tuple');
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (!c) continue;
           if (c.type === 'list_splat') {
             const inner = c.firstNamedChild;
             if (!inner) continue;
@@ -962,7 +957,6 @@ class FlowExtractor {
         const v = this.temp();
         this.emit(Op.New, v, 'dict');
         for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) {
-          if (!c) continue;
           if (c.type === 'pair') {
             const k = c.childForFieldName('key');
             const val = c.childForFieldName('value');
@@ -985,7 +979,7 @@ class FlowExtractor {
         return this.comprehension(n, s);
       case 'string':
       case 'concatenated_string':
-        for (const c of n.descendantsOfType('interpolation')) if (c) for (let e = c.firstNamedChild; e; e = e.nextNamedSibling) if (e && isExpression(e)) this.expr(e, s);
+        for (const c of n.descendantsOfType('interpolation')) if (c) for (let e = c.firstNamedChild; e; e = e.nextNamedSibling) if (isExpression(e)) this.expr(e, s);
         return this.lit(stringType(n));
       case 'integer':
       case 'float':
@@ -1049,7 +1043,7 @@ class FlowExtractor {
         return inner ? this.expr(inner, s) : this.temp();
       }
       default:
-        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (c && isExpression(c)) this.expr(c, s);
+        for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) if (isExpression(c)) this.expr(c, s);
         return this.temp();
     }
   }
@@ -1064,7 +1058,7 @@ class FlowExtractor {
     while (e.type === 'parenthesized_expression' && e.firstNamedChild) e = e.firstNamedChild;
     if (e.type === 'boolean_operator') {
       const v = this.temp();
-      for (let c = e.firstNamedChild; c; c = c.nextNamedSibling) if (c) this.emit(Op.Copy, v, this.test(c, s));
+      for (let c = e.firstNamedChild; c; c = c.nextNamedSibling) this.emit(Op.Copy, v, this.test(c, s));
       return v;
     }
     const v = this.expr(n, s);
@@ -1142,7 +1136,7 @@ class FlowExtractor {
       const m = this.methodScope(s);
       if (m?.methodOf !== undefined && m.selfName) {
         this.emit(Op.Super, out, m.methodOf, this.read(s, m.selfName));
-        if (argsNode) for (let a = argsNode.firstNamedChild; a; a = a.nextNamedSibling) if (a) this.expr(a, s);
+        if (argsNode) for (let a = argsNode.firstNamedChild; a; a = a.nextNamedSibling) this.expr(a, s);
         return out;
       }
     }
