@@ -18,6 +18,13 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 
+/** A record as stored: a field the analysis holds as `undefined` is absent once encoded (as in JSON). */
+function withoutAbsent(v) {
+  if (Array.isArray(v)) return v.map(withoutAbsent);
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, withoutAbsent(x)]));
+}
+
 const require = createRequire(import.meta.url);
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../packages/engine');
 
@@ -104,7 +111,7 @@ for (const dir of dirs.length ? dirs : defaultCorpora()) {
       differ++;
       console.log(`DIFFERENT ${abs}`);
     }
-    if (!isDeepStrictEqual(b.decoded, b.analysed)) {
+    if (!isDeepStrictEqual(b.decoded, withoutAbsent(b.analysed))) {
       roundTrip++;
       console.log(`ROUND TRIP ${abs}: decoded records differ from the analysis`);
     }

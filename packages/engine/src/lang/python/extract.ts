@@ -60,6 +60,27 @@ interface Scope {
   cls?: Scope;
 }
 
+/**
+ * A scope with every field present, in one order: the walk reads scopes at every node, and literals of several
+ * shapes (fields added as a scope meets `global`, `self.x = …` or bases) made those reads polymorphic.
+ */
+function scopeOf(kind: ScopeKind, depth: number, node: IrNode, parent: Scope | undefined, fqn: string): Scope {
+  return {
+    kind,
+    depth,
+    node,
+    parent,
+    fqn,
+    bindings: new Map(),
+    globals: undefined,
+    nonlocals: undefined,
+    instanceAttrs: undefined,
+    baseScopes: undefined,
+    selfName: undefined,
+    cls: undefined,
+  };
+}
+
 interface CallSite {
   scope: Scope;
   chain: string[] | null;
@@ -269,7 +290,7 @@ class Extractor {
     });
     const doc = docstringOf(root);
     if (doc !== undefined) modNode.attrs!.docstring = doc;
-    this.moduleScope = { kind: 'module', depth: 0, node: modNode, fqn: moduleName, bindings: new Map() };
+    this.moduleScope = scopeOf('module', 0, modNode, undefined, moduleName);
 
     this.hasErrors = root.hasError;
     try {
@@ -405,7 +426,7 @@ class Extractor {
   }
 
   private newScope(kind: ScopeKind, node: IrNode, parent: Scope): Scope {
-    return { kind, depth: parent.depth + 1, node, parent, fqn: node.fqn, bindings: new Map() };
+    return scopeOf(kind, parent.depth + 1, node, parent, node.fqn);
   }
 
   /** Whether a scope opened in `s` must be folded into it (counted for the file's diagnostic). */
@@ -788,7 +809,7 @@ class Extractor {
     // Comprehensions have their own scope in Python 3: their loop variables do not leak and must not resolve
     // to same-named outer variables. Edges made inside are attributed to the enclosing definition.
     const deep = this.foldsInto(s);
-    const cs: Scope = deep ? s : { kind: 'comprehension', depth: s.depth + 1, node: s.node, parent: s, fqn: s.fqn, bindings: new Map() };
+    const cs: Scope = deep ? s : scopeOf('comprehension', s.depth + 1, s.node, s, s.fqn);
     const children = n.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) {
       const c = children[i];

@@ -34,6 +34,7 @@ import {
   type FuncFact,
   type ParamFact,
   type ParamKind,
+  type SiteFact,
 } from './model';
 
 const MAX_DEPTH = 150;
@@ -62,6 +63,29 @@ interface Scope {
   qualified?: Map<string, string>;
   /** `fqn.name@id` of the SSA definitions asked so far, by definition id. */
   versions?: string[];
+}
+
+/**
+ * Every scope with all its fields, in one order: scopes are read on every expression, and literals of different
+ * shapes (plus fields added later) made those reads polymorphic and re-optimized the extractor in each worker.
+ */
+function newScope(kind: ScopeKind, fqn: string, parent: Scope | undefined, fn?: number, cls?: number, ssa?: ScopeSsa): Scope {
+  return {
+    kind,
+    fqn,
+    parent,
+    bound: new Set(),
+    globals: undefined,
+    nonlocals: undefined,
+    fn,
+    ssa,
+    sharedNames: undefined,
+    cls,
+    selfName: undefined,
+    methodOf: undefined,
+    qualified: undefined,
+    versions: undefined,
+  };
 }
 
 /**
@@ -220,7 +244,7 @@ class FlowExtractor {
     flow: FileFlow | undefined,
     private readonly maxConstraints: number,
   ) {
-    this.module = { kind: 'module', fqn: file.module, bound: new Set() };
+    this.module = newScope('module', file.module, undefined);
     // Module and class bodies stay one variable per name: other files and methods read them after they ran.
     for (const sc of flow?.scopes ?? []) {
       if (sc.kind !== 'function' && sc.kind !== 'lambda') continue;
@@ -258,28 +282,31 @@ class FlowExtractor {
     this.nameVars();
     if (this.over) {
       // What withinFlowBudget makes of the whole facts, keys in the same order.
-      const empty: FlowFacts = { format: FLOW_FACTS_FORMAT, module: this.file.module, pkg: this.file.isPackage, vars: [], funcs: [], classes: [], globals: [...this.module.bound].sort(), sites: [], c: [] };
-      if (this.all) empty.all = this.all;
-      if (this.stars.length) empty.stars = this.stars;
-      if (this.skipped) empty.skipped = this.skipped;
-      empty.omitted = this.constraintCount;
-      return empty;
+      return this.facts([], [], [], [], [], this.constraintCount);
     }
-    const facts: FlowFacts = {
+    return this.facts(this.vars, this.funcs, this.classes, this.sites, this.c, undefined);
+  }
+
+  /**
+   * Every field present (absent ones undefined, which JSON and the codec skip), in the order they always had: facts of one
+   * shape keep the encoder's reads monomorphic, where optional fields set afterwards made four shapes.
+   */
+  private facts(vars: string[], funcs: FuncFact[], classes: ClassFact[], sites: SiteFact[], c: Constraint[], omitted: number | undefined): FlowFacts {
+    return {
       format: FLOW_FACTS_FORMAT,
       module: this.file.module,
       pkg: this.file.isPackage,
-      vars: this.vars,
-      funcs: this.funcs,
-      classes: this.classes,
+      vars,
+      funcs,
+      classes,
       globals: [...this.module.bound].sort(),
-      sites: this.sites,
-      c: this.c,
+      sites,
+      c,
+      all: this.all,
+      stars: this.stars.length ? this.stars : undefined,
+      skipped: this.skipped || undefined,
+      omitted,
     };
-    if (this.all) facts.all = this.all;
-    if (this.stars.length) facts.stars = this.stars;
-    if (this.skipped) facts.skipped = this.skipped;
-    return facts;
   }
 
   // ------------------------------------------------------------------ variables
@@ -605,7 +632,7 @@ class FlowExtractor {
     const idx = this.funcs.length;
     const fact: FuncFact = [fqn, [], 0, nameNode.startPosition.row, nameNode.startPosition.column];
     this.funcs.push(fact);
-    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx, ssa: this.ssaByStart.get(n.startIndex) };
+    const fs = newScope('function', fqn, s, idx, undefined, this.ssaByStart.get(n.startIndex));
     if (fs.ssa) fs.sharedNames = nonlocalNames(n);
     if (s.kind === 'class') fs.methodOf = s.cls;
     const params = n.childForFieldName('parameters');
@@ -645,7 +672,7 @@ class FlowExtractor {
     const fact: ClassFact = [fqn, bases, [], nameNode.startPosition.row, nameNode.startPosition.column];
     if (meta !== undefined) this.emit(Op.Meta, idx, meta);
     this.classes.push(fact);
-    const cs: Scope = { kind: 'class', fqn, parent: s, bound: new Set(), cls: idx };
+    const cs = newScope('class', fqn, s, undefined, idx);
     const body = n.childForFieldName('body');
     if (body) this.block(body, cs);
     fact[2] = [...cs.bound].sort();
@@ -1077,7 +1104,7 @@ class FlowExtractor {
     const idx = this.funcs.length;
     const fact: FuncFact = [fqn, [], FN_LAMBDA, n.startPosition.row, n.startPosition.column];
     this.funcs.push(fact);
-    const fs: Scope = { kind: 'function', fqn, parent: s, bound: new Set(), fn: idx, ssa: this.ssaByStart.get(n.startIndex) };
+    const fs = newScope('function', fqn, s, idx, undefined, this.ssaByStart.get(n.startIndex));
     const params = n.childForFieldName('parameters');
     if (params) fact[1] = this.params(params, s, fs, fqn);
     const body = n.childForFieldName('body');
