@@ -33,6 +33,15 @@ type Binding =
   | { t: 'param'; node: IrNode }
   | { t: 'comp' };
 
+/**
+ * A binding with every field of every kind present (unused ones undefined): bindings are read on every name the walk
+ * resolves, and one literal shape per kind (two more when a variable gains a lambda or an instance) made those reads
+ * megamorphic. The cast is the one place the union is built; narrowing on `t` stays as typed.
+ */
+function binding(t: Binding['t'], node?: IrNode, scope?: Scope, fqn?: string): Binding {
+  return { t, node, scope, fqn, lambda: undefined, instance: undefined } as Binding;
+}
+
 /** A call whose value is assigned (`x = C()`), resolved after the walk to give `x` an instance type. */
 interface Deferred {
   scope: Scope;
@@ -644,7 +653,7 @@ class Extractor {
     if (nameNode) attrs.name_span = spanOf(nameNode);
     const fn = this.addNode(isMethod ? 'Method' : 'Function', name, `${s.fqn}.${name}`, spanOf(n), s.node, attrs);
     const fs = this.newScope('function', fn, s);
-    this.bind(s, name, { t: 'def', node: fn, scope: fs });
+    this.bind(s, name, binding('def', fn, fs));
     if (isMethod) {
       fs.cls = s;
       if (decoTexts.includes('staticmethod')) attrs.method_kind = 'static';
@@ -728,7 +737,7 @@ class Extractor {
         if (t) attrs.type = t;
       }
       const pn = this.addNode('Parameter', pname, `${fn.fqn}.${pname}`, spanOf(nameNode), fn, attrs);
-      fs.bindings.set(pname, { t: 'param', node: pn });
+      fs.bindings.set(pname, binding('param', pn));
       if (index === 0 && bindsSelf) fs.selfName = pname;
       names.push(pkind === 'vararg' ? '*' + pname : pkind === 'kwarg' ? '**' + pname : pname);
       index++;
@@ -759,7 +768,7 @@ class Extractor {
     const cs = this.newScope('class', cls, s);
     cs.instanceAttrs = new Map();
     cs.baseScopes = [];
-    this.bind(s, name, { t: 'def', node: cls, scope: cs });
+    this.bind(s, name, binding('def', cls, cs));
     if (sup) {
       for (const b of sup.namedChildren) {
         if (!b) continue;
@@ -823,7 +832,7 @@ class Extractor {
   }
 
   private bindCompTargets(t: SyntaxNode, cs: Scope): void {
-    if (t.type === 'identifier') cs.bindings.set(t.text, { t: 'comp' });
+    if (t.type === 'identifier') cs.bindings.set(t.text, binding('comp'));
     else for (const c of t.namedChildren) if (c) this.bindCompTargets(c, cs);
   }
 
@@ -903,7 +912,7 @@ class Extractor {
     const name = nodeName ?? bound ?? target;
     const imp = this.addNode('Import', name, `${s.fqn}.${name}`, span, s.node, { ...attrs, statement: stmtSpan });
     this.addEdge('IMPORTS', imp, { target, span });
-    if (bound) this.bind(s, bound, { t: 'import', node: imp, fqn });
+    if (bound) this.bind(s, bound, binding('import', imp, undefined, fqn));
   }
 
   private onAssignment(n: SyntaxNode, s: Scope, push: (n: SyntaxNode | null, s: Scope) => void): void {
@@ -1005,7 +1014,7 @@ class Extractor {
       const attrs: Record<string, unknown> = { visibility: visibilityOf(name) };
       if (target.kind === 'class') attrs.class_attribute = true;
       const v = this.addNode('Variable', name, `${target.fqn}.${name}`, span, target.node, attrs);
-      b = { t: 'var', node: v };
+      b = binding('var', v);
       target.bindings.set(name, b);
     }
     this.recordWrite(s.node, b, info, annotation, span);
@@ -1023,7 +1032,7 @@ class Extractor {
       }
       cls.instanceAttrs!.set(attr, node);
     }
-    this.recordWrite(s.node, { t: 'var', node }, info, annotation, span);
+    this.recordWrite(s.node, binding('var', node), info, annotation, span);
   }
 
   private recordWrite(writer: IrNode, b: Binding, info: ValueInfo, annotation: string | undefined, span: Span): void {
@@ -1131,7 +1140,7 @@ class Extractor {
       const b = cls.bindings.get(name);
       if (b && b.t !== 'comp') return b;
       const ia = cls.instanceAttrs?.get(name);
-      if (ia) return { t: 'var', node: ia };
+      if (ia) return binding('var', ia);
     }
     for (const base of cls.baseScopes ?? []) {
       const r = this.findMember(base, name, false, seen);
