@@ -79,6 +79,7 @@ describe('cross-file layers on hostile input', () => {
   it('L4 resolves through a 3,000-class chain split over two files that import each other', async () => {
     const stats = await runL4({ root, project: { name: 'hostile', outDir: out() } });
     expect(stats.files).toBe(8);
+    expect(stats.unreadable).toEqual(['proj/pkg/gone.py']);
     const lines = readResolved(out());
     // `x = C2999(); x.root()` is C0.root, 2,999 bases up the MRO.
     expect(lines.some((l) => l.edge === 'CALLS' && 'target' in l && l.target === 'pkg.chain.C0.root')).toBe(true);

@@ -72,6 +72,11 @@ export interface L4Stats {
   edgesResolved: number;
   /** Files resolved in this run; the others' records were reused. */
   resolvedFiles: number;
+  /**
+   * Files of this project or its dependencies whose L1 output (IR or facts) could not be read — damaged, or gone
+   * from a restored cache: what they define is missing from this run's answers. Absent when there are none.
+   */
+  unreadable?: string[];
   reusedFiles: number;
   /** Call sites and references resolved to a definition, by L1 or by this layer. */
   resolution: ResolutionStats;
@@ -339,6 +344,7 @@ export async function runL4(opts: L4Options): Promise<L4Stats> {
   const depsJson = depsOf(manifest);
   writeFileAtomicSync(depsPath(outDir), `${JSON.stringify(depsJson)}\n`);
   const stats: L4Stats = { ...sumCounts(manifest), files: Object.keys(files).length + (manifest.missing?.length ?? 0), resolvedFiles, reusedFiles, ms: 0 };
+  if (manifest.unreadable) stats.unreadable = manifest.unreadable;
   if (flow) {
     stats.flow = flow.stats;
     const usedLazy = !table && lazy !== undefined && resolver !== undefined;

@@ -20,5 +20,10 @@ export default async function l4Executor(options: LayerExecutorOptions, context:
     `codegraph l4 ${p.projectName}: ${s.files} files (${s.resolvedFiles} resolved, ${s.reusedFiles} reused), imports ${s.importsResolved}/${s.imports} resolved (${s.importsExternal} external), ` +
       `edges ${s.edgesResolved}/${s.edgesConsidered} completed, against ${deps.length} dependencies, ${s.ms} ms`,
   );
+  if (s.unreadable?.length) {
+    // Damaged or missing L1 records (a torn cache entry, say): said, with the way out, rather than an answer quietly short.
+    const shown = s.unreadable.slice(0, 5).join(', ') + (s.unreadable.length > 5 ? `, … (${s.unreadable.length - 5} more, in l4/manifest.json)` : '');
+    console.warn(`codegraph l4 ${p.projectName}: ${s.unreadable.length} files' L1 output could not be read, so what they define is missing: ${shown}. Run their project's codegraph-l1 again with --skip-nx-cache.`);
+  }
   return { success: true };
 }
