@@ -4,7 +4,7 @@
  */
 import { ListIndex, SeqInterner, TripleSet, TupleSet } from '../src/layers/l4-resolve/valueflow/edge-set';
 import { IntLists } from '../src/layers/l4-resolve/valueflow/int-lists';
-import { fixedInt32, grown, trimmed } from '../src/layers/l4-resolve/valueflow/page-arrays';
+import { fixedInt32, grown, release, trimmed } from '../src/layers/l4-resolve/valueflow/page-arrays';
 
 /** Deterministic pseudo-random ints (mulberry32), so a failure reproduces. */
 function rng(seed: number): (n: number) => number {
@@ -158,6 +158,25 @@ describe('value-flow containers', () => {
     const f = fixedInt32(2_000_000);
     expect(f.length).toBe(2_000_000);
     expect(f.some((x) => x !== 0)).toBe(false);
+  });
+
+  it('release gives a mapped buffer back (outgrown by grown, or released) and leaves a plain array as it is', () => {
+    const plain = new Int32Array(1000).fill(7);
+    release(plain);
+    expect(plain.length).toBe(1000);
+    expect(plain[999]).toBe(7);
+    const mapped = grown(new Int32Array(10), 1_000_000).fill(3);
+    const room = mapped.buffer.byteLength / 4;
+    // Past its buffer's room: copied into a new buffer, and the old one detached (its views read as empty).
+    const next = grown(mapped, room + 1);
+    expect(mapped.length).toBe(0);
+    expect(mapped.buffer.byteLength).toBe(0);
+    expect(next.length).toBe(room + 1);
+    expect([next[0], next[999_999], next[1_000_000], next[room]]).toEqual([3, 3, 0, 0]);
+    release(next);
+    expect(next.length).toBe(0);
+    // A detached array released again is left alone.
+    expect(() => release(next)).not.toThrow();
   });
 
   it('IntLists past the mapped threshold: 600K pushes across 20K lists as arrays would hold them', () => {

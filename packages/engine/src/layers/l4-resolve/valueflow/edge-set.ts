@@ -5,7 +5,7 @@
  * entry, ~40+ bytes each, and a string key costs more; the solver holds millions of each kind.
  */
 import { IntLists } from './int-lists';
-import { fixedInt32, grown } from './page-arrays';
+import { fixedInt32, grown, release } from './page-arrays';
 
 /** `from * EDGE_KEY_SCALE + to`: an edge as one number (explain's edge labels). */
 export const EDGE_KEY_SCALE = 67108864;
@@ -112,7 +112,13 @@ export class ListIndex {
     this.rebuild(this.slots.length);
   }
 
+  /** Gives the index's memory back now (page-arrays.ts `release`): the owner reads it no more. */
+  release(): void {
+    release(this.slots);
+  }
+
   private rebuild(cap: number): void {
+    release(this.slots);
     this.slots = fixedInt32(cap);
     this.count = 0;
     for (const list of this.indexed) for (let p = 0; p < this.lists.length(list); p++) this.put(list, p);
@@ -172,6 +178,12 @@ abstract class RowSet {
     return (this.count - 1) * this.width;
   }
 
+  /** Gives the set's memory back now (page-arrays.ts `release`): the owner asks it nothing more. */
+  release(): void {
+    release(this.rows);
+    release(this.index);
+  }
+
   private reindex(cap: number): void {
     const x = fixedInt32(cap);
     const mask = cap - 1;
@@ -182,6 +194,7 @@ abstract class RowSet {
       while (x[i] !== 0) i = (i + 1) & mask;
       x[i] = (id << tb) | tagOf(h, tb);
     }
+    release(this.index);
     this.index = x;
   }
 }
@@ -197,6 +210,10 @@ export class TripleSet {
 
   get size(): number {
     return this.set.size;
+  }
+
+  release(): void {
+    this.set.release();
   }
 
   /** Adds (a, b, c); false when it was there already. */
@@ -310,7 +327,15 @@ export class SeqInterner {
     return true;
   }
 
+  /** Gives the interned sequences' memory back now (page-arrays.ts `release`): the owner reads none again. */
+  release(): void {
+    release(this.pool);
+    release(this.offsets);
+    release(this.table);
+  }
+
   private rehash(cap: number): void {
+    release(this.table);
     this.table = fixedInt32(cap).fill(-1);
     const mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
@@ -367,6 +392,11 @@ export class IdTable {
     this.count++;
   }
 
+  /** Gives the table's memory back now (page-arrays.ts `release`): the owner looks up no id again. */
+  release(): void {
+    release(this.slots);
+  }
+
   private rehash(cap: number): void {
     const old = this.slots;
     this.slots = fixedInt32(cap).fill(-1);
@@ -378,6 +408,7 @@ export class IdTable {
       while (this.slots[i] !== -1) i = (i + 1) & mask;
       this.slots[i] = id;
     }
+    release(old);
   }
 }
 

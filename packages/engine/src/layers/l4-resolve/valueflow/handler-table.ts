@@ -4,7 +4,7 @@
  * per-node array cost ~100 bytes where a row here costs 13. Call records and name lists, shared and few per call
  * site, stay objects in a side table; attribute names are interned.
  */
-import { grown } from './page-arrays';
+import { grown, release } from './page-arrays';
 
 export const enum H {
   /** a dst, b name, c site — dst ⊇ o.name */
@@ -69,6 +69,11 @@ export class HandlerTable {
     return id;
   }
 
+  /** Gives the rows' memory back now (page-arrays.ts `release`): the owner reads none of them again. */
+  release(): void {
+    for (const col of [this.kind, this.a, this.b, this.c]) release(col);
+  }
+
   ref(x: unknown): number {
     this.refs.push(x);
     return this.refs.length - 1;
@@ -116,6 +121,11 @@ export class CallTable {
     this.args[id] = args;
     this.flags[id] = kind * 2 + (deco ? 1 : 0);
     return id;
+  }
+
+  /** Gives the rows' memory back now (page-arrays.ts `release`): the owner reads none of them again. */
+  release(): void {
+    for (const col of [this.dst, this.site, this.args, this.flags]) release(col);
   }
 
   kind(id: number): number {

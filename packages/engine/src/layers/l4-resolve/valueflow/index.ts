@@ -381,6 +381,9 @@ export class ValueFlow {
     const answersKey = keyOf(inputs);
     if (prev?.key === answersKey) return ValueFlow.reused(project.outDir, prev, inputs, moved, source, depStats);
     const solve = solver.solve();
+    // The answers need the objects and sites only: the sets, edges and handlers go at once, before anything else is
+    // allocated beside them (the fixpoint's end is L4's high point).
+    if (!opts.provenance) solver.releaseFixpoint();
     const vf = new ValueFlow(solver, { source, solve, sitesWithTargets: 0, ...(depStats ? { deps: depStats } : {}) });
     for (const p of [project, ...deps]) {
       const l1 = L1Reader.open(p.outDir);
@@ -394,8 +397,6 @@ export class ValueFlow {
       count.set(k, (count.get(k) ?? 0) + 1);
     }
     for (const [k, n] of count) if (n === 1) vf.unique.add(k);
-    // The answers need the objects and sites only: the sets, edges and handlers go before the index is built.
-    if (!opts.provenance) solver.releaseFixpoint();
     vf.index(own, siteBase);
     // The answers are indexed: nothing of the solver is read again (it stays referenced from this function's scope).
     if (!opts.provenance) solver.releaseAll();

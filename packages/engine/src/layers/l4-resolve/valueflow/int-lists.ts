@@ -13,7 +13,7 @@
  * Indices, not views: the buffer moves when it grows, so callers read through `at(list, i)` every time (which also
  * sees elements appended while they iterate, as a JS array would).
  */
-import { grown } from './page-arrays';
+import { grown, release } from './page-arrays';
 
 export class IntLists {
   private data = new Int32Array(1 << 16);
@@ -140,6 +140,13 @@ export class IntLists {
       if (keep(v)) this.data[s + k++] = v;
     }
     this.len[list] = k;
+  }
+
+  /** Gives the lists' memory back now (page-arrays.ts `release`): the owner reads none of them again. */
+  release(): void {
+    release(this.data);
+    release(this.start);
+    release(this.len);
   }
 
   /** A copy of the list (for answers and explanations, not the hot path). */

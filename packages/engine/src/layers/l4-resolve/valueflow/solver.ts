@@ -22,7 +22,7 @@ import { c3Merge as c3, type Resolver } from '../resolver';
 import { EDGE_KEY_SCALE, hash4, IdTable, ListIndex, SeqInterner, TripleSet, TupleSet } from './edge-set';
 import { CallTable, H, HandlerTable } from './handler-table';
 import { IntLists } from './int-lists';
-import { fixedInt32, grown, trimmed } from './page-arrays';
+import { fixedInt32, grown, release, trimmed } from './page-arrays';
 import { purePassThrough } from './pass-through';
 import { FLOW_SUMMARY_FORMAT, type FileSummary, type SummaryObj } from './summary';
 
@@ -627,6 +627,11 @@ export class FlowSolver {
    * classes, files, sites and their targets. The solver cannot solve or explain after this.
    */
   releaseFixpoint(): void {
+    // Their pages go back now, not at V8's next full collection: L4 indexes the answers right after, and the fixpoint's
+    // arrays (~570 MB on sympy) still resident while it allocated made the peak swing from run to run.
+    for (const t of [this.pts, this.succ, this.succIndex, this.handlers, this.ht, this.fields, this.initIssued, this.viaIssued, this.setterIssued, this.argLists, this.calls, this.bindings, this.ointern]) t.release();
+    release(this.done);
+    release(this.queued);
     this.pts = new IntLists(MAX_SET);
     this.succ = new IntLists();
     this.succIndex = new ListIndex(this.succ);
@@ -681,9 +686,11 @@ export class FlowSolver {
     this.modules.clear();
     this.moduleGlobals = new Map();
     this.summaryClasses = new Set();
+    release(this.siteData);
     this.siteData = new Int32Array(0);
     this.siteCount = 0;
     this.siteRows = undefined;
+    this.siteTargets.release();
     this.siteTargets = new IntLists();
     this.recordedSites = [];
     this.pendingModules = [];
@@ -1809,6 +1816,8 @@ export class FlowSolver {
       });
       if (through.length) byFile.get(f.file)!.s.pass.push([local, through]);
     }
+    // The summaries are made at the end of the unit's fixpoint, its high point: these go before they are stored.
+    for (const a of [mark, preds.start, preds.list]) release(a);
     const out = new Map<string, FileSummary>();
     for (const [f, b] of byFile) out.set(this.files[f]!, b.s);
     return out;
@@ -1825,6 +1834,7 @@ export class FlowSolver {
     fill.set(start.subarray(0, size));
     const list = fixedInt32(start[size]!);
     for (let n = 0; n < size; n++) for (let j = 0; j < this.succ.length(n); j++) list[fill[this.succ.at(n, j)]!++] = n;
+    release(fill);
     return { start, list };
   }
 
