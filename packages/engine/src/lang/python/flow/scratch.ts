@@ -21,49 +21,46 @@ function capacity(n: number): number {
   return c;
 }
 
-export class Int32Slot {
-  private buf = new Int32Array(64);
+type SlotArray = Int32Array | Uint8Array | Float64Array;
 
-  take(n: number): Int32Array {
+/** One use site's buffer of one typed-array kind (see above). */
+class Slot<T extends SlotArray> {
+  private buf: T;
+
+  constructor(private readonly make: (n: number) => T) {
+    this.buf = make(64);
+  }
+
+  take(n: number): T {
     if (n <= this.buf.length) return this.buf;
-    const b = new Int32Array(capacity(n));
+    const b = this.make(capacity(n));
     if (n <= MAX_KEPT) this.buf = b;
     return b;
   }
 
   /** n entries, all set to v. */
-  filled(n: number, v: number): Int32Array {
+  filled(n: number, v: number): T {
     const b = this.take(n);
     b.fill(v, 0, n);
     return b;
   }
 }
 
-export class Uint8Slot {
-  private buf = new Uint8Array(64);
-
-  take(n: number): Uint8Array {
-    if (n <= this.buf.length) return this.buf;
-    const b = new Uint8Array(capacity(n));
-    if (n <= MAX_KEPT) this.buf = b;
-    return b;
-  }
-
-  filled(n: number, v: number): Uint8Array {
-    const b = this.take(n);
-    b.fill(v, 0, n);
-    return b;
+export class Int32Slot extends Slot<Int32Array> {
+  constructor() {
+    super((n) => new Int32Array(n));
   }
 }
 
-export class Float64Slot {
-  private buf = new Float64Array(64);
+export class Uint8Slot extends Slot<Uint8Array> {
+  constructor() {
+    super((n) => new Uint8Array(n));
+  }
+}
 
-  take(n: number): Float64Array {
-    if (n <= this.buf.length) return this.buf;
-    const b = new Float64Array(capacity(n));
-    if (n <= MAX_KEPT) this.buf = b;
-    return b;
+export class Float64Slot extends Slot<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
   }
 }
 
